@@ -4,16 +4,30 @@
  */
 #include <linux/module.h>
 
+#include <nvmet/nvmet.h>
 #include "configfs/configfs.h"
 
 static int __init nvmet_init(void)
 {
-	return nvmet_configfs_init();
+	int ret;
+
+	ret = nvmet_core_init();
+	if (ret)
+		return ret;
+	ret = nvmet_configfs_init();
+	if (ret)
+		goto out_core_exit;
+	return 0;
+
+out_core_exit:
+	nvmet_core_exit();
+	return ret;
 }
 
 static void __exit nvmet_exit(void)
 {
 	nvmet_configfs_exit();
+	nvmet_core_exit();
 }
 
 module_init(nvmet_init);

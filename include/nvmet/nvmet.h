@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * nvmet-ng core objects: subsystems, hosts, ports and the links between
+ * them.  No configfs, socket or bio types appear here: the configfs glue and
+ * the fabrics sit on top of this API, and tests/userspace compiles it as is.
+ *
+ * Lock legend, on every field below:
+ *   I   immutable once the object is published
+ *   S   subsys->lock
+ *   H   host->lock
+ *   P   port->lock
+ *   L   port->link_lock
+ *   M   the owning nvmet_nqn_map's lock
+ *   R   readers under rcu_read_lock(); writers hold the lock named after it
+ *   A   atomic, or READ_ONCE()/WRITE_ONCE() with no lock
+ *
+ * Lock order (outer first): port->link_lock, subsys->lock, port->lock.
+ * A map's lock nests inside nothing and nothing nests inside it.
+ * Documentation/design.md has the whole picture.
+ */
+#ifndef _NVMET_NVMET_H
+#define _NVMET_NVMET_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/nvme.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+#include <nvmet/parse.h>
+
+struct nvmet_fabric_ops;
+
+/* The well-known discovery NQN (NVMe over Fabrics 1.1, 7.4.9). */
+#define NVMET_DISC_NQN		"nqn.2014-08.org.nvmexpress.discovery"
+
+/* Defaults and limits of the in-tree target that the ABI keeps. */
+#define NVMET_NR_QUEUES		128
+#define NVMET_CNTLID_MIN	1
+#define NVMET_CNTLID_MAX	0xffef
+#define NVMET_DEFAULT_VS	NVME_VS(1, 3, 0)
+#define NVMET_DEFAULT_MODEL	"Linux"
+#define NVMET_MAX_ANAGRPS	128
+
+/**
+ * struct nvmet_nqn_node - an object's entry in an NQN-keyed map
+ * @next: next node with the same hash (M write, R read)
+ * @hash: hash of @nqn (I)
+ * @nqn: the key (I), owned by the object
+ */
+struct nvmet_nqn_node {
+	struct nvmet_nqn_node __rcu *next;
+	u32 hash;
+	const char *nqn;
+};
+
+/**
+ * struct nvmet_nqn_map - objects by NQN, looked up under RCU
+ * @lock: serialises insert and remove; never held by readers
+ * @buckets: hash -> first node of a chain (M write, R read)
+ *
+ * Lookup cost: one xarray walk on a 32-bit key (at most 6 levels) and a
+ * strcmp() per node of the chain, which is one node unless two NQNs collide.
+ */
+struct nvmet_nqn_map {
+	struct mutex lock;		/* serialises insert and remove */
+	struct xarray buckets;
+};
+
+void nvmet_nqn_map_init(struct nvmet_nqn_map *map);
+void nvmet_nqn_map_destroy(struct nvmet_nqn_map *map);
+int nvmet_nqn_map_insert(struct nvmet_nqn_map *map,
+			 struct nvmet_nqn_node *node, const char *nqn);
+void nvmet_nqn_map_remove(struct nvmet_nqn_map *map,
+			  struct nvmet_nqn_node *node);
+struct nvmet_nqn_node *nvmet_nqn_map_lookup(struct nvmet_nqn_map *map,
+					    const char *nqn);
+u32 nvmet_nqn_hash(const char *nqn);
+
+/**
+ * struct nvmet_host - a host NQN that subsystems may allow
+ * @ref: lifetime; the registry does not hold one, configfs does
+ * @node: entry in the host registry (I once published)
+ * @id: index in the host id xarray, the key of subsys->hosts (I)
+ * @rcu: frees the host after readers of the registry are gone
+ * @nqn: the host NQN (I)
+ */
+struct nvmet_host {
+	struct kref ref;
+	struct nvmet_nqn_node node;
+	u32 id;
+	struct rcu_head rcu;
+	char nqn[];
+};
+
+/**
+ * struct nvmet_subsys - an NVM subsystem, or the discovery subsystem
+ * @ref: lifetime
+ * @node: entry in the subsystem registry
+ * @id: index in the subsystem id xarray, the key of port->subsystems (I)
+ * @type: NVME_NQN_NVME, or NVME_NQN_CURR for the discovery subsystem (I)
+ * @lock: protects the S fields
+ * @ver: Version register value (S)
+ * @ieee_oui: IEEE OUI reported by Identify (S)
+ * @cntlid_min: lowest dynamic controller ID (S)
+ * @cntlid_max: highest dynamic controller ID (S)
+ * @max_qid: most I/O queues a controller may have (S)
+ * @allow_any_host: no host ACL (S write, A read on connect)
+ * @discovered: a host has read Identify Controller; identity frozen (S)
+ * @pi_support: end-to-end protection offered (S)
+ * @serial: serial number, NUL-terminated, not padded (S)
+ * @model: model number (S)
+ * @firmware: firmware revision (S)
+ * @hosts: allowed hosts by host id, each holding a host reference
+ *	   (S write, R read)
+ * @nr_hosts: entries in @hosts (S)
+ * @nr_ports: ports this subsystem is linked into (A)
+ * @rcu: frees the subsystem after readers of the registry are gone
+ * @nqn: the subsystem NQN (I)
+ */
+struct nvmet_subsys {
+	struct kref ref;
+	struct nvmet_nqn_node node;
+	u32 id;
+	u8 type;
+	struct mutex lock;		/* the S fields */
+	u32 ver;
+	u32 ieee_oui;
+	u16 cntlid_min;
+	u16 cntlid_max;
+	u16 max_qid;
+	bool allow_any_host;
+	bool discovered;
+	bool pi_support;
+	char serial[NVMET_SN_MAX_SIZE + 1];
+	char model[NVMET_MN_MAX_SIZE + 1];
+	char firmware[NVMET_FR_MAX_SIZE + 1];
+	struct xarray hosts;
+	unsigned int nr_hosts;
+	atomic_t nr_ports;
+	struct rcu_head rcu;
+	char nqn[];
+};
+
+/**
+ * enum nvmet_port_state - where a port is in its life
+ * @NVMET_PORT_DISABLED: configurable, no fabric resources
+ * @NVMET_PORT_ENABLING: ops->add_port() is running
+ * @NVMET_PORT_LIVE: serving hosts; address attributes frozen
+ * @NVMET_PORT_DISABLING: ops->remove_port() is running
+ */
+enum nvmet_port_state {
+	NVMET_PORT_DISABLED,
+	NVMET_PORT_ENABLING,
+	NVMET_PORT_LIVE,
+	NVMET_PORT_DISABLING,
+};
+
+/**
+ * struct nvmet_port - a fabric port (or, with @is_referral, a referral)
+ * @ref: lifetime
+ * @id: index in the port id xarray (I)
+ * @lock: protects the P fields; never held across a fabric callback
+ * @link_lock: serialises link/unlink and so enable/disable of this port;
+ *	       held across ops->add_port() and ops->remove_port(), so a slow
+ *	       fabric blocks only this port's links
+ * @state: see enum nvmet_port_state (P and L write, A read)
+ * @disc_addr: the address as the discovery log shows it (P; frozen while
+ *	       not DISABLED)
+ * @inline_data_size: in-capsule data size, negative for the default (P)
+ * @max_queue_size: largest queue, negative for the default (P)
+ * @pi_enable: offer end-to-end protection (P)
+ * @ops: the fabric serving the port while it is not DISABLED (L write,
+ *	 R read); holds a reference on the fabric module
+ * @priv: the fabric's own state, set by ops->add_port() (L)
+ * @subsystems: linked subsystems by subsystem id, each holding a subsystem
+ *		reference (L write, R read)
+ * @nr_subsystems: entries in @subsystems (L)
+ * @rcu: frees the port after RCU readers are gone
+ */
+struct nvmet_port {
+	struct kref ref;
+	u32 id;
+	struct mutex lock;		/* the P fields */
+	struct mutex link_lock;		/* links, enable, disable; L fields */
+	enum nvmet_port_state state;
+	struct nvmf_disc_rsp_page_entry disc_addr;
+	int inline_data_size;
+	int max_queue_size;
+	bool pi_enable;
+	const struct nvmet_fabric_ops __rcu *ops;
+	void *priv;
+	struct xarray subsystems;
+	unsigned int nr_subsystems;
+	struct rcu_head rcu;
+};
+
+/* core.c */
+int nvmet_core_init(void);
+void nvmet_core_exit(void);
+
+/* host.c */
+struct nvmet_host *nvmet_host_create(const char *nqn);
+void nvmet_host_remove(struct nvmet_host *host);
+struct nvmet_host *nvmet_host_find_get(const char *nqn);
+void nvmet_host_put(struct nvmet_host *host);
+unsigned long nvmet_host_count(void);
+
+/* subsys.c */
+struct nvmet_subsys *nvmet_subsys_create(const char *nqn);
+void nvmet_subsys_remove(struct nvmet_subsys *subsys);
+struct nvmet_subsys *nvmet_subsys_find_get(const char *nqn);
+void nvmet_subsys_get(struct nvmet_subsys *subsys);
+void nvmet_subsys_put(struct nvmet_subsys *subsys);
+unsigned long nvmet_subsys_count(void);
+int nvmet_subsys_allow_host(struct nvmet_subsys *subsys,
+			    struct nvmet_host *host);
+int nvmet_subsys_disallow_host(struct nvmet_subsys *subsys,
+			       struct nvmet_host *host);
+bool nvmet_subsys_host_allowed(struct nvmet_subsys *subsys,
+			       const char *hostnqn);
+int nvmet_subsys_set_allow_any_host(struct nvmet_subsys *subsys, bool allow);
+int nvmet_subsys_set_version(struct nvmet_subsys *subsys, u32 vs);
+int nvmet_subsys_set_serial(struct nvmet_subsys *subsys, const char *buf);
+int nvmet_subsys_set_model(struct nvmet_subsys *subsys, const char *buf);
+int nvmet_subsys_set_firmware(struct nvmet_subsys *subsys, const char *buf);
+int nvmet_subsys_set_ieee_oui(struct nvmet_subsys *subsys, u32 oui);
+int nvmet_subsys_set_cntlid_min(struct nvmet_subsys *subsys, u16 min);
+int nvmet_subsys_set_cntlid_max(struct nvmet_subsys *subsys, u16 max);
+int nvmet_subsys_set_qid_max(struct nvmet_subsys *subsys, u16 qid_max);
+int nvmet_disc_nqn_copy(char *buf, size_t size);
+int nvmet_disc_nqn_set(const char *buf);
+bool nvmet_is_disc_nqn(const char *nqn);
+
+/* port.c */
+struct nvmet_port *nvmet_port_create(u16 portid);
+void nvmet_port_remove(struct nvmet_port *port);
+void nvmet_port_put(struct nvmet_port *port);
+unsigned long nvmet_port_count(void);
+int nvmet_port_link_subsys(struct nvmet_port *port,
+			   struct nvmet_subsys *subsys);
+int nvmet_port_unlink_subsys(struct nvmet_port *port,
+			     struct nvmet_subsys *subsys);
+struct nvmet_subsys *nvmet_port_find_get_subsys(struct nvmet_port *port,
+						const char *subsysnqn);
+bool nvmet_port_is_live(struct nvmet_port *port);
+int nvmet_port_config_begin(struct nvmet_port *port);
+void nvmet_port_config_end(struct nvmet_port *port);
+
+#endif /* _NVMET_NVMET_H */

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Hosts: the host NQNs a subsystem's allowed_hosts may name.
+ *
+ * The registry maps host NQNs to hosts (RCU readers on the connect path)
+ * and gives each host a small integer id, the key of subsys->hosts.
+ *
+ * Conventions:
+ * @host: a host, referenced by the caller
+ * @nqn:  a host NQN
+ */
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "core.h"
+
+/* Hosts by NQN: RCU readers, writers under the map's lock. */
+static struct nvmet_nqn_map nvmet_hosts;
+/* Hosts by id; xa_lock (internal) serialises writers, RCU readers. */
+static DEFINE_XARRAY_ALLOC(nvmet_host_ids);
+
+void nvmet_host_registry_init(void)
+{
+	nvmet_nqn_map_init(&nvmet_hosts);
+}
+
+void nvmet_host_registry_exit(void)
+{
+	WARN_ON(!xa_empty(&nvmet_host_ids));
+	nvmet_nqn_map_destroy(&nvmet_hosts);
+}
+
+/**
+ * nvmet_host_create() - create and publish a host
+ * @nqn: its NQN; configfs takes any name, and so does this
+ *
+ * Context: Process context.
+ * Return: the host with one reference for the caller, or ERR_PTR(-ENOMEM)
+ * or ERR_PTR(-EEXIST).
+ */
+struct nvmet_host *nvmet_host_create(const char *nqn)
+{
+	size_t len = strlen(nqn) + 1;
+	struct nvmet_host *host;
+	int ret;
+
+	host = kzalloc(struct_size(host, nqn, len), GFP_KERNEL);
+	if (!host)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&host->ref);
+	memcpy(host->nqn, nqn, len);
+
+	ret = xa_alloc(&nvmet_host_ids, &host->id, host, xa_limit_32b,
+		       GFP_KERNEL);
+	if (ret)
+		goto out_free_host;
+	ret = nvmet_nqn_map_insert(&nvmet_hosts, &host->node, host->nqn);
+	if (ret)
+		goto out_erase_id;
+	return host;
+
+out_erase_id:
+	xa_erase(&nvmet_host_ids, host->id);
+out_free_host:
+	kfree(host);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(nvmet_host_create);
+
+/**
+ * nvmet_host_remove() - unpublish a host
+ * @host: the host, which no subsystem allows any more
+ *
+ * The NQN is free for a new host at once; the caller still holds its
+ * reference and drops it with nvmet_host_put().
+ *
+ * Context: Process context.
+ */
+void nvmet_host_remove(struct nvmet_host *host)
+{
+	nvmet_nqn_map_remove(&nvmet_hosts, &host->node);
+	xa_erase(&nvmet_host_ids, host->id);
+}
+EXPORT_SYMBOL_GPL(nvmet_host_remove);
+
+static void nvmet_host_release(struct kref *ref)
+{
+	struct nvmet_host *host = container_of(ref, struct nvmet_host, ref);
+
+	kfree_rcu(host, rcu);
+}
+
+/**
+ * nvmet_host_put() - drop a reference on a host
+ * @host: the host
+ *
+ * Context: Any context.
+ */
+void nvmet_host_put(struct nvmet_host *host)
+{
+	kref_put(&host->ref, nvmet_host_release);
+}
+EXPORT_SYMBOL_GPL(nvmet_host_put);
+
+/*
+ * Find a published host without taking a reference.
+ * Context: the caller holds rcu_read_lock(); the host is valid until it
+ * drops it.
+ */
+struct nvmet_host *__nvmet_host_lookup(const char *nqn)
+{
+	struct nvmet_nqn_node *node = nvmet_nqn_map_lookup(&nvmet_hosts, nqn);
+
+	return node ? container_of(node, struct nvmet_host, node) : NULL;
+}
+
+/**
+ * nvmet_host_find_get() - find a published host by NQN
+ * @nqn: the host NQN
+ *
+ * Context: Any context; takes and releases rcu_read_lock().
+ * Return: the host with a reference for the caller, or NULL.
+ */
+struct nvmet_host *nvmet_host_find_get(const char *nqn)
+{
+	struct nvmet_host *host;
+
+	rcu_read_lock();
+	host = __nvmet_host_lookup(nqn);
+	if (host && !kref_get_unless_zero(&host->ref))
+		host = NULL;
+	rcu_read_unlock();
+	return host;
+}
+EXPORT_SYMBOL_GPL(nvmet_host_find_get);
+
+/**
+ * nvmet_host_count() - number of published hosts
+ *
+ * For leak checks in tests.
+ *
+ * Context: Any context.
+ * Return: the count.
+ */
+unsigned long nvmet_host_count(void)
+{
+	struct nvmet_host *host;
+	unsigned long index, n = 0;
+
+	xa_for_each(&nvmet_host_ids, index, host)
+		n++;
+	return n;
+}
+EXPORT_SYMBOL_GPL(nvmet_host_count);

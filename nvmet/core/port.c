@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Ports: their state machine and their subsystem links.
+ *
+ * A port is DISABLED until its first subsystem link, which enables it
+ * (ENABLING, then LIVE once the fabric's add_port() returns); removing its
+ * last link disables it (DISABLING while remove_port() runs).  Links and
+ * state changes of one port are serialised by that port's link_lock, which
+ * is the only lock held across the fabric callbacks: a fabric that takes
+ * seconds to start listening delays links into that same port and nothing
+ * else.  port->lock guards the address and parameters for short sections,
+ * so attribute reads never wait for a fabric.
+ *
+ * Conventions:
+ * @port:   a port, referenced by the caller
+ * @subsys: a subsystem, referenced by the caller
+ */
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <nvmet/fabric.h>
+#include "core.h"
+
+#define NVMET_MAX_QUEUE_SIZE	1024
+#define NVMET_MIN_QUEUE_SIZE	16
+
+/* Ports by id; xa_lock (internal) serialises writers, RCU readers. */
+static DEFINE_XARRAY_ALLOC(nvmet_port_ids);
+
+void nvmet_port_registry_init(void)
+{
+}
+
+void nvmet_port_registry_exit(void)
+{
+	WARN_ON(!xa_empty(&nvmet_port_ids));
+}
+
+static void nvmet_port_init_defaults(struct nvmet_port *port, u16 portid)
+{
+	port->disc_addr.portid = cpu_to_le16(portid);
+	port->disc_addr.adrfam = NVMF_ADDR_FAMILY_MAX;
+	port->disc_addr.treq = NVMF_TREQ_DISABLE_SQFLOW;
+	port->inline_data_size = -1;
+	port->max_queue_size = -1;
+}
+
+/**
+ * nvmet_port_create() - create a disabled port
+ * @portid: the port ID hosts see in the discovery log
+ *
+ * Port IDs need not be unique: "1" and "0x1" are two configfs directories
+ * with the same ID, as in-tree.
+ *
+ * Context: Process context.
+ * Return: the port with one reference for the caller, or ERR_PTR(-ENOMEM).
+ */
+struct nvmet_port *nvmet_port_create(u16 portid)
+{
+	struct nvmet_port *port;
+	int ret;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&port->ref);
+	mutex_init(&port->lock);
+	mutex_init(&port->link_lock);
+	xa_init(&port->subsystems);
+	port->state = NVMET_PORT_DISABLED;
+	nvmet_port_init_defaults(port, portid);
+
+	ret = xa_alloc(&nvmet_port_ids, &port->id, port, xa_limit_32b,
+		       GFP_KERNEL);
+	if (ret) {
+		mutex_destroy(&port->link_lock);
+		mutex_destroy(&port->lock);
+		kfree(port);
+		return ERR_PTR(ret);
+	}
+	return port;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_create);
+
+/**
+ * nvmet_port_remove() - unpublish a port
+ * @port: the port, with no subsystem linked (so DISABLED)
+ *
+ * The caller still holds its reference and drops it with nvmet_port_put().
+ *
+ * Context: Process context.
+ */
+void nvmet_port_remove(struct nvmet_port *port)
+{
+	WARN_ON(READ_ONCE(port->state) != NVMET_PORT_DISABLED);
+	xa_erase(&nvmet_port_ids, port->id);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_remove);
+
+static void nvmet_port_release(struct kref *ref)
+{
+	struct nvmet_port *port = container_of(ref, struct nvmet_port, ref);
+
+	WARN_ON(port->nr_subsystems || !xa_empty(&port->subsystems));
+	xa_destroy(&port->subsystems);
+	mutex_destroy(&port->link_lock);
+	mutex_destroy(&port->lock);
+	kfree_rcu(port, rcu);
+}
+
+/**
+ * nvmet_port_put() - drop a reference on a port
+ * @port: the port
+ *
+ * Context: Any context.
+ */
+void nvmet_port_put(struct nvmet_port *port)
+{
+	kref_put(&port->ref, nvmet_port_release);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_put);
+
+/**
+ * nvmet_port_count() - number of published ports
+ *
+ * For leak checks in tests.
+ *
+ * Context: Any context.
+ * Return: the count.
+ */
+unsigned long nvmet_port_count(void)
+{
+	struct nvmet_port *port;
+	unsigned long index, n = 0;
+
+	xa_for_each(&nvmet_port_ids, index, port)
+		n++;
+	return n;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_count);
+
+/**
+ * nvmet_port_is_live() - is the port serving hosts?
+ * @port: the port
+ *
+ * Context: Any context.
+ * Return: true if LIVE.
+ */
+bool nvmet_port_is_live(struct nvmet_port *port)
+{
+	return READ_ONCE(port->state) == NVMET_PORT_LIVE;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_is_live);
+
+/**
+ * nvmet_port_config_begin() - lock a port's address and parameters to change
+ * them
+ * @port: the port
+ *
+ * On success the caller holds port->lock and may change disc_addr,
+ * inline_data_size, max_queue_size and pi_enable, then calls
+ * nvmet_port_config_end().
+ *
+ * Context: Process context; takes port->lock, and keeps it on success.
+ * Return: 0, or -EACCES when the port is not DISABLED: an enabled port's
+ * address is what hosts are using.
+ */
+int nvmet_port_config_begin(struct nvmet_port *port)
+	__cond_acquires(&port->lock)
+{
+	mutex_lock(&port->lock);
+	if (port->state == NVMET_PORT_DISABLED)
+		return 0;
+	mutex_unlock(&port->lock);
+	pr_err("nvmet: port %u: disable the port (unlink its subsystems) before changing its attributes\n",
+	       le16_to_cpu(port->disc_addr.portid));
+	return -EACCES;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_config_begin);
+
+/**
+ * nvmet_port_config_end() - end a change begun by nvmet_port_config_begin()
+ * @port: the port
+ *
+ * Context: Process context; releases port->lock.
+ */
+void nvmet_port_config_end(struct nvmet_port *port)
+	__releases(&port->lock)
+{
+	mutex_unlock(&port->lock);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_config_end);
+
+static void nvmet_port_set_state(struct nvmet_port *port,
+				 enum nvmet_port_state state)
+	__must_hold(&port->link_lock)
+{
+	lockdep_assert_held(&port->link_lock);
+	mutex_lock(&port->lock);
+	WRITE_ONCE(port->state, state);
+	mutex_unlock(&port->lock);
+}
+
+/* Once the fabric has chosen, settle the sizes the port will report. */
+static void nvmet_port_fix_params(struct nvmet_port *port)
+	__must_hold(&port->lock)
+{
+	lockdep_assert_held(&port->lock);
+	if (port->inline_data_size < 0)
+		port->inline_data_size = 0;
+	if (port->max_queue_size < 0)
+		port->max_queue_size = NVMET_MAX_QUEUE_SIZE;
+	else
+		port->max_queue_size = clamp(port->max_queue_size,
+					     NVMET_MIN_QUEUE_SIZE,
+					     NVMET_MAX_QUEUE_SIZE);
+}
+
+static int nvmet_port_enable(struct nvmet_port *port)
+	__must_hold(&port->link_lock)
+{
+	u16 portid = le16_to_cpu(port->disc_addr.portid);
+	const struct nvmet_fabric_ops *ops;
+	u8 trtype;
+	bool pi;
+	int ret;
+
+	lockdep_assert_held(&port->link_lock);
+	mutex_lock(&port->lock);
+	trtype = port->disc_addr.trtype;
+	pi = port->pi_enable;
+	WRITE_ONCE(port->state, NVMET_PORT_ENABLING);
+	mutex_unlock(&port->lock);
+
+	ops = nvmet_fabric_get(trtype);
+	if (!ops) {
+		pr_err("nvmet: port %u: no fabric for transport type %u\n",
+		       portid, trtype);
+		ret = -EINVAL;
+		goto out_disabled;
+	}
+	if (pi && !(ops->flags & NVMET_FABRIC_F_METADATA)) {
+		pr_err("nvmet: port %u: fabric %s cannot carry protection information\n",
+		       portid, ops->name);
+		ret = -EINVAL;
+		goto out_put_fabric;
+	}
+	rcu_assign_pointer(port->ops, ops);
+	ret = ops->add_port(port);
+	if (ret) {
+		pr_err("nvmet: port %u: fabric %s refused the port: %d\n",
+		       portid, ops->name, ret);
+		goto out_clear_ops;
+	}
+	mutex_lock(&port->lock);
+	nvmet_port_fix_params(port);
+	WRITE_ONCE(port->state, NVMET_PORT_LIVE);
+	mutex_unlock(&port->lock);
+	return 0;
+
+out_clear_ops:
+	RCU_INIT_POINTER(port->ops, NULL);
+out_put_fabric:
+	nvmet_fabric_put(ops);
+out_disabled:
+	nvmet_port_set_state(port, NVMET_PORT_DISABLED);
+	return ret;
+}
+
+static void nvmet_port_disable(struct nvmet_port *port)
+	__must_hold(&port->link_lock)
+{
+	const struct nvmet_fabric_ops *ops;
+
+	lockdep_assert_held(&port->link_lock);
+	nvmet_port_set_state(port, NVMET_PORT_DISABLING);
+	ops = rcu_dereference_protected(port->ops,
+					lockdep_is_held(&port->link_lock));
+	ops->remove_port(port);
+	RCU_INIT_POINTER(port->ops, NULL);
+	/* Readers that saw the port LIVE are done with ops after this. */
+	synchronize_rcu();
+	nvmet_fabric_put(ops);
+	nvmet_port_set_state(port, NVMET_PORT_DISABLED);
+}
+
+/**
+ * nvmet_port_link_subsys() - offer a subsystem on a port
+ * @port: the port
+ * @subsys: the subsystem; the link takes its own reference
+ *
+ * The first link enables the port: the fabric's add_port() runs here,
+ * holding only @port's link_lock.  A second link into the same port waits
+ * for it (interruptibly); links into other ports do not.
+ *
+ * Context: Process context; takes port->link_lock, may sleep for as long
+ * as the fabric takes.
+ * Return: 0, -EEXIST if already linked, -EINTR if interrupted while
+ * waiting, or the error that enabling the port failed with.
+ */
+int nvmet_port_link_subsys(struct nvmet_port *port,
+			   struct nvmet_subsys *subsys)
+{
+	int ret;
+
+	if (mutex_lock_interruptible(&port->link_lock))
+		return -EINTR;
+	if (xa_load(&port->subsystems, subsys->id)) {
+		pr_err("nvmet: port %u: subsystem %s is already linked\n",
+		       le16_to_cpu(port->disc_addr.portid), subsys->nqn);
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	if (!port->nr_subsystems) {
+		ret = nvmet_port_enable(port);
+		if (ret)
+			goto out_unlock;
+	}
+	nvmet_subsys_get(subsys);
+	ret = xa_err(xa_store(&port->subsystems, subsys->id, subsys,
+			      GFP_KERNEL));
+	if (ret) {
+		nvmet_subsys_put(subsys);
+		if (!port->nr_subsystems)
+			nvmet_port_disable(port);
+		goto out_unlock;
+	}
+	port->nr_subsystems++;
+	atomic_inc(&subsys->nr_ports);
+out_unlock:
+	mutex_unlock(&port->link_lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_link_subsys);
+
+/**
+ * nvmet_port_unlink_subsys() - stop offering a subsystem on a port
+ * @port: the port
+ * @subsys: the subsystem
+ *
+ * The last unlink disables the port, running the fabric's remove_port().
+ *
+ * Context: Process context; takes port->link_lock, may sleep.
+ * Return: 0, or -ENOENT if @subsys was not linked.
+ */
+int nvmet_port_unlink_subsys(struct nvmet_port *port,
+			     struct nvmet_subsys *subsys)
+{
+	struct nvmet_subsys *old;
+
+	mutex_lock(&port->link_lock);
+	old = xa_erase(&port->subsystems, subsys->id);
+	if (old) {
+		atomic_dec(&old->nr_ports);
+		if (!--port->nr_subsystems)
+			nvmet_port_disable(port);
+	}
+	mutex_unlock(&port->link_lock);
+	if (!old)
+		return -ENOENT;
+	nvmet_subsys_put(old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_unlink_subsys);
+
+/**
+ * nvmet_port_find_get_subsys() - find a subsystem offered on a port
+ * @port: the port a host connects through
+ * @subsysnqn: the NQN the host asks for
+ *
+ * Lookup cost: one NQN map lookup and one xarray load, with no lock.
+ *
+ * Context: Any context; takes and releases rcu_read_lock().
+ * Return: the subsystem with a reference for the caller, or NULL when the
+ * port is not LIVE or does not offer it.
+ */
+struct nvmet_subsys *nvmet_port_find_get_subsys(struct nvmet_port *port,
+						const char *subsysnqn)
+{
+	struct nvmet_subsys *subsys;
+
+	if (!nvmet_port_is_live(port))
+		return NULL;
+	rcu_read_lock();
+	subsys = __nvmet_subsys_lookup(subsysnqn);
+	if (subsys && (xa_load(&port->subsystems, subsys->id) != subsys ||
+		       !kref_get_unless_zero(&subsys->ref)))
+		subsys = NULL;
+	rcu_read_unlock();
+	return subsys;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_find_get_subsys);

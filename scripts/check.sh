@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Run every test lane and sum their results.
+#
+# Each lane prints its own results and ends with one line
+#   <lane>: N passed, N failed[, N skipped]
+# A lane that ends without that line (a crash, a build error) counts as one
+# failure.  The last line printed here is the total:
+#   N passed, N failed, N skipped
+#
+# LANES selects lanes (default: style userspace vm kunit).
+set -uo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$NVMET_NG_TOP"
+
+LANES=${LANES:-style userspace vm kunit}
+RESULTS=$NVMET_NG_TOP/results
+mkdir -p "$RESULTS"
+
+lane_cmd() {
+	case $1 in
+	style)		echo scripts/check-style.sh --lane ;;
+	userspace)	echo tests/userspace/run.sh ;;
+	vm)		echo tests/vm/run.sh check ;;
+	kunit)		echo scripts/kunit.sh ;;
+	*)		return 1 ;;
+	esac
+}
+
+total_pass=0 total_fail=0 total_skip=0 rc=0
+for lane in $LANES; do
+	cmd=$(lane_cmd "$lane") || { echo "unknown lane $lane"; exit 2; }
+	log=$RESULTS/$lane.log
+	start=$(date +%s)
+	echo "=== lane $lane: $cmd"
+	$cmd 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+	echo "=== lane $lane: exit $status after $(( $(date +%s) - start ))s"
+	line=$(grep -E "^$lane: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" \
+		"$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "=== lane $lane: no result line; counted as 1 failure"
+		total_fail=$((total_fail + 1))
+		rc=1
+		continue
+	fi
+	read -r p f s <<<"$(echo "$line" |
+		sed -E 's/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/')"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + ${s:-0}))
+	# A lane that reports no failure but exits non-zero still fails.
+	if [ "$f" -eq 0 ] && [ "$status" -ne 0 ]; then
+		echo "=== lane $lane: exit $status with no failed test; counted as 1 failure"
+		total_fail=$((total_fail + 1))
+	fi
+	[ "$status" -ne 0 ] && rc=1
+	[ "$f" -ne 0 ] && rc=1
+done
+
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+exit $rc
