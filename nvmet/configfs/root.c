@@ -1,27 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The root of nvmet-ng's configfs tree: the "nvmet" configfs subsystem and
- * its three default groups, subsystems/, ports/ and hosts/, laid out as the
- * in-tree nvmet does so existing scripts and nvmetcli find them.
+ * The root of nvmet-ng's configfs tree: the "nvmet" configfs subsystem with
+ * its discovery_nqn attribute and its three default groups, subsystems/,
+ * ports/ and hosts/, laid out as the in-tree nvmet does so existing scripts
+ * and nvmetcli find them.
  */
-#include <linux/configfs.h>
 #include <linux/module.h>
 
 #include "configfs.h"
 
-static const struct config_item_type nvmet_subsystems_type = {
-	.ct_owner	= THIS_MODULE,
-};
+static ssize_t nvmet_root_discovery_nqn_show(struct config_item *item,
+					     char *page)
+{
+	int len = nvmet_disc_nqn_copy(page, PAGE_SIZE - 1);
 
-static const struct config_item_type nvmet_ports_type = {
-	.ct_owner	= THIS_MODULE,
-};
+	if (len < 0)
+		return len;
+	page[len] = '\n';
+	return len + 1;
+}
 
-static const struct config_item_type nvmet_hosts_type = {
-	.ct_owner	= THIS_MODULE,
+static ssize_t nvmet_root_discovery_nqn_store(struct config_item *item,
+					      const char *page, size_t count)
+{
+	int ret = nvmet_disc_nqn_set(page);
+
+	return ret ? ret : count;
+}
+
+CONFIGFS_ATTR(nvmet_root_, discovery_nqn);
+
+static struct configfs_attribute *nvmet_root_attrs[] = {
+	&nvmet_root_attr_discovery_nqn,
+	NULL,
 };
 
 static const struct config_item_type nvmet_root_type = {
+	.ct_attrs	= nvmet_root_attrs,
 	.ct_owner	= THIS_MODULE,
 };
 
