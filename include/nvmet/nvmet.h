@@ -116,6 +116,10 @@ struct nvmet_host {
  *	   (S write, R read)
  * @nr_hosts: entries in @hosts (S)
  * @nr_ports: ports this subsystem is linked into (A)
+ * @namespaces: enabled namespaces by NSID (S write, R read: the I/O path
+ *		looks a namespace up with one xa_load())
+ * @nr_namespaces: entries in @namespaces (S)
+ * @max_nsid: highest NSID in @namespaces, 0 if none (S)
  * @rcu: frees the subsystem after readers of the registry are gone
  * @nqn: the subsystem NQN (I)
  */
@@ -139,6 +143,9 @@ struct nvmet_subsys {
 	struct xarray hosts;
 	unsigned int nr_hosts;
 	atomic_t nr_ports;
+	struct xarray namespaces;
+	unsigned int nr_namespaces;
+	u32 max_nsid;
 	struct rcu_head rcu;
 	char nqn[];
 };

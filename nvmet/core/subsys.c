@@ -173,6 +173,7 @@ struct nvmet_subsys *nvmet_subsys_create(const char *nqn)
 	kref_init(&subsys->ref);
 	mutex_init(&subsys->lock);
 	xa_init(&subsys->hosts);
+	xa_init(&subsys->namespaces);
 	memcpy(subsys->nqn, nqn, len);
 	nvmet_subsys_init_defaults(subsys);
 
@@ -229,7 +230,9 @@ static void nvmet_subsys_release(struct kref *ref)
 						   ref);
 
 	WARN_ON(subsys->nr_hosts || !xa_empty(&subsys->hosts));
+	WARN_ON(subsys->nr_namespaces || !xa_empty(&subsys->namespaces));
 	xa_destroy(&subsys->hosts);
+	xa_destroy(&subsys->namespaces);
 	mutex_destroy(&subsys->lock);
 	kfree_rcu(subsys, rcu);
 }
