@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The seed's configfs scalability scenario, run inside the test VM by
+# make bench: N subsystems on N ports, each linked into its own port, set
+# up by 4 processes and by 1, every add_port() delayed by D ms; a fifth
+# process times unrelated configfs operations meanwhile (cfsbench.c).
+#
+# Runs, in one boot:
+#   ours        nvmet-ng + its test fabric (add_port sleeps D ms)
+#   in-tree     Debian's nvmet + nvmet-intree-delay (add_port sleeps D ms)
+#   in-tree-tcp Debian's nvmet + nvmet-tcp on 127.0.0.1, no injected delay
+#
+# Environment: BENCH_DELAY_MS (default 1000), BENCH_PORTS (default 64),
+# BENCH_MODDIR (where the benchmark's .ko files are), INTREE_LOAD (command
+# that loads Debian's nvmet and its dependencies).
+set -u
+
+D=${BENCH_DELAY_MS:-1000}
+N=${BENCH_PORTS:-64}
+MODDIR=${BENCH_MODDIR:-/lib/modules/bench}
+OUT=/tmp/seed-configfs.txt
+: > "$OUT"
+
+say() { echo "==> $*"; }
+
+run_pair() {	# run_pair label trtype adrfam
+	for p in 1 4; do
+		cfsbench -n "$N" -p "$p" -t "$2" -a "$3" -l "$1" | tee -a "$OUT" ||
+			echo "cfsbench $1 -p $p failed" | tee -a "$OUT"
+	done
+}
+
+say "seed scenario: $N subsystems on $N ports, add_port delay ${D} ms"
+
+say "nvmet-ng with its test fabric"
+modprobe nvmet || exit 1
+insmod "$MODDIR/nvmet-test-fabric.ko" add_port_delay_ms="$D" || exit 1
+run_pair ours loop ipv4
+rmmod nvmet_test_fabric nvmet
+
+say "in-tree nvmet with the same add_port delay"
+$INTREE_LOAD nvmet || exit 1
+insmod "$MODDIR/nvmet-intree-delay.ko" add_port_delay_ms="$D" || exit 1
+run_pair in-tree loop ipv4
+rmmod nvmet_intree_delay
+
+say "in-tree nvmet over real TCP ports, no injected delay"
+$INTREE_LOAD nvmet-tcp || exit 1
+run_pair in-tree-tcp tcp ipv4
+rmmod nvmet_tcp nvmet
+
+# Ratios: setup time with 1 process over setup time with 4.
+awk -v D="$D" -v N="$N" '
+function val(line, key,    i, f, kv) {
+	f = split(line, kv, " ")
+	for (i = 1; i <= f; i++)
+		if (index(kv[i], key "=") == 1)
+			return substr(kv[i], length(key) + 2)
+	return ""
+}
+/^cfsbench / {
+	label = $2; procs = val($0, "procs")
+	setup[label, procs] = val($0, "setup_ms")
+	p99[label, procs] = val($0, "noise_p99_ms")
+	mx[label, procs] = val($0, "noise_max_ms")
+	if (!(label in seen)) { seen[label] = 1; order[++n] = label }
+}
+END {
+	printf "\nseed scenario, %d ports, add_port delay %d ms\n", N, D
+	printf "%-12s %12s %12s %8s %16s %16s\n", "target", "1 proc (s)",
+	       "4 procs (s)", "speedup", "unrelated p99 ms", "unrelated max ms"
+	for (i = 1; i <= n; i++) {
+		l = order[i]
+		s1 = setup[l, 1] / 1000; s4 = setup[l, 4] / 1000
+		printf "%-12s %12.2f %12.2f %7.2fx %16s %16s\n", l, s1, s4,
+		       s4 > 0 ? s1 / s4 : 0, p99[l, 4], mx[l, 4]
+	}
+	if (setup["in-tree", 4] > 0 && setup["ours", 4] > 0)
+		printf "ours vs in-tree, 4 processes, same delay: %.2fx faster\n",
+		       setup["in-tree", 4] / setup["ours", 4]
+}' "$OUT"

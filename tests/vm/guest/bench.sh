@@ -1,0 +1,14 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: run every benchmark in /vm/bench/, in order.
+. /vm/guest/lib.sh
+echo 1 > /proc/sys/kernel/printk
+export INTREE_LOAD=intree_load
+found=
+for b in /vm/bench/[0-9]*.sh; do
+	[ -f "$b" ] || continue
+	found=1
+	echo "==> benchmark $(basename "$b" .sh)"
+	. "$b"
+done
+[ -n "$found" ] || echo "no benchmarks yet"

@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Run every test of a directory (NN-name.sh, in order) and report KTAP on
+# stdout.  A test passes with exit 0, is skipped with exit 77, fails
+# otherwise; it also fails if dmesg shows a kernel splat while it ran.
+#
+#   harness.sh DIR [TIMEOUT_SECONDS]
+DIR=$1
+TIMEOUT=${2:-${TEST_TIMEOUT:-300}}
+SPLAT='WARNING:|BUG:|Oops|general protection|possible recursive locking|circular locking|lockdep|refcount_t:|UBSAN|KASAN|kernel BUG|Call Trace'
+
+tests=$(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort)
+echo "KTAP version 1"
+echo "1..$(echo "$tests" | grep -c .)"
+i=0
+for t in $tests; do
+	i=$((i + 1))
+	name=$(basename "$t" .sh)
+	dmesg -c > /dev/null
+	timeout -s KILL "$TIMEOUT" sh "$t" > /tmp/test.out 2>&1
+	rc=$?
+	splat=$(dmesg | grep -E "$SPLAT")
+	if [ -n "$splat" ] && [ $rc -ne 77 ]; then
+		echo "# $name: kernel splat in dmesg:"
+		dmesg | sed 's/^/# /'
+		rc=1
+	fi
+	case $rc in
+	0)	echo "ok $i $name" ;;
+	77)	echo "ok $i $name # SKIP $(tail -n 1 /tmp/test.out)" ;;
+	*)	sed 's/^/# /' /tmp/test.out
+		[ $rc -eq 137 ] && echo "# $name: killed after ${TIMEOUT}s"
+		echo "not ok $i $name" ;;
+	esac
+done

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the VM tests; each test sources this file.  Every helper
+# checks an observable result and exits the test with a message on a
+# mismatch.
+
+CFS=/sys/kernel/config/nvmet
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "$*"
+	exit 77
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# expect_file PATH CONTENT: the file reads back exactly CONTENT
+expect_file() {
+	[ -e "$1" ] || fail "$1 does not exist"
+	expect_eq "$1" "$2" "$(cat "$1")"
+}
+
+expect_dir() {
+	[ -d "$1" ] || fail "$1 is not a directory"
+}
+
+expect_absent() {
+	[ ! -e "$1" ] || fail "$1 exists"
+}
+
+# expect_errno ERRNO_TEXT COMMAND...: the command fails with that message
+# (e.g. "Invalid argument"), as strerror() words it.
+expect_errno() {
+	want=$1
+	shift
+	out=$("$@" 2>&1) && fail "'$*' succeeded; expected '$want'"
+	case $out in
+	*"$want"*) ;;
+	*) fail "'$*': expected '$want', got '$out'" ;;
+	esac
+}
+
+# write_attr PATH VALUE: the write must succeed
+write_attr() {
+	echo "$2" > "$1" || fail "writing '$2' to $1"
+}
+
+# Load Debian's in-tree target module $1 and what it needs, by path.
+intree_load() {
+	mod=$1
+	deps=$(sed -n "s/^$mod: //p" /lib/modules/intree-target/deps)
+	for d in $deps; do
+		d=$(echo "$d" | tr _ -)
+		if [ -f "/lib/modules/intree-target/$d.ko" ]; then
+			grep -q "^$(echo "$d" | tr - _) " /proc/modules ||
+				intree_load "$d" || return 1
+		else
+			modprobe "$d" || return 1
+		fi
+	done
+	insmod "/lib/modules/intree-target/$mod.ko"
+}

@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the test VM's initramfs: busybox, nvme-cli, fio, our modules and the
+# Debian kernel modules the tests need, and the guest scripts.
+#
+#   tests/vm/mkinitramfs.sh OUT.cpio.gz
+#
+# Layout inside:
+#   /lib/modules/$KVER/kernel/...   in-tree modules (host side, null_blk...)
+#   /lib/modules/$KVER/updates/...  our modules; depmod prefers them, so
+#                                   "modprobe nvmet" loads nvmet-ng
+#   /lib/modules/intree-target/     Debian's nvmet, nvmet-tcp, ... for the
+#                                   benchmarks, loaded by path (intree_load)
+#   /lib/modules/bench/             benchmark-only modules
+#   /vm/                            harness, tests, benchmarks
+# Rebuilds only when an input changed.
+set -euo pipefail
+. "$(dirname "$0")/../../scripts/env.sh"
+
+OUT=$1
+TOP=$NVMET_NG_TOP
+VMDIR=$TOP/tests/vm
+STAGE=$NVMET_NG_CACHE/vm/stage
+MODSRC=$NVMET_NG_MODDIR
+
+# In-tree host-side modules, and those whose dependencies we also need.
+HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
+	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy"
+INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
+
+our_modules() {
+	(cd "$TOP" && find . -name '*.ko' -not -path './tests/bench/*' \
+		-not -path './.git/*' | sort)
+}
+bench_modules() {
+	(cd "$TOP" && find tests/bench -name '*.ko' 2>/dev/null | sort)
+}
+
+# Everything that goes in, for the "changed?" check.
+inputs_hash() {
+	{
+		echo "$KVER"
+		cat "$0"
+		(cd "$TOP" && find tests/vm tests/bench -type f \
+			-not -name '*.o' -not -name '*.cmd' | sort |
+			xargs sha1sum)
+		(cd "$TOP" && our_modules | xargs -r sha1sum)
+		(cd "$TOP" && bench_modules | xargs -r sha1sum)
+		dpkg-query -W busybox-static nvme-cli fio
+	} | sha1sum | cut -d' ' -f1
+}
+
+hash=$(inputs_hash)
+if [ -f "$OUT" ] && [ "$(cat "$OUT.hash" 2>/dev/null)" = "$hash" ]; then
+	exit 0
+fi
+echo "vm: building initramfs for $KVER"
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE"/{bin,sbin,etc/nvme,proc,sys,dev,tmp,run,mnt,root,vm}
+mkdir -p "$STAGE/lib/modules/$KVER" "$STAGE/lib/modules/intree-target" \
+	 "$STAGE/lib/modules/bench"
+
+# busybox and its applets
+cp /bin/busybox "$STAGE/bin/busybox"
+for app in $(/bin/busybox --list); do
+	[ -e "$STAGE/bin/$app" ] || ln -s busybox "$STAGE/bin/$app"
+done
+for app in modprobe insmod rmmod lsmod depmod poweroff reboot; do
+	ln -sf ../bin/busybox "$STAGE/sbin/$app"
+done
+
+# Dynamic binaries with their libraries (and the loader).
+copy_binary() {
+	local bin=$1 lib
+	install -D -m 755 "$bin" "$STAGE$bin"
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+		[ -e "$STAGE$lib" ] || install -D -m 755 "$lib" "$STAGE$lib"
+	done
+}
+copy_binary /usr/sbin/nvme
+copy_binary /usr/bin/fio
+[ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true
+
+# Static helpers built from our tree.
+gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
+
+# Module name -> path, for the dependency closure.
+declare -A modpath
+while read -r f; do
+	n=$(basename "$f" .ko.xz)
+	modpath[$n]=$f
+	modpath[${n//-/_}]=$f
+done < <(find "$MODSRC/kernel" -name '*.ko.xz')
+
+declare -A staged
+stage_module() {	# stage_module name destdir
+	local name=$1 dest=$2 f dep
+	f=${modpath[$name]:-${modpath[${name//-/_}]:-}}
+	[ -n "$f" ] || return 0		# built in
+	[ -n "${staged[$f]:-}" ] && return 0
+	staged[$f]=1
+	for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
+		stage_module "$dep" kernel
+	done
+	if [ "$dest" = kernel ]; then
+		local rel=${f#"$MODSRC"/}
+		mkdir -p "$STAGE/lib/modules/$KVER/$(dirname "$rel")"
+		xz -dc "$f" > "$STAGE/lib/modules/$KVER/${rel%.xz}"
+	fi
+}
+for m in $HOST_MODS; do
+	stage_module "$m" kernel
+done
+
+# In-tree target modules: outside depmod's tree, with their own dep list.
+: > "$STAGE/lib/modules/intree-target/deps"
+for m in $INTREE_TARGET_MODS; do
+	f=${modpath[$m]}
+	for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
+		case " $INTREE_TARGET_MODS " in
+		*" ${dep//_/-} "*|*" $dep "*) ;;
+		*) stage_module "$dep" kernel ;;
+		esac
+	done
+	xz -dc "$f" > "$STAGE/lib/modules/intree-target/$m.ko"
+	echo "$m: $(modinfo -F depends "$f" | tr ',' ' ')" \
+		>> "$STAGE/lib/modules/intree-target/deps"
+done
+
+# Ours, under updates/ so they win over any in-tree module of the name.
+mkdir -p "$STAGE/lib/modules/$KVER/updates"
+for f in $(our_modules); do
+	cp "$TOP/$f" "$STAGE/lib/modules/$KVER/updates/"
+	for dep in $(modinfo -F depends "$TOP/$f" | tr ',' ' '); do
+		stage_module "$dep" kernel
+	done
+done
+for f in $(bench_modules); do
+	cp "$TOP/$f" "$STAGE/lib/modules/bench/"
+done
+
+cp "$MODSRC"/modules.builtin "$MODSRC"/modules.builtin.modinfo \
+	"$MODSRC"/modules.order "$STAGE/lib/modules/$KVER/"
+mkdir -p "$STAGE/etc/depmod.d"
+echo "search updates built-in" > "$STAGE/etc/depmod.d/nvmet-ng.conf"
+depmod -b "$STAGE" -C "$STAGE/etc/depmod.d" "$KVER"
+
+# nvme-cli wants a host NQN and ID.
+uuid=$(cat /proc/sys/kernel/random/uuid)
+echo "nqn.2014-08.org.nvmexpress:uuid:$uuid" > "$STAGE/etc/nvme/hostnqn"
+echo "$uuid" > "$STAGE/etc/nvme/hostid"
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$STAGE/etc/passwd"
+printf 'root:x:0:\n' > "$STAGE/etc/group"
+
+# Guest scripts.
+cp "$VMDIR/guest/init" "$STAGE/init"
+chmod 755 "$STAGE/init"
+cp -r "$VMDIR/guest" "$VMDIR/tests" "$STAGE/vm/"
+[ -d "$VMDIR/bench" ] && cp -r "$VMDIR/bench" "$STAGE/vm/"
+cp "$TOP/tests/bench/"*.sh "$STAGE/vm/" 2>/dev/null || true
+
+mkdir -p "$(dirname "$OUT")"
+(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+echo "$hash" > "$OUT.hash"
+echo "vm: initramfs $(du -h "$OUT" | cut -f1)"

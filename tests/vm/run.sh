@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot Debian's 6.12 kernel under QEMU (TCG) with our initramfs and run one
+# mode in the guest:
+#   check   the VM tests (tests/vm/tests/); ends with
+#           "vm: N passed, N failed, N skipped"
+#   demo    what make run shows
+#   bench   the benchmarks (tests/vm/bench/)
+# The guest writes its output to its second serial port, which is this
+# script's stdout; the kernel console goes to results/vm-<mode>.console.
+# A guest that does not finish within VM_TIMEOUT seconds is killed and
+# reported with the tail of its console.
+#
+# Extra guest settings: VM_ARGS="name=value ..." become environment
+# variables of the guest's mode script (nvmet_ng.name=value on the kernel
+# command line).
+set -euo pipefail
+. "$(dirname "$0")/../../scripts/env.sh"
+
+MODE=${1:-check}
+case $MODE in
+check)	TIMEOUT=${VM_TIMEOUT:-900} ;;
+demo)	TIMEOUT=${VM_TIMEOUT:-300} ;;
+bench)	TIMEOUT=${VM_TIMEOUT:-3600} ;;
+*)	echo "usage: $0 check|demo|bench" >&2; exit 2 ;;
+esac
+
+RESULTS=$NVMET_NG_TOP/results
+INITRD=$NVMET_NG_CACHE/vm/initramfs.cpio.gz
+CONSOLE=$RESULTS/vm-$MODE.console
+OUT=$RESULTS/vm-$MODE.out
+mkdir -p "$RESULTS"
+
+"$(dirname "$0")/mkinitramfs.sh" "$INITRD"
+
+append="console=ttyS0 panic=-1 rdinit=/init nvmet_ng.mode=$MODE"
+for kv in ${VM_ARGS:-}; do
+	append="$append nvmet_ng.$kv"
+done
+[ "$MODE" = check ] || append="$append quiet loglevel=3"
+
+start=$(date +%s)
+set +e
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-machine q35 -accel tcg -cpu max -smp 2 -m 2G \
+	-display none -monitor none -no-reboot \
+	-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" -append "$append" \
+	-serial "file:$CONSOLE" -serial stdio < /dev/null | tr -d '\r' | tee "$OUT"
+status=${PIPESTATUS[0]}
+set -e
+elapsed=$(( $(date +%s) - start ))
+
+finished=0
+grep -q '^nvmet-ng-vm: done' "$OUT" && finished=1
+if [ $finished -eq 0 ]; then
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		echo "vm: guest killed after ${TIMEOUT}s"
+	else
+		echo "vm: guest stopped before finishing (qemu exit $status)"
+	fi
+	echo "vm: last lines of the console ($CONSOLE):"
+	tail -n 40 "$CONSOLE" | sed 's/^/    /'
+fi
+echo "vm: $MODE took ${elapsed}s"
+
+[ "$MODE" = check ] || exit $(( finished ? 0 : 1 ))
+
+# KTAP: tests that never reported (the guest died) count as failed.
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$OUT" | head -n 1)
+skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' "$OUT" || true)
+passed=$(( $(grep -cE '^ok [0-9]+ ' "$OUT" || true) - skipped ))
+failed=$(grep -cE '^not ok [0-9]+ ' "$OUT" || true)
+missing=$(( ${planned:-1} - passed - skipped - failed ))
+[ $missing -gt 0 ] && failed=$((failed + missing))
+echo "vm: $passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ] && [ $finished -eq 1 ]
