@@ -88,23 +88,27 @@ EXPORT_SYMBOL_GPL(nvmet_nqn_map_destroy);
 int nvmet_nqn_map_insert(struct nvmet_nqn_map *map,
 			 struct nvmet_nqn_node *node, const char *nqn)
 {
+	u32 hash = nvmet_nqn_hash(nqn);
 	struct nvmet_nqn_node *head, *n;
 	int ret;
 
-	node->nqn = nqn;
-	node->hash = nvmet_nqn_hash(nqn);
-
 	mutex_lock(&map->lock);
-	head = xa_load(&map->buckets, node->hash);
+	head = xa_load(&map->buckets, hash);
 	for (n = head; n; n = nvmet_nqn_next_locked(map, n)) {
 		if (!strcmp(n->nqn, nqn)) {
 			ret = -EEXIST;
 			goto out_unlock;
 		}
 	}
-	/* Readers that find @node through the xarray see the old chain. */
+	/*
+	 * @node is touched only now: a refused insert leaves it as it was,
+	 * even if it is already in a map.  Readers that find @node through
+	 * the xarray see the old chain behind it.
+	 */
+	node->nqn = nqn;
+	node->hash = hash;
 	RCU_INIT_POINTER(node->next, head);
-	ret = xa_err(xa_store(&map->buckets, node->hash, node, GFP_KERNEL));
+	ret = xa_err(xa_store(&map->buckets, hash, node, GFP_KERNEL));
 out_unlock:
 	mutex_unlock(&map->lock);
 	return ret;

@@ -145,8 +145,9 @@ static void nvmet_subsys_init_defaults(struct nvmet_subsys *subsys)
 	subsys->cntlid_min = NVMET_CNTLID_MIN;
 	subsys->cntlid_max = NVMET_CNTLID_MAX;
 	subsys->max_qid = NVMET_NR_QUEUES;
-	snprintf(subsys->serial, sizeof(subsys->serial), "%016llx%04x",
-		 get_random_u64(), get_random_u32() & 0xffff);
+	snprintf(subsys->serial, sizeof(subsys->serial), "%08x%08x%04x",
+		 get_random_u32(), get_random_u32(),
+		 get_random_u32() & 0xffff);
 	strscpy(subsys->model, NVMET_DEFAULT_MODEL, sizeof(subsys->model));
 	strscpy(subsys->firmware, UTS_RELEASE, sizeof(subsys->firmware));
 }

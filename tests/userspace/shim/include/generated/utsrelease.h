@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#define UTS_RELEASE "6.12.0-userspace"
