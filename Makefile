@@ -23,7 +23,10 @@ KDIR		?= $(VM_KDIR)
 endif
 
 # Our Kconfig symbols are not in the distribution's .config: pass them.
-KCONFIG		:= CONFIG_NVMET_NG=m
+# TEST_FABRIC=1 adds the test fabric (tests/fabric/), which the test lanes
+# and benchmarks use and make install leaves out.
+KCONFIG		:= CONFIG_NVMET_NG=m \
+		   $(if $(TEST_FABRIC),CONFIG_NVMET_NG_TEST_FABRIC=m)
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) $(KCONFIG) W=1
 
 .PHONY: all modules install clean deps check run bench style help
@@ -37,7 +40,9 @@ modules:
 		exit 1; }
 	$(KMAKE) modules
 
-install: modules
+install:
+	@test -z "$(TEST_FABRIC)" || { echo "make install never installs the test fabric"; exit 1; }
+	$(KMAKE) modules
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(if $(KERNELRELEASE),$(KERNELRELEASE),$(shell $(MAKE) -s -C $(KDIR) kernelrelease))
 
@@ -50,15 +55,17 @@ deps:
 
 # Every lane, against the Debian kernel the VM boots.
 check: deps
-	$(MAKE) KDIR=$(VM_KDIR) modules
+	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	scripts/check.sh
 
 run: deps
-	$(MAKE) KDIR=$(VM_KDIR) modules
+	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	tests/vm/run.sh demo
 
 bench: deps
-	$(MAKE) KDIR=$(VM_KDIR) modules
+	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
+	$(MAKE) -C $(VM_KDIR) M=$(TOP)/tests/bench/intree-delay \
+		INTREE_NVMET=$(shell scripts/kver.sh NVMET_NG_SRC)/drivers/nvme/target modules
 	tests/vm/run.sh bench
 
 style:

@@ -21,8 +21,9 @@ result() {	# result <status> <name>
 
 CHECKPATCH=$NVMET_NG_SRC/scripts/checkpatch.pl
 KERNELDOC=$NVMET_NG_SRC/scripts/kernel-doc
-# Kernel sources only: the userspace shim is not kernel code.
-files=$(git ls-files '*.c' '*.h' | grep -v '^tests/')
+# Kernel sources only: the userspace lane and cfsbench are not kernel code.
+files=$(git ls-files '*.c' '*.h' |
+	grep -v -e '^tests/userspace/' -e '^tests/bench/cfsbench.c$')
 
 for f in $files; do
 	out=$(perl "$CHECKPATCH" --strict --no-tree --quiet -f "$f" 2>&1)
@@ -40,8 +41,8 @@ for f in $files; do
 done
 
 kdir=$(scripts/kver.sh NVMET_NG_KDIR)
-out=$(make -s KDIR="$kdir" clean >/dev/null 2>&1;
-      make -s KDIR="$kdir" modules 2>&1)
+out=$(make -s KDIR="$kdir" TEST_FABRIC=1 clean >/dev/null 2>&1;
+      make -s KDIR="$kdir" TEST_FABRIC=1 modules 2>&1)
 st=$?
 echo "$out" | grep -E 'warning:|error:' && st=1
 result $st "W=1 build without warnings"

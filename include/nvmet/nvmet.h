@@ -21,6 +21,7 @@
 #ifndef _NVMET_NVMET_H
 #define _NVMET_NVMET_H
 
+#include <linux/bitmap.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/nvme.h>
@@ -42,6 +43,7 @@ struct nvmet_fabric_ops;
 #define NVMET_DEFAULT_VS	NVME_VS(1, 3, 0)
 #define NVMET_DEFAULT_MODEL	"Linux"
 #define NVMET_MAX_ANAGRPS	128
+#define NVMET_DEFAULT_ANA_GRPID	1
 
 /**
  * struct nvmet_nqn_node - an object's entry in an NQN-keyed map
@@ -184,6 +186,11 @@ enum nvmet_port_state {
  * @subsystems: linked subsystems by subsystem id, each holding a subsystem
  *		reference (L write, R read)
  * @nr_subsystems: entries in @subsystems (L)
+ * @referrals: this port's referrals by id, enabled or not (xa_lock write,
+ *	       R read); a referral's own fields are P
+ * @ana_groups: ANA groups that exist on this port; group 1 always does (P)
+ * @ana_state: ANA state of each group on this port, NVME_ANA_* (P write,
+ *	       A read)
  * @rcu: frees the port after RCU readers are gone
  */
 struct nvmet_port {
@@ -200,6 +207,26 @@ struct nvmet_port {
 	void *priv;
 	struct xarray subsystems;
 	unsigned int nr_subsystems;
+	struct xarray referrals;
+	DECLARE_BITMAP(ana_groups, NVMET_MAX_ANAGRPS + 1);
+	u8 ana_state[NVMET_MAX_ANAGRPS + 1];
+	struct rcu_head rcu;
+};
+
+/**
+ * struct nvmet_referral - another discovery service a port points hosts to
+ * @port: the port whose discovery log lists it (I, referenced)
+ * @id: key in port->referrals (I)
+ * @enabled: listed in the discovery log (P: port->lock of @port)
+ * @disc_addr: where it points, as the discovery log shows it (P; frozen
+ *	       while enabled)
+ * @rcu: frees the referral after RCU readers are gone
+ */
+struct nvmet_referral {
+	struct nvmet_port *port;
+	u32 id;
+	bool enabled;
+	struct nvmf_disc_rsp_page_entry disc_addr;
 	struct rcu_head rcu;
 };
 
@@ -254,5 +281,17 @@ struct nvmet_subsys *nvmet_port_find_get_subsys(struct nvmet_port *port,
 bool nvmet_port_is_live(struct nvmet_port *port);
 int nvmet_port_config_begin(struct nvmet_port *port);
 void nvmet_port_config_end(struct nvmet_port *port);
+int nvmet_port_ana_group_add(struct nvmet_port *port, u32 grpid);
+void nvmet_port_ana_group_remove(struct nvmet_port *port, u32 grpid);
+int nvmet_port_set_ana_state(struct nvmet_port *port, u32 grpid, u8 state);
+u8 nvmet_port_ana_state(struct nvmet_port *port, u32 grpid);
+void nvmet_port_disc_changed(struct nvmet_port *port);
+
+/* referral.c */
+struct nvmet_referral *nvmet_referral_create(struct nvmet_port *port);
+void nvmet_referral_remove(struct nvmet_referral *ref);
+int nvmet_referral_config_begin(struct nvmet_referral *ref);
+void nvmet_referral_config_end(struct nvmet_referral *ref);
+void nvmet_referral_set_enabled(struct nvmet_referral *ref, bool enable);
 
 #endif /* _NVMET_NVMET_H */

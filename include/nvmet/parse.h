@@ -27,6 +27,7 @@ struct nvmet_name_map {
 };
 
 int nvmet_parse_ascii(const char *buf, size_t max_len);
+int nvmet_parse_token(const char *buf, char *out, size_t size);
 int nvmet_parse_version(const char *buf, u32 *vs);
 int nvmet_format_version(u32 vs, char *buf, size_t size);
 int nvmet_parse_name(const struct nvmet_name_map *map, size_t nr,

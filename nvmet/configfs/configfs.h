@@ -50,6 +50,62 @@ struct nvmet_host *nvmet_item_to_host(struct config_item *item);
 /* port.c: nvmet/ports/ */
 extern const struct config_item_type nvmet_ports_type;
 
+/* addr.c: addr_* formats shared by ports and referrals */
+ssize_t nvmet_addr_trtype_show(const struct nvmf_disc_rsp_page_entry *a,
+			       char *page);
+int nvmet_addr_set_trtype(struct nvmf_disc_rsp_page_entry *a,
+			  const char *page);
+ssize_t nvmet_addr_adrfam_show(const struct nvmf_disc_rsp_page_entry *a,
+			       char *page);
+int nvmet_addr_set_adrfam(struct nvmf_disc_rsp_page_entry *a,
+			  const char *page);
+ssize_t nvmet_addr_treq_show(const struct nvmf_disc_rsp_page_entry *a,
+			     char *page);
+int nvmet_addr_set_treq(struct nvmf_disc_rsp_page_entry *a, const char *page);
+ssize_t nvmet_addr_tsas_show(const struct nvmf_disc_rsp_page_entry *a,
+			     char *page);
+int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page);
+int nvmet_addr_check_len(const char *what, size_t count, size_t max);
+int nvmet_addr_set_traddr(struct nvmf_disc_rsp_page_entry *a,
+			  const char *page);
+int nvmet_addr_set_trsvcid(struct nvmf_disc_rsp_page_entry *a,
+			   const char *page);
+
+/* referral.c, ana.c: the types of ports/<ID>/referrals/ and ana_groups/ */
+extern const struct config_item_type nvmet_referrals_type;
+extern const struct config_item_type nvmet_ana_groups_type;
+extern const struct config_item_type nvmet_ana_group_type;
+
+/**
+ * struct nvmet_ana_item - ports/<ID>/ana_groups/<GRPID>/
+ * @group: the group's directory
+ * @port: the port, referenced by the port's item
+ * @grpid: the ANA group ID
+ */
+struct nvmet_ana_item {
+	struct config_group group;
+	struct nvmet_port *port;
+	u32 grpid;
+};
+
+/**
+ * struct nvmet_port_item - ports/<ID>/
+ * @group: the port's directory
+ * @subsys_group: subsystems/, links to the subsystems offered
+ * @referrals_group: referrals/
+ * @ana_groups_group: ana_groups/
+ * @ana_default: ana_groups/1/
+ * @port: the core port, referenced
+ */
+struct nvmet_port_item {
+	struct config_group group;
+	struct config_group subsys_group;
+	struct config_group referrals_group;
+	struct config_group ana_groups_group;
+	struct nvmet_ana_item ana_default;
+	struct nvmet_port *port;
+};
+
 /* ns.c: the type of subsystems/<NQN>/namespaces/ */
 extern const struct config_item_type nvmet_namespaces_type;
 

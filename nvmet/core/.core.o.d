@@ -33,63 +33,40 @@ core.o: /work/main/nvmet/core/core.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/linkage.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/ibt.h \
  /work/main/nvmet/core/core.h /work/main/nvmet/../include/nvmet/nvmet.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kref.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/spinlock.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/typecheck.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/preempt.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cleanup.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/preempt.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/rmwcc.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/args.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/percpu.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/build_bug.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/asm.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/extable_fixup_types.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/percpu.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/threads.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/percpu-defs.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/current.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cache.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/kernel.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/sysinfo.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/align.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/const.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/vdso/const.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/const.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cache.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_call_types.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqflags.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqflags_types.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/irqflags.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/processor-flags.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/processor-flags.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/mem_encrypt.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/mem_encrypt.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/init.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cc_platform.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nospec-branch.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_key.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/jump_label.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/jump_label.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nops.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool_types.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitops.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bits.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/vdso/bits.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/bits.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/build_bug.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/overflow.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/limits.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/limits.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/vdso/limits.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/typecheck.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/kernel.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/sysinfo.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/generic-non-atomic.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/barrier.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/alternative.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/asm.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/extable_fixup_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bug.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumentation.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/objtool_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bug.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/once_lite.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/panic.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/printk.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/stdarg.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/init.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kern_levels.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/ratelimit_types.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bits.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/vdso/bits.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/bits.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/overflow.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/limits.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/limits.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/vdso/limits.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/param.h \
  arch/x86/include/generated/uapi/asm/param.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/param.h \
@@ -107,9 +84,65 @@ core.o: /work/main/nvmet/core/core.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/byteorder/generic.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/lockdep_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/dynamic_debug.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/jump_label.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/jump_label.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nops.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/barrier.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bitops.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/rmwcc.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/args.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/sched.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/arch_hweight.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cpufeatures.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/required-features.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/disabled-features.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/const_hweight.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-atomic.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumented.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kmsan-checks.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-non-atomic.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-lock.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/le.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/ext2-atomic-setbit.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cleanup.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/errno.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/errno.h \
+ arch/x86/include/generated/uapi/asm/errno.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno-base.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/find.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/string.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/array_size.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/err.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/string.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/string.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/string_64.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/fortify-string.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitfield.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bug.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap-str.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kref.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/spinlock.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/preempt.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/preempt.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/percpu.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/percpu.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/threads.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/percpu-defs.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/current.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cache.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cache.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_call_types.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqflags.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqflags_types.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/irqflags.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/processor-flags.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/uapi/asm/processor-flags.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/mem_encrypt.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/mem_encrypt.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cc_platform.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nospec-branch.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_key.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/msr-index.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/unwind_hints.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/orc_types.h \
@@ -126,27 +159,9 @@ core.o: /work/main/nvmet/core/core.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/kaslr.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/pgtable_64_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/sparsemem.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bug.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cpumask.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kernel.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/align.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/array_size.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/container_of.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitops.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/generic-non-atomic.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/barrier.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/barrier.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bitops.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/sched.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/arch_hweight.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/const_hweight.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-atomic.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumented.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kmsan-checks.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-non-atomic.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-lock.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/le.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/ext2-atomic-setbit.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/hex.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kstrtox.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/log2.h \
@@ -157,21 +172,6 @@ core.o: /work/main/nvmet/core/core.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/sprintf.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instruction_pointer.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/wordpart.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/errno.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/errno.h \
- arch/x86/include/generated/uapi/asm/errno.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/asm-generic/errno-base.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/find.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/string.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/err.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/string.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/string.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/string_64.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/fortify-string.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitfield.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap-str.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cpumask_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/atomic.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/atomic.h \

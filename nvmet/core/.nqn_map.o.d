@@ -93,21 +93,44 @@ nqn_map.o: /work/main/nvmet/core/nqn_map.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/lockdep_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/dynamic_debug.h \
  /work/main/nvmet/../include/nvmet/nvmet.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/align.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitops.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/typecheck.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/kernel.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/sysinfo.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/generic-non-atomic.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/barrier.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/alternative.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/barrier.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bitops.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/rmwcc.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/sched.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/arch_hweight.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cpufeatures.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/required-features.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/disabled-features.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/const_hweight.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-atomic.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumented.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kmsan-checks.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-non-atomic.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-lock.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/le.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/ext2-atomic-setbit.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cleanup.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/find.h \
+ /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap-str.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kref.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/spinlock.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/typecheck.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/preempt.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cleanup.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/preempt.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/rmwcc.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/percpu.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/percpu.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/threads.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/percpu-defs.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/current.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cache.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/kernel.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/uapi/linux/sysinfo.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cache.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_call_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/irqflags.h \
@@ -120,10 +143,6 @@ nqn_map.o: /work/main/nvmet/core/nqn_map.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cc_platform.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/nospec-branch.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/static_key.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/alternative.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/cpufeatures.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/required-features.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/disabled-features.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/msr-index.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/unwind_hints.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/orc_types.h \
@@ -142,23 +161,7 @@ nqn_map.o: /work/main/nvmet/core/nqn_map.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/sparsemem.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cpumask.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kernel.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/align.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/container_of.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitops.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/generic-non-atomic.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/barrier.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/barrier.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/bitops.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/sched.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/arch_hweight.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/const_hweight.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-atomic.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instrumented.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kmsan-checks.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-non-atomic.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/instrumented-lock.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/le.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/bitops/ext2-atomic-setbit.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/hex.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/kstrtox.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/log2.h \
@@ -169,9 +172,6 @@ nqn_map.o: /work/main/nvmet/core/nqn_map.c \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/sprintf.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/instruction_pointer.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/wordpart.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/find.h \
- /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/bitmap-str.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/cpumask_types.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/include/linux/atomic.h \
  /root/.cache/nvmet-ng/kernel/6.12.117+deb12-amd64/root/usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/atomic.h \

@@ -46,6 +46,33 @@ int nvmet_parse_ascii(const char *buf, size_t max_len)
 }
 EXPORT_SYMBOL_GPL(nvmet_parse_ascii);
 
+/**
+ * nvmet_parse_token() - take the first whitespace-delimited word
+ * @buf: the written text
+ * @out: where the word goes, NUL-terminated
+ * @size: size of @out
+ *
+ * Used for addr_traddr and addr_trsvcid, which keep the first word of what
+ * is written, as the in-tree target does.
+ *
+ * Context: Any context.
+ * Return: the word's length, or -EINVAL if there is no word or it does
+ * not fit in @out.
+ */
+int nvmet_parse_token(const char *buf, char *out, size_t size)
+{
+	size_t len;
+
+	buf += strspn(buf, " \t\n\v\f\r");
+	len = strcspn(buf, " \t\n\v\f\r");
+	if (!len || len >= size)
+		return -EINVAL;
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	return len;
+}
+EXPORT_SYMBOL_GPL(nvmet_parse_token);
+
 /*
  * Parse one decimal field of at most @max; stops at the first non-digit and
  * leaves *@p there.

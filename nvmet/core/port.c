@@ -29,6 +29,14 @@
 /* Ports by id; xa_lock (internal) serialises writers, RCU readers. */
 static DEFINE_XARRAY_ALLOC(nvmet_port_ids);
 
+/*
+ * Where ANA change events to the port's controllers will be raised once
+ * controllers exist; today it does nothing.
+ */
+static void nvmet_port_ana_changed(struct nvmet_port *port)
+{
+}
+
 void nvmet_port_registry_init(void)
 {
 }
@@ -45,6 +53,9 @@ static void nvmet_port_init_defaults(struct nvmet_port *port, u16 portid)
 	port->disc_addr.treq = NVMF_TREQ_DISABLE_SQFLOW;
 	port->inline_data_size = -1;
 	port->max_queue_size = -1;
+	memset(port->ana_state, NVME_ANA_INACCESSIBLE, sizeof(port->ana_state));
+	port->ana_state[NVMET_DEFAULT_ANA_GRPID] = NVME_ANA_OPTIMIZED;
+	__set_bit(NVMET_DEFAULT_ANA_GRPID, port->ana_groups);
 }
 
 /**
@@ -69,6 +80,7 @@ struct nvmet_port *nvmet_port_create(u16 portid)
 	mutex_init(&port->lock);
 	mutex_init(&port->link_lock);
 	xa_init(&port->subsystems);
+	xa_init_flags(&port->referrals, XA_FLAGS_ALLOC);
 	port->state = NVMET_PORT_DISABLED;
 	nvmet_port_init_defaults(port, portid);
 
@@ -104,7 +116,9 @@ static void nvmet_port_release(struct kref *ref)
 	struct nvmet_port *port = container_of(ref, struct nvmet_port, ref);
 
 	WARN_ON(port->nr_subsystems || !xa_empty(&port->subsystems));
+	WARN_ON(!xa_empty(&port->referrals));
 	xa_destroy(&port->subsystems);
+	xa_destroy(&port->referrals);
 	mutex_destroy(&port->link_lock);
 	mutex_destroy(&port->lock);
 	kfree_rcu(port, rcu);
@@ -392,3 +406,117 @@ struct nvmet_subsys *nvmet_port_find_get_subsys(struct nvmet_port *port,
 	return subsys;
 }
 EXPORT_SYMBOL_GPL(nvmet_port_find_get_subsys);
+
+static bool nvmet_ana_grpid_valid(u32 grpid)
+{
+	return grpid >= 1 && grpid <= NVMET_MAX_ANAGRPS;
+}
+
+/**
+ * nvmet_port_ana_group_add() - create an ANA group on a port
+ * @port: the port
+ * @grpid: 2 to NVMET_MAX_ANAGRPS; group 1 always exists
+ *
+ * The group starts inaccessible on this port.
+ *
+ * Context: Process context; takes and releases port->lock.
+ * Return: 0, -EINVAL for a group ID out of range, or -EEXIST.
+ */
+int nvmet_port_ana_group_add(struct nvmet_port *port, u32 grpid)
+{
+	int ret = 0;
+
+	if (grpid < 2 || grpid > NVMET_MAX_ANAGRPS) {
+		pr_err("nvmet: port %u: ANA group %u not in 2..%d\n",
+		       le16_to_cpu(port->disc_addr.portid), grpid,
+		       NVMET_MAX_ANAGRPS);
+		return -EINVAL;
+	}
+	mutex_lock(&port->lock);
+	if (__test_and_set_bit(grpid, port->ana_groups))
+		ret = -EEXIST;
+	else
+		WRITE_ONCE(port->ana_state[grpid], NVME_ANA_INACCESSIBLE);
+	mutex_unlock(&port->lock);
+	nvmet_port_ana_changed(port);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_ana_group_add);
+
+/**
+ * nvmet_port_ana_group_remove() - remove an ANA group from a port
+ * @port: the port
+ * @grpid: a group added with nvmet_port_ana_group_add()
+ *
+ * Context: Process context; takes and releases port->lock.
+ */
+void nvmet_port_ana_group_remove(struct nvmet_port *port, u32 grpid)
+{
+	if (WARN_ON(grpid == NVMET_DEFAULT_ANA_GRPID ||
+		    !nvmet_ana_grpid_valid(grpid)))
+		return;
+	mutex_lock(&port->lock);
+	__clear_bit(grpid, port->ana_groups);
+	WRITE_ONCE(port->ana_state[grpid], NVME_ANA_INACCESSIBLE);
+	mutex_unlock(&port->lock);
+	nvmet_port_ana_changed(port);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_ana_group_remove);
+
+/**
+ * nvmet_port_set_ana_state() - set a group's ANA state on a port
+ * @port: the port
+ * @grpid: an existing group
+ * @state: NVME_ANA_OPTIMIZED, _NONOPTIMIZED, _INACCESSIBLE,
+ *	   _PERSISTENT_LOSS or _CHANGE
+ *
+ * Context: Process context; takes and releases port->lock.
+ * Return: 0, or -EINVAL for a group that does not exist on the port.
+ */
+int nvmet_port_set_ana_state(struct nvmet_port *port, u32 grpid, u8 state)
+{
+	int ret = 0;
+
+	if (!nvmet_ana_grpid_valid(grpid))
+		return -EINVAL;
+	mutex_lock(&port->lock);
+	if (test_bit(grpid, port->ana_groups))
+		WRITE_ONCE(port->ana_state[grpid], state);
+	else
+		ret = -EINVAL;
+	mutex_unlock(&port->lock);
+	if (!ret)
+		nvmet_port_ana_changed(port);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_set_ana_state);
+
+/**
+ * nvmet_port_ana_state() - a group's ANA state on a port
+ * @port: the port
+ * @grpid: 1 to NVMET_MAX_ANAGRPS
+ *
+ * Context: Any context; takes no lock.
+ * Return: the state, NVME_ANA_*.
+ */
+u8 nvmet_port_ana_state(struct nvmet_port *port, u32 grpid)
+{
+	if (!nvmet_ana_grpid_valid(grpid))
+		return NVME_ANA_INACCESSIBLE;
+	return READ_ONCE(port->ana_state[grpid]);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_ana_state);
+
+/**
+ * nvmet_port_disc_changed() - the port's discovery log content changed
+ * @port: the port
+ *
+ * Where discovery-log-change events will be raised once the discovery
+ * controller exists; today it does nothing.
+ *
+ * Context: Process context.
+ */
+void nvmet_port_disc_changed(struct nvmet_port *port)
+{
+}
+EXPORT_SYMBOL_GPL(nvmet_port_disc_changed);

@@ -67,3 +67,30 @@ intree_load() {
 	done
 	insmod "/lib/modules/intree-target/$mod.ko"
 }
+
+# rt ATTR VALUE [SHOWN]: writing VALUE succeeds and reads back as SHOWN
+# (default VALUE).
+rt() {
+	write_attr "$1" "$2"
+	expect_file "$1" "${3:-$2}"
+}
+
+# bad ATTR VALUE ERRNO_TEXT: the write fails with that error and the
+# attribute reads back as before.
+bad() {
+	before=$(cat "$1")
+	expect_errno "$3" sh -c "echo '$2' > '$1'"
+	expect_file "$1" "$before"
+}
+
+# attrs DIR: the names of DIR's regular files, sorted, on one line
+attrs() {
+	find "$1" -maxdepth 1 -type f | sed 's|.*/||' | sort | tr '\n' ' ' |
+		sed 's/ $//'
+}
+
+# subdirs DIR: the names of DIR's directories, sorted, on one line
+subdirs() {
+	find "$1" -mindepth 1 -maxdepth 1 -type d | sed 's|.*/||' | sort |
+		tr '\n' ' ' | sed 's/ $//'
+}

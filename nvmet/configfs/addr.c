@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The addr_* attributes shared by ports and referrals: formats and checks
+ * as in the in-tree nvmet, on a discovery-log entry.
+ *
+ * Conventions:
+ * @a:    the address, locked by the caller (a port's or a referral's
+ *        config_begin()) for the setters; read under that lock too
+ * @page: the attribute's buffer
+ */
+#include <linux/kernel.h>
+#include <linux/sysfs.h>
+
+#include "configfs.h"
+
+static const struct nvmet_name_map nvmet_trtypes[] = {
+	{ NVMF_TRTYPE_RDMA,	"rdma" },
+	{ NVMF_TRTYPE_FC,	"fc" },
+	{ NVMF_TRTYPE_TCP,	"tcp" },
+	{ NVMF_TRTYPE_LOOP,	"loop" },
+};
+
+/* "pcie" (NVMF_ADDR_FAMILY_PCI) is neither accepted nor shown, as in-tree. */
+static const struct nvmet_name_map nvmet_adrfams[] = {
+	{ NVMF_ADDR_FAMILY_IP4,		"ipv4" },
+	{ NVMF_ADDR_FAMILY_IP6,		"ipv6" },
+	{ NVMF_ADDR_FAMILY_IB,		"ib" },
+	{ NVMF_ADDR_FAMILY_FC,		"fc" },
+	{ NVMF_ADDR_FAMILY_LOOP,	"loop" },
+};
+
+static const struct nvmet_name_map nvmet_treqs[] = {
+	{ NVMF_TREQ_NOT_SPECIFIED,	"not specified" },
+	{ NVMF_TREQ_REQUIRED,		"required" },
+	{ NVMF_TREQ_NOT_REQUIRED,	"not required" },
+};
+
+static const struct nvmet_name_map nvmet_tcp_sectypes[] = {
+	{ NVMF_TCP_SECTYPE_NONE,	"none" },
+	{ NVMF_TCP_SECTYPE_TLS13,	"tls1.3" },
+};
+
+static const struct nvmet_name_map nvmet_rdma_qptypes[] = {
+	{ NVMF_RDMA_QPTYPE_CONNECTED,	"connected" },
+	{ NVMF_RDMA_QPTYPE_DATAGRAM,	"datagram" },
+};
+
+static ssize_t nvmet_addr_show_name(const struct nvmet_name_map *map,
+				    size_t nr, u8 value, char *page)
+{
+	const char *name = nvmet_name_of(map, nr, value);
+
+	return sysfs_emit(page, "%s\n", name ? name : "");
+}
+
+ssize_t nvmet_addr_trtype_show(const struct nvmf_disc_rsp_page_entry *a,
+			       char *page)
+{
+	return nvmet_addr_show_name(nvmet_trtypes, ARRAY_SIZE(nvmet_trtypes),
+				    a->trtype, page);
+}
+
+/* A new transport type resets the transport-specific address subtype. */
+int nvmet_addr_set_trtype(struct nvmf_disc_rsp_page_entry *a,
+			  const char *page)
+{
+	u8 trtype;
+
+	if (nvmet_parse_name(nvmet_trtypes, ARRAY_SIZE(nvmet_trtypes), page,
+			     &trtype)) {
+		pr_err("nvmet: invalid addr_trtype '%s'\n", page);
+		return -EINVAL;
+	}
+	a->trtype = trtype;
+	memset(&a->tsas, 0, sizeof(a->tsas));
+	if (trtype == NVMF_TRTYPE_RDMA) {
+		a->tsas.rdma.qptype = NVMF_RDMA_QPTYPE_CONNECTED;
+		a->tsas.rdma.prtype = NVMF_RDMA_PRTYPE_NOT_SPECIFIED;
+		a->tsas.rdma.cms = NVMF_RDMA_CMS_RDMA_CM;
+	} else if (trtype == NVMF_TRTYPE_TCP) {
+		a->tsas.tcp.sectype = NVMF_TCP_SECTYPE_NONE;
+	}
+	return 0;
+}
+
+ssize_t nvmet_addr_adrfam_show(const struct nvmf_disc_rsp_page_entry *a,
+			       char *page)
+{
+	return nvmet_addr_show_name(nvmet_adrfams, ARRAY_SIZE(nvmet_adrfams),
+				    a->adrfam, page);
+}
+
+int nvmet_addr_set_adrfam(struct nvmf_disc_rsp_page_entry *a,
+			  const char *page)
+{
+	if (nvmet_parse_name(nvmet_adrfams, ARRAY_SIZE(nvmet_adrfams), page,
+			     &a->adrfam)) {
+		pr_err("nvmet: invalid addr_adrfam '%s'\n", page);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+ssize_t nvmet_addr_treq_show(const struct nvmf_disc_rsp_page_entry *a,
+			     char *page)
+{
+	return nvmet_addr_show_name(nvmet_treqs, ARRAY_SIZE(nvmet_treqs),
+				    a->treq & NVME_TREQ_SECURE_CHANNEL_MASK,
+				    page);
+}
+
+/* Only the secure-channel bits change; SQ flow control disable stays. */
+int nvmet_addr_set_treq(struct nvmf_disc_rsp_page_entry *a, const char *page)
+{
+	u8 treq;
+
+	if (nvmet_parse_name(nvmet_treqs, ARRAY_SIZE(nvmet_treqs), page,
+			     &treq)) {
+		pr_err("nvmet: invalid addr_treq '%s'\n", page);
+		return -EINVAL;
+	}
+	a->treq = (a->treq & ~NVME_TREQ_SECURE_CHANNEL_MASK) | treq;
+	return 0;
+}
+
+ssize_t nvmet_addr_tsas_show(const struct nvmf_disc_rsp_page_entry *a,
+			     char *page)
+{
+	if (a->trtype == NVMF_TRTYPE_TCP)
+		return nvmet_addr_show_name(nvmet_tcp_sectypes,
+					    ARRAY_SIZE(nvmet_tcp_sectypes),
+					    a->tsas.tcp.sectype, page);
+	if (a->trtype == NVMF_TRTYPE_RDMA)
+		return nvmet_addr_show_name(nvmet_rdma_qptypes,
+					    ARRAY_SIZE(nvmet_rdma_qptypes),
+					    a->tsas.rdma.qptype, page);
+	return sysfs_emit(page, "\n");
+}
+
+/*
+ * tcp: "none" only: nvmet-ng has no TLS yet.  rdma: only the current
+ * queue pair type, as in-tree.  Other transports have no subtype.
+ */
+int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
+{
+	u8 v;
+
+	if (a->trtype == NVMF_TRTYPE_RDMA &&
+	    !nvmet_parse_name(nvmet_rdma_qptypes,
+			      ARRAY_SIZE(nvmet_rdma_qptypes), page, &v) &&
+	    v == a->tsas.rdma.qptype)
+		return 0;
+	if (a->trtype == NVMF_TRTYPE_TCP &&
+	    !nvmet_parse_name(nvmet_tcp_sectypes,
+			      ARRAY_SIZE(nvmet_tcp_sectypes), page, &v)) {
+		if (v == NVMF_TCP_SECTYPE_TLS13) {
+			pr_err("nvmet: addr_tsas tls1.3: TLS is not supported by nvmet-ng yet\n");
+			return -EINVAL;
+		}
+		a->tsas.tcp.sectype = v;
+		a->treq &= ~NVME_TREQ_SECURE_CHANNEL_MASK;
+		return 0;
+	}
+	pr_err("nvmet: invalid addr_tsas '%s' for this addr_trtype\n", page);
+	return -EINVAL;
+}
+
+int nvmet_addr_check_len(const char *what, size_t count, size_t max)
+{
+	if (count <= max)
+		return 0;
+	pr_err("nvmet: %s longer than %zu bytes\n", what, max);
+	return -EINVAL;
+}
+
+int nvmet_addr_set_traddr(struct nvmf_disc_rsp_page_entry *a,
+			  const char *page)
+{
+	return nvmet_parse_token(page, a->traddr, sizeof(a->traddr)) < 0 ?
+		-EINVAL : 0;
+}
+
+int nvmet_addr_set_trsvcid(struct nvmf_disc_rsp_page_entry *a,
+			   const char *page)
+{
+	return nvmet_parse_token(page, a->trsvcid, sizeof(a->trsvcid)) < 0 ?
+		-EINVAL : 0;
+}

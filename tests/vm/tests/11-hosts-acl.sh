@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# hosts/<NQN>/ and allowed_hosts/ links: the ACL rules, busy hosts, and the
+# dhchap_* files that exist but refuse what nvmet-ng cannot do yet.
+. /vm/guest/lib.sh
+modprobe nvmet || fail "modprobe nvmet"
+S=$CFS/subsystems/nqn.2026-11.io.nvmet-ng:acl
+H=$CFS/hosts/nqn.2026-11.io.nvmet-ng:host1
+mkdir $S $H || fail "mkdir"
+mkdir $CFS/ports/1 || fail "mkdir port"
+
+expect_eq "host attrs" "dhchap_ctrl_key dhchap_dhgroup dhchap_hash dhchap_key" "$(attrs $H)"
+expect_file $H/dhchap_hash "hmac(sha256)"
+expect_file $H/dhchap_dhgroup null
+expect_file $H/dhchap_key ""
+rt $H/dhchap_hash "hmac(sha256)"
+rt $H/dhchap_dhgroup null
+bad $H/dhchap_hash "hmac(sha512)" "Operation not supported"
+bad $H/dhchap_hash "hmac(md5)" "Invalid argument"
+bad $H/dhchap_dhgroup ffdhe2048 "Operation not supported"
+bad $H/dhchap_dhgroup bogus "Invalid argument"
+bad $H/dhchap_key "DHHC-1:00:c2VjcmV0:" "Operation not supported"
+bad $H/dhchap_key "secret" "Invalid argument"
+
+ln -s $H $S/allowed_hosts/nqn.2026-11.io.nvmet-ng:host1 || fail "ln host"
+expect_eq "allowed_hosts" "nqn.2026-11.io.nvmet-ng:host1" "$(ls $S/allowed_hosts)"
+expect_errno "File exists" ln -s $H $S/allowed_hosts/again
+expect_errno "Invalid argument" ln -s $CFS/ports/1 $S/allowed_hosts/notahost
+bad $S/attr_allow_any_host 1 "Invalid argument"
+expect_errno "Device or resource busy" rmdir $H
+expect_errno "Directory not empty" rmdir $S
+
+rm $S/allowed_hosts/nqn.2026-11.io.nvmet-ng:host1 || fail "rm link"
+expect_eq "allowed_hosts after rm" "" "$(ls $S/allowed_hosts)"
+rt $S/attr_allow_any_host 1
+expect_errno "Invalid argument" ln -s $H $S/allowed_hosts/h1
+expect_eq "allowed_hosts still empty" "" "$(ls $S/allowed_hosts)"
+
+rmdir $H $S $CFS/ports/1 || fail "teardown"
+rmmod nvmet || fail "rmmod nvmet"

@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# ports/<ID>/subsystems/ links: the first link enables the port through its
+# fabric (here the test fabric), the last unlink disables it; an enabled
+# port refuses attribute changes; busy objects cannot be removed; a fabric
+# error fails the ln and leaves the port disabled; and a port whose
+# add_port() is slow blocks links into other ports not at all.
+. /vm/guest/lib.sh
+modprobe nvmet || fail "modprobe nvmet"
+modprobe nvmet-test-fabric || fail "modprobe nvmet-test-fabric"
+F=/sys/module/nvmet_test_fabric/parameters
+N=nqn.2026-11.io.nvmet-ng
+for i in 1 2 3; do
+	mkdir $CFS/subsystems/$N:s$i $CFS/ports/$i || fail "mkdir $i"
+	write_attr $CFS/ports/$i/addr_trtype loop
+done
+P=$CFS/ports/1
+
+ln -s $CFS/subsystems/$N:s1 $P/subsystems/$N:s1 || fail "first link"
+expect_file $F/live_ports 1
+expect_file $F/add_port_calls 1
+bad $P/addr_trtype tcp "Permission denied"
+bad $P/param_inline_data_size 0 "Permission denied"
+bad $P/param_pi_enable 1 "Permission denied"
+bad $P/param_pi_enable x "Invalid argument"
+expect_file $P/param_max_queue_size 1024
+ln -s $CFS/subsystems/$N:s2 $P/subsystems/$N:s2 || fail "second link"
+expect_file $F/add_port_calls 1
+expect_errno "File exists" ln -s $CFS/subsystems/$N:s2 $P/subsystems/again
+expect_errno "Invalid argument" ln -s $CFS/hosts $P/subsystems/nothing
+expect_errno "Device or resource busy" rmdir $CFS/subsystems/$N:s1
+expect_errno "Directory not empty" rmdir $P
+expect_errno "Resource temporarily unavailable" rmmod nvmet_test_fabric
+
+rm $P/subsystems/$N:s1 || fail "unlink one"
+expect_file $F/live_ports 1
+rm $P/subsystems/$N:s2 || fail "unlink last"
+expect_file $F/live_ports 0
+rt $P/addr_trtype loop
+
+# A fabric error fails the ln, and nothing stays half-enabled.
+echo 98 > $F/add_port_error
+expect_errno "Address already in use" ln -s $CFS/subsystems/$N:s1 $P/subsystems/$N:s1
+expect_eq "links after a failed ln" "" "$(ls $P/subsystems)"
+expect_file $F/live_ports 0
+rt $P/addr_trsvcid 4420
+echo 0 > $F/add_port_error
+
+# No fabric for the transport type: refused, port stays disabled.
+write_attr $CFS/ports/3/addr_trtype tcp
+expect_errno "Invalid argument" ln -s $CFS/subsystems/$N:s3 $CFS/ports/3/subsystems/s3
+rt $CFS/ports/3/addr_trtype loop
+
+# A slow port: while port 2's add_port() sleeps, port 3 links, other
+# objects come and go, and port 2 answers reads and refuses writes.
+echo 4000 > $F/add_port_delay_ms
+ln -s $CFS/subsystems/$N:s2 $CFS/ports/2/subsystems/s2 &
+slow=$!
+while [ "$(cat $F/add_port_calls)" -lt 2 ]; do sleep 0.1; done
+echo 0 > $F/add_port_delay_ms
+ln -s $CFS/subsystems/$N:s3 $CFS/ports/3/subsystems/s3 || fail "link port 3"
+mkdir $CFS/hosts/$N:meanwhile || fail "mkdir host meanwhile"
+rmdir $CFS/hosts/$N:meanwhile || fail "rmdir host meanwhile"
+expect_file $CFS/ports/2/addr_trtype loop
+bad $CFS/ports/2/addr_trsvcid 1 "Permission denied"
+kill -0 $slow 2>/dev/null || fail "port 2's ln finished before port 3's: something waited"
+expect_file $F/live_ports 1
+wait $slow || fail "slow link failed"
+expect_file $F/live_ports 2
+
+rm $CFS/ports/2/subsystems/s2 $CFS/ports/3/subsystems/s3 || fail "unlink"
+expect_file $F/live_ports 0
+for i in 1 2 3; do
+	rmdir $CFS/ports/$i $CFS/subsystems/$N:s$i || fail "rmdir $i"
+done
+rmmod nvmet_test_fabric || fail "rmmod test fabric"
+rmmod nvmet || fail "rmmod nvmet"
