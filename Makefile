@@ -62,11 +62,16 @@ run: deps
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	tests/vm/run.sh demo
 
+# The seed's configfs scenario: N ports, each add_port() delayed D ms.
+BENCH_DELAY_MS	?= 1000
+BENCH_PORTS	?= 64
+
 bench: deps
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	$(MAKE) -C $(VM_KDIR) M=$(TOP)/tests/bench/intree-delay \
 		INTREE_NVMET=$(shell scripts/kver.sh NVMET_NG_SRC)/drivers/nvme/target modules
-	tests/vm/run.sh bench
+	VM_ARGS="BENCH_DELAY_MS=$(BENCH_DELAY_MS) BENCH_PORTS=$(BENCH_PORTS)" \
+		tests/vm/run.sh bench
 
 style:
 	scripts/check-style.sh

@@ -194,16 +194,25 @@ static void noise_sample(struct noise *nz, double start)
 		nz->ms[nz->n++] = now_ms() - start;
 }
 
-/* Unrelated operations, until told to stop. */
+/*
+ * Unrelated operations, until told to stop: on objects no worker touches.
+ * Attribute writes on a subsystem and allowed_hosts links take the global
+ * configuration semaphore in the in-tree target; host mkdir/rmdir and port
+ * attributes do not.
+ */
 static void noise_loop(const struct opts *o, struct noise *nz)
 {
-	char path[512], buf[256];
+	char path[512], target[512], buf[256];
+	const char *ns = "nqn.2026-11.io.nvmet-ng:noise";
 	double t;
 	long k;
 
 	snprintf(path, sizeof(path), "%s/ports/60000", o->root);
-	if (mkdir(path, 0755))
-		die("mkdir", path, -errno);
+	nz->errors += mkdir(path, 0755) != 0;
+	snprintf(path, sizeof(path), "%s/subsystems/%s", o->root, ns);
+	nz->errors += mkdir(path, 0755) != 0;
+	snprintf(path, sizeof(path), "%s/hosts/%s-host", o->root, ns);
+	nz->errors += mkdir(path, 0755) != 0;
 	for (k = 0; !nz->stop; k++) {
 		snprintf(path, sizeof(path),
 			 "%s/hosts/nqn.2026-11.io.nvmet-ng:noise-host-%ld",
@@ -215,14 +224,22 @@ static void noise_loop(const struct opts *o, struct noise *nz)
 		nz->errors += rmdir(path) != 0;
 		noise_sample(nz, t);
 
-		snprintf(path, sizeof(path),
-			 "%s/subsystems/nqn.2026-11.io.nvmet-ng:noise-%ld",
-			 o->root, k);
+		snprintf(path, sizeof(path), "%s/subsystems/%s/attr_model",
+			 o->root, ns);
+		snprintf(buf, sizeof(buf), "model-%ld", k % 1000);
 		t = now_ms();
-		nz->errors += mkdir(path, 0755) != 0;
+		nz->errors += write_attr(path, buf) != 0;
+		noise_sample(nz, t);
+
+		snprintf(target, sizeof(target), "%s/hosts/%s-host", o->root,
+			 ns);
+		snprintf(path, sizeof(path), "%s/subsystems/%s/allowed_hosts/h",
+			 o->root, ns);
+		t = now_ms();
+		nz->errors += symlink(target, path) != 0;
 		noise_sample(nz, t);
 		t = now_ms();
-		nz->errors += rmdir(path) != 0;
+		nz->errors += unlink(path) != 0;
 		noise_sample(nz, t);
 
 		snprintf(path, sizeof(path), "%s/ports/60000/addr_trsvcid",
@@ -236,6 +253,10 @@ static void noise_loop(const struct opts *o, struct noise *nz)
 		noise_sample(nz, t);
 		usleep(1000);
 	}
+	snprintf(path, sizeof(path), "%s/hosts/%s-host", o->root, ns);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/subsystems/%s", o->root, ns);
+	rmdir(path);
 	snprintf(path, sizeof(path), "%s/ports/60000", o->root);
 	rmdir(path);
 }

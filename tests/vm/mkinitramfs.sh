@@ -158,7 +158,6 @@ cp "$VMDIR/guest/init" "$STAGE/init"
 chmod 755 "$STAGE/init"
 cp -r "$VMDIR/guest" "$VMDIR/tests" "$STAGE/vm/"
 [ -d "$VMDIR/bench" ] && cp -r "$VMDIR/bench" "$STAGE/vm/"
-cp "$TOP/tests/bench/"*.sh "$STAGE/vm/" 2>/dev/null || true
 
 mkdir -p "$(dirname "$OUT")"
 (cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT.tmp"
