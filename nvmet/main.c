@@ -5,6 +5,7 @@
 #include <linux/module.h>
 
 #include <nvmet/nvmet.h>
+#include "backend/backends.h"
 #include "configfs/configfs.h"
 
 static int __init nvmet_init(void)
@@ -14,11 +15,21 @@ static int __init nvmet_init(void)
 	ret = nvmet_core_init();
 	if (ret)
 		return ret;
-	ret = nvmet_configfs_init();
+	ret = nvmet_bdev_backend_init();
 	if (ret)
 		goto out_core_exit;
+	ret = nvmet_file_backend_init();
+	if (ret)
+		goto out_bdev_exit;
+	ret = nvmet_configfs_init();
+	if (ret)
+		goto out_file_exit;
 	return 0;
 
+out_file_exit:
+	nvmet_file_backend_exit();
+out_bdev_exit:
+	nvmet_bdev_backend_exit();
 out_core_exit:
 	nvmet_core_exit();
 	return ret;
@@ -27,6 +38,8 @@ out_core_exit:
 static void __exit nvmet_exit(void)
 {
 	nvmet_configfs_exit();
+	nvmet_file_backend_exit();
+	nvmet_bdev_backend_exit();
 	nvmet_core_exit();
 }
 

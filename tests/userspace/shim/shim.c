@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/random.h>
+#include <linux/uuid.h>
 #include <linux/xarray.h>
 
 int shim_warnings;
@@ -518,6 +519,20 @@ u32 get_random_u32(void)
 	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
 		abort();
 	return v;
+}
+
+/* A random (version 4, variant 1) UUID, as the kernel's uuid_gen(). */
+void uuid_gen(uuid_t *u)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(u->b); i += 4) {
+		u32 r = get_random_u32();
+
+		memcpy(&u->b[i], &r, 4);
+	}
+	u->b[6] = (u->b[6] & 0x0f) | 0x40;
+	u->b[8] = (u->b[8] & 0x3f) | 0x80;
 }
 
 u64 get_random_u64(void)

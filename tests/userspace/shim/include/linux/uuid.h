@@ -15,4 +15,6 @@ typedef struct {
 	__u8 b[UUID_SIZE];
 } guid_t;
 
+void uuid_gen(uuid_t *u);
+
 #endif

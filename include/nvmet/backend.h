@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The backend ops table and its registry.
+ *
+ * A backend (block device, file, null, ...) registers a const table by
+ * name, from nvmet.ko or from a module of its own; a namespace picks one
+ * through its device_backend attribute ("auto" chooses as the in-tree
+ * target does).  A namespace that uses a backend pins its module.
+ */
+#ifndef _NVMET_BACKEND_H
+#define _NVMET_BACKEND_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+struct module;
+struct nvmet_ns;
+
+/* Longest backend name, NUL included. */
+#define NVMET_BACKEND_NAME_MAX	16
+
+/* Feature bits a backend offers (struct nvmet_backend_ops.features). */
+#define NVMET_BF_WRITE_ZEROES	BIT(0)
+#define NVMET_BF_DEALLOCATE	BIT(1)
+#define NVMET_BF_VWC		BIT(2)	/* volatile write cache: flush */
+#define NVMET_BF_NR		3
+
+/**
+ * struct nvmet_backend_ops - what a backend offers the core
+ * @name: short name, e.g. "bdev"; at most NVMET_BACKEND_NAME_MAX - 1 chars
+ * @owner: the module that implements the backend (THIS_MODULE)
+ * @features: NVMET_BF_* bits the backend supports; a namespace starts with
+ *	      all of them on
+ * @changeable: the subset of @features an administrator may turn off and
+ *		on again, at any time
+ * @open: open the namespace's storage and set ns->size,
+ *	  ns->blksize_shift and ns->backend_priv; may clear bits of
+ *	  ns->features the device lacks.  Mandatory.  Called with
+ *	  ns->lock held and no other core lock; may sleep.  Return 0 or
+ *	  -errno; -ENOTBLK tells "auto" to try the file backend.
+ * @close: undo @open.  Mandatory.  Called with ns->lock held, after the
+ *	   namespace is unpublished and RCU readers are gone.
+ * @revalidate: re-read the size into ns->size.  Optional.  Called with
+ *		ns->lock held on an enabled namespace.
+ */
+struct nvmet_backend_ops {
+	const char *name;
+	struct module *owner;
+	u32 features;
+	u32 changeable;
+	int (*open)(struct nvmet_ns *ns);
+	void (*close)(struct nvmet_ns *ns);
+	int (*revalidate)(struct nvmet_ns *ns);
+};
+
+int nvmet_register_backend(const struct nvmet_backend_ops *ops);
+void nvmet_unregister_backend(const struct nvmet_backend_ops *ops);
+const struct nvmet_backend_ops *nvmet_backend_get(const char *name);
+void nvmet_backend_put(const struct nvmet_backend_ops *ops);
+bool nvmet_backend_exists(const char *name);
+
+#endif /* _NVMET_BACKEND_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Namespaces.  Lock legend as in nvmet.h, plus
+ *   N   ns->lock
+ * Lock order: ns->lock, then subsys->lock.  Opening a backend (which may
+ * sleep for long) happens under ns->lock only.
+ */
+#ifndef _NVMET_NS_H
+#define _NVMET_NS_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+#include <nvmet/backend.h>
+
+struct nvmet_subsys;
+
+/* At most this many enabled namespaces per subsystem, as in-tree. */
+#define NVMET_MAX_NAMESPACES	1024
+#define NVMET_BACKEND_AUTO	"auto"
+
+/**
+ * struct nvmet_ns - a namespace of a subsystem
+ * @ref: lifetime; configfs holds one, the I/O path will take more
+ * @subsys: the subsystem (I, referenced)
+ * @nsid: namespace ID (I)
+ * @lock: protects the N fields; held across backend open and close
+ * @device_path: what the backend opens, or NULL (N)
+ * @backend_name: "auto" or a backend's name (N)
+ * @uuid: namespace UUID (N; frozen while enabled)
+ * @nguid: namespace globally unique identifier (N; frozen while enabled)
+ * @anagrpid: ANA group ID, 1..NVMET_MAX_ANAGRPS (N write, A read)
+ * @buffered_io: the file backend uses the page cache (N)
+ * @enabled: published in subsys->namespaces (N write, A read)
+ * @null_size: size in bytes for backends without storage (N)
+ * @backend: the backend while enabled (N), its module pinned
+ * @backend_priv: the backend's state while enabled
+ * @size: size in bytes while enabled (N write, A read)
+ * @blksize_shift: log2 of the logical block size while enabled (N)
+ * @features_avail: NVMET_BF_* bits the backend offers on this device,
+ *		    set at enable (N)
+ * @features: NVMET_BF_* bits on while enabled (N write, A read)
+ * @features_off: NVMET_BF_* bits the administrator turned off; kept across
+ *		  disable and enable (N)
+ * @rcu: frees the namespace after RCU readers are gone
+ */
+struct nvmet_ns {
+	struct kref ref;
+	struct nvmet_subsys *subsys;
+	u32 nsid;
+	struct mutex lock;		/* the N fields */
+	char *device_path;
+	char backend_name[NVMET_BACKEND_NAME_MAX];
+	uuid_t uuid;
+	u8 nguid[16];
+	u32 anagrpid;
+	bool buffered_io;
+	bool enabled;
+	u64 null_size;
+	const struct nvmet_backend_ops *backend;
+	void *backend_priv;
+	u64 size;
+	u8 blksize_shift;
+	u32 features_avail;
+	u32 features;
+	u32 features_off;
+	struct rcu_head rcu;
+};
+
+struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);
+void nvmet_ns_free(struct nvmet_ns *ns);
+int nvmet_ns_enable(struct nvmet_ns *ns);
+void nvmet_ns_disable(struct nvmet_ns *ns);
+int nvmet_ns_revalidate(struct nvmet_ns *ns);
+int nvmet_ns_config_begin(struct nvmet_ns *ns);
+void nvmet_ns_config_end(struct nvmet_ns *ns);
+int nvmet_ns_set_device_path(struct nvmet_ns *ns, const char *buf);
+int nvmet_ns_set_backend(struct nvmet_ns *ns, const char *buf);
+int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid);
+int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on);
+const char *nvmet_backend_feature_name(unsigned int i);
+struct nvmet_ns *nvmet_ns_find_get(struct nvmet_subsys *subsys, u32 nsid);
+void nvmet_ns_put(struct nvmet_ns *ns);
+
+#endif /* _NVMET_NS_H */

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Namespaces: configuration, and enable/disable through a backend.
+ *
+ * Enabling opens the backend under the namespace's own lock only (a file
+ * or block device open may sleep for long), then publishes the namespace
+ * in subsys->namespaces under the subsystem's lock, where the I/O path
+ * finds it with one xa_load() under RCU.  Disabling unpublishes it, waits
+ * for RCU readers, and closes the backend.
+ *
+ * Conventions:
+ * @ns:     a namespace, referenced by the caller
+ * @subsys: its subsystem
+ * @buf:    text written to a configfs attribute
+ */
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <nvmet/ns.h>
+#include "core.h"
+
+static const char *nvmet_ns_subsys_nqn(struct nvmet_ns *ns)
+{
+	return ns->subsys->nqn;
+}
+
+/**
+ * nvmet_ns_create() - create a disabled namespace
+ * @subsys: the subsystem, which the namespace references
+ * @nsid: its ID, 1 to 0xfffffffe
+ *
+ * The namespace is not published until it is enabled; two namespaces may
+ * share an ID until then, as in-tree ("1" and "0x1").
+ *
+ * Context: Process context.
+ * Return: the namespace, or ERR_PTR(-EINVAL) or ERR_PTR(-ENOMEM).
+ */
+struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
+{
+	struct nvmet_ns *ns;
+
+	if (!nsid || nsid == NVME_NSID_ALL) {
+		pr_err("nvmet: subsystem %s: invalid namespace ID %u\n",
+		       subsys->nqn, nsid);
+		return ERR_PTR(-EINVAL);
+	}
+	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&ns->ref);
+	mutex_init(&ns->lock);
+	nvmet_subsys_get(subsys);
+	ns->subsys = subsys;
+	ns->nsid = nsid;
+	ns->anagrpid = NVMET_DEFAULT_ANA_GRPID;
+	strscpy(ns->backend_name, NVMET_BACKEND_AUTO,
+		sizeof(ns->backend_name));
+	uuid_gen(&ns->uuid);
+	return ns;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_create);
+
+static void nvmet_ns_release(struct kref *ref)
+{
+	struct nvmet_ns *ns = container_of(ref, struct nvmet_ns, ref);
+
+	WARN_ON(ns->enabled);
+	nvmet_subsys_put(ns->subsys);
+	kfree(ns->device_path);
+	mutex_destroy(&ns->lock);
+	kfree_rcu(ns, rcu);
+}
+
+/**
+ * nvmet_ns_put() - drop a reference on a namespace
+ * @ns: the namespace
+ *
+ * Context: Process context (the last reference may free the subsystem).
+ */
+void nvmet_ns_put(struct nvmet_ns *ns)
+{
+	kref_put(&ns->ref, nvmet_ns_release);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_put);
+
+/**
+ * nvmet_ns_free() - disable a namespace and drop the creator's reference
+ * @ns: the namespace
+ *
+ * Context: Process context; takes ns->lock and subsys->lock.
+ */
+void nvmet_ns_free(struct nvmet_ns *ns)
+{
+	nvmet_ns_disable(ns);
+	nvmet_ns_put(ns);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_free);
+
+/*
+ * Where namespace-attribute-changed events and the changed namespace list
+ * will be fed once controllers exist; today it does nothing.
+ */
+static void nvmet_ns_changed(struct nvmet_ns *ns)
+{
+}
+
+/* The administrator may turn off only what the backend lets change. */
+static u32 nvmet_ns_features(struct nvmet_ns *ns,
+			     const struct nvmet_backend_ops *ops)
+{
+	return ns->features_avail & ~(ns->features_off & ops->changeable);
+}
+
+/* open() may clear what this device lacks from ns->features. */
+static int nvmet_ns_open_with(struct nvmet_ns *ns,
+			      const struct nvmet_backend_ops *ops)
+	__must_hold(&ns->lock)
+{
+	int ret;
+
+	WRITE_ONCE(ns->features, ops->features);
+	ret = ops->open(ns);
+	if (ret)
+		return ret;
+	ns->features_avail = ns->features & ops->features;
+	WRITE_ONCE(ns->features, nvmet_ns_features(ns, ops));
+	return 0;
+}
+
+/* Pick and open the backend: "auto" chooses as the in-tree target does. */
+static int nvmet_ns_open_backend(struct nvmet_ns *ns)
+	__must_hold(&ns->lock)
+{
+	const char *name = ns->backend_name;
+	const struct nvmet_backend_ops *ops;
+	int ret;
+
+	lockdep_assert_held(&ns->lock);
+	if (!strcmp(name, NVMET_BACKEND_AUTO))
+		name = ns->buffered_io ? "file" : "bdev";
+	ops = nvmet_backend_get(name);
+	if (!ops) {
+		pr_err("nvmet: subsystem %s namespace %u: backend %s is not loaded\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid, name);
+		return -EINVAL;
+	}
+	ret = nvmet_ns_open_with(ns, ops);
+	if (ret == -ENOTBLK && !strcmp(ns->backend_name, NVMET_BACKEND_AUTO) &&
+	    !strcmp(ops->name, "bdev")) {
+		nvmet_backend_put(ops);
+		ops = nvmet_backend_get("file");
+		ret = ops ? nvmet_ns_open_with(ns, ops) : -EINVAL;
+	}
+	if (ret) {
+		if (ops)
+			nvmet_backend_put(ops);
+		pr_err("nvmet: subsystem %s namespace %u: cannot open %s: %d\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid,
+		       ns->device_path ? ns->device_path : "(null)", ret);
+		return ret;
+	}
+	ns->backend = ops;
+	return 0;
+}
+
+static void nvmet_ns_close_backend(struct nvmet_ns *ns)
+	__must_hold(&ns->lock)
+{
+	lockdep_assert_held(&ns->lock);
+	ns->backend->close(ns);
+	nvmet_backend_put(ns->backend);
+	ns->backend = NULL;
+	ns->backend_priv = NULL;
+}
+
+/* Highest NSID left in subsys->namespaces. */
+static u32 nvmet_subsys_max_nsid(struct nvmet_subsys *subsys)
+	__must_hold(&subsys->lock)
+{
+	unsigned long index, max = 0;
+	struct nvmet_ns *ns;
+
+	lockdep_assert_held(&subsys->lock);
+	xa_for_each(&subsys->namespaces, index, ns)
+		max = index;
+	return max;
+}
+
+/**
+ * nvmet_ns_enable() - open the backend and publish the namespace
+ * @ns: the namespace
+ *
+ * Enabling an enabled namespace does nothing, as in-tree.
+ *
+ * Context: Process context; takes ns->lock, then subsys->lock briefly.
+ * Return: 0, the backend's open error, -EINVAL for a backend not loaded,
+ * -EMFILE when the subsystem has NVMET_MAX_NAMESPACES enabled, or -EBUSY
+ * when another enabled namespace has the same ID.
+ */
+int nvmet_ns_enable(struct nvmet_ns *ns)
+{
+	struct nvmet_subsys *subsys = ns->subsys;
+	int ret = 0;
+
+	mutex_lock(&ns->lock);
+	if (ns->enabled)
+		goto out_unlock;
+	ret = nvmet_ns_open_backend(ns);
+	if (ret)
+		goto out_unlock;
+
+	mutex_lock(&subsys->lock);
+	if (subsys->nr_namespaces >= NVMET_MAX_NAMESPACES)
+		ret = -EMFILE;
+	else
+		ret = xa_insert(&subsys->namespaces, ns->nsid, ns, GFP_KERNEL);
+	if (!ret) {
+		subsys->nr_namespaces++;
+		subsys->max_nsid = max(subsys->max_nsid, ns->nsid);
+	}
+	mutex_unlock(&subsys->lock);
+	if (ret) {
+		pr_err("nvmet: subsystem %s namespace %u: cannot publish: %d\n",
+		       subsys->nqn, ns->nsid, ret);
+		goto out_close_backend;
+	}
+	WRITE_ONCE(ns->enabled, true);
+	mutex_unlock(&ns->lock);
+	nvmet_ns_changed(ns);
+	return 0;
+
+out_close_backend:
+	nvmet_ns_close_backend(ns);
+out_unlock:
+	mutex_unlock(&ns->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_enable);
+
+/**
+ * nvmet_ns_disable() - unpublish the namespace and close its backend
+ * @ns: the namespace
+ *
+ * Disabling a disabled namespace does nothing.
+ *
+ * Context: Process context; takes ns->lock, then subsys->lock briefly;
+ * waits for an RCU grace period.
+ */
+void nvmet_ns_disable(struct nvmet_ns *ns)
+{
+	struct nvmet_subsys *subsys = ns->subsys;
+
+	mutex_lock(&ns->lock);
+	if (!ns->enabled)
+		goto out_unlock;
+	mutex_lock(&subsys->lock);
+	xa_erase(&subsys->namespaces, ns->nsid);
+	subsys->nr_namespaces--;
+	subsys->max_nsid = nvmet_subsys_max_nsid(subsys);
+	mutex_unlock(&subsys->lock);
+	WRITE_ONCE(ns->enabled, false);
+	/* The I/O path found it under RCU; let those readers finish. */
+	synchronize_rcu();
+	nvmet_ns_close_backend(ns);
+	mutex_unlock(&ns->lock);
+	nvmet_ns_changed(ns);
+	return;
+out_unlock:
+	mutex_unlock(&ns->lock);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_disable);
+
+/**
+ * nvmet_ns_revalidate() - re-read an enabled namespace's size
+ * @ns: the namespace
+ *
+ * Context: Process context; takes ns->lock.
+ * Return: 0, -EINVAL for a disabled namespace, or the backend's error.
+ */
+int nvmet_ns_revalidate(struct nvmet_ns *ns)
+{
+	u64 old;
+	int ret = 0;
+
+	mutex_lock(&ns->lock);
+	if (!ns->enabled) {
+		pr_err("nvmet: subsystem %s namespace %u: not enabled\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid);
+		ret = -EINVAL;
+	} else if (ns->backend->revalidate) {
+		old = ns->size;
+		ret = ns->backend->revalidate(ns);
+		if (!ret && old != ns->size)
+			nvmet_ns_changed(ns);
+	}
+	mutex_unlock(&ns->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_revalidate);
+
+/**
+ * nvmet_ns_config_begin() - lock a namespace's configuration to change it
+ * @ns: the namespace
+ *
+ * On success the caller holds ns->lock and may change the fields that are
+ * frozen while the namespace is enabled, then calls nvmet_ns_config_end().
+ *
+ * Context: Process context; takes ns->lock, keeps it on success.
+ * Return: 0, or -EBUSY while the namespace is enabled.
+ */
+int nvmet_ns_config_begin(struct nvmet_ns *ns)
+	__cond_acquires(&ns->lock)
+{
+	mutex_lock(&ns->lock);
+	if (!ns->enabled)
+		return 0;
+	mutex_unlock(&ns->lock);
+	pr_err("nvmet: subsystem %s namespace %u: disable the namespace before changing it\n",
+	       nvmet_ns_subsys_nqn(ns), ns->nsid);
+	return -EBUSY;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_config_begin);
+
+/**
+ * nvmet_ns_config_end() - end nvmet_ns_config_begin()
+ * @ns: the namespace
+ *
+ * Context: Process context; releases ns->lock.
+ */
+void nvmet_ns_config_end(struct nvmet_ns *ns)
+	__releases(&ns->lock)
+{
+	mutex_unlock(&ns->lock);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_config_end);
+
+/**
+ * nvmet_ns_set_device_path() - set what the backend opens
+ * @ns: the namespace
+ * @buf: the path, up to the first newline; not empty
+ *
+ * Context: Process context; takes ns->lock.
+ * Return: 0, -EINVAL for an empty path, -EBUSY while enabled, or -ENOMEM.
+ */
+int nvmet_ns_set_device_path(struct nvmet_ns *ns, const char *buf)
+{
+	size_t len = strcspn(buf, "\n");
+	char *path, *old;
+	int ret;
+
+	if (!len)
+		return -EINVAL;
+	path = kstrndup(buf, len, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	ret = nvmet_ns_config_begin(ns);
+	if (ret) {
+		kfree(path);
+		return ret;
+	}
+	old = ns->device_path;
+	ns->device_path = path;
+	nvmet_ns_config_end(ns);
+	kfree(old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_set_device_path);
+
+/**
+ * nvmet_ns_set_backend() - choose the backend ("auto" or a name)
+ * @ns: the namespace
+ * @buf: "auto" or a registered backend's name, up to the first newline
+ *
+ * Context: Process context; takes ns->lock; may load a backend module.
+ * Return: 0, -EINVAL for an unknown backend, or -EBUSY while enabled.
+ */
+int nvmet_ns_set_backend(struct nvmet_ns *ns, const char *buf)
+{
+	char name[NVMET_BACKEND_NAME_MAX];
+	const struct nvmet_backend_ops *ops;
+	int ret;
+
+	if (nvmet_parse_token(buf, name, sizeof(name)) < 0)
+		return -EINVAL;
+	if (strcmp(name, NVMET_BACKEND_AUTO)) {
+		ops = nvmet_backend_get(name);
+		if (!ops) {
+			pr_err("nvmet: subsystem %s namespace %u: no backend named %s\n",
+			       nvmet_ns_subsys_nqn(ns), ns->nsid, name);
+			return -EINVAL;
+		}
+		nvmet_backend_put(ops);
+	}
+	ret = nvmet_ns_config_begin(ns);
+	if (ret)
+		return ret;
+	strscpy(ns->backend_name, name, sizeof(ns->backend_name));
+	nvmet_ns_config_end(ns);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_set_backend);
+
+/**
+ * nvmet_ns_set_anagrpid() - move the namespace to another ANA group
+ * @ns: the namespace, enabled or not
+ * @grpid: 1 to NVMET_MAX_ANAGRPS; the group need not exist on any port
+ *
+ * Context: Process context; takes ns->lock.
+ * Return: 0 or -EINVAL.
+ */
+int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid)
+{
+	if (!grpid || grpid > NVMET_MAX_ANAGRPS) {
+		pr_err("nvmet: subsystem %s namespace %u: ANA group %u not in 1..%d\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid, grpid,
+		       NVMET_MAX_ANAGRPS);
+		return -EINVAL;
+	}
+	mutex_lock(&ns->lock);
+	WRITE_ONCE(ns->anagrpid, grpid);
+	mutex_unlock(&ns->lock);
+	nvmet_ns_changed(ns);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_set_anagrpid);
+
+static const char * const nvmet_backend_features[NVMET_BF_NR] = {
+	"write_zeroes", "deallocate", "vwc",
+};
+
+/**
+ * nvmet_backend_feature_name() - the name of feature bit @i
+ * @i: 0 to NVMET_BF_NR - 1
+ *
+ * Context: Any context.
+ * Return: the name, or NULL.
+ */
+const char *nvmet_backend_feature_name(unsigned int i)
+{
+	return i < NVMET_BF_NR ? nvmet_backend_features[i] : NULL;
+}
+EXPORT_SYMBOL_GPL(nvmet_backend_feature_name);
+
+/**
+ * nvmet_ns_set_feature() - turn one backend feature on or off
+ * @ns: the namespace, enabled or not
+ * @bit: one NVMET_BF_* bit
+ * @on: the state wanted
+ *
+ * The choice is kept across disable and enable.  On an enabled namespace
+ * it applies at once: only the backend's changeable bits may change, and
+ * a feature the device lacks cannot be turned on; asking for the state a
+ * bit already has always succeeds, so what device_features shows can be
+ * written back.
+ *
+ * Context: Process context; takes ns->lock.
+ * Return: 0, or -EINVAL to change a bit the backend does not let change
+ * or to turn on one the device lacks.
+ */
+int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on)
+{
+	const struct nvmet_backend_ops *ops;
+	int ret = 0;
+
+	mutex_lock(&ns->lock);
+	ops = ns->backend;
+	if (ops && on && !(ns->features_avail & bit)) {
+		pr_err("nvmet: subsystem %s namespace %u: %s is not available on %s\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid,
+		       nvmet_backend_feature_name(__ffs(bit)),
+		       ns->device_path ? ns->device_path : ops->name);
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (ops && !!(ns->features & bit) != on && !(ops->changeable & bit)) {
+		pr_err("nvmet: subsystem %s namespace %u: backend %s cannot turn %s %s\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid, ops->name,
+		       nvmet_backend_feature_name(__ffs(bit)), on ? "on" : "off");
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (on)
+		ns->features_off &= ~bit;
+	else
+		ns->features_off |= bit;
+	if (ops)
+		WRITE_ONCE(ns->features, nvmet_ns_features(ns, ops));
+out_unlock:
+	mutex_unlock(&ns->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_set_feature);
+
+/**
+ * nvmet_ns_find_get() - find an enabled namespace by ID
+ * @subsys: the subsystem
+ * @nsid: the namespace ID
+ *
+ * The I/O path's lookup: one xa_load() under RCU.
+ *
+ * Context: Any context; takes and releases rcu_read_lock().
+ * Return: the namespace with a reference for the caller, or NULL.
+ */
+struct nvmet_ns *nvmet_ns_find_get(struct nvmet_subsys *subsys, u32 nsid)
+{
+	struct nvmet_ns *ns;
+
+	rcu_read_lock();
+	ns = xa_load(&subsys->namespaces, nsid);
+	if (ns && !kref_get_unless_zero(&ns->ref))
+		ns = NULL;
+	rcu_read_unlock();
+	return ns;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_find_get);
