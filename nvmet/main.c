@@ -7,6 +7,7 @@
 #include <nvmet/nvmet.h>
 #include "backend/backends.h"
 #include "configfs/configfs.h"
+#include "debugfs.h"
 
 static int __init nvmet_init(void)
 {
@@ -24,6 +25,7 @@ static int __init nvmet_init(void)
 	ret = nvmet_configfs_init();
 	if (ret)
 		goto out_file_exit;
+	nvmet_debugfs_init();
 	return 0;
 
 out_file_exit:
@@ -37,6 +39,7 @@ out_core_exit:
 
 static void __exit nvmet_exit(void)
 {
+	nvmet_debugfs_exit();
 	nvmet_configfs_exit();
 	nvmet_file_backend_exit();
 	nvmet_bdev_backend_exit();

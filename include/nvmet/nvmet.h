@@ -230,6 +230,27 @@ struct nvmet_referral {
 	struct rcu_head rcu;
 };
 
+/**
+ * enum nvmet_obj_type - object types with a live count (core/stats.c)
+ * @NVMET_OBJ_SUBSYS: subsystems
+ * @NVMET_OBJ_HOST: hosts
+ * @NVMET_OBJ_PORT: ports
+ * @NVMET_OBJ_REFERRAL: referrals
+ * @NVMET_OBJ_NS: namespaces
+ * @NVMET_OBJ_NR: number of types
+ */
+enum nvmet_obj_type {
+	NVMET_OBJ_SUBSYS,
+	NVMET_OBJ_HOST,
+	NVMET_OBJ_PORT,
+	NVMET_OBJ_REFERRAL,
+	NVMET_OBJ_NS,
+	NVMET_OBJ_NR,
+};
+
+int nvmet_obj_count(enum nvmet_obj_type type);
+const char *nvmet_obj_name(enum nvmet_obj_type type);
+
 /* core.c */
 int nvmet_core_init(void);
 void nvmet_core_exit(void);

@@ -7,6 +7,9 @@
 
 #include <nvmet/nvmet.h>
 
+void nvmet_obj_created(enum nvmet_obj_type type);
+void nvmet_obj_released(enum nvmet_obj_type type);
+
 void nvmet_host_registry_init(void);
 void nvmet_host_registry_exit(void);
 struct nvmet_host *__nvmet_host_lookup(const char *nqn);

@@ -60,6 +60,7 @@ struct nvmet_host *nvmet_host_create(const char *nqn)
 	ret = nvmet_nqn_map_insert(&nvmet_hosts, &host->node, host->nqn);
 	if (ret)
 		goto out_erase_id;
+	nvmet_obj_created(NVMET_OBJ_HOST);
 	return host;
 
 out_erase_id:
@@ -90,6 +91,7 @@ static void nvmet_host_release(struct kref *ref)
 {
 	struct nvmet_host *host = container_of(ref, struct nvmet_host, ref);
 
+	nvmet_obj_released(NVMET_OBJ_HOST);
 	kfree_rcu(host, rcu);
 }
 

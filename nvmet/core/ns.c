@@ -58,6 +58,7 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	strscpy(ns->backend_name, NVMET_BACKEND_AUTO,
 		sizeof(ns->backend_name));
 	uuid_gen(&ns->uuid);
+	nvmet_obj_created(NVMET_OBJ_NS);
 	return ns;
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_create);
@@ -70,6 +71,7 @@ static void nvmet_ns_release(struct kref *ref)
 	nvmet_subsys_put(ns->subsys);
 	kfree(ns->device_path);
 	mutex_destroy(&ns->lock);
+	nvmet_obj_released(NVMET_OBJ_NS);
 	kfree_rcu(ns, rcu);
 }
 

@@ -92,6 +92,7 @@ struct nvmet_port *nvmet_port_create(u16 portid)
 		kfree(port);
 		return ERR_PTR(ret);
 	}
+	nvmet_obj_created(NVMET_OBJ_PORT);
 	return port;
 }
 EXPORT_SYMBOL_GPL(nvmet_port_create);
@@ -121,6 +122,7 @@ static void nvmet_port_release(struct kref *ref)
 	xa_destroy(&port->referrals);
 	mutex_destroy(&port->link_lock);
 	mutex_destroy(&port->lock);
+	nvmet_obj_released(NVMET_OBJ_PORT);
 	kfree_rcu(port, rcu);
 }
 

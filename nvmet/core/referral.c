@@ -39,6 +39,7 @@ struct nvmet_referral *nvmet_referral_create(struct nvmet_port *port)
 	}
 	kref_get(&port->ref);
 	ref->port = port;
+	nvmet_obj_created(NVMET_OBJ_REFERRAL);
 	return ref;
 }
 EXPORT_SYMBOL_GPL(nvmet_referral_create);
@@ -55,6 +56,7 @@ void nvmet_referral_remove(struct nvmet_referral *ref)
 
 	nvmet_referral_set_enabled(ref, false);
 	xa_erase(&port->referrals, ref->id);
+	nvmet_obj_released(NVMET_OBJ_REFERRAL);
 	kfree_rcu(ref, rcu);
 	nvmet_port_put(port);
 }

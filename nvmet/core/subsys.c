@@ -195,6 +195,7 @@ struct nvmet_subsys *nvmet_subsys_create(const char *nqn)
 	mutex_unlock(&nvmet_subsys_names_lock);
 	if (ret)
 		goto out_erase_id;
+	nvmet_obj_created(NVMET_OBJ_SUBSYS);
 	return subsys;
 
 out_erase_id:
@@ -235,6 +236,7 @@ static void nvmet_subsys_release(struct kref *ref)
 	xa_destroy(&subsys->hosts);
 	xa_destroy(&subsys->namespaces);
 	mutex_destroy(&subsys->lock);
+	nvmet_obj_released(NVMET_OBJ_SUBSYS);
 	kfree_rcu(subsys, rcu);
 }
 
