@@ -25,7 +25,7 @@ endif
 # Our Kconfig symbols are not in the distribution's .config: pass them.
 # TEST_FABRIC=1 adds the test fabric (tests/fabric/), which the test lanes
 # and benchmarks use and make install leaves out.
-KCONFIG		:= CONFIG_NVMET_NG=m \
+KCONFIG		:= CONFIG_NVMET_NG=m CONFIG_NVMET_NG_TCP=m \
 		   $(if $(TEST_FABRIC),CONFIG_NVMET_NG_TEST_FABRIC=m)
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) $(KCONFIG) W=1
 

@@ -5,17 +5,23 @@
 #include <linux/module.h>
 
 #include <nvmet/nvmet.h>
+#include <nvmet/req.h>
 #include "backend/backends.h"
 #include "configfs/configfs.h"
 #include "debugfs.h"
+#include "target/ctrl.h"
 
 static int __init nvmet_init(void)
 {
 	int ret;
 
+	nvmet_wq = alloc_workqueue("nvmet-wq", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!nvmet_wq)
+		return -ENOMEM;
+	nvmet_discovery_init();
 	ret = nvmet_core_init();
 	if (ret)
-		return ret;
+		goto out_destroy_wq;
 	ret = nvmet_bdev_backend_init();
 	if (ret)
 		goto out_core_exit;
@@ -34,6 +40,8 @@ out_bdev_exit:
 	nvmet_bdev_backend_exit();
 out_core_exit:
 	nvmet_core_exit();
+out_destroy_wq:
+	destroy_workqueue(nvmet_wq);
 	return ret;
 }
 
@@ -44,6 +52,7 @@ static void __exit nvmet_exit(void)
 	nvmet_file_backend_exit();
 	nvmet_bdev_backend_exit();
 	nvmet_core_exit();
+	destroy_workqueue(nvmet_wq);
 }
 
 module_init(nvmet_init);

@@ -15,6 +15,7 @@
 
 struct module;
 struct nvmet_ns;
+struct nvmet_req;
 
 /* Longest backend name, NUL included. */
 #define NVMET_BACKEND_NAME_MAX	16
@@ -42,6 +43,23 @@ struct nvmet_ns;
  *	   namespace is unpublished and RCU readers are gone.
  * @revalidate: re-read the size into ns->size.  Optional.  Called with
  *		ns->lock held on an enabled namespace.
+ * @rw: read or write req->data_len bytes at byte offset
+ *	nvmet_req_pos(req) of req->ns between the storage and req->sg
+ *	(nvme_is_write(req->cmd) tells which).  Mandatory.
+ * @flush: make completed writes durable.  Called only while
+ *	   NVMET_BF_VWC is on.  Optional.
+ * @write_zeroes: zero the range of a Write Zeroes command.  Called only
+ *		  while NVMET_BF_WRITE_ZEROES is on.  Optional.
+ * @dsm: deallocate the ranges of a Dataset Management command, whose
+ *	 (cdw10.nr + 1) struct nvme_dsm_range entries are in req->sg.
+ *	 Called only while NVMET_BF_DEALLOCATE is on.  Optional.
+ *
+ * The I/O callbacks run in the context the fabric calls req->execute()
+ * from: process context, where they may sleep briefly (a bio allocation,
+ * a free request slot) but must not wait for I/O; synchronous work goes to
+ * nvmet_wq.  The core has checked the namespace, the LBA range and the
+ * transfer length.  Each finishes the request, now or later, with
+ * nvmet_req_complete(), which may be called in any context.
  */
 struct nvmet_backend_ops {
 	const char *name;
@@ -51,6 +69,10 @@ struct nvmet_backend_ops {
 	int (*open)(struct nvmet_ns *ns);
 	void (*close)(struct nvmet_ns *ns);
 	int (*revalidate)(struct nvmet_ns *ns);
+	void (*rw)(struct nvmet_req *req);
+	void (*flush)(struct nvmet_req *req);
+	void (*write_zeroes)(struct nvmet_req *req);
+	void (*dsm)(struct nvmet_req *req);
 };
 
 int nvmet_register_backend(const struct nvmet_backend_ops *ops);

@@ -15,7 +15,10 @@
 #include <linux/types.h>
 
 struct module;
+struct nvmet_ctrl;
 struct nvmet_port;
+struct nvmet_req;
+struct nvmet_sq;
 
 /* Longest fabric name, NUL included. */
 #define NVMET_FABRIC_NAME_MAX	16
@@ -31,8 +34,24 @@ struct nvmet_port;
  *	      port's link_lock, so it may sleep as long as it needs; only
  *	      links into this same port wait for it.  Return 0 or -errno,
  *	      which fails the `ln` that enabled the port.
+ *	      It may set port->inline_data_size and port->max_queue_size
+ *	      when they are negative (the transport's default).
  * @remove_port: stop serving @port and free port->priv.  Mandatory.
- *		 Called like @add_port, after the port left LIVE.
+ *		 Called like @add_port, after the port left LIVE, after every
+ *		 controller on the port was deleted.
+ * @msdbd: most SGL data block descriptors per command (Identify MSDBD)
+ * @queue_response: send the data of a read and the completion of @req.
+ *		    Mandatory for a fabric that serves hosts.  Called from
+ *		    nvmet_req_complete(), in any context, even bio completion:
+ *		    must not sleep.
+ * @delete_ctrl: start tearing down every queue of @ctrl; must not wait for
+ *		 it.  Mandatory for a fabric that serves hosts.  Called with
+ *		 no core lock held.
+ * @install_queue: Connect set @sq up; allocate what the queue needs for
+ *		   sq->size commands.  Optional.  Return an NVMe status.
+ * @disc_traddr: the address to show in the discovery log for @port when
+ *		 it listens on a wildcard address.  Optional.
+ * @get_mdts: Identify MDTS for @ctrl.  Optional (0: no limit).
  */
 struct nvmet_fabric_ops {
 	const char *name;
@@ -43,6 +62,13 @@ struct nvmet_fabric_ops {
 #define NVMET_FABRIC_F_METADATA		BIT(1)
 	int (*add_port)(struct nvmet_port *port);
 	void (*remove_port)(struct nvmet_port *port);
+	u8 msdbd;
+	void (*queue_response)(struct nvmet_req *req);
+	void (*delete_ctrl)(struct nvmet_ctrl *ctrl);
+	u16 (*install_queue)(struct nvmet_sq *sq);
+	void (*disc_traddr)(struct nvmet_req *req, struct nvmet_port *port,
+			    char *traddr);
+	u8 (*get_mdts)(const struct nvmet_ctrl *ctrl);
 };
 
 int nvmet_register_fabric(const struct nvmet_fabric_ops *ops);

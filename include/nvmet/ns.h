@@ -8,8 +8,10 @@
 #ifndef _NVMET_NS_H
 #define _NVMET_NS_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
@@ -45,6 +47,9 @@ struct nvmet_subsys;
  * @features: NVMET_BF_* bits on while enabled (N write, A read)
  * @features_off: NVMET_BF_* bits the administrator turned off; kept across
  *		  disable and enable (N)
+ * @io_ref: one reference per I/O command in flight while enabled; killed
+ *	    by disable, which then waits for @io_done
+ * @io_done: completed when @io_ref is dead and drained
  * @rcu: frees the namespace after RCU readers are gone
  */
 struct nvmet_ns {
@@ -67,6 +72,8 @@ struct nvmet_ns {
 	u32 features_avail;
 	u32 features;
 	u32 features_off;
+	struct percpu_ref io_ref;
+	struct completion io_done;
 	struct rcu_head rcu;
 };
 
@@ -82,6 +89,8 @@ int nvmet_ns_set_backend(struct nvmet_ns *ns, const char *buf);
 int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid);
 int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on);
 const char *nvmet_backend_feature_name(unsigned int i);
+struct nvmet_ns *nvmet_ns_io_get(struct nvmet_subsys *subsys, u32 nsid);
+void nvmet_ns_io_put(struct nvmet_ns *ns);
 struct nvmet_ns *nvmet_ns_find_get(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_ns_put(struct nvmet_ns *ns);
 

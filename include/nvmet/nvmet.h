@@ -31,6 +31,7 @@
 
 #include <nvmet/parse.h>
 
+struct nvmet_disc_log;
 struct nvmet_fabric_ops;
 
 /* The well-known discovery NQN (NVMe over Fabrics 1.1, 7.4.9). */
@@ -122,6 +123,8 @@ struct nvmet_host {
  *		looks a namespace up with one xa_load())
  * @nr_namespaces: entries in @namespaces (S)
  * @max_nsid: highest NSID in @namespaces, 0 if none (S)
+ * @ctrls: controllers by controller ID (xa_lock write, R read); entries
+ *	   hold no reference, a controller erases itself when released
  * @rcu: frees the subsystem after readers of the registry are gone
  * @nqn: the subsystem NQN (I)
  */
@@ -148,6 +151,7 @@ struct nvmet_subsys {
 	struct xarray namespaces;
 	unsigned int nr_namespaces;
 	u32 max_nsid;
+	struct xarray ctrls;
 	struct rcu_head rcu;
 	char nqn[];
 };
@@ -191,6 +195,12 @@ enum nvmet_port_state {
  * @ana_groups: ANA groups that exist on this port; group 1 always does (P)
  * @ana_state: ANA state of each group on this port, NVME_ANA_* (P write,
  *	       A read)
+ * @disc_ctrls: discovery controllers on this port by controller ID
+ *		(xa_lock write, R read), as subsys->ctrls
+ * @disc_lock: serialises rebuilds of @disc_log
+ * @disc_log: the discovery log entries, rebuilt on the first read after a
+ *	      change (disc_lock write, R read)
+ * @genctr: discovery log generation counter (A)
  * @rcu: frees the port after RCU readers are gone
  */
 struct nvmet_port {
@@ -210,6 +220,10 @@ struct nvmet_port {
 	struct xarray referrals;
 	DECLARE_BITMAP(ana_groups, NVMET_MAX_ANAGRPS + 1);
 	u8 ana_state[NVMET_MAX_ANAGRPS + 1];
+	struct xarray disc_ctrls;
+	struct mutex disc_lock;		/* rebuilds of disc_log */
+	struct nvmet_disc_log __rcu *disc_log;
+	atomic64_t genctr;
 	struct rcu_head rcu;
 };
 
@@ -237,6 +251,7 @@ struct nvmet_referral {
  * @NVMET_OBJ_PORT: ports
  * @NVMET_OBJ_REFERRAL: referrals
  * @NVMET_OBJ_NS: namespaces
+ * @NVMET_OBJ_CTRL: controllers
  * @NVMET_OBJ_NR: number of types
  */
 enum nvmet_obj_type {
@@ -245,6 +260,7 @@ enum nvmet_obj_type {
 	NVMET_OBJ_PORT,
 	NVMET_OBJ_REFERRAL,
 	NVMET_OBJ_NS,
+	NVMET_OBJ_CTRL,
 	NVMET_OBJ_NR,
 };
 
@@ -291,6 +307,7 @@ bool nvmet_is_disc_nqn(const char *nqn);
 /* port.c */
 struct nvmet_port *nvmet_port_create(u16 portid);
 void nvmet_port_remove(struct nvmet_port *port);
+void nvmet_port_get(struct nvmet_port *port);
 void nvmet_port_put(struct nvmet_port *port);
 unsigned long nvmet_port_count(void);
 int nvmet_port_link_subsys(struct nvmet_port *port,
@@ -307,6 +324,20 @@ void nvmet_port_ana_group_remove(struct nvmet_port *port, u32 grpid);
 int nvmet_port_set_ana_state(struct nvmet_port *port, u32 grpid, u8 state);
 u8 nvmet_port_ana_state(struct nvmet_port *port, u32 grpid);
 void nvmet_port_disc_changed(struct nvmet_port *port);
+void nvmet_port_for_each(void (*fn)(struct nvmet_port *port, void *data),
+			 void *data);
+
+/* notify.c: events the configuration raises for controllers */
+void nvmet_subsys_disc_changed(struct nvmet_subsys *subsys);
+void nvmet_subsys_ctrls_delete(struct nvmet_subsys *subsys,
+			       struct nvmet_port *port);
+void nvmet_port_ctrls_delete(struct nvmet_port *port);
+void nvmet_port_ana_changed(struct nvmet_port *port);
+void nvmet_subsys_ana_changed(struct nvmet_subsys *subsys);
+void nvmet_all_disc_changed(void);
+void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid);
+void nvmet_port_disc_aen(struct nvmet_port *port);
+void nvmet_disc_log_free(struct nvmet_port *port);
 
 /* referral.c */
 struct nvmet_referral *nvmet_referral_create(struct nvmet_port *port);

@@ -1,11 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The backends built into nvmet.ko, registered from its init. */
+/*
+ * The backends built into nvmet.ko, registered from its init, and the
+ * helpers their I/O paths share (backend/common.c).
+ */
 #ifndef _NVMET_BACKENDS_H
 #define _NVMET_BACKENDS_H
+
+#include <linux/nvme.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <nvmet/req.h>
 
 int nvmet_bdev_backend_init(void);
 void nvmet_bdev_backend_exit(void);
 int nvmet_file_backend_init(void);
 void nvmet_file_backend_exit(void);
+
+u16 nvmet_backend_check_range(struct nvmet_req *req, u64 slba, u64 nlb,
+			      loff_t size);
+u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
+				 struct nvme_dsm_range **ranges,
+				 unsigned int *nr);
+
+/* Run @fn on nvmet_wq, for the parts of a command that may sleep. */
+static inline void nvmet_backend_defer(struct nvmet_req *req, work_func_t fn)
+{
+	INIT_WORK(&req->work, fn);
+	queue_work(nvmet_wq, &req->work);
+}
+
+/* Complete @req with the NVMe status of @err, 0 or a negative errno. */
+static inline void nvmet_backend_complete_errno(struct nvmet_req *req,
+						int err)
+{
+	nvmet_req_complete(req, err ? nvmet_errno_to_status(req, err) :
+			   NVME_SC_SUCCESS);
+}
+
+/* The Dataset Management command asks to deallocate its ranges. */
+static inline bool nvmet_backend_dsm_deallocate(struct nvmet_req *req)
+{
+	return le32_to_cpu(req->cmd->dsm.attributes) & NVME_DSMGMT_AD;
+}
 
 #endif /* _NVMET_BACKENDS_H */

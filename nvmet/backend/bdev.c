@@ -3,14 +3,23 @@
  * The block device backend ("bdev"): a namespace on a block device, opened
  * read-write and shared (not exclusively), as in-tree.
  *
+ * I/O: reads, writes and flushes are submitted as bios straight from the
+ * fabric's execute context and complete in their end_io (any context,
+ * hard IRQ included); Write Zeroes and deallocation wait for the device,
+ * so they run synchronously in a work item on nvmet_wq.
+ *
  * Conventions:
- * @ns: a namespace; its lock is held in every callback
+ * @ns: a namespace; its lock is held in open, close and revalidate
+ * @req: an I/O command on an enabled bdev namespace; no lock held
  */
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include <nvmet/ns.h>
+#include <nvmet/req.h>
 #include "backends.h"
 
 static struct file *nvmet_bdev_file(struct nvmet_ns *ns)
@@ -54,6 +63,190 @@ static int nvmet_bdev_revalidate(struct nvmet_ns *ns)
 	return 0;
 }
 
+static struct block_device *nvmet_bdev_of(struct nvmet_req *req)
+{
+	return file_bdev(nvmet_bdev_file(req->ns));
+}
+
+/* The NVMe status of a bio of @req that ended with @sts. */
+static u16 nvmet_bdev_status(struct nvmet_req *req, blk_status_t sts)
+{
+	bool has_lba = req->cmd->common.opcode != nvme_cmd_flush;
+
+	switch (sts) {
+	case BLK_STS_OK:
+		return NVME_SC_SUCCESS;
+	case BLK_STS_NOSPC:
+		return NVME_SC_CAP_EXCEEDED | NVME_STATUS_DNR;
+	case BLK_STS_TARGET:
+		if (has_lba) {
+			req->error_loc = offsetof(struct nvme_rw_command, slba);
+			req->error_slba = le64_to_cpu(req->cmd->rw.slba);
+		}
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	case BLK_STS_NOTSUPP:
+		req->error_loc = offsetof(struct nvme_common_command, opcode);
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	case BLK_STS_MEDIUM:
+	case BLK_STS_PROTECTION:
+		if (has_lba)
+			req->error_slba = le64_to_cpu(req->cmd->rw.slba);
+		return NVME_SC_ACCESS_DENIED;
+	default:
+		return NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	}
+}
+
+/* end_io of the last bio of a read, write or flush: any context. */
+static void nvmet_bdev_bio_done(struct bio *bio)
+{
+	struct nvmet_req *req = bio->bi_private;
+	u16 status = nvmet_bdev_status(req, bio->bi_status);
+
+	bio_put(bio);
+	nvmet_req_complete(req, status);
+}
+
+static blk_opf_t nvmet_bdev_rw_opf(struct nvmet_req *req)
+{
+	blk_opf_t opf;
+
+	if (!nvme_is_write(req->cmd))
+		return REQ_OP_READ;
+	opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE;
+	if (req->cmd->rw.control & cpu_to_le16(NVME_RW_FUA))
+		opf |= REQ_FUA;
+	return opf;
+}
+
+/*
+ * Map req->sg onto a chain of bios and submit them.  The first bio is the
+ * parent of the chain: its end_io runs once every bio has ended, with the
+ * first error any of them saw.
+ */
+static void nvmet_bdev_submit_rw(struct nvmet_req *req)
+{
+	struct block_device *bdev = nvmet_bdev_of(req);
+	blk_opf_t opf = nvmet_bdev_rw_opf(req);
+	u32 left = req->data_len;
+	struct scatterlist *sg;
+	struct blk_plug plug;
+	struct bio *bio;
+	int i;
+
+	if (unlikely(!req->sg_cnt || !left)) {
+		nvmet_req_complete(req, left ? NVME_SC_INTERNAL |
+				   NVME_STATUS_DNR : NVME_SC_SUCCESS);
+		return;
+	}
+
+	bio = bio_alloc(bdev, bio_max_segs(req->sg_cnt), opf, GFP_KERNEL);
+	bio->bi_iter.bi_sector = nvmet_req_pos(req) >> SECTOR_SHIFT;
+	bio->bi_private = req;
+	bio->bi_end_io = nvmet_bdev_bio_done;
+
+	blk_start_plug(&plug);
+	for_each_sg(req->sg, sg, req->sg_cnt, i) {
+		u32 len = min(sg->length, left);
+
+		if (!len)
+			break;
+		if (bio_add_page(bio, sg_page(sg), len, sg->offset) != len) {
+			struct bio *prev = bio;
+
+			bio = bio_alloc(bdev, bio_max_segs(req->sg_cnt - i),
+					opf, GFP_KERNEL);
+			bio->bi_iter.bi_sector = bio_end_sector(prev);
+			bio_chain(bio, prev);
+			submit_bio(prev);
+			__bio_add_page(bio, sg_page(sg), len, sg->offset);
+		}
+		left -= len;
+	}
+	submit_bio(bio);
+	blk_finish_plug(&plug);
+}
+
+static void nvmet_bdev_flush(struct nvmet_req *req)
+{
+	struct bio *bio;
+
+	bio = bio_alloc(nvmet_bdev_of(req), 0, REQ_OP_WRITE | REQ_PREFLUSH,
+			GFP_KERNEL);
+	bio->bi_private = req;
+	bio->bi_end_io = nvmet_bdev_bio_done;
+	submit_bio(bio);
+}
+
+static void nvmet_bdev_write_zeroes_work(struct work_struct *work)
+{
+	struct nvmet_req *req = container_of(work, struct nvmet_req, work);
+	struct nvme_write_zeroes_cmd *cmd = &req->cmd->write_zeroes;
+	unsigned int shift = req->ns->blksize_shift - SECTOR_SHIFT;
+	sector_t sector = le64_to_cpu(cmd->slba) << shift;
+	sector_t nr_sects = ((sector_t)le16_to_cpu(cmd->length) + 1) << shift;
+	int ret;
+
+	ret = blkdev_issue_zeroout(nvmet_bdev_of(req), sector, nr_sects,
+				   GFP_KERNEL, 0);
+	if (ret)
+		req->error_slba = le64_to_cpu(cmd->slba);
+	nvmet_backend_complete_errno(req, ret);
+}
+
+static void nvmet_bdev_write_zeroes(struct nvmet_req *req)
+{
+	nvmet_backend_defer(req, nvmet_bdev_write_zeroes_work);
+}
+
+/* Discard one range; a device that cannot discard is no error, as in-tree. */
+static u16 nvmet_bdev_discard(struct nvmet_req *req,
+			      const struct nvme_dsm_range *range)
+{
+	struct block_device *bdev = nvmet_bdev_of(req);
+	unsigned int shift = req->ns->blksize_shift - SECTOR_SHIFT;
+	u64 slba = le64_to_cpu(range->slba);
+	u32 nlb = le32_to_cpu(range->nlb);
+	u16 status;
+	int ret;
+
+	status = nvmet_backend_check_range(req, slba, nlb, bdev_nr_bytes(bdev));
+	if (status || !nlb)
+		return status;
+	ret = blkdev_issue_discard(bdev, slba << shift, (sector_t)nlb << shift,
+				   GFP_KERNEL);
+	if (!ret || ret == -EOPNOTSUPP)
+		return NVME_SC_SUCCESS;
+	req->error_slba = slba;
+	return nvmet_errno_to_status(req, ret);
+}
+
+static void nvmet_bdev_dsm_work(struct work_struct *work)
+{
+	struct nvmet_req *req = container_of(work, struct nvmet_req, work);
+	struct nvme_dsm_range *ranges;
+	unsigned int nr, i;
+	u16 status;
+
+	status = nvmet_backend_get_dsm_ranges(req, &ranges, &nr);
+	if (status)
+		goto out;
+	for (i = 0; i < nr && !status; i++)
+		status = nvmet_bdev_discard(req, &ranges[i]);
+	kfree(ranges);
+out:
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_bdev_dsm(struct nvmet_req *req)
+{
+	if (!nvmet_backend_dsm_deallocate(req)) {
+		nvmet_req_complete(req, NVME_SC_SUCCESS);
+		return;
+	}
+	nvmet_backend_defer(req, nvmet_bdev_dsm_work);
+}
+
 static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.name		= "bdev",
 	.owner		= THIS_MODULE,
@@ -63,13 +256,28 @@ static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.open		= nvmet_bdev_open,
 	.close		= nvmet_bdev_close,
 	.revalidate	= nvmet_bdev_revalidate,
+	.rw		= nvmet_bdev_submit_rw,
+	.flush		= nvmet_bdev_flush,
+	.write_zeroes	= nvmet_bdev_write_zeroes,
+	.dsm		= nvmet_bdev_dsm,
 };
 
+/**
+ * nvmet_bdev_backend_init() - register the block device backend
+ *
+ * Context: Process context, from the init of nvmet.ko.
+ * Return: 0, or the errno of nvmet_register_backend().
+ */
 int nvmet_bdev_backend_init(void)
 {
 	return nvmet_register_backend(&nvmet_bdev_backend_ops);
 }
 
+/**
+ * nvmet_bdev_backend_exit() - unregister the block device backend
+ *
+ * Context: Process context, from the exit of nvmet.ko.
+ */
 void nvmet_bdev_backend_exit(void)
 {
 	nvmet_unregister_backend(&nvmet_bdev_backend_ops);

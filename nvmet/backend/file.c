@@ -3,13 +3,25 @@
  * The file backend ("file"): a namespace on a regular file, with direct
  * I/O unless the namespace asks for buffered I/O, as in-tree.
  *
+ * I/O: every command moves to a work item on nvmet_wq, since file I/O may
+ * sleep and the I/O callbacks must not.  A direct read or write is
+ * submitted from there asynchronously and completes in ki_complete (any
+ * context); a buffered one, and flush, Write Zeroes and deallocation, run
+ * synchronously in the work item.
+ *
  * Conventions:
- * @ns: a namespace; its lock is held in every callback
+ * @ns: a namespace; its lock is held in open, close and revalidate
+ * @req: an I/O command on an enabled file namespace; no lock held
  */
+#include <linux/bvec.h>
+#include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
 
 #include <nvmet/ns.h>
+#include <nvmet/req.h>
 #include "backends.h"
 
 static struct file *nvmet_file_file(struct nvmet_ns *ns)
@@ -30,6 +42,10 @@ static int nvmet_file_open(struct nvmet_ns *ns)
 	f = filp_open(ns->device_path, flags, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
+	if (!f->f_op->read_iter || !f->f_op->write_iter) {
+		filp_close(f, NULL);
+		return -EINVAL;
+	}
 	ns->size = i_size_read(file_inode(f));
 	/* Block size of the file system, at most 4 KiB. */
 	ns->blksize_shift = min_t(u8, file_inode(f)->i_blkbits, 12);
@@ -50,6 +66,184 @@ static int nvmet_file_revalidate(struct nvmet_ns *ns)
 	return 0;
 }
 
+/* The end of a read or write that moved @ret bytes or failed: any context. */
+static void nvmet_file_rw_done(struct nvmet_req *req, long ret)
+{
+	u16 status;
+
+	if (req->f.iocb.ki_flags & IOCB_WRITE)
+		kiocb_end_write(&req->f.iocb);
+	kfree(req->f.bvec);
+	req->f.bvec = NULL;
+	req->f.nr_bvec = 0;
+
+	if (ret == (long)req->data_len) {
+		status = NVME_SC_SUCCESS;
+	} else {
+		req->error_slba = le64_to_cpu(req->cmd->rw.slba);
+		if (ret < 0)
+			status = nvmet_errno_to_status(req, ret);
+		else
+			status = NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	}
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_file_ki_complete(struct kiocb *iocb, long ret)
+{
+	nvmet_file_rw_done(container_of(iocb, struct nvmet_req, f.iocb), ret);
+}
+
+/* Point req->f.bvec at the pages of req->sg, one bio_vec per entry. */
+static int nvmet_file_map_sg(struct nvmet_req *req)
+{
+	struct scatterlist *sg;
+	int i;
+
+	req->f.bvec = kmalloc_array(req->sg_cnt, sizeof(*req->f.bvec),
+				    GFP_KERNEL);
+	if (!req->f.bvec)
+		return -ENOMEM;
+	for_each_sg(req->sg, sg, req->sg_cnt, i)
+		bvec_set_page(&req->f.bvec[i], sg_page(sg), sg->length,
+			      sg->offset);
+	req->f.nr_bvec = req->sg_cnt;
+	return 0;
+}
+
+/*
+ * Read or write through the file's iter methods.  On an O_DIRECT file the
+ * kiocb is asynchronous: -EIOCBQUEUED means ki_complete will run later;
+ * any other value is the result, and ki_complete will not run.
+ */
+static void nvmet_file_submit_rw(struct nvmet_req *req)
+{
+	struct file *file = nvmet_file_file(req->ns);
+	bool write = nvme_is_write(req->cmd);
+	struct kiocb *iocb = &req->f.iocb;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	req->f.bvec = NULL;
+	if (unlikely(!req->sg_cnt || !req->data_len)) {
+		nvmet_req_complete(req, req->data_len ? NVME_SC_INTERNAL |
+				   NVME_STATUS_DNR : NVME_SC_SUCCESS);
+		return;
+	}
+	if (nvmet_file_map_sg(req)) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, req->f.bvec,
+		      req->f.nr_bvec, req->data_len);
+
+	init_sync_kiocb(iocb, file);
+	iocb->ki_pos = nvmet_req_pos(req);
+	if (iocb->ki_flags & IOCB_DIRECT)
+		iocb->ki_complete = nvmet_file_ki_complete;
+	if (write) {
+		iocb->ki_flags |= IOCB_WRITE;
+		if (req->cmd->rw.control & cpu_to_le16(NVME_RW_FUA))
+			iocb->ki_flags |= IOCB_DSYNC;
+		kiocb_start_write(iocb);
+		ret = file->f_op->write_iter(iocb, &iter);
+	} else {
+		ret = file->f_op->read_iter(iocb, &iter);
+	}
+	if (ret != -EIOCBQUEUED)
+		nvmet_file_rw_done(req, ret);
+}
+
+static void nvmet_file_rw_work(struct work_struct *work)
+{
+	nvmet_file_submit_rw(container_of(work, struct nvmet_req, work));
+}
+
+static void nvmet_file_rw(struct nvmet_req *req)
+{
+	nvmet_backend_defer(req, nvmet_file_rw_work);
+}
+
+static void nvmet_file_flush_work(struct work_struct *work)
+{
+	struct nvmet_req *req = container_of(work, struct nvmet_req, work);
+
+	nvmet_backend_complete_errno(req,
+				     vfs_fsync(nvmet_file_file(req->ns), 1));
+}
+
+static void nvmet_file_flush(struct nvmet_req *req)
+{
+	nvmet_backend_defer(req, nvmet_file_flush_work);
+}
+
+/*
+ * Apply fallocate @mode to @nlb blocks from @slba, which must lie inside
+ * the file as it is now.
+ */
+static u16 nvmet_file_fallocate(struct nvmet_req *req, int mode, u64 slba,
+				u64 nlb)
+{
+	struct file *file = nvmet_file_file(req->ns);
+	u8 shift = req->ns->blksize_shift;
+	u16 status;
+	int ret;
+
+	status = nvmet_backend_check_range(req, slba, nlb,
+					   i_size_read(file_inode(file)));
+	if (status || !nlb)
+		return status;
+	ret = vfs_fallocate(file, mode | FALLOC_FL_KEEP_SIZE, slba << shift,
+			    nlb << shift);
+	if (!ret)
+		return NVME_SC_SUCCESS;
+	req->error_slba = slba;
+	return nvmet_errno_to_status(req, ret);
+}
+
+static void nvmet_file_write_zeroes_work(struct work_struct *work)
+{
+	struct nvmet_req *req = container_of(work, struct nvmet_req, work);
+	struct nvme_write_zeroes_cmd *cmd = &req->cmd->write_zeroes;
+
+	nvmet_req_complete(req, nvmet_file_fallocate(req, FALLOC_FL_ZERO_RANGE,
+						     le64_to_cpu(cmd->slba),
+						     le16_to_cpu(cmd->length) + 1ULL));
+}
+
+static void nvmet_file_write_zeroes(struct nvmet_req *req)
+{
+	nvmet_backend_defer(req, nvmet_file_write_zeroes_work);
+}
+
+static void nvmet_file_dsm_work(struct work_struct *work)
+{
+	struct nvmet_req *req = container_of(work, struct nvmet_req, work);
+	struct nvme_dsm_range *ranges;
+	unsigned int nr, i;
+	u16 status;
+
+	status = nvmet_backend_get_dsm_ranges(req, &ranges, &nr);
+	if (status)
+		goto out;
+	for (i = 0; i < nr && !status; i++)
+		status = nvmet_file_fallocate(req, FALLOC_FL_PUNCH_HOLE,
+					      le64_to_cpu(ranges[i].slba),
+					      le32_to_cpu(ranges[i].nlb));
+	kfree(ranges);
+out:
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_file_dsm(struct nvmet_req *req)
+{
+	if (!nvmet_backend_dsm_deallocate(req)) {
+		nvmet_req_complete(req, NVME_SC_SUCCESS);
+		return;
+	}
+	nvmet_backend_defer(req, nvmet_file_dsm_work);
+}
+
 static const struct nvmet_backend_ops nvmet_file_backend_ops = {
 	.name		= "file",
 	.owner		= THIS_MODULE,
@@ -59,13 +253,28 @@ static const struct nvmet_backend_ops nvmet_file_backend_ops = {
 	.open		= nvmet_file_open,
 	.close		= nvmet_file_close,
 	.revalidate	= nvmet_file_revalidate,
+	.rw		= nvmet_file_rw,
+	.flush		= nvmet_file_flush,
+	.write_zeroes	= nvmet_file_write_zeroes,
+	.dsm		= nvmet_file_dsm,
 };
 
+/**
+ * nvmet_file_backend_init() - register the file backend
+ *
+ * Context: Process context, from the init of nvmet.ko.
+ * Return: 0, or the errno of nvmet_register_backend().
+ */
 int nvmet_file_backend_init(void)
 {
 	return nvmet_register_backend(&nvmet_file_backend_ops);
 }
 
+/**
+ * nvmet_file_backend_exit() - unregister the file backend
+ *
+ * Context: Process context, from the exit of nvmet.ko.
+ */
 void nvmet_file_backend_exit(void)
 {
 	nvmet_unregister_backend(&nvmet_file_backend_ops);

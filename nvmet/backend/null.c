@@ -5,12 +5,19 @@
  * loaded on demand when a namespace asks for it (device_backend=null), to
  * show that a backend needs no change to nvmet.ko or the configfs layout.
  *
+ * I/O: reads return zeroes, writes are dropped, and flush, Write Zeroes
+ * and Dataset Management succeed; every command completes at once, in the
+ * context the fabric calls it from.
+ *
  * Conventions:
- * @ns: a namespace; its lock is held in every callback
+ * @ns: a namespace; its lock is held in open, close and revalidate
+ * @req: an I/O command on an enabled null namespace; no lock held
  */
 #include <linux/module.h>
+#include <linux/nvme.h>
 
 #include <nvmet/ns.h>
+#include <nvmet/req.h>
 
 #define NVMET_NULL_BLKSIZE_SHIFT	12
 
@@ -31,6 +38,21 @@ static void nvmet_null_close(struct nvmet_ns *ns)
 {
 }
 
+static void nvmet_null_rw(struct nvmet_req *req)
+{
+	u16 status = NVME_SC_SUCCESS;
+
+	if (!nvme_is_write(req->cmd))
+		status = nvmet_zero_sgl(req, 0, req->data_len);
+	nvmet_req_complete(req, status);
+}
+
+/* Flush, Write Zeroes and Dataset Management: nothing to do. */
+static void nvmet_null_done(struct nvmet_req *req)
+{
+	nvmet_req_complete(req, NVME_SC_SUCCESS);
+}
+
 static const struct nvmet_backend_ops nvmet_null_backend_ops = {
 	.name		= "null",
 	.owner		= THIS_MODULE,
@@ -40,6 +62,10 @@ static const struct nvmet_backend_ops nvmet_null_backend_ops = {
 			  NVMET_BF_VWC,
 	.open		= nvmet_null_open,
 	.close		= nvmet_null_close,
+	.rw		= nvmet_null_rw,
+	.flush		= nvmet_null_done,
+	.write_zeroes	= nvmet_null_done,
+	.dsm		= nvmet_null_done,
 };
 
 static int __init nvmet_null_init(void)

@@ -100,13 +100,54 @@ void nvmet_ns_free(struct nvmet_ns *ns)
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_free);
 
-/*
- * Where namespace-attribute-changed events and the changed namespace list
- * will be fed once controllers exist; today it does nothing.
- */
+/* Namespace attribute changed: tell the subsystem's controllers. */
 static void nvmet_ns_changed(struct nvmet_ns *ns)
 {
+	nvmet_subsys_ns_changed(ns->subsys, ns->nsid);
 }
+
+static void nvmet_ns_io_release(struct percpu_ref *ref)
+{
+	struct nvmet_ns *ns = container_of(ref, struct nvmet_ns, io_ref);
+
+	complete(&ns->io_done);
+}
+
+/**
+ * nvmet_ns_io_get() - find an enabled namespace for an I/O command
+ * @subsys: the subsystem
+ * @nsid: the namespace ID
+ *
+ * Lookup cost: one xarray load and a per-cpu reference, no lock.
+ *
+ * Context: Any context.
+ * Return: the namespace, held until nvmet_ns_io_put(), or NULL if no
+ * enabled namespace has that ID.
+ */
+struct nvmet_ns *nvmet_ns_io_get(struct nvmet_subsys *subsys, u32 nsid)
+{
+	struct nvmet_ns *ns;
+
+	rcu_read_lock();
+	ns = xa_load(&subsys->namespaces, nsid);
+	if (ns && !percpu_ref_tryget_live(&ns->io_ref))
+		ns = NULL;
+	rcu_read_unlock();
+	return ns;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_io_get);
+
+/**
+ * nvmet_ns_io_put() - end what nvmet_ns_io_get() began
+ * @ns: the namespace
+ *
+ * Context: Any context.
+ */
+void nvmet_ns_io_put(struct nvmet_ns *ns)
+{
+	percpu_ref_put(&ns->io_ref);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_io_put);
 
 /* The administrator may turn off only what the backend lets change. */
 static u32 nvmet_ns_features(struct nvmet_ns *ns,
@@ -212,6 +253,10 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	ret = nvmet_ns_open_backend(ns);
 	if (ret)
 		goto out_unlock;
+	init_completion(&ns->io_done);
+	ret = percpu_ref_init(&ns->io_ref, nvmet_ns_io_release, 0, GFP_KERNEL);
+	if (ret)
+		goto out_close_backend;
 
 	mutex_lock(&subsys->lock);
 	if (subsys->nr_namespaces >= NVMET_MAX_NAMESPACES)
@@ -226,13 +271,15 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	if (ret) {
 		pr_err("nvmet: subsystem %s namespace %u: cannot publish: %d\n",
 		       subsys->nqn, ns->nsid, ret);
-		goto out_close_backend;
+		goto out_exit_ref;
 	}
 	WRITE_ONCE(ns->enabled, true);
 	mutex_unlock(&ns->lock);
 	nvmet_ns_changed(ns);
 	return 0;
 
+out_exit_ref:
+	percpu_ref_exit(&ns->io_ref);
 out_close_backend:
 	nvmet_ns_close_backend(ns);
 out_unlock:
@@ -248,7 +295,7 @@ EXPORT_SYMBOL_GPL(nvmet_ns_enable);
  * Disabling a disabled namespace does nothing.
  *
  * Context: Process context; takes ns->lock, then subsys->lock briefly;
- * waits for an RCU grace period.
+ * waits for the namespace's I/O commands in flight.
  */
 void nvmet_ns_disable(struct nvmet_ns *ns)
 {
@@ -263,8 +310,14 @@ void nvmet_ns_disable(struct nvmet_ns *ns)
 	subsys->max_nsid = nvmet_subsys_max_nsid(subsys);
 	mutex_unlock(&subsys->lock);
 	WRITE_ONCE(ns->enabled, false);
-	/* The I/O path found it under RCU; let those readers finish. */
-	synchronize_rcu();
+	/*
+	 * No new I/O can take a reference once the ref is dead; wait for
+	 * the commands in flight, which may use the backend to the end.
+	 * Only this namespace's lock is held meanwhile.
+	 */
+	percpu_ref_kill(&ns->io_ref);
+	wait_for_completion(&ns->io_done);
+	percpu_ref_exit(&ns->io_ref);
 	nvmet_ns_close_backend(ns);
 	mutex_unlock(&ns->lock);
 	nvmet_ns_changed(ns);
@@ -423,7 +476,7 @@ int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid)
 	mutex_lock(&ns->lock);
 	WRITE_ONCE(ns->anagrpid, grpid);
 	mutex_unlock(&ns->lock);
-	nvmet_ns_changed(ns);
+	nvmet_subsys_ana_changed(ns->subsys);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_set_anagrpid);

@@ -29,14 +29,6 @@
 /* Ports by id; xa_lock (internal) serialises writers, RCU readers. */
 static DEFINE_XARRAY_ALLOC(nvmet_port_ids);
 
-/*
- * Where ANA change events to the port's controllers will be raised once
- * controllers exist; today it does nothing.
- */
-static void nvmet_port_ana_changed(struct nvmet_port *port)
-{
-}
-
 void nvmet_port_registry_init(void)
 {
 }
@@ -81,12 +73,15 @@ struct nvmet_port *nvmet_port_create(u16 portid)
 	mutex_init(&port->link_lock);
 	xa_init(&port->subsystems);
 	xa_init_flags(&port->referrals, XA_FLAGS_ALLOC);
+	xa_init_flags(&port->disc_ctrls, XA_FLAGS_ALLOC1);
+	mutex_init(&port->disc_lock);
 	port->state = NVMET_PORT_DISABLED;
 	nvmet_port_init_defaults(port, portid);
 
 	ret = xa_alloc(&nvmet_port_ids, &port->id, port, xa_limit_32b,
 		       GFP_KERNEL);
 	if (ret) {
+		mutex_destroy(&port->disc_lock);
 		mutex_destroy(&port->link_lock);
 		mutex_destroy(&port->lock);
 		kfree(port);
@@ -118,13 +113,29 @@ static void nvmet_port_release(struct kref *ref)
 
 	WARN_ON(port->nr_subsystems || !xa_empty(&port->subsystems));
 	WARN_ON(!xa_empty(&port->referrals));
+	WARN_ON(!xa_empty(&port->disc_ctrls));
 	xa_destroy(&port->subsystems);
 	xa_destroy(&port->referrals);
+	xa_destroy(&port->disc_ctrls);
+	nvmet_disc_log_free(port);
+	mutex_destroy(&port->disc_lock);
 	mutex_destroy(&port->link_lock);
 	mutex_destroy(&port->lock);
 	nvmet_obj_released(NVMET_OBJ_PORT);
 	kfree_rcu(port, rcu);
 }
+
+/**
+ * nvmet_port_get() - take another reference on a port
+ * @port: the port, referenced by the caller
+ *
+ * Context: Any context.
+ */
+void nvmet_port_get(struct nvmet_port *port)
+{
+	kref_get(&port->ref);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_get);
 
 /**
  * nvmet_port_put() - drop a reference on a port
@@ -345,6 +356,9 @@ int nvmet_port_link_subsys(struct nvmet_port *port,
 	}
 	port->nr_subsystems++;
 	atomic_inc(&subsys->nr_ports);
+	mutex_unlock(&port->link_lock);
+	nvmet_port_disc_changed(port);
+	return 0;
 out_unlock:
 	mutex_unlock(&port->link_lock);
 	return ret;
@@ -370,8 +384,13 @@ int nvmet_port_unlink_subsys(struct nvmet_port *port,
 	old = xa_erase(&port->subsystems, subsys->id);
 	if (old) {
 		atomic_dec(&old->nr_ports);
-		if (!--port->nr_subsystems)
+		/* Hosts lose the subsystem on this port now. */
+		nvmet_subsys_ctrls_delete(old, port);
+		nvmet_port_disc_changed(port);
+		if (!--port->nr_subsystems) {
+			nvmet_port_ctrls_delete(port);
 			nvmet_port_disable(port);
+		}
 	}
 	mutex_unlock(&port->link_lock);
 	if (!old)
@@ -510,15 +529,30 @@ u8 nvmet_port_ana_state(struct nvmet_port *port, u32 grpid)
 EXPORT_SYMBOL_GPL(nvmet_port_ana_state);
 
 /**
- * nvmet_port_disc_changed() - the port's discovery log content changed
- * @port: the port
+ * nvmet_port_for_each() - call a function on every port
+ * @fn: the function, called with a reference on the port and no lock
+ * @data: passed to @fn
  *
- * Where discovery-log-change events will be raised once the discovery
- * controller exists; today it does nothing.
+ * Ports created or removed meanwhile may or may not be visited.
  *
  * Context: Process context.
  */
-void nvmet_port_disc_changed(struct nvmet_port *port)
+void nvmet_port_for_each(void (*fn)(struct nvmet_port *port, void *data),
+			 void *data)
 {
+	struct nvmet_port *port;
+	unsigned long idx = 0;
+
+	for (;;) {
+		rcu_read_lock();
+		port = xa_find(&nvmet_port_ids, &idx, ULONG_MAX, XA_PRESENT);
+		if (port && !kref_get_unless_zero(&port->ref))
+			port = NULL;
+		rcu_read_unlock();
+		if (!port)
+			return;
+		fn(port, data);
+		nvmet_port_put(port);
+		idx++;
+	}
 }
-EXPORT_SYMBOL_GPL(nvmet_port_disc_changed);

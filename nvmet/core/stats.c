@@ -18,6 +18,7 @@ static const char * const nvmet_object_names[NVMET_OBJ_NR] = {
 	[NVMET_OBJ_PORT]	= "ports",
 	[NVMET_OBJ_REFERRAL]	= "referrals",
 	[NVMET_OBJ_NS]		= "namespaces",
+	[NVMET_OBJ_CTRL]	= "controllers",
 };
 
 void nvmet_obj_created(enum nvmet_obj_type type)

@@ -134,6 +134,8 @@ int nvmet_disc_nqn_set(const char *buf)
 	mutex_unlock(&nvmet_subsys_names_lock);
 	synchronize_rcu();
 	kfree(old);
+	/* Entry 0 of every port's discovery log names it. */
+	nvmet_all_disc_changed();
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_disc_nqn_set);
@@ -175,6 +177,7 @@ struct nvmet_subsys *nvmet_subsys_create(const char *nqn)
 	mutex_init(&subsys->lock);
 	xa_init(&subsys->hosts);
 	xa_init(&subsys->namespaces);
+	xa_init_flags(&subsys->ctrls, XA_FLAGS_ALLOC);
 	memcpy(subsys->nqn, nqn, len);
 	nvmet_subsys_init_defaults(subsys);
 
@@ -235,6 +238,8 @@ static void nvmet_subsys_release(struct kref *ref)
 	WARN_ON(subsys->nr_namespaces || !xa_empty(&subsys->namespaces));
 	xa_destroy(&subsys->hosts);
 	xa_destroy(&subsys->namespaces);
+	WARN_ON(!xa_empty(&subsys->ctrls));
+	xa_destroy(&subsys->ctrls);
 	mutex_destroy(&subsys->lock);
 	nvmet_obj_released(NVMET_OBJ_SUBSYS);
 	kfree_rcu(subsys, rcu);

@@ -212,6 +212,8 @@ int nvmet_subsys_set_qid_max(struct nvmet_subsys *subsys, u16 qid_max)
 	mutex_lock(&subsys->lock);
 	subsys->max_qid = qid_max;
 	mutex_unlock(&subsys->lock);
+	/* As in-tree: hosts reconnect to get the new queue count. */
+	nvmet_subsys_ctrls_delete(subsys, NULL);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_subsys_set_qid_max);
@@ -237,6 +239,8 @@ int nvmet_subsys_set_allow_any_host(struct nvmet_subsys *subsys, bool allow)
 		WRITE_ONCE(subsys->allow_any_host, allow);
 	}
 	mutex_unlock(&subsys->lock);
+	if (!ret)
+		nvmet_subsys_disc_changed(subsys);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(nvmet_subsys_set_allow_any_host);
@@ -271,6 +275,9 @@ int nvmet_subsys_allow_host(struct nvmet_subsys *subsys,
 		goto out_unlock;
 	}
 	subsys->nr_hosts++;
+	mutex_unlock(&subsys->lock);
+	nvmet_subsys_disc_changed(subsys);
+	return 0;
 out_unlock:
 	mutex_unlock(&subsys->lock);
 	return ret;
@@ -299,6 +306,7 @@ int nvmet_subsys_disallow_host(struct nvmet_subsys *subsys,
 	mutex_unlock(&subsys->lock);
 	if (!old)
 		return -ENOENT;
+	nvmet_subsys_disc_changed(subsys);
 	nvmet_host_put(old);
 	return 0;
 }

@@ -330,6 +330,59 @@ static void check_harness_fails(void)
 	CHECK(dies(protected_without_lock));
 }
 
+static int notified(enum shim_notify what)
+{
+	return __atomic_load_n(&shim_notify_calls[what], __ATOMIC_RELAXED);
+}
+
+/*
+ * Each configuration change raises the notification controllers need:
+ * links change the port's discovery log and tear down the unlinked
+ * subsystem's controllers there, ACL changes the subsystem's, the
+ * discovery NQN every port's; a failed change raises nothing.
+ */
+static void check_notifications(void)
+{
+	struct nvmet_port *port = new_port(MOCK_TRTYPE);
+	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:notify");
+	struct nvmet_host *h = nvmet_host_create("nqn.test:notify-host");
+	int disc, acl, del;
+
+	disc = notified(SHIM_NOTIFY_PORT_DISC);
+	CHECK_EQ(nvmet_port_link_subsys(port, s), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_PORT_DISC), disc + 1);
+	CHECK_EQ(nvmet_port_link_subsys(port, s), -EEXIST);
+	CHECK_EQ(notified(SHIM_NOTIFY_PORT_DISC), disc + 1);
+
+	acl = notified(SHIM_NOTIFY_SUBSYS_DISC);
+	CHECK_EQ(nvmet_subsys_allow_host(s, h), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 1);
+	CHECK_EQ(nvmet_subsys_set_allow_any_host(s, true), -EINVAL);
+	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 1);
+	CHECK_EQ(nvmet_subsys_disallow_host(s, h), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 2);
+
+	del = notified(SHIM_NOTIFY_CTRLS_DELETE);
+	CHECK_EQ(nvmet_subsys_set_qid_max(s, 4), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_CTRLS_DELETE), del + 1);
+	/* Unlinking the last subsystem also drops discovery controllers. */
+	CHECK_EQ(nvmet_port_unlink_subsys(port, s), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_CTRLS_DELETE), del + 3);
+	CHECK_EQ(notified(SHIM_NOTIFY_PORT_DISC), disc + 2);
+
+	disc = notified(SHIM_NOTIFY_ALL_DISC);
+	CHECK_EQ(nvmet_disc_nqn_set("nqn.test:notify"), -EINVAL);
+	CHECK_EQ(notified(SHIM_NOTIFY_ALL_DISC), disc);
+	CHECK_EQ(nvmet_disc_nqn_set("nqn.test:disc"), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_ALL_DISC), disc + 1);
+	CHECK_EQ(nvmet_disc_nqn_set(NVMET_DISC_NQN), 0);
+
+	nvmet_host_remove(h);
+	nvmet_host_put(h);
+	free_subsys(s);
+	free_port(port);
+}
+
 TEST_MAIN("t_core", {
 	nvmet_core_init();
 	nvmet_register_fabric(&mock_fabric);
@@ -338,6 +391,7 @@ TEST_MAIN("t_core", {
 	RUN_CASE(check_port_states);
 	RUN_CASE(check_allocation_failures);
 	RUN_CASE(check_fabric_registration);
+	RUN_CASE(check_notifications);
 	RUN_CASE(check_harness_fails);
 	nvmet_unregister_fabric(&mock_fabric);
 	nvmet_core_exit();

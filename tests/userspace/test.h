@@ -15,6 +15,8 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
+#include <shim_notify.h>
+
 extern int shim_warnings;
 extern int shim_quiet;
 

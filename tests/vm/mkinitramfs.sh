@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build the test VM's initramfs: busybox, nvme-cli, fio, our modules and the
-# Debian kernel modules the tests need, and the guest scripts.
+# Build the test VM's initramfs: busybox, nvme-cli, fio, mkfs.ext4, our
+# modules and the Debian kernel modules the tests need, and the guest
+# scripts.
 #
 #   tests/vm/mkinitramfs.sh OUT.cpio.gz
 #
@@ -46,7 +47,7 @@ inputs_hash() {
 			xargs sha1sum)
 		(cd "$TOP" && our_modules | xargs -r sha1sum)
 		(cd "$TOP" && bench_modules | xargs -r sha1sum)
-		dpkg-query -W busybox-static nvme-cli fio
+		dpkg-query -W busybox-static nvme-cli fio e2fsprogs
 	} | sha1sum | cut -d' ' -f1
 }
 
@@ -80,6 +81,8 @@ copy_binary() {
 }
 copy_binary /usr/sbin/nvme
 copy_binary /usr/bin/fio
+copy_binary /usr/sbin/mkfs.ext4		# a copy of mke2fs; the name picks ext4
+cp /etc/mke2fs.conf "$STAGE/etc/"
 [ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true
 
 # Static helpers built from our tree.

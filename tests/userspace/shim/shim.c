@@ -552,3 +552,62 @@ void shim_spin_unlock(pthread_mutex_t *lock)
 	rcu_read_unlock();
 	pthread_mutex_unlock(lock);
 }
+
+/*
+ * Controller notifications live in nvmet/target/, which this lane does not
+ * build: count the calls so tests can check that a change raised them.
+ */
+#include <nvmet/nvmet.h>
+#include <shim_notify.h>
+
+int shim_notify_calls[SHIM_NOTIFY_NR];
+
+static void shim_notify(enum shim_notify what)
+{
+	__atomic_add_fetch(&shim_notify_calls[what], 1, __ATOMIC_RELAXED);
+}
+
+void nvmet_port_disc_changed(struct nvmet_port *port)
+{
+	shim_notify(SHIM_NOTIFY_PORT_DISC);
+}
+
+void nvmet_subsys_disc_changed(struct nvmet_subsys *subsys)
+{
+	shim_notify(SHIM_NOTIFY_SUBSYS_DISC);
+}
+
+void nvmet_all_disc_changed(void)
+{
+	shim_notify(SHIM_NOTIFY_ALL_DISC);
+}
+
+void nvmet_subsys_ctrls_delete(struct nvmet_subsys *subsys,
+			       struct nvmet_port *port)
+{
+	shim_notify(SHIM_NOTIFY_CTRLS_DELETE);
+}
+
+void nvmet_port_ctrls_delete(struct nvmet_port *port)
+{
+	shim_notify(SHIM_NOTIFY_CTRLS_DELETE);
+}
+
+void nvmet_port_ana_changed(struct nvmet_port *port)
+{
+	shim_notify(SHIM_NOTIFY_ANA);
+}
+
+void nvmet_subsys_ana_changed(struct nvmet_subsys *subsys)
+{
+	shim_notify(SHIM_NOTIFY_ANA);
+}
+
+void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid)
+{
+	shim_notify(SHIM_NOTIFY_NS);
+}
+
+void nvmet_disc_log_free(struct nvmet_port *port)
+{
+}

@@ -5,11 +5,22 @@
 # otherwise; it also fails if dmesg shows a kernel splat while it ran.
 #
 #   harness.sh DIR [TIMEOUT_SECONDS]
+#
+# tests=PREFIX[,PREFIX...] in the environment (VM_ARGS="tests=2" on the
+# host) runs only the tests whose file name starts with one of them.
+FILTER=$(echo "${tests:-}" | tr ',' ' ')
 DIR=$1
 TIMEOUT=${2:-${TEST_TIMEOUT:-300}}
 SPLAT='WARNING:|BUG:|Oops|general protection|possible recursive locking|circular locking|lockdep|refcount_t:|UBSAN|KASAN|kernel BUG|Call Trace'
 
 tests=$(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort)
+if [ -n "$FILTER" ]; then
+	tests=$(for t in $tests; do
+		for p in $FILTER; do
+			case ${t##*/} in "$p"*) echo "$t"; break ;; esac
+		done
+	done)
+fi
 echo "KTAP version 1"
 echo "1..$(echo "$tests" | grep -c .)"
 i=0

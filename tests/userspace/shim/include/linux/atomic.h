@@ -14,4 +14,11 @@
 #define atomic_dec_and_test(v)	(atomic_dec_return(v) == 0)
 #define ATOMIC_INIT(i)		{ (i) }
 
+typedef struct {
+	long long counter;
+} atomic64_t;
+
+#define atomic64_read(v)	__atomic_load_n(&(v)->counter, __ATOMIC_RELAXED)
+#define atomic64_inc(v)		((void)__atomic_fetch_add(&(v)->counter, 1, __ATOMIC_SEQ_CST))
+
 #endif

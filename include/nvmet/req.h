@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Queues and requests: the interface between a fabric, the core's command
+ * handlers and the backends.
+ *
+ * A fabric embeds a struct nvmet_sq and a struct nvmet_cq in each of its
+ * queues and a struct nvmet_req in each command slot.  For every command
+ * capsule it sets req->cmd, req->cqe and req->port and calls
+ * nvmet_req_init(); if that returns true it moves the data the command
+ * carries into req->sg (in-capsule, R2T, RDMA READ, ...) and calls
+ * req->execute(req).  The core (or a backend) finishes every request with
+ * nvmet_req_complete(), which fills req->cqe and calls
+ * ops->queue_response(req); the fabric then sends the data of a read and
+ * the completion, and may reuse the slot.
+ *
+ * Lock legend as in nvmet.h.
+ */
+#ifndef _NVMET_REQ_H
+#define _NVMET_REQ_H
+
+#include <linux/completion.h>
+#include <linux/fs.h>
+#include <linux/nvme.h>
+#include <linux/percpu-refcount.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <nvmet/ns.h>
+
+struct nvmet_ctrl;
+struct nvmet_fabric_ops;
+struct nvmet_ns;
+struct nvmet_port;
+struct nvmet_req;
+
+/* Largest I/O queue the core accepts (CAP.MQES + 1). */
+#define NVMET_QUEUE_SIZE	1024
+/* Entries of the admin queue a host should use (discovery log ASQSZ). */
+#define NVMET_AQ_DEPTH		32
+
+/**
+ * struct nvmet_cq - a completion queue, embedded in a fabric's queue
+ * @qid: queue ID, set by Connect
+ * @size: entries, set by Connect
+ */
+struct nvmet_cq {
+	u16 qid;
+	u16 size;
+};
+
+/**
+ * struct nvmet_sq - a submission queue, embedded in a fabric's queue
+ * @ctrl: the controller, set once by Connect (cmpxchg); holds a controller
+ *	  reference until nvmet_sq_destroy()
+ * @ref: one reference per request in flight, and the initial one
+ * @qid: queue ID, set by Connect
+ * @size: entries, set by Connect
+ * @sqhd: submission queue head reported in completions (A)
+ * @sqhd_disabled: the host turned off SQ flow control (I after Connect)
+ * @free_done: completed when @ref drops to zero
+ * @confirm_done: completed when @ref is confirmed dead
+ */
+struct nvmet_sq {
+	struct nvmet_ctrl *ctrl;
+	struct percpu_ref ref;
+	u16 qid;
+	u16 size;
+	u32 sqhd;
+	bool sqhd_disabled;
+	struct completion free_done;
+	struct completion confirm_done;
+};
+
+/**
+ * struct nvmet_req - one command, from capsule to completion
+ * @cmd: the submission queue entry (fabric)
+ * @cqe: the completion queue entry the core fills (fabric)
+ * @sq: the queue it came on
+ * @cq: the queue its completion goes to
+ * @port: the port it came through (fabric)
+ * @ops: the fabric
+ * @ns: the namespace of an I/O command, referenced until completion
+ * @sg: the data buffer, host-to-controller or controller-to-host
+ * @sg_cnt: entries in @sg
+ * @transfer_len: bytes the host's SGL describes (fabric)
+ * @data_len: bytes the command transfers, set by the core at parse
+ * @execute: runs the command once the data is in @sg; set by the core
+ * @error_loc: offset in the command of the field an error is about, or
+ *	       NVMET_NO_ERROR_LOC
+ * @error_slba: LBA an error is about
+ * @work: for handlers that finish in process context
+ * @f: state of the file backend
+ * @f.iocb: the kiocb of a read or write
+ * @f.bvec: bio_vecs over @sg
+ * @f.nr_bvec: entries in @f.bvec
+ * @fabric_priv: the fabric's own state, untouched by the core
+ */
+struct nvmet_req {
+	struct nvme_command *cmd;
+	struct nvme_completion *cqe;
+	struct nvmet_sq *sq;
+	struct nvmet_cq *cq;
+	struct nvmet_port *port;
+	const struct nvmet_fabric_ops *ops;
+	struct nvmet_ns *ns;
+	struct scatterlist *sg;
+	unsigned int sg_cnt;
+	u32 transfer_len;
+	u32 data_len;
+	void (*execute)(struct nvmet_req *req);
+	u16 error_loc;
+	u64 error_slba;
+	struct work_struct work;
+	union {
+		struct {
+			struct kiocb iocb;
+			struct bio_vec *bvec;
+			unsigned int nr_bvec;
+		} f;
+	};
+	void *fabric_priv;
+};
+
+#define NVMET_NO_ERROR_LOC	((u16)-1)
+
+/* Byte offset of the start LBA of read, write and write zeroes @req. */
+static inline loff_t nvmet_req_pos(const struct nvmet_req *req)
+{
+	return (loff_t)le64_to_cpu(req->cmd->rw.slba) << req->ns->blksize_shift;
+}
+
+/* The workqueue for everything of the core that must sleep. */
+extern struct workqueue_struct *nvmet_wq;
+
+int nvmet_sq_init(struct nvmet_sq *sq);
+void nvmet_sq_destroy(struct nvmet_sq *sq);
+
+bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
+		    struct nvmet_sq *sq, const struct nvmet_fabric_ops *ops);
+void nvmet_req_uninit(struct nvmet_req *req);
+void nvmet_req_complete(struct nvmet_req *req, u16 status);
+bool nvmet_check_transfer_len(struct nvmet_req *req, size_t len);
+bool nvmet_check_data_len_lte(struct nvmet_req *req, size_t len);
+int nvmet_req_alloc_sgl(struct nvmet_req *req);
+void nvmet_req_free_sgl(struct nvmet_req *req);
+
+u16 nvmet_copy_to_sgl(struct nvmet_req *req, off_t off, const void *buf,
+		      size_t len);
+u16 nvmet_copy_from_sgl(struct nvmet_req *req, off_t off, void *buf,
+			size_t len);
+u16 nvmet_zero_sgl(struct nvmet_req *req, off_t off, size_t len);
+u16 nvmet_errno_to_status(struct nvmet_req *req, int err);
+
+void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl);
+
+#endif /* _NVMET_REQ_H */

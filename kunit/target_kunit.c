@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the command engine (nvmet/target/): a mock fabric hands
+ * commands to nvmet_req_init() and req->execute() the way a real fabric
+ * does and captures the completions; a RAM backend keeps the data.  Under
+ * lockdep, KASAN and DEBUG_ATOMIC_SLEEP this covers Connect, the
+ * controller registers, Identify, log pages, features, asynchronous
+ * events, discovery, and I/O with its error statuses.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/err.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include <nvmet/fabric.h>
+#include <nvmet/ns.h>
+#include <nvmet/nvmet.h>
+#include <nvmet/req.h>
+
+#define TT_TRTYPE	249
+#define TT_SUBNQN	"nqn.2026-11.io.nvmet-ng:kunit-target"
+#define TT_HOSTNQN	"nqn.2026-11.io.nvmet-ng:kunit-host"
+#define TT_NS_SIZE	SZ_1M
+
+/* A queue of the mock fabric: one command at a time. */
+struct tt_queue {
+	struct nvmet_sq sq;
+	struct nvmet_cq cq;
+	struct nvme_command cmd;
+	struct nvme_completion cqe;
+	struct nvmet_req req;
+	struct completion done;
+};
+
+static int tt_deletes;
+
+static int tt_add_port(struct nvmet_port *port)
+{
+	return 0;
+}
+
+static void tt_remove_port(struct nvmet_port *port)
+{
+}
+
+static void tt_queue_response(struct nvmet_req *req)
+{
+	struct tt_queue *q = container_of(req, struct tt_queue, req);
+
+	complete(&q->done);
+}
+
+static void tt_delete_ctrl(struct nvmet_ctrl *ctrl)
+{
+	tt_deletes++;
+}
+
+static const struct nvmet_fabric_ops tt_fabric = {
+	.name		= "kunit",
+	.owner		= THIS_MODULE,
+	.type		= TT_TRTYPE,
+	.add_port	= tt_add_port,
+	.remove_port	= tt_remove_port,
+	.msdbd		= 1,
+	.queue_response	= tt_queue_response,
+	.delete_ctrl	= tt_delete_ctrl,
+};
+
+/* RAM backend: a buffer per namespace. */
+static int tt_ram_open(struct nvmet_ns *ns)
+{
+	ns->backend_priv = kzalloc(TT_NS_SIZE, GFP_KERNEL);
+	if (!ns->backend_priv)
+		return -ENOMEM;
+	ns->size = TT_NS_SIZE;
+	ns->blksize_shift = 9;
+	return 0;
+}
+
+static void tt_ram_close(struct nvmet_ns *ns)
+{
+	kfree(ns->backend_priv);
+}
+
+static void tt_ram_rw(struct nvmet_req *req)
+{
+	void *p = req->ns->backend_priv + nvmet_req_pos(req);
+	size_t n;
+
+	if (nvme_is_write(req->cmd))
+		n = sg_copy_to_buffer(req->sg, req->sg_cnt, p, req->data_len);
+	else
+		n = sg_copy_from_buffer(req->sg, req->sg_cnt, p,
+					req->data_len);
+	nvmet_req_complete(req, n == req->data_len ? 0 : NVME_SC_INTERNAL);
+}
+
+static void tt_ram_write_zeroes(struct nvmet_req *req)
+{
+	struct nvme_write_zeroes_cmd *c = &req->cmd->write_zeroes;
+
+	memset(req->ns->backend_priv + nvmet_req_pos(req), 0,
+	       (le16_to_cpu(c->length) + 1) << req->ns->blksize_shift);
+	nvmet_req_complete(req, 0);
+}
+
+static const struct nvmet_backend_ops tt_ram_backend = {
+	.name		= "kunit-ram",
+	.owner		= THIS_MODULE,
+	.features	= NVMET_BF_WRITE_ZEROES,
+	.changeable	= NVMET_BF_WRITE_ZEROES,
+	.open		= tt_ram_open,
+	.close		= tt_ram_close,
+	.rw		= tt_ram_rw,
+	.write_zeroes	= tt_ram_write_zeroes,
+};
+
+struct tt_env {
+	struct nvmet_subsys *subsys;
+	struct nvmet_port *port;
+	struct nvmet_host *host;
+	struct nvmet_ns *ns;
+};
+
+static struct tt_env *tt_env_of(struct kunit *test)
+{
+	return test->priv;
+}
+
+static int tt_init(struct kunit *test)
+{
+	struct tt_env *env;
+	int ret;
+
+	env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	if (!env)
+		return -ENOMEM;
+	test->priv = env;
+	tt_deletes = 0;
+	ret = nvmet_register_fabric(&tt_fabric);
+	if (ret)
+		return ret;
+	ret = nvmet_register_backend(&tt_ram_backend);
+	if (ret)
+		return ret;
+	env->subsys = nvmet_subsys_create(TT_SUBNQN);
+	if (IS_ERR(env->subsys))
+		return PTR_ERR(env->subsys);
+	env->port = nvmet_port_create(7);
+	if (IS_ERR(env->port))
+		return PTR_ERR(env->port);
+	nvmet_port_config_begin(env->port);
+	env->port->disc_addr.trtype = TT_TRTYPE;
+	nvmet_port_config_end(env->port);
+	env->host = nvmet_host_create(TT_HOSTNQN);
+	if (IS_ERR(env->host))
+		return PTR_ERR(env->host);
+	ret = nvmet_subsys_allow_host(env->subsys, env->host);
+	if (ret)
+		return ret;
+	ret = nvmet_port_link_subsys(env->port, env->subsys);
+	if (ret)
+		return ret;
+	env->ns = nvmet_ns_create(env->subsys, 1);
+	if (IS_ERR(env->ns))
+		return PTR_ERR(env->ns);
+	ret = nvmet_ns_set_backend(env->ns, "kunit-ram");
+	if (ret)
+		return ret;
+	return nvmet_ns_enable(env->ns);
+}
+
+static void tt_exit(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+
+	nvmet_ns_free(env->ns);
+	nvmet_port_unlink_subsys(env->port, env->subsys);
+	nvmet_subsys_disallow_host(env->subsys, env->host);
+	nvmet_host_remove(env->host);
+	nvmet_host_put(env->host);
+	nvmet_subsys_remove(env->subsys);
+	nvmet_subsys_put(env->subsys);
+	nvmet_port_remove(env->port);
+	nvmet_port_put(env->port);
+	nvmet_unregister_backend(&tt_ram_backend);
+	nvmet_unregister_fabric(&tt_fabric);
+}
+
+static struct tt_queue *tt_queue_new(struct kunit *test)
+{
+	struct tt_queue *q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_EQ(test, nvmet_sq_init(&q->sq), 0);
+	return q;
+}
+
+/*
+ * Run one command as a fabric would: init, data in, execute, wait for the
+ * completion, data out.  Returns the status field (DNR included).
+ */
+static u16 tt_submit(struct kunit *test, struct tt_queue *q,
+		     struct nvme_command *cmd, void *buf, u32 len)
+{
+	struct nvmet_req *req = &q->req;
+	u16 status;
+
+	q->cmd = *cmd;
+	q->cmd.common.flags |= NVME_CMD_SGL_METABUF;
+	memset(&q->cqe, 0, sizeof(q->cqe));
+	init_completion(&q->done);
+	req->cmd = &q->cmd;
+	req->cqe = &q->cqe;
+	req->port = tt_env_of(test)->port;
+	req->transfer_len = len;
+	if (nvmet_req_init(req, &q->cq, &q->sq, &tt_fabric)) {
+		KUNIT_ASSERT_EQ(test, nvmet_req_alloc_sgl(req), 0);
+		if (len && nvme_is_write(req->cmd))
+			sg_copy_from_buffer(req->sg, req->sg_cnt, buf, len);
+		req->execute(req);
+	}
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&q->done, 10 * HZ),
+			0);
+	if (len && req->sg && !nvme_is_write(req->cmd))
+		sg_copy_to_buffer(req->sg, req->sg_cnt, buf, len);
+	nvmet_req_free_sgl(req);
+	status = le16_to_cpu(q->cqe.status) >> 1;
+	return status;
+}
+
+static u16 tt_connect(struct kunit *test, struct tt_queue *q, u16 qid,
+		      const char *subnqn, const char *hostnqn, u16 cntlid)
+{
+	struct nvmf_connect_data *d;
+	struct nvme_command c = { };
+	u16 status;
+
+	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	strscpy(d->subsysnqn, subnqn, sizeof(d->subsysnqn));
+	strscpy(d->hostnqn, hostnqn, sizeof(d->hostnqn));
+	d->cntlid = cpu_to_le16(cntlid);
+	c.connect.opcode = nvme_fabrics_command;
+	c.connect.fctype = nvme_fabrics_type_connect;
+	c.connect.qid = cpu_to_le16(qid);
+	c.connect.sqsize = cpu_to_le16(31);
+	c.connect.kato = cpu_to_le32(qid ? 0 : 5000);
+	status = tt_submit(test, q, &c, d, sizeof(*d));
+	return status;
+}
+
+static u16 tt_prop_set_cc(struct kunit *test, struct tt_queue *q, u32 cc)
+{
+	struct nvme_command c = { };
+
+	c.prop_set.opcode = nvme_fabrics_command;
+	c.prop_set.fctype = nvme_fabrics_type_property_set;
+	c.prop_set.offset = cpu_to_le32(NVME_REG_CC);
+	c.prop_set.value = cpu_to_le64(cc);
+	return tt_submit(test, q, &c, NULL, 0);
+}
+
+static u64 tt_prop_get(struct kunit *test, struct tt_queue *q, u32 off,
+		       bool wide)
+{
+	struct nvme_command c = { };
+
+	c.prop_get.opcode = nvme_fabrics_command;
+	c.prop_get.fctype = nvme_fabrics_type_property_get;
+	c.prop_get.offset = cpu_to_le32(off);
+	c.prop_get.attrib = wide;
+	KUNIT_EXPECT_EQ(test, tt_submit(test, q, &c, NULL, 0), 0);
+	return le64_to_cpu(q->cqe.result.u64);
+}
+
+#define TT_CC_EN	(NVME_CC_ENABLE | NVME_CC_CSS_NVM | \
+			 NVME_NVM_IOSQES << NVME_CC_IOSQES_SHIFT | \
+			 NVME_NVM_IOCQES << NVME_CC_IOCQES_SHIFT)
+
+/* Admin queue connected and enabled; returns the controller ID. */
+static u16 tt_admin_up(struct kunit *test, struct tt_queue *aq)
+{
+	u16 cntlid;
+
+	KUNIT_ASSERT_EQ(test, tt_connect(test, aq, 0, TT_SUBNQN, TT_HOSTNQN,
+					 0xffff), 0);
+	cntlid = le16_to_cpu(aq->cqe.result.u16);
+	KUNIT_ASSERT_EQ(test, tt_prop_set_cc(test, aq, TT_CC_EN), 0);
+	KUNIT_ASSERT_TRUE(test, tt_prop_get(test, aq, NVME_REG_CSTS, false) &
+			  NVME_CSTS_RDY);
+	return cntlid;
+}
+
+static u16 tt_identify(struct kunit *test, struct tt_queue *q, u8 cns,
+		       u32 nsid, void *buf)
+{
+	struct nvme_command c = { };
+
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.cns = cns;
+	c.identify.nsid = cpu_to_le32(nsid);
+	return tt_submit(test, q, &c, buf, NVME_IDENTIFY_DATA_SIZE);
+}
+
+static u16 tt_get_log(struct kunit *test, struct tt_queue *q, u8 lid,
+		      void *buf, u32 len)
+{
+	struct nvme_command c = { };
+
+	c.get_log_page.opcode = nvme_admin_get_log_page;
+	c.get_log_page.lid = lid;
+	c.get_log_page.numdl = cpu_to_le16((len / 4 - 1) & 0xffff);
+	c.get_log_page.numdu = cpu_to_le16((len / 4 - 1) >> 16);
+	c.get_log_page.nsid = cpu_to_le32(NVME_NSID_ALL);
+	return tt_submit(test, q, &c, buf, len);
+}
+
+static u16 tt_rw(struct kunit *test, struct tt_queue *q, u8 op, u32 nsid,
+		 u64 slba, u16 nlb, void *buf)
+{
+	struct nvme_command c = { };
+
+	c.rw.opcode = op;
+	c.rw.nsid = cpu_to_le32(nsid);
+	c.rw.slba = cpu_to_le64(slba);
+	c.rw.length = cpu_to_le16(nlb - 1);
+	return tt_submit(test, q, &c, buf, buf ? nlb << 9 : 0);
+}
+
+static void tt_test_connect_errors(struct kunit *test)
+{
+	struct tt_queue *q = tt_queue_new(test);
+
+	KUNIT_EXPECT_EQ(test, tt_connect(test, q, 0, "nqn.test:none",
+					 TT_HOSTNQN, 0xffff),
+			NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(q->cqe.result.u32),
+			1 << 16 | offsetof(struct nvmf_connect_data,
+					   subsysnqn));
+	KUNIT_EXPECT_EQ(test, tt_connect(test, q, 0, TT_SUBNQN,
+					 "nqn.test:stranger", 0xffff),
+			NVME_SC_CONNECT_INVALID_HOST | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_connect(test, q, 0, TT_SUBNQN, TT_HOSTNQN,
+					 5),
+			NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR);
+	/* An I/O queue for a controller that does not exist. */
+	KUNIT_EXPECT_EQ(test, tt_connect(test, q, 1, TT_SUBNQN, TT_HOSTNQN,
+					 1),
+			NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&q->sq);
+}
+
+static void tt_test_registers_identify(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_id_ctrl *id;
+	struct nvme_id_ns *idns;
+	__le32 *list;
+	u16 cntlid;
+	u64 cap;
+
+	/* Admin commands before CC.EN are a sequence error. */
+	KUNIT_ASSERT_EQ(test, tt_connect(test, aq, 0, TT_SUBNQN, TT_HOSTNQN,
+					 0xffff), 0);
+	cntlid = le16_to_cpu(aq->cqe.result.u16);
+	KUNIT_EXPECT_GE(test, cntlid, NVMET_CNTLID_MIN);
+	id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR);
+
+	cap = tt_prop_get(test, aq, NVME_REG_CAP, true);
+	KUNIT_EXPECT_EQ(test, NVME_CAP_MQES(cap), NVMET_QUEUE_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, tt_prop_get(test, aq, NVME_REG_VS, false),
+			(u64)NVMET_DEFAULT_VS);
+	KUNIT_ASSERT_EQ(test, tt_prop_set_cc(test, aq, TT_CC_EN), 0);
+	KUNIT_EXPECT_TRUE(test, tt_prop_get(test, aq, NVME_REG_CSTS, false) &
+			  NVME_CSTS_RDY);
+
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(id->cntlid), cntlid);
+	KUNIT_EXPECT_STREQ(test, id->subnqn, TT_SUBNQN);
+	KUNIT_EXPECT_EQ(test, memcmp(id->mn, "Linux   ", 8), 0);
+	KUNIT_EXPECT_EQ(test, id->cntrltype, NVME_CTRL_IO);
+	/* Identify froze the identity. */
+	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_model(tt_env_of(test)->subsys,
+						     "Other"), -EINVAL);
+
+	idns = (void *)id;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(idns->nsze), TT_NS_SIZE >> 9);
+	KUNIT_EXPECT_EQ(test, idns->lbaf[0].ds, 9);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 2, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(idns->nsze), 0);
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS,
+					  NVME_NSID_ALL, idns),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+
+	list = (void *)id;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS_ACTIVE_LIST,
+					  0, list), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[0]), 1);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[1]), 0);
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, 0x42, 0, list),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&aq->sq);
+	KUNIT_EXPECT_EQ(test, tt_deletes, 1);
+}
+
+static void tt_test_io(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	struct tt_queue *iq2 = tt_queue_new(test);
+	u8 *wbuf, *rbuf;
+	u16 cntlid;
+	int i;
+
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	/* The same qid twice is a sequence error. */
+	KUNIT_EXPECT_EQ(test, tt_connect(test, iq2, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid),
+			NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&iq2->sq);
+
+	wbuf = kunit_kmalloc(test, 8 << 9, GFP_KERNEL);
+	rbuf = kunit_kzalloc(test, 8 << 9, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wbuf);
+	KUNIT_ASSERT_NOT_NULL(test, rbuf);
+	for (i = 0; i < 8 << 9; i++)
+		wbuf[i] = i * 7 + 3;
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 100, 8, wbuf),
+			0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 100, 8, rbuf),
+			0);
+	KUNIT_EXPECT_EQ(test, memcmp(wbuf, rbuf, 8 << 9), 0);
+
+	/* Write Zeroes, then the range reads back as zeroes. */
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write_zeroes, 1, 102, 2,
+				    NULL), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 100, 8, rbuf),
+			0);
+	KUNIT_EXPECT_EQ(test, memchr_inv(rbuf + (2 << 9), 0, 2 << 9), NULL);
+	KUNIT_EXPECT_EQ(test, memcmp(rbuf, wbuf, 2 << 9), 0);
+	/* Turned off, Write Zeroes is an invalid opcode. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(tt_env_of(test)->ns,
+						   NVMET_BF_WRITE_ZEROES,
+						   false), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write_zeroes, 1, 0, 1,
+				    NULL),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1,
+				    (TT_NS_SIZE >> 9) - 4, 8, rbuf),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 9, 0, 1, rbuf),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	/* The host's buffer must match the command's length. */
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 0, 1, NULL),
+			NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR);
+
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* A namespace disabled under a connected host raises an event. */
+static void tt_test_ns_changed_aen(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_command c = { };
+	struct tt_queue *eq;
+	__le32 *log;
+
+	tt_admin_up(test, aq);
+	/* The AER waits: submit it by hand, in a slot of the admin queue. */
+	eq = kunit_kzalloc(test, sizeof(*eq), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, eq);
+	c.common.opcode = nvme_admin_async_event;
+	c.common.flags = NVME_CMD_SGL_METABUF;
+	eq->cmd = c;
+	init_completion(&eq->done);
+	eq->req.cmd = &eq->cmd;
+	eq->req.cqe = &eq->cqe;
+	eq->req.port = env->port;
+	eq->req.transfer_len = 0;
+	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&eq->req, &aq->cq, &aq->sq,
+					       &tt_fabric));
+	eq->req.execute(&eq->req);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&eq->done, HZ / 10),
+			0);
+
+	nvmet_ns_disable(env->ns);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&eq->done, 10 * HZ),
+			0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(eq->cqe.status) >> 1, 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(eq->cqe.result.u32),
+			NVME_AER_NOTICE | NVME_AER_NOTICE_NS_CHANGED << 8 |
+			NVME_LOG_CHANGED_NS << 16);
+
+	log = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	KUNIT_EXPECT_EQ(test, tt_get_log(test, aq, NVME_LOG_CHANGED_NS, log,
+					 4096), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(log[0]), 1);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(log[1]), 0);
+	/* Read clears it. */
+	KUNIT_EXPECT_EQ(test, tt_get_log(test, aq, NVME_LOG_CHANGED_NS, log,
+					 4096), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(log[0]), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_enable(env->ns), 0);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+static void tt_test_discovery(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *dq = tt_queue_new(test);
+	struct nvmf_disc_rsp_page_hdr *hdr;
+	struct nvme_id_ctrl *id;
+	u64 gen;
+
+	KUNIT_ASSERT_EQ(test, tt_connect(test, dq, 0, NVMET_DISC_NQN,
+					 TT_HOSTNQN, 0xffff), 0);
+	KUNIT_ASSERT_EQ(test, tt_prop_set_cc(test, dq, NVME_CC_ENABLE), 0);
+	id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, dq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->cntrltype, NVME_CTRL_DISC);
+	KUNIT_EXPECT_STREQ(test, id->subnqn, NVMET_DISC_NQN);
+
+	hdr = kunit_kzalloc(test, 4 * 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hdr);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, dq, NVME_LOG_DISC, hdr,
+					 4 * 1024), 0);
+	/* The current discovery subsystem, then our subsystem. */
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(hdr->numrec), 2);
+	KUNIT_EXPECT_EQ(test, hdr->entries[0].subtype, NVME_NQN_CURR);
+	KUNIT_EXPECT_EQ(test, hdr->entries[1].subtype, NVME_NQN_NVME);
+	KUNIT_EXPECT_STREQ(test, hdr->entries[1].subnqn, TT_SUBNQN);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(hdr->entries[1].portid), 7);
+	gen = le64_to_cpu(hdr->genctr);
+
+	/* Without the host in the ACL the subsystem is not listed. */
+	KUNIT_ASSERT_EQ(test, nvmet_subsys_disallow_host(env->subsys,
+							 env->host), 0);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, dq, NVME_LOG_DISC, hdr,
+					 4 * 1024), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(hdr->numrec), 1);
+	KUNIT_EXPECT_GT(test, le64_to_cpu(hdr->genctr), gen);
+	KUNIT_ASSERT_EQ(test, nvmet_subsys_allow_host(env->subsys, env->host),
+			0);
+	/* Only log page 0x70 exists here. */
+	KUNIT_EXPECT_EQ(test, tt_get_log(test, dq, NVME_LOG_SMART, hdr, 512),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&dq->sq);
+}
+
+static struct kunit_case tt_cases[] = {
+	KUNIT_CASE(tt_test_connect_errors),
+	KUNIT_CASE(tt_test_registers_identify),
+	KUNIT_CASE(tt_test_io),
+	KUNIT_CASE(tt_test_ns_changed_aen),
+	KUNIT_CASE(tt_test_discovery),
+	{}
+};
+
+static struct kunit_suite tt_suite = {
+	.name = "nvmet_ng_target",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tt_cases,
+};
+
+kunit_test_suite(tt_suite);

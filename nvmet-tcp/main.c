@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nvmet-tcp: module init and exit, the fabric ops table, and the ports:
+ * one listening socket per enabled port, whose connections an accept work
+ * turns into queues (queue.c).
+ *
+ * Conventions:
+ * @nport: an nvmet port of type tcp, its link_lock held by the core
+ * @tport: our listener of @nport, nport->priv
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/inet.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include <nvmet/fabric.h>
+#include <nvmet/nvmet.h>
+
+#include "nvmet-tcp.h"
+
+/**
+ * struct nvmet_tcp_port - a listening port
+ * @nport: the nvmet port (I)
+ * @sock: the listening socket (I)
+ * @accept_work: accepts pending connections
+ * @addr: the address listened on (I)
+ * @inline_data_size: in-capsule data size of the port (I)
+ * @saved_data_ready: the socket's callback before ours (I)
+ */
+struct nvmet_tcp_port {
+	struct nvmet_port *nport;
+	struct socket *sock;
+	struct work_struct accept_work;
+	struct sockaddr_storage addr;
+	u32 inline_data_size;
+	void (*saved_data_ready)(struct sock *sk);
+};
+
+/* Runs every queue's io_work and the ports' accept work. */
+struct workqueue_struct *nvmet_tcp_wq;
+
+static void nvmet_tcp_accept_work(struct work_struct *work)
+{
+	struct nvmet_tcp_port *tport =
+		container_of(work, struct nvmet_tcp_port, accept_work);
+	bool any = inet_addr_is_any((struct sockaddr *)&tport->addr);
+	u16 portid = le16_to_cpu(tport->nport->disc_addr.portid);
+	struct socket *sock;
+	int ret;
+
+	for (;;) {
+		ret = kernel_accept(tport->sock, &sock, O_NONBLOCK);
+		if (ret < 0) {
+			if (ret != -EAGAIN)
+				pr_warn("port %u: accept failed: %d\n",
+					portid, ret);
+			return;
+		}
+		ret = nvmet_tcp_alloc_queue(tport->nport, sock,
+					    tport->inline_data_size, any);
+		if (ret) {
+			pr_err("port %u: cannot set up a queue: %d\n",
+			       portid, ret);
+			sock_release(sock);
+		}
+	}
+}
+
+static void nvmet_tcp_listen_data_ready(struct sock *sk)
+{
+	struct nvmet_tcp_port *tport;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	tport = sk->sk_user_data;
+	if (tport && sk->sk_state == TCP_LISTEN)
+		queue_work(nvmet_tcp_wq, &tport->accept_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void nvmet_tcp_listen_restore(struct nvmet_tcp_port *tport)
+{
+	struct sock *sk = tport->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = tport->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static int nvmet_tcp_listen(struct nvmet_tcp_port *tport, u16 portid)
+{
+	struct sock *sk;
+	int ret;
+
+	ret = sock_create_kern(&init_net, tport->addr.ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &tport->sock);
+	if (ret) {
+		pr_err("port %u: cannot create a socket: %d\n", portid, ret);
+		return ret;
+	}
+	sk = tport->sock->sk;
+	sock_set_reuseaddr(sk);
+	tcp_sock_set_nodelay(sk);
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = tport;
+	tport->saved_data_ready = sk->sk_data_ready;
+	sk->sk_data_ready = nvmet_tcp_listen_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+
+	ret = kernel_bind(tport->sock, (struct sockaddr *)&tport->addr,
+			  sizeof(tport->addr));
+	if (ret) {
+		pr_err("port %u: cannot bind to %pISpc: %d\n", portid,
+		       &tport->addr, ret);
+		goto out_release;
+	}
+	ret = kernel_listen(tport->sock, NVMET_TCP_BACKLOG);
+	if (ret) {
+		pr_err("port %u: cannot listen on %pISpc: %d\n", portid,
+		       &tport->addr, ret);
+		goto out_release;
+	}
+	return 0;
+
+out_release:
+	nvmet_tcp_listen_restore(tport);
+	cancel_work_sync(&tport->accept_work);
+	sock_release(tport->sock);
+	return ret;
+}
+
+/*
+ * Take the address and parameters of @nport; the core keeps them frozen
+ * while the port is not DISABLED.
+ */
+static int nvmet_tcp_port_config(struct nvmet_port *nport,
+				 struct nvmet_tcp_port *tport, u16 portid)
+{
+	char traddr[NVMF_TRADDR_SIZE + 1], trsvcid[NVMF_TRSVCID_SIZE + 1];
+	u8 adrfam;
+	int af, ret;
+
+	mutex_lock(&nport->lock);
+	adrfam = nport->disc_addr.adrfam;
+	memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
+	memcpy(trsvcid, nport->disc_addr.trsvcid, NVMF_TRSVCID_SIZE);
+	if (nport->inline_data_size < 0)
+		nport->inline_data_size = NVMET_TCP_DEF_INLINE_DATA_SIZE;
+	if (nport->max_queue_size < 0)
+		nport->max_queue_size = NVMET_QUEUE_SIZE;
+	tport->inline_data_size = nport->inline_data_size;
+	mutex_unlock(&nport->lock);
+	traddr[NVMF_TRADDR_SIZE] = '\0';
+	trsvcid[NVMF_TRSVCID_SIZE] = '\0';
+
+	switch (adrfam) {
+	case NVMF_ADDR_FAMILY_IP4:
+		af = AF_INET;
+		break;
+	case NVMF_ADDR_FAMILY_IP6:
+		af = AF_INET6;
+		break;
+	default:
+		pr_err("port %u: address family %u is not ipv4 or ipv6\n",
+		       portid, adrfam);
+		return -EINVAL;
+	}
+	ret = inet_pton_with_scope(&init_net, af, traddr, trsvcid,
+				   &tport->addr);
+	if (ret)
+		pr_err("port %u: malformed address %s service %s\n", portid,
+		       traddr, trsvcid);
+	return ret;
+}
+
+static int nvmet_tcp_add_port(struct nvmet_port *nport)
+{
+	u16 portid = le16_to_cpu(nport->disc_addr.portid);
+	struct nvmet_tcp_port *tport;
+	int ret;
+
+	tport = kzalloc(sizeof(*tport), GFP_KERNEL);
+	if (!tport)
+		return -ENOMEM;
+	tport->nport = nport;
+	INIT_WORK(&tport->accept_work, nvmet_tcp_accept_work);
+	ret = nvmet_tcp_port_config(nport, tport, portid);
+	if (ret)
+		goto out_free;
+	ret = nvmet_tcp_listen(tport, portid);
+	if (ret)
+		goto out_free;
+	nport->priv = tport;
+	pr_info("port %u: listening on %pISpc\n", portid, &tport->addr);
+	return 0;
+
+out_free:
+	kfree(tport);
+	return ret;
+}
+
+static void nvmet_tcp_remove_port(struct nvmet_port *nport)
+{
+	struct nvmet_tcp_port *tport = nport->priv;
+
+	nvmet_tcp_listen_restore(tport);
+	cancel_work_sync(&tport->accept_work);
+	sock_release(tport->sock);
+	nvmet_tcp_close_port_queues(nport);
+	nport->priv = NULL;
+	kfree(tport);
+}
+
+static void nvmet_tcp_disc_traddr(struct nvmet_req *req,
+				  struct nvmet_port *nport, char *traddr)
+{
+	struct nvmet_tcp_queue *queue =
+		container_of(req->sq, struct nvmet_tcp_queue, nvme_sq);
+
+	if (req->ops == &nvmet_tcp_ops && queue->nport == nport &&
+	    queue->listen_any) {
+		memset(traddr, 0, NVMF_TRADDR_SIZE);
+		snprintf(traddr, NVMF_TRADDR_SIZE, "%pISc", &queue->local_addr);
+	} else {
+		memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
+	}
+}
+
+const struct nvmet_fabric_ops nvmet_tcp_ops = {
+	.name		= "tcp",
+	.owner		= THIS_MODULE,
+	.type		= NVMF_TRTYPE_TCP,
+	.msdbd		= 1,
+	.add_port	= nvmet_tcp_add_port,
+	.remove_port	= nvmet_tcp_remove_port,
+	.queue_response	= nvmet_tcp_queue_response,
+	.delete_ctrl	= nvmet_tcp_delete_ctrl,
+	.install_queue	= nvmet_tcp_install_queue,
+	.disc_traddr	= nvmet_tcp_disc_traddr,
+};
+
+static int __init nvmet_tcp_init(void)
+{
+	int ret;
+
+	nvmet_tcp_wq = alloc_workqueue("nvmet_tcp_wq",
+				       WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!nvmet_tcp_wq)
+		return -ENOMEM;
+	ret = nvmet_tcp_queues_init();
+	if (ret)
+		goto out_destroy_wq;
+	ret = nvmet_register_fabric(&nvmet_tcp_ops);
+	if (ret)
+		goto out_queues_exit;
+	return 0;
+
+out_queues_exit:
+	nvmet_tcp_queues_exit();
+out_destroy_wq:
+	destroy_workqueue(nvmet_tcp_wq);
+	return ret;
+}
+
+static void __exit nvmet_tcp_exit(void)
+{
+	nvmet_unregister_fabric(&nvmet_tcp_ops);
+	nvmet_tcp_queues_exit();
+	destroy_workqueue(nvmet_tcp_wq);
+}
+
+module_init(nvmet_tcp_init);
+module_exit(nvmet_tcp_exit);
+
+MODULE_DESCRIPTION("nvmet-ng NVMe/TCP transport");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("nvmet-transport-3"); /* NVMF_TRTYPE_TCP */

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Queue lifecycle: creation on accept, the socket callbacks, io_work and
+ * teardown.
+ *
+ * A queue is CONNECTING until its ICReq, then LIVE.  Whoever wants it gone
+ * (the host closing the socket, a malformed PDU, delete_ctrl(),
+ * remove_port(), module exit) calls nvmet_tcp_schedule_release(): the
+ * first caller moves it to DISCONNECTING and queues release_work, later
+ * callers do nothing.  From then on io_work returns at once and the
+ * callbacks stop kicking it.  The release work:
+ *   1. unlinks the queue from nvmet_tcp_queues, so nobody finds it again;
+ *   2. takes our callbacks off the socket and shuts the socket down;
+ *   3. cancels io_work;
+ *   4. nvmet_req_uninit()s the commands still waiting for data;
+ *   5. nvmet_sq_destroy()s, which waits for the commands the core has;
+ *   6. cancels io_work again (queue_response() of those may have kicked
+ *      it), frees the slots and their data, the socket and the queue.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/idr.h>
+#include <linux/inet.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include <nvmet/nvmet.h>
+
+#include "nvmet-tcp.h"
+
+/* Protects nvmet_tcp_queues and every queue's entry on it. */
+static DEFINE_MUTEX(nvmet_tcp_queues_lock);
+static LIST_HEAD(nvmet_tcp_queues);
+static DEFINE_IDA(nvmet_tcp_queue_ida);
+static atomic_t nvmet_tcp_next_cpu = ATOMIC_INIT(0);
+/* Runs release_work; flushed at module exit. */
+static struct workqueue_struct *nvmet_tcp_release_wq;
+
+/**
+ * nvmet_tcp_err() - report an error of a queue, naming the queue, its port
+ * and its host
+ * @queue: the queue
+ * @fmt: printf format of the message, ending with a newline
+ *
+ * Context: Any context.
+ */
+void nvmet_tcp_err(const struct nvmet_tcp_queue *queue, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("queue %d (port %u, host %pISpc): %pV", queue->idx,
+	       queue->portid, &queue->peer_addr, &vaf);
+	va_end(args);
+}
+
+/**
+ * nvmet_tcp_kick() - have io_work look at a queue
+ * @queue: the queue
+ *
+ * Context: Any context.
+ */
+void nvmet_tcp_kick(struct nvmet_tcp_queue *queue)
+{
+	if (READ_ONCE(queue->state) != NVMET_TCP_Q_DISCONNECTING)
+		queue_work_on(queue->cpu, nvmet_tcp_wq, &queue->io_work);
+}
+
+/**
+ * nvmet_tcp_schedule_release() - start tearing a queue down
+ * @queue: the queue
+ *
+ * Context: Any context; takes queue->state_lock.
+ */
+void nvmet_tcp_schedule_release(struct nvmet_tcp_queue *queue)
+{
+	spin_lock_bh(&queue->state_lock);
+	if (queue->state != NVMET_TCP_Q_DISCONNECTING) {
+		WRITE_ONCE(queue->state, NVMET_TCP_Q_DISCONNECTING);
+		queue_work(nvmet_tcp_release_wq, &queue->release_work);
+	}
+	spin_unlock_bh(&queue->state_lock);
+}
+
+/**
+ * nvmet_tcp_set_live() - the ICReq was accepted: let commands in
+ * @queue: the queue
+ *
+ * Context: io_work; takes queue->state_lock.
+ * Return: false if the queue is going away instead.
+ */
+bool nvmet_tcp_set_live(struct nvmet_tcp_queue *queue)
+{
+	bool live;
+
+	spin_lock_bh(&queue->state_lock);
+	live = queue->state != NVMET_TCP_Q_DISCONNECTING;
+	if (live)
+		WRITE_ONCE(queue->state, NVMET_TCP_Q_LIVE);
+	spin_unlock_bh(&queue->state_lock);
+	return live;
+}
+
+static void nvmet_tcp_io_work(struct work_struct *work)
+{
+	struct nvmet_tcp_queue *queue =
+		container_of(work, struct nvmet_tcp_queue, io_work);
+	int ops = 0, ret;
+	bool pending;
+
+	do {
+		if (READ_ONCE(queue->state) == NVMET_TCP_Q_DISCONNECTING)
+			return;
+		pending = false;
+		ret = nvmet_tcp_try_recv(queue, NVMET_TCP_RECV_BUDGET);
+		if (ret < 0)
+			goto close;
+		pending |= ret > 0;
+		ops += ret;
+		ret = nvmet_tcp_try_send(queue, NVMET_TCP_SEND_BUDGET);
+		if (ret < 0)
+			goto close;
+		pending |= ret > 0;
+		ops += ret;
+	} while (pending && ops < NVMET_TCP_IO_BUDGET);
+
+	/* Out of budget with work left: let others run, then go on. */
+	if (pending)
+		nvmet_tcp_kick(queue);
+	return;
+
+close:
+	if (ret != -EPROTO && ret != -ECONNRESET)
+		pr_debug("queue %d: socket error %d, closing\n", queue->idx, ret);
+	nvmet_tcp_schedule_release(queue);
+}
+
+static void nvmet_tcp_data_ready(struct sock *sk)
+{
+	struct nvmet_tcp_queue *queue;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	queue = sk->sk_user_data;
+	if (queue)
+		nvmet_tcp_kick(queue);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void nvmet_tcp_write_space(struct sock *sk)
+{
+	struct nvmet_tcp_queue *queue;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	queue = sk->sk_user_data;
+	if (queue && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		nvmet_tcp_kick(queue);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void nvmet_tcp_state_change(struct sock *sk)
+{
+	struct nvmet_tcp_queue *queue;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	queue = sk->sk_user_data;
+	if (!queue)
+		goto out;
+	switch (sk->sk_state) {
+	case TCP_FIN_WAIT1:
+	case TCP_CLOSE_WAIT:
+	case TCP_CLOSE:
+		nvmet_tcp_schedule_release(queue);
+		break;
+	default:
+		break;
+	}
+	queue->saved_state_change(sk);
+out:
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static int nvmet_tcp_set_callbacks(struct nvmet_tcp_queue *queue)
+{
+	struct sock *sk = queue->sock->sk;
+	int ret = 0;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (inet_sk_state_load(sk) != TCP_ESTABLISHED) {
+		ret = -ENOTCONN;
+		goto out;
+	}
+	sk->sk_user_data = queue;
+	queue->saved_data_ready = sk->sk_data_ready;
+	queue->saved_write_space = sk->sk_write_space;
+	queue->saved_state_change = sk->sk_state_change;
+	sk->sk_data_ready = nvmet_tcp_data_ready;
+	sk->sk_write_space = nvmet_tcp_write_space;
+	sk->sk_state_change = nvmet_tcp_state_change;
+out:
+	write_unlock_bh(&sk->sk_callback_lock);
+	return ret;
+}
+
+static void nvmet_tcp_restore_callbacks(struct nvmet_tcp_queue *queue)
+{
+	struct sock *sk = queue->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == queue) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = queue->saved_data_ready;
+		sk->sk_write_space = queue->saved_write_space;
+		sk->sk_state_change = queue->saved_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void nvmet_tcp_free_queue(struct nvmet_tcp_queue *queue)
+{
+	sock_release(queue->sock);
+	nvmet_port_put(queue->nport);
+	ida_free(&nvmet_tcp_queue_ida, queue->idx);
+	kfree(queue);
+}
+
+static void nvmet_tcp_release_work(struct work_struct *work)
+{
+	struct nvmet_tcp_queue *queue =
+		container_of(work, struct nvmet_tcp_queue, release_work);
+
+	mutex_lock(&nvmet_tcp_queues_lock);
+	list_del_init(&queue->entry);
+	mutex_unlock(&nvmet_tcp_queues_lock);
+
+	nvmet_tcp_restore_callbacks(queue);
+	kernel_sock_shutdown(queue->sock, SHUT_RDWR);
+	cancel_work_sync(&queue->io_work);
+
+	nvmet_tcp_uninit_cmds(queue);
+	nvmet_sq_destroy(&queue->nvme_sq);
+	cancel_work_sync(&queue->io_work);
+
+	/* Responses nobody will send; their slots are freed just below. */
+	llist_del_all(&queue->resp_list);
+	nvmet_tcp_free_cmds(queue);
+	nvmet_tcp_free_queue(queue);
+}
+
+/* Pick a CPU for io_work, spreading queues over the online CPUs. */
+static int nvmet_tcp_pick_cpu(void)
+{
+	return cpumask_local_spread(atomic_inc_return(&nvmet_tcp_next_cpu) %
+				    num_online_cpus(), NUMA_NO_NODE);
+}
+
+static int nvmet_tcp_init_queue(struct nvmet_tcp_queue *queue,
+				struct nvmet_port *nport, struct socket *sock)
+{
+	struct nvmet_tcp_cmd_set *set;
+	int ret;
+
+	queue->sock = sock;
+	queue->nport = nport;
+	queue->portid = le16_to_cpu(nport->disc_addr.portid);
+	queue->cpu = nvmet_tcp_pick_cpu();
+	queue->state = NVMET_TCP_Q_CONNECTING;
+	spin_lock_init(&queue->state_lock);
+	INIT_LIST_HEAD(&queue->entry);
+	INIT_WORK(&queue->io_work, nvmet_tcp_io_work);
+	INIT_WORK(&queue->release_work, nvmet_tcp_release_work);
+	init_llist_head(&queue->resp_list);
+	INIT_LIST_HEAD(&queue->send_list);
+	INIT_LIST_HEAD(&queue->free_cmds);
+	nvmet_tcp_recv_init(queue);
+
+	ret = kernel_getsockname(sock, (struct sockaddr *)&queue->local_addr);
+	if (ret < 0)
+		return ret;
+	ret = kernel_getpeername(sock, (struct sockaddr *)&queue->peer_addr);
+	if (ret < 0)
+		return ret;
+	set = nvmet_tcp_alloc_cmd_set(queue, NVMET_TCP_PRE_CONNECT_CMDS);
+	if (!set)
+		return -ENOMEM;
+	nvmet_tcp_use_cmd_set(queue, set);
+	ret = nvmet_sq_init(&queue->nvme_sq);
+	if (ret) {
+		kvfree(queue->cmds);
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * nvmet_tcp_alloc_queue() - start serving an accepted connection
+ * @nport: the port the connection came through
+ * @sock: the accepted socket; owned by the queue on success
+ * @inline_data_size: the port's in-capsule data size
+ * @listen_any: the listener is bound to a wildcard address
+ *
+ * Context: Process context (the accept work).
+ * Return: 0, or -errno; the caller releases @sock on failure.
+ */
+int nvmet_tcp_alloc_queue(struct nvmet_port *nport, struct socket *sock,
+			  u32 inline_data_size, bool listen_any)
+{
+	struct nvmet_tcp_queue *queue;
+	int ret;
+
+	queue = kzalloc(sizeof(*queue), GFP_KERNEL);
+	if (!queue)
+		return -ENOMEM;
+	ret = ida_alloc(&nvmet_tcp_queue_ida, GFP_KERNEL);
+	if (ret < 0)
+		goto out_free_queue;
+	queue->idx = ret;
+	queue->inline_max = inline_data_size;
+	queue->listen_any = listen_any;
+	ret = nvmet_tcp_init_queue(queue, nport, sock);
+	if (ret)
+		goto out_free_ida;
+
+	tcp_sock_set_nodelay(sock->sk);
+	sock_no_linger(sock->sk);
+	nvmet_port_get(nport);
+	mutex_lock(&nvmet_tcp_queues_lock);
+	list_add_tail(&queue->entry, &nvmet_tcp_queues);
+	mutex_unlock(&nvmet_tcp_queues_lock);
+
+	/* From here on the release work undoes everything. */
+	if (nvmet_tcp_set_callbacks(queue))
+		nvmet_tcp_schedule_release(queue);
+	else
+		nvmet_tcp_kick(queue);	/* the ICReq may be in already */
+	return 0;
+
+out_free_ida:
+	ida_free(&nvmet_tcp_queue_ida, queue->idx);
+out_free_queue:
+	kfree(queue);
+	return ret;
+}
+
+/**
+ * nvmet_tcp_close_port_queues() - close the queues of a port that have no
+ * controller
+ * @nport: the port, whose listener is gone
+ *
+ * Queues with a controller go with it, through delete_ctrl().
+ *
+ * Context: Process context; takes nvmet_tcp_queues_lock.
+ */
+void nvmet_tcp_close_port_queues(struct nvmet_port *nport)
+{
+	struct nvmet_tcp_queue *queue;
+
+	mutex_lock(&nvmet_tcp_queues_lock);
+	list_for_each_entry(queue, &nvmet_tcp_queues, entry) {
+		if (queue->nport == nport && !READ_ONCE(queue->nvme_sq.ctrl))
+			nvmet_tcp_schedule_release(queue);
+	}
+	mutex_unlock(&nvmet_tcp_queues_lock);
+}
+
+/**
+ * nvmet_tcp_delete_ctrl() - close every queue of a controller
+ * @ctrl: the controller
+ *
+ * Does not wait for the queues to be gone.
+ *
+ * Context: Process context; takes nvmet_tcp_queues_lock.
+ */
+void nvmet_tcp_delete_ctrl(struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_tcp_queue *queue;
+
+	mutex_lock(&nvmet_tcp_queues_lock);
+	list_for_each_entry(queue, &nvmet_tcp_queues, entry) {
+		if (READ_ONCE(queue->nvme_sq.ctrl) == ctrl)
+			nvmet_tcp_schedule_release(queue);
+	}
+	mutex_unlock(&nvmet_tcp_queues_lock);
+}
+
+/**
+ * nvmet_tcp_queues_init() - set up what queues need module-wide
+ *
+ * Context: Module init.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_tcp_queues_init(void)
+{
+	nvmet_tcp_release_wq = alloc_workqueue("nvmet_tcp_release_wq",
+					       WQ_MEM_RECLAIM, 0);
+	return nvmet_tcp_release_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * nvmet_tcp_queues_exit() - close every queue left and wait until all are
+ * freed
+ *
+ * No port is enabled any more, so no queue can be created; queues whose
+ * controller outlived its port are closed here.
+ *
+ * Context: Module exit.
+ */
+void nvmet_tcp_queues_exit(void)
+{
+	struct nvmet_tcp_queue *queue;
+
+	mutex_lock(&nvmet_tcp_queues_lock);
+	list_for_each_entry(queue, &nvmet_tcp_queues, entry)
+		nvmet_tcp_schedule_release(queue);
+	mutex_unlock(&nvmet_tcp_queues_lock);
+
+	flush_workqueue(nvmet_tcp_release_wq);
+	WARN_ON(!list_empty(&nvmet_tcp_queues));
+	destroy_workqueue(nvmet_tcp_release_wq);
+	ida_destroy(&nvmet_tcp_queue_ida);
+}

@@ -1,0 +1,811 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Admin commands of an I/O controller: Identify, Get Log Page, Get and Set
+ * Features, Asynchronous Event Request, Keep Alive and Abort.  Handlers
+ * run in the context the fabric calls req->execute() from (process
+ * context) and read configuration through RCU or the owning object's own
+ * lock, never a global one.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <nvmet/fabric.h>
+#include "../core/core.h"
+#include "ctrl.h"
+
+/**
+ * nvmet_get_log_page_len() - bytes a Get Log Page command asks for
+ * @cmd: the command
+ *
+ * Return: the length.
+ */
+u32 nvmet_get_log_page_len(struct nvme_command *cmd)
+{
+	u32 numd = le16_to_cpu(cmd->get_log_page.numdu) << 16 |
+		   le16_to_cpu(cmd->get_log_page.numdl);
+
+	return (numd + 1) * 4;
+}
+
+/**
+ * nvmet_get_log_page_offset() - the log page offset a command asks for
+ * @cmd: the command
+ *
+ * Return: the offset in bytes.
+ */
+u64 nvmet_get_log_page_offset(struct nvme_command *cmd)
+{
+	return le64_to_cpu(cmd->get_log_page.lpo);
+}
+
+/**
+ * nvmet_copy_log() - return part of a log page to the host
+ * @req: the Get Log Page command
+ * @buf: the whole log page
+ * @len: its length
+ *
+ * Honours the log page offset and zero-fills what the host asked for
+ * beyond the end of the log.
+ *
+ * Return: 0 or an NVMe status.
+ */
+u16 nvmet_copy_log(struct nvmet_req *req, const void *buf, size_t len)
+{
+	u64 off = nvmet_get_log_page_offset(req->cmd);
+	size_t n;
+	u16 status;
+
+	if (off & 3 || off > len) {
+		req->error_loc = offsetof(struct nvme_get_log_page_command,
+					  lpo);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	n = min_t(size_t, len - off, req->data_len);
+	status = nvmet_copy_to_sgl(req, 0, buf + off, n);
+	if (!status && n < req->data_len)
+		status = nvmet_zero_sgl(req, n, req->data_len - n);
+	return status;
+}
+
+static void nvmet_execute_get_log_error(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvme_error_slot *log;
+	unsigned long flags;
+	unsigned int i, n;
+	u64 count;
+	u16 status;
+
+	log = kcalloc(NVMET_ERROR_LOG_SLOTS, sizeof(*log), GFP_KERNEL);
+	if (!log) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	spin_lock_irqsave(&ctrl->error_lock, flags);
+	count = ctrl->err_counter;
+	n = min_t(u64, count, NVMET_ERROR_LOG_SLOTS);
+	/* Newest first. */
+	for (i = 0; i < n; i++)
+		log[i] = ctrl->errors[(count - i) % NVMET_ERROR_LOG_SLOTS];
+	spin_unlock_irqrestore(&ctrl->error_lock, flags);
+	status = nvmet_copy_log(req, log, NVMET_ERROR_LOG_SLOTS * sizeof(*log));
+	kfree(log);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_get_log_smart(struct nvmet_req *req)
+{
+	struct nvme_smart_log *log;
+	u16 status;
+
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	log->avail_spare = 100;
+	log->spare_thresh = 10;
+	status = nvmet_copy_log(req, log, sizeof(*log));
+	kfree(log);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_get_log_fw_slot(struct nvmet_req *req)
+{
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	struct nvme_fw_slot_info_log *log;
+	u16 status;
+
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	log->afi = 1;
+	mutex_lock(&subsys->lock);
+	memcpy_and_pad(&log->frs[0], sizeof(log->frs[0]), subsys->firmware,
+		       strlen(subsys->firmware), ' ');
+	mutex_unlock(&subsys->lock);
+	status = nvmet_copy_log(req, log, sizeof(*log));
+	kfree(log);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_get_log_changed_ns(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	size_t len = NVMET_MAX_CHANGED_NS * sizeof(u32);
+	bool rae = req->cmd->get_log_page.lsp & 0x80;
+	__le32 *log;
+	unsigned int i;
+	u16 status;
+
+	log = kzalloc(len, GFP_KERNEL);
+	if (!log) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	mutex_lock(&ctrl->lock);
+	for (i = 0; i < ctrl->nr_changed_ns; i++)
+		log[i] = cpu_to_le32(ctrl->changed_ns[i]);
+	if (!rae) {
+		ctrl->nr_changed_ns = 0;
+		clear_bit(NVME_AEN_BIT_NS_ATTR, &ctrl->aen_masked);
+	}
+	mutex_unlock(&ctrl->lock);
+	status = nvmet_copy_log(req, log, len);
+	kfree(log);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_get_log_effects(struct nvmet_req *req)
+{
+	static const u8 admin[] = {
+		nvme_admin_get_log_page, nvme_admin_identify, nvme_admin_abort_cmd,
+		nvme_admin_set_features, nvme_admin_get_features,
+		nvme_admin_async_event, nvme_admin_keep_alive,
+	};
+	struct nvme_effects_log *log;
+	unsigned int i;
+	u16 status;
+
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(admin); i++)
+		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+	if (req->cmd->get_log_page.csi == NVME_CSI_NVM) {
+		log->iocs[nvme_cmd_read] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+		log->iocs[nvme_cmd_flush] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+		log->iocs[nvme_cmd_write] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+							NVME_CMD_EFFECTS_LBCC);
+		log->iocs[nvme_cmd_write_zeroes] =
+			cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+				    NVME_CMD_EFFECTS_LBCC);
+		log->iocs[nvme_cmd_dsm] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+						      NVME_CMD_EFFECTS_LBCC);
+	}
+	status = nvmet_copy_log(req, log, sizeof(*log));
+	kfree(log);
+	nvmet_req_complete(req, status);
+}
+
+/* Groups that exist on this port or hold a namespace of this subsystem. */
+static void nvmet_ana_groups(struct nvmet_req *req, unsigned long *groups)
+{
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	struct nvmet_port *port = req->port;
+	struct nvmet_ns *ns;
+	unsigned long idx;
+
+	mutex_lock(&port->lock);
+	bitmap_copy(groups, port->ana_groups, NVMET_MAX_ANAGRPS + 1);
+	mutex_unlock(&port->lock);
+	rcu_read_lock();
+	xa_for_each(&subsys->namespaces, idx, ns)
+		__set_bit(READ_ONCE(ns->anagrpid), groups);
+	rcu_read_unlock();
+}
+
+static void nvmet_execute_get_log_ana(struct nvmet_req *req)
+{
+	DECLARE_BITMAP(groups, NVMET_MAX_ANAGRPS + 1) = { 0 };
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	bool rgo = req->cmd->get_log_page.lsp & NVME_ANA_LOG_RGO;
+	struct nvme_ana_group_desc *desc;
+	struct nvme_ana_rsp_hdr *hdr;
+	unsigned long idx;
+	struct nvmet_ns *ns;
+	size_t len, off;
+	u32 grpid, n;
+	u16 status;
+	u64 chgcnt;
+	void *buf;
+
+	nvmet_ana_groups(req, groups);
+	len = sizeof(*hdr) + NVMET_MAX_ANAGRPS * sizeof(*desc) +
+	      (rgo ? 0 : NVMET_MAX_NAMESPACES * sizeof(__le32));
+	buf = kvzalloc(len, GFP_KERNEL);
+	if (!buf) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	hdr = buf;
+	off = sizeof(*hdr);
+	chgcnt = nvmet_ana_chgcnt();
+	n = 0;
+	for_each_set_bit(grpid, groups, NVMET_MAX_ANAGRPS + 1) {
+		u32 nnsids = 0;
+
+		desc = buf + off;
+		desc->grpid = cpu_to_le32(grpid);
+		desc->chgcnt = cpu_to_le64(chgcnt);
+		desc->state = nvmet_port_ana_state(req->port, grpid);
+		off += sizeof(*desc);
+		if (!rgo) {
+			rcu_read_lock();
+			xa_for_each(&subsys->namespaces, idx, ns) {
+				if (READ_ONCE(ns->anagrpid) != grpid ||
+				    nnsids >= NVMET_MAX_NAMESPACES)
+					continue;
+				desc->nsids[nnsids++] = cpu_to_le32(ns->nsid);
+			}
+			rcu_read_unlock();
+		}
+		desc->nnsids = cpu_to_le32(nnsids);
+		off += nnsids * sizeof(__le32);
+		n++;
+	}
+	hdr->chgcnt = cpu_to_le64(chgcnt);
+	hdr->ngrps = cpu_to_le16(n);
+	mutex_lock(&req->sq->ctrl->lock);
+	clear_bit(NVME_AEN_BIT_ANA_CHANGE, &req->sq->ctrl->aen_masked);
+	mutex_unlock(&req->sq->ctrl->lock);
+	status = nvmet_copy_log(req, buf, off);
+	kvfree(buf);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_get_log_page(struct nvmet_req *req)
+{
+	if (!nvmet_check_transfer_len(req, req->data_len))
+		return;
+	switch (req->cmd->get_log_page.lid) {
+	case NVME_LOG_ERROR:
+		return nvmet_execute_get_log_error(req);
+	case NVME_LOG_SMART:
+		return nvmet_execute_get_log_smart(req);
+	case NVME_LOG_FW_SLOT:
+		return nvmet_execute_get_log_fw_slot(req);
+	case NVME_LOG_CHANGED_NS:
+		return nvmet_execute_get_log_changed_ns(req);
+	case NVME_LOG_CMD_EFFECTS:
+		return nvmet_execute_get_log_effects(req);
+	case NVME_LOG_ANA:
+		return nvmet_execute_get_log_ana(req);
+	}
+	pr_debug("nvmet: get log page 0x%x not supported\n",
+		 req->cmd->get_log_page.lid);
+	req->error_loc = offsetof(struct nvme_get_log_page_command, lid);
+	nvmet_req_complete(req, NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+}
+
+/**
+ * nvmet_id_ctrl_common() - Identify Controller fields that I/O and
+ *			    discovery controllers share
+ * @req: the Identify command
+ * @id: the data to fill
+ */
+void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvmet_port *port = req->port;
+	u32 inline_size = max(READ_ONCE(port->inline_data_size), 0);
+
+	id->cntlid = cpu_to_le16(ctrl->cntlid);
+	id->rab = 6;
+	id->mdts = ctrl->ops->get_mdts ? ctrl->ops->get_mdts(ctrl) : 0;
+	id->ctratt = cpu_to_le32(NVME_CTRL_ATTR_HID_128_BIT |
+				 NVME_CTRL_ATTR_TBKAS);
+	id->acl = 3;
+	id->aerl = NVMET_ASYNC_EVENTS - 1;
+	id->elpe = NVMET_ERROR_LOG_SLOTS - 1;
+	id->kas = cpu_to_le16(NVMET_KAS);
+	id->sqes = (NVME_NVM_IOSQES << 4) | NVME_NVM_IOSQES;
+	id->cqes = (NVME_NVM_IOCQES << 4) | NVME_NVM_IOCQES;
+	id->maxcmd = cpu_to_le16(NVME_CAP_MQES(ctrl->cap) + 1);
+	/* SGLs without alignment, keyed if the fabric has them, offsets. */
+	id->sgls = cpu_to_le32(1 << 0 |
+			       (ctrl->ops->flags & NVMET_FABRIC_F_KEYED_SGLS ?
+				1 << 2 : 0) |
+			       (inline_size ? 1 << 20 : 0));
+	id->ioccsz = cpu_to_le32((sizeof(struct nvme_command) + inline_size) /
+				 16);
+	id->iorcsz = cpu_to_le32(sizeof(struct nvme_completion) / 16);
+	id->msdbd = ctrl->ops->msdbd;
+	id->psd[0].max_power = cpu_to_le16(0x9c4);
+	id->psd[0].entry_lat = cpu_to_le32(0x10);
+	id->psd[0].exit_lat = cpu_to_le32(0x4);
+}
+
+static void nvmet_execute_identify_ctrl(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvmet_subsys *subsys = ctrl->subsys;
+	struct nvme_id_ctrl *id;
+	u16 status;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	nvmet_id_ctrl_common(req, id);
+	mutex_lock(&subsys->lock);
+	/* What a host has seen must not change under it. */
+	subsys->discovered = true;
+	memcpy_and_pad(id->sn, sizeof(id->sn), subsys->serial,
+		       strlen(subsys->serial), ' ');
+	memcpy_and_pad(id->mn, sizeof(id->mn), subsys->model,
+		       strlen(subsys->model), ' ');
+	memcpy_and_pad(id->fr, sizeof(id->fr), subsys->firmware,
+		       strlen(subsys->firmware), ' ');
+	id->ieee[0] = subsys->ieee_oui & 0xff;
+	id->ieee[1] = (subsys->ieee_oui >> 8) & 0xff;
+	id->ieee[2] = (subsys->ieee_oui >> 16) & 0xff;
+	id->ver = cpu_to_le32(subsys->ver);
+	mutex_unlock(&subsys->lock);
+	id->cntrltype = NVME_CTRL_IO;
+	id->cmic = NVME_CTRL_CMIC_MULTI_PORT | NVME_CTRL_CMIC_MULTI_CTRL |
+		   NVME_CTRL_CMIC_ANA;
+	id->oaes = cpu_to_le32(NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE);
+	id->frmw = (1 << 1) | 1;
+	id->lpa = (1 << 0) | NVME_CTRL_LPA_CMD_EFFECTS_LOG | (1 << 2);
+	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
+	id->mnan = cpu_to_le32(NVMET_MAX_NAMESPACES);
+	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM |
+			       NVME_CTRL_ONCS_WRITE_ZEROES);
+	id->vwc = NVME_CTRL_VWC_PRESENT;
+	id->anacap = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4);
+	id->anatt = 10;
+	id->anagrpmax = cpu_to_le32(NVMET_MAX_ANAGRPS);
+	id->nanagrpid = cpu_to_le32(NVMET_MAX_ANAGRPS);
+	strscpy(id->subnqn, subsys->nqn, sizeof(id->subnqn));
+
+	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
+	kfree(id);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_identify_ns(struct nvmet_req *req)
+{
+	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
+	struct nvme_id_ns *id;
+	struct nvmet_ns *ns;
+	u16 status;
+	u8 state;
+
+	if (nsid == 0 || nsid == NVME_NSID_ALL) {
+		req->error_loc = offsetof(struct nvme_identify, nsid);
+		nvmet_req_complete(req, NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+		return;
+	}
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	/* An inactive NSID reads as zeroes (NVMe 1.4, 5.15.2.1). */
+	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
+	if (ns) {
+		u64 nlb = READ_ONCE(ns->size) >> ns->blksize_shift;
+
+		id->nsze = cpu_to_le64(nlb);
+		id->ncap = id->nsze;
+		state = nvmet_port_ana_state(req->port,
+					     READ_ONCE(ns->anagrpid));
+		if (state != NVME_ANA_INACCESSIBLE &&
+		    state != NVME_ANA_PERSISTENT_LOSS)
+			id->nuse = id->nsze;
+		id->nlbaf = 0;
+		id->flbas = 0;
+		id->lbaf[0].ds = ns->blksize_shift;
+		id->nmic = 1;
+		id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
+		memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
+		if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
+			id->nsfeat |= NVME_NS_FEAT_THIN;
+		nvmet_ns_io_put(ns);
+	}
+	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
+	kfree(id);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_identify_active_ns(struct nvmet_req *req)
+{
+	u32 start = le32_to_cpu(req->cmd->identify.nsid);
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	unsigned long idx;
+	struct nvmet_ns *ns;
+	unsigned int n = 0;
+	__le32 *list;
+	u16 status;
+
+	if (start >= 0xfffffffe) {
+		req->error_loc = offsetof(struct nvme_identify, nsid);
+		nvmet_req_complete(req, NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+		return;
+	}
+	list = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	if (!list) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	rcu_read_lock();
+	xa_for_each_start(&subsys->namespaces, idx, ns, (unsigned long)start + 1) {
+		list[n++] = cpu_to_le32(idx);
+		if (n == NVME_IDENTIFY_DATA_SIZE / sizeof(__le32))
+			break;
+	}
+	rcu_read_unlock();
+	status = nvmet_copy_to_sgl(req, 0, list, NVME_IDENTIFY_DATA_SIZE);
+	kfree(list);
+	nvmet_req_complete(req, status);
+}
+
+static size_t nvmet_ns_desc(u8 *buf, size_t off, u8 type, const void *id,
+			    u8 len)
+{
+	struct nvme_ns_id_desc *desc = (void *)(buf + off);
+
+	desc->nidt = type;
+	desc->nidl = len;
+	memcpy(desc + 1, id, len);
+	return off + sizeof(*desc) + len;
+}
+
+static void nvmet_execute_identify_desclist(struct nvmet_req *req)
+{
+	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
+	static const u8 zero[16];
+	u8 csi = NVME_CSI_NVM;
+	struct nvmet_ns *ns;
+	size_t off = 0;
+	u16 status;
+	u8 *buf;
+
+	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
+	if (!ns) {
+		req->error_loc = offsetof(struct nvme_identify, nsid);
+		nvmet_req_complete(req, NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+		return;
+	}
+	buf = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	if (!buf) {
+		nvmet_ns_io_put(ns);
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	if (!uuid_is_null(&ns->uuid))
+		off = nvmet_ns_desc(buf, off, NVME_NIDT_UUID, &ns->uuid,
+				    NVME_NIDT_UUID_LEN);
+	if (memcmp(ns->nguid, zero, sizeof(ns->nguid)))
+		off = nvmet_ns_desc(buf, off, NVME_NIDT_NGUID, ns->nguid,
+				    NVME_NIDT_NGUID_LEN);
+	nvmet_ns_desc(buf, off, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
+	nvmet_ns_io_put(ns);
+	status = nvmet_copy_to_sgl(req, 0, buf, NVME_IDENTIFY_DATA_SIZE);
+	kfree(buf);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_identify_cs_indep(struct nvmet_req *req)
+{
+	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
+	struct nvme_id_ns_cs_indep *id;
+	struct nvmet_ns *ns;
+	u16 status;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
+	if (ns) {
+		id->nmic = 1;
+		id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
+		id->nstat = 1;
+		nvmet_ns_io_put(ns);
+	}
+	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
+	kfree(id);
+	nvmet_req_complete(req, status);
+}
+
+/* Identify data that is all zeroes for the NVM command set. */
+static void nvmet_execute_identify_zero(struct nvmet_req *req)
+{
+	nvmet_req_complete(req, nvmet_zero_sgl(req, 0,
+					       NVME_IDENTIFY_DATA_SIZE));
+}
+
+static void nvmet_execute_identify(struct nvmet_req *req)
+{
+	struct nvme_identify *id = &req->cmd->identify;
+
+	if (!nvmet_check_transfer_len(req, NVME_IDENTIFY_DATA_SIZE))
+		return;
+	switch (id->cns) {
+	case NVME_ID_CNS_NS:
+		return nvmet_execute_identify_ns(req);
+	case NVME_ID_CNS_CTRL:
+		return nvmet_execute_identify_ctrl(req);
+	case NVME_ID_CNS_NS_ACTIVE_LIST:
+		return nvmet_execute_identify_active_ns(req);
+	case NVME_ID_CNS_NS_DESC_LIST:
+		return nvmet_execute_identify_desclist(req);
+	case NVME_ID_CNS_CS_NS:
+	case NVME_ID_CNS_CS_CTRL:
+		if (id->csi == NVME_CSI_NVM)
+			return nvmet_execute_identify_zero(req);
+		break;
+	case NVME_ID_CNS_NS_CS_INDEP:
+		return nvmet_execute_identify_cs_indep(req);
+	}
+	pr_debug("nvmet: identify cns 0x%x csi %u not supported\n", id->cns,
+		 id->csi);
+	req->error_loc = offsetof(struct nvme_identify, cns);
+	nvmet_req_complete(req, NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+}
+
+/**
+ * nvmet_set_feat_kato() - Set Features, Keep Alive Timer
+ * @req: the request
+ *
+ * Return: 0 or an NVMe status.
+ */
+u16 nvmet_set_feat_kato(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	u32 kato = le32_to_cpu(req->cmd->common.cdw11);
+
+	mutex_lock(&ctrl->lock);
+	WRITE_ONCE(ctrl->kato, kato);
+	mutex_unlock(&ctrl->lock);
+	nvmet_ctrl_ka_start(ctrl);
+	req->cqe->result.u32 = cpu_to_le32(kato);
+	return 0;
+}
+
+/**
+ * nvmet_set_feat_async_event() - Set Features, Asynchronous Event Config
+ * @req: the request
+ * @mask: the events this controller can report
+ *
+ * Return: 0 or an NVMe status.
+ */
+u16 nvmet_set_feat_async_event(struct nvmet_req *req, u32 mask)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	u32 val = le32_to_cpu(req->cmd->common.cdw11);
+
+	/* SMART warning bits are accepted; we never raise them. */
+	if (val & ~(mask | 0xff)) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw11);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	mutex_lock(&ctrl->lock);
+	ctrl->aen_enabled = val;
+	mutex_unlock(&ctrl->lock);
+	req->cqe->result.u32 = cpu_to_le32(val);
+	return 0;
+}
+
+/**
+ * nvmet_get_feat_kato() - Get Features, Keep Alive Timer
+ * @req: the request
+ */
+void nvmet_get_feat_kato(struct nvmet_req *req)
+{
+	req->cqe->result.u32 = cpu_to_le32(READ_ONCE(req->sq->ctrl->kato));
+}
+
+/**
+ * nvmet_get_feat_async_event() - Get Features, Asynchronous Event Config
+ * @req: the request
+ */
+void nvmet_get_feat_async_event(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+
+	mutex_lock(&ctrl->lock);
+	req->cqe->result.u32 = cpu_to_le32(ctrl->aen_enabled);
+	mutex_unlock(&ctrl->lock);
+}
+
+static void nvmet_execute_set_features(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	u32 cdw10 = le32_to_cpu(req->cmd->common.cdw10);
+	u32 cdw11 = le32_to_cpu(req->cmd->common.cdw11);
+	u16 status;
+
+	if (!nvmet_check_data_len_lte(req, 0))
+		return;
+	switch (cdw10 & 0xff) {
+	case NVME_FEAT_NUM_QUEUES:
+		if ((cdw11 & 0xffff) == 0xffff || (cdw11 >> 16) == 0xffff) {
+			status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+			break;
+		}
+		req->cqe->result.u32 = cpu_to_le32((ctrl->max_qid - 1) |
+						   (ctrl->max_qid - 1) << 16);
+		status = 0;
+		break;
+	case NVME_FEAT_KATO:
+		status = nvmet_set_feat_kato(req);
+		break;
+	case NVME_FEAT_ASYNC_EVENT:
+		status = nvmet_set_feat_async_event(req,
+						    NVME_AEN_CFG_NS_ATTR |
+						    NVME_AEN_CFG_ANA_CHANGE);
+		break;
+	case NVME_FEAT_HOST_ID:
+		status = NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR;
+		break;
+	default:
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		break;
+	}
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_execute_get_features(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	u32 cdw10 = le32_to_cpu(req->cmd->common.cdw10);
+	u32 cdw11 = le32_to_cpu(req->cmd->common.cdw11);
+	u16 status = 0;
+
+	switch (cdw10 & 0xff) {
+	case NVME_FEAT_VOLATILE_WC:
+		req->cqe->result.u32 = cpu_to_le32(1);
+		break;
+	case NVME_FEAT_NUM_QUEUES:
+		req->cqe->result.u32 = cpu_to_le32((ctrl->max_qid - 1) |
+						   (ctrl->max_qid - 1) << 16);
+		break;
+	case NVME_FEAT_KATO:
+		nvmet_get_feat_kato(req);
+		break;
+	case NVME_FEAT_ASYNC_EVENT:
+		nvmet_get_feat_async_event(req);
+		break;
+	case NVME_FEAT_HOST_ID:
+		/* Only the 128-bit identifier (EXHID) exists here. */
+		if (!(cdw11 & 1)) {
+			req->error_loc = offsetof(struct nvme_common_command,
+						  cdw11);
+			status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+			break;
+		}
+		if (!nvmet_check_transfer_len(req, sizeof(ctrl->hostid)))
+			return;
+		status = nvmet_copy_to_sgl(req, 0, &ctrl->hostid,
+					   sizeof(ctrl->hostid));
+		break;
+	default:
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		break;
+	}
+	if (!status && (cdw10 & 0xff) != NVME_FEAT_HOST_ID &&
+	    !nvmet_check_transfer_len(req, 0))
+		return;
+	nvmet_req_complete(req, status);
+}
+
+/**
+ * nvmet_execute_async_event() - Asynchronous Event Request
+ * @req: the request, held until an event comes or the queue goes
+ */
+void nvmet_execute_async_event(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	mutex_lock(&ctrl->lock);
+	if (ctrl->nr_aer_cmds >= NVMET_ASYNC_EVENTS) {
+		mutex_unlock(&ctrl->lock);
+		nvmet_req_complete(req, NVME_SC_ASYNC_LIMIT | NVME_STATUS_DNR);
+		return;
+	}
+	ctrl->aer_cmds[ctrl->nr_aer_cmds++] = req;
+	mutex_unlock(&ctrl->lock);
+	nvmet_ctrl_aer_done(ctrl);
+}
+
+/**
+ * nvmet_execute_keep_alive() - Keep Alive
+ * @req: the request
+ */
+void nvmet_execute_keep_alive(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	if (!READ_ONCE(ctrl->kato)) {
+		nvmet_req_complete(req, NVME_SC_KA_TIMEOUT_INVALID |
+				   NVME_STATUS_DNR);
+		return;
+	}
+	nvmet_ctrl_ka_start(ctrl);
+	nvmet_req_complete(req, 0);
+}
+
+static void nvmet_execute_abort(struct nvmet_req *req)
+{
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	/* Bit 0 set: the command was not aborted. */
+	req->cqe->result.u32 = cpu_to_le32(1);
+	nvmet_req_complete(req, 0);
+}
+
+/**
+ * nvmet_parse_admin_cmd() - pick the handler of an admin command
+ * @req: the request, on a connected admin queue
+ *
+ * Context: Process context.
+ * Return: 0 or an NVMe status.
+ */
+u16 nvmet_parse_admin_cmd(struct nvmet_req *req)
+{
+	struct nvme_command *cmd = req->cmd;
+	u16 status;
+
+	if (nvme_is_fabrics(cmd))
+		return nvmet_parse_fabrics_admin_cmd(req);
+	if (nvmet_ctrl_is_disc(req->sq->ctrl))
+		return nvmet_parse_discovery_cmd(req);
+	status = nvmet_check_ctrl_ready(req);
+	if (status)
+		return status;
+
+	switch (cmd->common.opcode) {
+	case nvme_admin_get_log_page:
+		req->data_len = nvmet_get_log_page_len(cmd);
+		req->execute = nvmet_execute_get_log_page;
+		return 0;
+	case nvme_admin_identify:
+		req->data_len = NVME_IDENTIFY_DATA_SIZE;
+		req->execute = nvmet_execute_identify;
+		return 0;
+	case nvme_admin_set_features:
+		req->execute = nvmet_execute_set_features;
+		return 0;
+	case nvme_admin_get_features:
+		req->execute = nvmet_execute_get_features;
+		return 0;
+	case nvme_admin_async_event:
+		req->execute = nvmet_execute_async_event;
+		return 0;
+	case nvme_admin_keep_alive:
+		req->execute = nvmet_execute_keep_alive;
+		return 0;
+	case nvme_admin_abort_cmd:
+		req->execute = nvmet_execute_abort;
+		return 0;
+	}
+	pr_debug("nvmet: admin opcode 0x%x not supported\n",
+		 cmd->common.opcode);
+	req->error_loc = offsetof(struct nvme_common_command, opcode);
+	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Controllers and the command handlers of the core.  Internal to nvmet.ko.
+ *
+ * Lock legend as in nvmet.h, plus
+ *   C   ctrl->lock
+ *   E   ctrl->error_lock
+ * Lock order: subsys->lock, then ctrl->lock; port->disc_lock nests inside
+ * nothing the controller takes.  A controller is reached from
+ * subsys->ctrls (I/O controllers) or port->disc_ctrls (discovery
+ * controllers) under RCU, with kref_get_unless_zero().
+ */
+#ifndef _NVMET_CORE_CTRL_H
+#define _NVMET_CORE_CTRL_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/nvme.h>
+#include <linux/spinlock.h>
+#include <linux/uuid.h>
+#include <linux/workqueue.h>
+
+#include <nvmet/nvmet.h>
+#include <nvmet/ns.h>
+#include <nvmet/req.h>
+
+#define NVMET_ASYNC_EVENTS	4	/* AERL + 1 */
+#define NVMET_ERROR_LOG_SLOTS	128
+#define NVMET_MAX_CHANGED_NS	1024
+#define NVMET_DISC_KATO_MS	120000
+#define NVMET_KAS		10	/* keep-alive granularity, 100 ms */
+#define NVMET_MAX_DSM_RANGES	256
+#define NVMET_DISC_CNTLID_MAX	0xffef
+
+/*
+ * Connect response for Invalid Parameters: the offset of the bad field
+ * (IPO) and whether it is in the command (IATTR 0) or its data (IATTR 1).
+ */
+#define NVMET_CONNECT_BAD_DATA(field) \
+	cpu_to_le32(1 << 16 | offsetof(struct nvmf_connect_data, field))
+#define NVMET_CONNECT_BAD_CMD(field) \
+	cpu_to_le32(offsetof(struct nvmf_connect_command, field))
+
+/**
+ * struct nvmet_async_event - an event waiting for an AER command
+ * @entry: in ctrl->async_events (C)
+ * @type: NVME_AER_*
+ * @info: asynchronous event information
+ * @log_page: the log page that clears it
+ */
+struct nvmet_async_event {
+	struct list_head entry;
+	u8 type;
+	u8 info;
+	u8 log_page;
+};
+
+/**
+ * struct nvmet_ctrl - a controller: one host's association with a subsystem
+ *		       through a port
+ * @ref: lifetime; each installed queue holds one
+ * @subsys: the subsystem (I, referenced); NULL for a discovery controller
+ * @port: the port the host connected through (I, referenced)
+ * @ops: the port's fabric (I; the port pins its module while LIVE, and a
+ *	 port is disabled only after its controllers are gone)
+ * @cntlid: controller ID, key in subsys->ctrls or port->disc_ctrls (I)
+ * @max_qid: highest I/O queue ID (I)
+ * @sqs: submission queues by qid, set by Connect (cmpxchg), cleared by
+ *	 nvmet_sq_destroy()
+ * @lock: protects the C fields
+ * @cap: Controller Capabilities (I)
+ * @cc: Controller Configuration (C write, A read)
+ * @csts: Controller Status (C write, A read)
+ * @kato: keep-alive timeout in ms, 0 for none (C)
+ * @ka_work: keep-alive timer
+ * @ka_traffic: a command arrived since the timer last ran (A)
+ * @fatal_work: tears the controller down after a fatal error
+ * @deleting: teardown started (A, set once)
+ * @async_event_work: pairs events with AER commands
+ * @aer_cmds: outstanding Asynchronous Event Request commands (C)
+ * @nr_aer_cmds: entries in @aer_cmds (C)
+ * @async_events: events not yet reported (C)
+ * @aen_enabled: events the host enabled, NVME_AEN_CFG_* (C)
+ * @aen_masked: events reported and not yet cleared by a log read (C)
+ * @changed_ns: the Changed Namespace List log (C); entry 0xffffffff after
+ *		overflow
+ * @nr_changed_ns: entries in @changed_ns (C)
+ * @error_lock: protects the E fields
+ * @err_counter: errors logged so far (E)
+ * @errors: the Error Information log, a ring (E)
+ * @hostnqn: the host's NQN (I)
+ * @hostid: the host identifier from Connect (I)
+ * @rcu: frees the controller after RCU readers are gone
+ */
+struct nvmet_ctrl {
+	struct kref ref;
+	struct nvmet_subsys *subsys;
+	struct nvmet_port *port;
+	const struct nvmet_fabric_ops *ops;
+	u16 cntlid;
+	u16 max_qid;
+	struct nvmet_sq **sqs;
+	struct mutex lock;		/* the C fields */
+	u64 cap;
+	u32 cc;
+	u32 csts;
+	u32 kato;
+	struct delayed_work ka_work;
+	bool ka_traffic;
+	struct work_struct fatal_work;
+	bool deleting;
+	struct work_struct async_event_work;
+	struct nvmet_req *aer_cmds[NVMET_ASYNC_EVENTS];
+	unsigned int nr_aer_cmds;
+	struct list_head async_events;
+	u32 aen_enabled;
+	unsigned long aen_masked;
+	u32 *changed_ns;
+	unsigned int nr_changed_ns;
+	spinlock_t error_lock;		/* the E fields */
+	u64 err_counter;
+	struct nvme_error_slot errors[NVMET_ERROR_LOG_SLOTS];
+	char hostnqn[NVMF_NQN_FIELD_LEN];
+	uuid_t hostid;
+	struct rcu_head rcu;
+};
+
+static inline bool nvmet_ctrl_is_disc(const struct nvmet_ctrl *ctrl)
+{
+	return !ctrl->subsys;
+}
+
+/* ctrl.c */
+u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
+		     const char *hostnqn, const uuid_t *hostid, u32 kato,
+		     struct nvmet_ctrl **ctrlp);
+struct nvmet_ctrl *nvmet_ctrl_find_get(struct nvmet_port *port,
+				       const char *subsysnqn,
+				       const char *hostnqn, u16 cntlid);
+void nvmet_ctrl_put(struct nvmet_ctrl *ctrl);
+void nvmet_ctrl_delete(struct nvmet_ctrl *ctrl);
+void nvmet_ctrl_set_cc(struct nvmet_ctrl *ctrl, u32 cc);
+void nvmet_ctrl_ka_start(struct nvmet_ctrl *ctrl);
+void nvmet_ctrl_add_async_event(struct nvmet_ctrl *ctrl, u8 type, u8 info,
+				u8 log_page);
+void nvmet_ctrl_aer_done(struct nvmet_ctrl *ctrl);
+void nvmet_ctrl_fail_aers(struct nvmet_ctrl *ctrl);
+void nvmet_ctrl_log_error(struct nvmet_req *req, u16 status);
+
+/* req.c */
+u16 nvmet_check_ctrl_ready(struct nvmet_req *req);
+
+/* fabrics.c */
+u16 nvmet_parse_connect_cmd(struct nvmet_req *req);
+u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req);
+
+/* admin.c */
+u16 nvmet_parse_admin_cmd(struct nvmet_req *req);
+u32 nvmet_get_log_page_len(struct nvme_command *cmd);
+u64 nvmet_get_log_page_offset(struct nvme_command *cmd);
+u16 nvmet_copy_log(struct nvmet_req *req, const void *buf, size_t len);
+void nvmet_execute_keep_alive(struct nvmet_req *req);
+void nvmet_execute_async_event(struct nvmet_req *req);
+u16 nvmet_set_feat_kato(struct nvmet_req *req);
+u16 nvmet_set_feat_async_event(struct nvmet_req *req, u32 mask);
+void nvmet_get_feat_kato(struct nvmet_req *req);
+void nvmet_get_feat_async_event(struct nvmet_req *req);
+
+void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id);
+
+/* notify.c */
+u64 nvmet_ana_chgcnt(void);
+
+/* discovery.c */
+void nvmet_discovery_init(void);
+u16 nvmet_parse_discovery_cmd(struct nvmet_req *req);
+
+/* io.c */
+u16 nvmet_parse_io_cmd(struct nvmet_req *req);
+
+#endif /* _NVMET_CORE_CTRL_H */

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * I/O commands: find the namespace (one xarray load under RCU and a
+ * per-cpu reference), check the ANA state of the receiving port, the LBA
+ * range and the transfer length, then hand the command to the
+ * namespace's backend.  Features the administrator turned off are
+ * honoured here, so backends never see a command they did not ask for.
+ */
+#include <nvmet/fabric.h>
+#include "ctrl.h"
+
+static u16 nvmet_ana_status(struct nvmet_req *req)
+{
+	switch (nvmet_port_ana_state(req->port, READ_ONCE(req->ns->anagrpid))) {
+	case NVME_ANA_OPTIMIZED:
+	case NVME_ANA_NONOPTIMIZED:
+		return 0;
+	case NVME_ANA_PERSISTENT_LOSS:
+		return NVME_SC_ANA_PERSISTENT_LOSS | NVME_STATUS_DNR;
+	case NVME_ANA_CHANGE:
+		return NVME_SC_ANA_TRANSITION;
+	default:
+		return NVME_SC_ANA_INACCESSIBLE;
+	}
+}
+
+/* Is [slba, slba + nlb) inside the namespace? */
+static u16 nvmet_check_range(struct nvmet_req *req, u64 slba, u64 nlb)
+{
+	u64 nsze = READ_ONCE(req->ns->size) >> req->ns->blksize_shift;
+
+	if (slba >= nsze || nlb > nsze - slba) {
+		req->error_loc = offsetof(struct nvme_rw_command, slba);
+		req->error_slba = slba;
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
+static void nvmet_execute_rw(struct nvmet_req *req)
+{
+	if (!nvmet_check_transfer_len(req, req->data_len))
+		return;
+	req->ns->backend->rw(req);
+}
+
+static void nvmet_execute_flush(struct nvmet_req *req)
+{
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	/* Without a volatile write cache there is nothing to flush. */
+	if (!(READ_ONCE(req->ns->features) & NVMET_BF_VWC) ||
+	    !req->ns->backend->flush) {
+		nvmet_req_complete(req, 0);
+		return;
+	}
+	req->ns->backend->flush(req);
+}
+
+static void nvmet_execute_write_zeroes(struct nvmet_req *req)
+{
+	if (!nvmet_check_transfer_len(req, 0))
+		return;
+	req->ns->backend->write_zeroes(req);
+}
+
+static void nvmet_execute_dsm(struct nvmet_req *req)
+{
+	u32 attr = le32_to_cpu(req->cmd->dsm.attributes);
+
+	if (!nvmet_check_transfer_len(req, req->data_len))
+		return;
+	/* Deallocation is advisory: off, or not asked for, it is a no-op. */
+	if (!(attr & NVME_DSMGMT_AD) ||
+	    !(READ_ONCE(req->ns->features) & NVMET_BF_DEALLOCATE) ||
+	    !req->ns->backend->dsm) {
+		nvmet_req_complete(req, 0);
+		return;
+	}
+	req->ns->backend->dsm(req);
+}
+
+static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
+{
+	struct nvme_command *cmd = req->cmd;
+	struct nvmet_ns *ns = req->ns;
+	u64 nlb;
+	u32 nr;
+
+	switch (cmd->common.opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
+		req->data_len = nlb << ns->blksize_shift;
+		req->execute = nvmet_execute_rw;
+		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
+	case nvme_cmd_flush:
+		req->execute = nvmet_execute_flush;
+		return 0;
+	case nvme_cmd_write_zeroes:
+		if (!(READ_ONCE(ns->features) & NVMET_BF_WRITE_ZEROES) ||
+		    !ns->backend->write_zeroes)
+			break;
+		nlb = (u64)le16_to_cpu(cmd->write_zeroes.length) + 1;
+		req->execute = nvmet_execute_write_zeroes;
+		return nvmet_check_range(req,
+					 le64_to_cpu(cmd->write_zeroes.slba),
+					 nlb);
+	case nvme_cmd_dsm:
+		nr = le32_to_cpu(cmd->dsm.nr) + 1;
+		if (nr > NVMET_MAX_DSM_RANGES) {
+			req->error_loc = offsetof(struct nvme_dsm_cmd, nr);
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		}
+		req->data_len = nr * sizeof(struct nvme_dsm_range);
+		req->execute = nvmet_execute_dsm;
+		return 0;
+	}
+	req->error_loc = offsetof(struct nvme_common_command, opcode);
+	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+}
+
+/**
+ * nvmet_parse_io_cmd() - pick the handler of an I/O command
+ * @req: the request, on a connected I/O queue
+ *
+ * Lookup cost: one xarray load (RCU) for the namespace and a per-cpu
+ * reference; no lock.
+ *
+ * Context: Any context.
+ * Return: 0, with req->ns referenced, or an NVMe status.
+ */
+u16 nvmet_parse_io_cmd(struct nvmet_req *req)
+{
+	struct nvme_command *cmd = req->cmd;
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	u16 status;
+
+	if (nvme_is_fabrics(cmd)) {
+		req->error_loc = offsetof(struct nvme_common_command, opcode);
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	}
+	status = nvmet_check_ctrl_ready(req);
+	if (status)
+		return status;
+
+	req->ns = nvmet_ns_io_get(ctrl->subsys, le32_to_cpu(cmd->rw.nsid));
+	if (!req->ns) {
+		req->error_loc = offsetof(struct nvme_common_command, nsid);
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	}
+	status = nvmet_ana_status(req);
+	if (status)
+		return status;
+	return nvmet_parse_nvm_cmd(req);
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Requests and submission queues: what every fabric calls per command.
+ *
+ * nvmet_req_init() picks the handler of a command (connect, admin,
+ * discovery or I/O) and takes a reference on the queue for it; the handler
+ * or the backend ends it with nvmet_req_complete(), which fills the
+ * completion and hands it back to the fabric.  nvmet_sq_destroy() waits
+ * for every request of a queue before the fabric frees it.
+ */
+#include <linux/export.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include <nvmet/fabric.h>
+#include "ctrl.h"
+
+struct workqueue_struct *nvmet_wq;
+EXPORT_SYMBOL_GPL(nvmet_wq);
+
+static void nvmet_sq_ref_free(struct percpu_ref *ref)
+{
+	struct nvmet_sq *sq = container_of(ref, struct nvmet_sq, ref);
+
+	complete(&sq->free_done);
+}
+
+/**
+ * nvmet_sq_init() - prepare a submission queue before its first command
+ * @sq: the queue, embedded in the fabric's queue
+ *
+ * Context: Process context.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_sq_init(struct nvmet_sq *sq)
+{
+	int ret;
+
+	memset(sq, 0, sizeof(*sq));
+	ret = percpu_ref_init(&sq->ref, nvmet_sq_ref_free, 0, GFP_KERNEL);
+	if (ret)
+		return ret;
+	init_completion(&sq->free_done);
+	init_completion(&sq->confirm_done);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_sq_init);
+
+static void nvmet_sq_ref_confirm(struct percpu_ref *ref)
+{
+	struct nvmet_sq *sq = container_of(ref, struct nvmet_sq, ref);
+
+	complete(&sq->confirm_done);
+}
+
+/**
+ * nvmet_sq_destroy() - wait for a queue's requests and let go of it
+ * @sq: the queue
+ *
+ * Fails the outstanding Asynchronous Event Requests of an admin queue,
+ * stops new requests, waits until every request in flight has completed,
+ * and drops the queue's controller reference (the last one frees the
+ * controller).  The fabric must keep completing requests while this runs.
+ *
+ * Context: Process context; sleeps.
+ */
+void nvmet_sq_destroy(struct nvmet_sq *sq)
+{
+	struct nvmet_ctrl *ctrl = sq->ctrl;
+
+	if (ctrl && !sq->qid)
+		nvmet_ctrl_fail_aers(ctrl);
+	percpu_ref_kill_and_confirm(&sq->ref, nvmet_sq_ref_confirm);
+	wait_for_completion(&sq->confirm_done);
+	wait_for_completion(&sq->free_done);
+	percpu_ref_exit(&sq->ref);
+	if (ctrl) {
+		cmpxchg(&ctrl->sqs[sq->qid], sq, NULL);
+		/* An admin queue gone means the association is gone. */
+		if (!sq->qid)
+			nvmet_ctrl_delete(ctrl);
+		sq->ctrl = NULL;
+		nvmet_ctrl_put(ctrl);
+	}
+}
+EXPORT_SYMBOL_GPL(nvmet_sq_destroy);
+
+static void nvmet_update_sq_head(struct nvmet_req *req)
+{
+	struct nvmet_sq *sq = req->sq;
+	u32 old, new;
+
+	do {
+		old = READ_ONCE(sq->sqhd);
+		new = sq->size ? (old + 1) % sq->size : 0;
+	} while (cmpxchg(&sq->sqhd, old, new) != old);
+	req->cqe->sq_head = cpu_to_le16(new & 0xffff);
+}
+
+/* Complete without dropping the queue reference (parse failures). */
+static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
+{
+	struct nvmet_ns *ns = req->ns;
+
+	if (req->sq->sqhd_disabled)
+		req->cqe->sq_head = cpu_to_le16(0xffff);
+	else
+		nvmet_update_sq_head(req);
+	req->cqe->sq_id = cpu_to_le16(req->sq->qid);
+	req->cqe->command_id = req->cmd->common.command_id;
+	req->cqe->status = cpu_to_le16(status << 1);
+	if (status && req->sq->ctrl)
+		nvmet_ctrl_log_error(req, status);
+	req->ns = NULL;
+	/* The fabric may reuse @req as soon as this returns. */
+	req->ops->queue_response(req);
+	if (ns)
+		nvmet_ns_io_put(ns);
+}
+
+/**
+ * nvmet_req_complete() - finish a request
+ * @req: the request
+ * @status: NVMe status code (with NVME_STATUS_DNR and friends), 0 for
+ *	    success; the command's result goes into req->cqe->result first
+ *
+ * Context: Any context.
+ */
+void nvmet_req_complete(struct nvmet_req *req, u16 status)
+{
+	struct nvmet_sq *sq = req->sq;
+
+	__nvmet_req_complete(req, status);
+	percpu_ref_put(&sq->ref);
+}
+EXPORT_SYMBOL_GPL(nvmet_req_complete);
+
+/**
+ * nvmet_check_ctrl_ready() - may the controller run admin and I/O commands?
+ * @req: the request
+ *
+ * Context: Any context.
+ * Return: 0, or Command Sequence Error while CC.EN or CSTS.RDY is clear.
+ */
+u16 nvmet_check_ctrl_ready(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+
+	if (!(READ_ONCE(ctrl->cc) & NVME_CC_ENABLE) ||
+	    !(READ_ONCE(ctrl->csts) & NVME_CSTS_RDY))
+		return NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR;
+	return 0;
+}
+
+/**
+ * nvmet_req_init() - take a command in
+ * @req: the request, with cmd, cqe and port set by the fabric, and
+ *	 transfer_len from the command's SGL
+ * @cq: the completion queue
+ * @sq: the submission queue
+ * @ops: the fabric
+ *
+ * Context: Process context.
+ * Return: true if the fabric should bring in the data and call
+ * req->execute(req); false if the request is already completed with an
+ * error (the fabric's queue_response() ran).
+ */
+bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
+		    struct nvmet_sq *sq, const struct nvmet_fabric_ops *ops)
+{
+	u8 flags = req->cmd->common.flags;
+	u16 status;
+
+	req->cq = cq;
+	req->sq = sq;
+	req->ops = ops;
+	req->ns = NULL;
+	req->sg = NULL;
+	req->sg_cnt = 0;
+	req->data_len = 0;
+	req->execute = NULL;
+	req->error_loc = NVMET_NO_ERROR_LOC;
+	req->error_slba = 0;
+	req->cqe->result.u64 = 0;
+	req->cqe->status = 0;
+	req->cqe->sq_head = 0;
+
+	if (flags & (NVME_CMD_FUSE_FIRST | NVME_CMD_FUSE_SECOND)) {
+		req->error_loc = offsetof(struct nvme_common_command, flags);
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		goto fail;
+	}
+	/* Fabrics carry data in SGLs only (NVMe over Fabrics 1.1, 2.1). */
+	if ((flags & NVME_CMD_SGL_ALL) != NVME_CMD_SGL_METABUF) {
+		req->error_loc = offsetof(struct nvme_common_command, flags);
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		goto fail;
+	}
+
+	if (!READ_ONCE(sq->ctrl))
+		status = nvmet_parse_connect_cmd(req);
+	else if (!sq->qid)
+		status = nvmet_parse_admin_cmd(req);
+	else
+		status = nvmet_parse_io_cmd(req);
+	if (status)
+		goto fail;
+
+	if (!percpu_ref_tryget_live(&sq->ref)) {
+		status = NVME_SC_INTERNAL | NVME_STATUS_DNR;
+		goto fail;
+	}
+	if (sq->ctrl)
+		WRITE_ONCE(sq->ctrl->ka_traffic, true);
+	return true;
+
+fail:
+	__nvmet_req_complete(req, status);
+	return false;
+}
+EXPORT_SYMBOL_GPL(nvmet_req_init);
+
+/**
+ * nvmet_req_uninit() - drop a request nvmet_req_init() accepted without
+ *			executing it (the fabric failed to get its data)
+ * @req: the request
+ *
+ * Context: Any context.
+ */
+void nvmet_req_uninit(struct nvmet_req *req)
+{
+	percpu_ref_put(&req->sq->ref);
+	if (req->ns) {
+		nvmet_ns_io_put(req->ns);
+		req->ns = NULL;
+	}
+}
+EXPORT_SYMBOL_GPL(nvmet_req_uninit);
+
+/**
+ * nvmet_check_transfer_len() - does the host's buffer fit the command?
+ * @req: the request
+ * @len: bytes the command transfers
+ *
+ * Completes @req with SGL Data Block Invalid if the lengths differ.
+ *
+ * Context: Any context.
+ * Return: true if they match and the handler may go on.
+ */
+bool nvmet_check_transfer_len(struct nvmet_req *req, size_t len)
+{
+	if (likely(req->transfer_len == len))
+		return true;
+	req->error_loc = offsetof(struct nvme_common_command, dptr);
+	nvmet_req_complete(req, NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR);
+	return false;
+}
+EXPORT_SYMBOL_GPL(nvmet_check_transfer_len);
+
+/**
+ * nvmet_check_data_len_lte() - is the host's buffer no larger than @len?
+ * @req: the request
+ * @len: most bytes the command may transfer
+ *
+ * Context: Any context.
+ * Return: true if the handler may go on; else @req is completed.
+ */
+bool nvmet_check_data_len_lte(struct nvmet_req *req, size_t len)
+{
+	if (likely(req->transfer_len <= len))
+		return true;
+	req->error_loc = offsetof(struct nvme_common_command, dptr);
+	nvmet_req_complete(req, NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR);
+	return false;
+}
+EXPORT_SYMBOL_GPL(nvmet_check_data_len_lte);
+
+/**
+ * nvmet_req_alloc_sgl() - allocate the data buffer of a request
+ * @req: the request, with transfer_len set
+ *
+ * Context: Process context.
+ * Return: 0, or -ENOMEM.
+ */
+int nvmet_req_alloc_sgl(struct nvmet_req *req)
+{
+	if (!req->transfer_len)
+		return 0;
+	req->sg = sgl_alloc(req->transfer_len, GFP_KERNEL, &req->sg_cnt);
+	return req->sg ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_GPL(nvmet_req_alloc_sgl);
+
+/**
+ * nvmet_req_free_sgl() - free what nvmet_req_alloc_sgl() allocated
+ * @req: the request
+ *
+ * Context: Any context.
+ */
+void nvmet_req_free_sgl(struct nvmet_req *req)
+{
+	if (req->sg)
+		sgl_free(req->sg);
+	req->sg = NULL;
+	req->sg_cnt = 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_req_free_sgl);
+
+/**
+ * nvmet_copy_to_sgl() - copy into the request's data buffer
+ * @req: the request
+ * @off: offset in the buffer
+ * @buf: source
+ * @len: bytes
+ *
+ * Context: Any context.
+ * Return: 0, or SGL Data Block Invalid if the buffer is too short.
+ */
+u16 nvmet_copy_to_sgl(struct nvmet_req *req, off_t off, const void *buf,
+		      size_t len)
+{
+	if (sg_pcopy_from_buffer(req->sg, req->sg_cnt, buf, len, off) != len) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_copy_to_sgl);
+
+/**
+ * nvmet_copy_from_sgl() - copy out of the request's data buffer
+ * @req: the request
+ * @off: offset in the buffer
+ * @buf: destination
+ * @len: bytes
+ *
+ * Context: Any context.
+ * Return: 0, or SGL Data Block Invalid if the buffer is too short.
+ */
+u16 nvmet_copy_from_sgl(struct nvmet_req *req, off_t off, void *buf,
+			size_t len)
+{
+	if (sg_pcopy_to_buffer(req->sg, req->sg_cnt, buf, len, off) != len) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_copy_from_sgl);
+
+/**
+ * nvmet_zero_sgl() - zero part of the request's data buffer
+ * @req: the request
+ * @off: offset in the buffer
+ * @len: bytes
+ *
+ * Context: Any context.
+ * Return: 0, or SGL Data Block Invalid if the buffer is too short.
+ */
+u16 nvmet_zero_sgl(struct nvmet_req *req, off_t off, size_t len)
+{
+	if (sg_zero_buffer(req->sg, req->sg_cnt, len, off) != len) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_zero_sgl);
+
+/**
+ * nvmet_errno_to_status() - the NVMe status for a backend's -errno
+ * @req: the request, whose error location is set for range errors
+ * @err: 0 or -errno
+ *
+ * Context: Any context.
+ * Return: the status.
+ */
+u16 nvmet_errno_to_status(struct nvmet_req *req, int err)
+{
+	switch (err) {
+	case 0:
+		return NVME_SC_SUCCESS;
+	case -ENOSPC:
+		req->error_loc = offsetof(struct nvme_rw_command, length);
+		return NVME_SC_CAP_EXCEEDED | NVME_STATUS_DNR;
+	case -EREMOTEIO:
+		req->error_loc = offsetof(struct nvme_rw_command, slba);
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	case -EOPNOTSUPP:
+		req->error_loc = offsetof(struct nvme_common_command, opcode);
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	case -ENODATA:
+		return NVME_SC_ACCESS_DENIED;
+	default:
+		return NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	}
+}
+EXPORT_SYMBOL_GPL(nvmet_errno_to_status);

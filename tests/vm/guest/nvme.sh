@@ -1,0 +1,375 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers for the NVMe/TCP end-to-end tests (tests/vm/tests/2*.sh).
+# Sourced after lib.sh.  The target is configured through configfs exactly
+# as nvmetcli would (mkdir, echo, ln -s); the host is the in-kernel
+# nvme-tcp, driven by nvme-cli.
+#
+# TARGET=intree (VM_ARGS="TARGET=intree") runs the same tests against
+# Debian's in-tree nvmet/nvmet-tcp instead of ours; it has no null backend,
+# so tests use null_blk or skip those steps there (see tgt_has_null).
+
+TARGET=${TARGET:-ours}
+NQN_BASE=nqn.2026-11.io.nvmet-ng
+# Two host identities with their own host IDs: the kernel refuses one host
+# ID under two host NQNs while both are in use, so never mix them.
+HOSTID_A=8b5a2c9e-1f3d-4e6a-9b7c-0d1e2f3a4b5c
+HOSTNQN_A=nqn.2014-08.org.nvmexpress:uuid:$HOSTID_A
+HOSTID_B=3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f
+HOSTNQN_B=nqn.2014-08.org.nvmexpress:uuid:$HOSTID_B
+DISC_NQN=nqn.2014-08.org.nvmexpress.discovery
+
+# ---------------------------------------------------------------- target --
+
+tgt_has_null() { [ "$TARGET" != intree ]; }
+
+# tgt_load: the target core and its TCP transport; ours unless
+# TARGET=intree.  Ours without a TCP transport yet is a skip, not a failure.
+tgt_load() {
+	if [ "$TARGET" = intree ]; then
+		intree_load nvmet || fail "insmod in-tree nvmet"
+		intree_load nvmet-tcp || fail "insmod in-tree nvmet-tcp"
+	else
+		grep -q '/nvmet-tcp\.ko:' /lib/modules/$(uname -r)/modules.dep ||
+			skip "our nvmet-tcp is not built yet"
+		modprobe nvmet || fail "modprobe nvmet"
+		modprobe nvmet-tcp || fail "modprobe nvmet-tcp"
+	fi
+	[ -d $CFS ] || fail "no $CFS after loading the target"
+	echo "target: $TARGET"
+}
+
+# tgt_subsys NQN [ALLOW_ANY(1)] [MODEL] [SERIAL]
+tgt_subsys() {
+	mkdir $CFS/subsystems/$1 || fail "mkdir subsystem $1"
+	[ -n "${3:-}" ] && write_attr $CFS/subsystems/$1/attr_model "$3"
+	[ -n "${4:-}" ] && write_attr $CFS/subsystems/$1/attr_serial "$4"
+	write_attr $CFS/subsystems/$1/attr_allow_any_host "${2:-1}"
+}
+
+# tgt_ns NQN NSID BACKEND: BACKEND is a path (block device or regular
+# file, chosen through device_path as in-tree does) or null:SIZE (ours).
+tgt_ns() {
+	ns=$CFS/subsystems/$1/namespaces/$2
+	mkdir $ns || fail "mkdir namespace $2 of $1"
+	case $3 in
+	null:*)	tgt_has_null || fail "no null backend on $TARGET"
+		write_attr $ns/device_backend null
+		write_attr $ns/device_size "${3#null:}" ;;
+	*)	write_attr $ns/device_path "$3" ;;
+	esac
+	write_attr $ns/enable 1
+	expect_file $ns/enable 1
+}
+
+# tgt_port PORTID TRADDR TRSVCID [ADRFAM(ipv4)]
+tgt_port() {
+	p=$CFS/ports/$1
+	mkdir $p || fail "mkdir port $1"
+	write_attr $p/addr_trtype tcp
+	write_attr $p/addr_adrfam "${4:-ipv4}"
+	write_attr $p/addr_traddr "$2"
+	write_attr $p/addr_trsvcid "$3"
+}
+
+# tgt_link PORTID NQN: expose the subsystem on the port (enables the port)
+tgt_link() {
+	ln -s $CFS/subsystems/$2 $CFS/ports/$1/subsystems/$2 ||
+		fail "link $2 into port $1"
+}
+
+# tgt_allow NQN HOSTNQN: add HOSTNQN to the subsystem's allowed_hosts
+tgt_allow() {
+	[ -d $CFS/hosts/$2 ] || mkdir $CFS/hosts/$2 || fail "mkdir host $2"
+	ln -s $CFS/hosts/$2 $CFS/subsystems/$1/allowed_hosts/$2 ||
+		fail "allow $2 into $1"
+}
+
+# tgt_setup_tcp_subsys NQN PORTID TRADDR TRSVCID BACKEND...: an
+# allow-any-host subsystem with one namespace per BACKEND (NSID 1, 2, ...)
+# on a TCP port (created unless it exists), linked.
+tgt_setup_tcp_subsys() {
+	nqn=$1 portid=$2 traddr=$3 trsvcid=$4
+	shift 4
+	tgt_subsys $nqn 1
+	nsid=0
+	for b in "$@"; do
+		nsid=$((nsid + 1))
+		tgt_ns $nqn $nsid "$b"
+	done
+	case $traddr in *:*) fam=ipv6 ;; *) fam=ipv4 ;; esac
+	[ -d $CFS/ports/$portid ] || tgt_port $portid $traddr $trsvcid $fam
+	tgt_link $portid $nqn
+}
+
+# tgt_teardown: disconnect every host controller, then remove the whole
+# configfs tree in dependency order.  Tolerates a partial setup; reports
+# (returns 1) what it could not remove.
+tgt_teardown() {
+	ok=0
+	host_disconnect_all || ok=1
+	[ -d $CFS ] || return $ok
+	for p in $CFS/ports/*; do
+		[ -d "$p" ] || continue
+		for l in $p/subsystems/*; do
+			[ -L "$l" ] || continue
+			rm "$l" || { echo "teardown: rm $l"; ok=1; }
+		done
+		for r in $p/referrals/*; do
+			[ -d "$r" ] || continue
+			rmdir "$r" || { echo "teardown: rmdir $r"; ok=1; }
+		done
+		for a in $p/ana_groups/*; do
+			[ -d "$a" ] && [ "${a##*/}" != 1 ] || continue
+			rmdir "$a" || { echo "teardown: rmdir $a"; ok=1; }
+		done
+	done
+	for s in $CFS/subsystems/*; do
+		[ -d "$s" ] || continue
+		for l in $s/allowed_hosts/*; do
+			[ -L "$l" ] || continue
+			rm "$l" || { echo "teardown: rm $l"; ok=1; }
+		done
+		for n in $s/namespaces/*; do
+			[ -d "$n" ] || continue
+			echo 0 > $n/enable || { echo "teardown: disable $n"; ok=1; }
+			rmdir "$n" || { echo "teardown: rmdir $n"; ok=1; }
+		done
+		rmdir "$s" || { echo "teardown: rmdir $s"; ok=1; }
+	done
+	for d in $CFS/ports/* $CFS/hosts/*; do
+		[ -d "$d" ] || continue
+		rmdir "$d" || { echo "teardown: rmdir $d"; ok=1; }
+	done
+	return $ok
+}
+
+# tgt_unload: unload the target modules (either implementation)
+tgt_unload() {
+	ok=0
+	for m in nvmet_tcp nvmet_null nvmet; do
+		grep -q "^$m " /proc/modules || continue
+		rmmod $m || { echo "cannot rmmod $m"; ok=1; }
+	done
+	return $ok
+}
+
+# null_blk_load: one 1 GiB memory-backed null_blk (data reads back) as
+# /dev/nullb0.  Debian 6.12's null_blk takes nr_devices, gb, bs and
+# memory_backed as module parameters.
+null_blk_load() {
+	modprobe null_blk nr_devices=1 gb=1 bs=512 memory_backed=1 ||
+		fail "modprobe null_blk"
+	i=0
+	while [ ! -b /dev/nullb0 ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && fail "no /dev/nullb0"
+		sleep 0.1
+	done
+}
+
+# ------------------------------------------------------------------ host --
+
+host_prep() {
+	modprobe nvme-tcp || fail "modprobe nvme-tcp (host)"
+	[ -c /dev/nvme-fabrics ] || fail "no /dev/nvme-fabrics"
+}
+
+# host_connect NQN [nvme-connect options...]: over TCP to $TRADDR
+# (127.0.0.1) port $TRSVCID (4420).  Returns nvme connect's status.
+host_connect() {
+	n=$1
+	shift
+	nvme connect -t tcp -a "${TRADDR:-127.0.0.1}" -s "${TRSVCID:-4420}" \
+		-n "$n" "$@"
+}
+
+# ctrl_of NQN: the name (nvmeN) of the host controller of subsystem NQN
+ctrl_of() {
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c/subsysnqn" ] || continue
+		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		echo "${c##*/}"
+		return 0
+	done
+	return 1
+}
+
+# ctrl_count: host controllers of any kind
+ctrl_count() {
+	ls -d /sys/class/nvme/nvme* 2>/dev/null | grep -c .
+}
+
+# dev_of NQN NSID: /dev/nvmeXnY of namespace NSID of subsystem NQN
+# (with native multipath, the head disk's parent is the subsystem, which
+# has a subsysnqn attribute just like a controller)
+dev_of() {
+	for b in /sys/block/nvme*n*; do
+		d=${b##*/}
+		case $d in *c*|nvme\*n\*) continue ;; esac
+		[ "$(cat "$b/nsid" 2>/dev/null)" = "$2" ] || continue
+		[ "$(cat "$b/device/subsysnqn" 2>/dev/null)" = "$1" ] ||
+			continue
+		echo "/dev/$d"
+		return 0
+	done
+	return 1
+}
+
+# wait_for_dev NQN NSID [SECONDS(20)]: print the block device once it is
+# there; after SECONDS, say so on stderr and return 1.  Meant for
+# D=$(wait_for_dev ...) || fail ...: fail in $(...) would only end the
+# subshell.
+wait_for_dev() {
+	end=$(( $(date +%s) + ${3:-20} ))
+	while :; do
+		d=$(dev_of "$1" "$2") && [ -b "$d" ] && { echo "$d"; return 0; }
+		if [ "$(date +%s)" -ge $end ]; then
+			echo "namespace $2 of $1 did not appear within ${3:-20}s" >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# wait_dev_gone NQN NSID [SECONDS(20)]
+wait_dev_gone() {
+	end=$(( $(date +%s) + ${3:-20} ))
+	while d=$(dev_of "$1" "$2"); do
+		[ "$(date +%s)" -ge $end ] &&
+			fail "namespace $2 of $1 ($d) still there after ${3:-20}s"
+		sleep 0.2
+	done
+}
+
+# wait_ctrl_gone NQN [SECONDS(20)]
+wait_ctrl_gone() {
+	end=$(( $(date +%s) + ${2:-20} ))
+	while c=$(ctrl_of "$1"); do
+		[ "$(date +%s)" -ge $end ] &&
+			fail "controller $c of $1 still there after ${2:-20}s"
+		sleep 0.2
+	done
+}
+
+# wait_ctrl_state CTRL STATE|STATE... [SECONDS(20)]: until the controller's
+# state is one of the |-separated STATEs ("gone" matches a deleted one);
+# prints the state; after SECONDS, says so on stderr and returns 1.
+wait_ctrl_state() {
+	end=$(( $(date +%s) + ${3:-20} ))
+	while :; do
+		s=$(cat /sys/class/nvme/$1/state 2>/dev/null || echo gone)
+		case "|$2|" in *"|$s|"*) echo "$s"; return 0 ;; esac
+		if [ "$(date +%s)" -ge $end ]; then
+			echo "$1 is '$s', not $2 after ${3:-20}s" >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# host_disconnect_all: delete every fabrics controller and wait for it
+host_disconnect_all() {
+	[ "$(ctrl_count)" -eq 0 ] && return 0
+	nvme disconnect-all > /dev/null 2>&1
+	for c in /sys/class/nvme/nvme*; do
+		[ -e "$c/delete_controller" ] &&
+			echo 1 > "$c/delete_controller" 2>/dev/null
+	done
+	i=0
+	while [ "$(ctrl_count)" -ne 0 ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "host controllers left: $(ls /sys/class/nvme)"
+			return 1
+		fi
+		sleep 0.2
+	done
+	return 0
+}
+
+# id_field DEV FIELD: a field of nvme id-ctrl/id-ns's normal output,
+# trailing blanks removed ("mn", "sn", "subnqn", "nsze", ...)
+id_ctrl_field() {
+	nvme id-ctrl "$1" | sed -n "s/^$2 *: //p" | sed 's/ *$//'
+}
+id_ns_field() {
+	nvme id-ns "$1" | sed -n "s/^$2 *: //p" | sed 's/ *$//'
+}
+
+# ns_bytes DEV: namespace size in bytes from Identify Namespace
+# (nsze times the in-use LBA format's data size)
+ns_bytes() {
+	out=$(nvme id-ns "$1") || return 1
+	nsze=$(echo "$out" | sed -n 's/^nsze *: //p')
+	lbads=$(echo "$out" | sed -n 's/^lbaf .*lbads:\([0-9]*\).*in use.*/\1/p')
+	echo $(( nsze << lbads ))
+}
+
+# disc_records FILE: nvme discover -o json output -> one line per record,
+# "subtype|subnqn|trtype|adrfam|traddr|trsvcid|portid", sorted
+disc_records() {
+	tr -d '\n' < "$1" | tr '}' '\n' | grep '"subtype"' |
+	while read -r rec; do
+		line=
+		for f in subtype subnqn trtype adrfam traddr trsvcid portid; do
+			v=$(echo "$rec" | sed -n "s/.*\"$f\" *: *\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p")
+			line="$line|$v"
+		done
+		echo "${line#|}"
+	done | sort
+}
+
+# fio_verify DEV SIZE [extra fio options]: random writes of mixed sizes
+# then a full read-back verify (crc32c).  Fails unless fio succeeds AND
+# its read (verify) phase read back everything written.
+fio_verify() {
+	dev=$1 size=$2
+	shift 2
+	engine=libaio
+	fio --enghelp 2>/dev/null | grep -q libaio || engine=psync
+	out=$(fio --name=verify --filename="$dev" --rw=randwrite \
+		--bsrange=4k-128k --size="$size" --iodepth=16 --direct=1 \
+		--ioengine=$engine --verify=crc32c --do_verify=1 \
+		--verify_fatal=1 --exitall_on_error=1 "$@" 2>&1)
+	rc=$?
+	echo "$out" | grep -E 'err=|WRITE:|READ:|verify' | sed 's/^/  fio: /'
+	[ $rc -eq 0 ] || { echo "$out"; fail "fio verify on $dev: exit $rc"; }
+	echo "$out" | grep -q 'err= 0' || fail "fio on $dev reported an error"
+	wr=$(echo "$out" | sed -n 's/.*WRITE: .* io=\([^ ,]*\).*/\1/p')
+	rd=$(echo "$out" | sed -n 's/.*READ: .* io=\([^ ,]*\).*/\1/p')
+	[ -n "$rd" ] || fail "fio on $dev: no verify read phase"
+	expect_eq "fio on $dev: bytes verified vs written" "$wr" "$rd"
+}
+
+# ------------------------------------------------------------- lifecycle --
+
+# e2e_begin: clean slate (a killed earlier test may have left state),
+# host modules, and a trap that always cleans up and unloads the target;
+# a test with more to undo first (umount, kill) puts it in E2E_CLEANUP.
+e2e_begin() {
+	host_disconnect_all > /dev/null 2>&1
+	tgt_teardown > /dev/null 2>&1
+	tgt_unload > /dev/null 2>&1
+	rmmod null_blk 2>/dev/null
+	host_prep
+	trap e2e_end EXIT
+}
+
+e2e_end() {
+	rc=$?
+	trap - EXIT
+	set +e
+	[ -n "${E2E_CLEANUP:-}" ] && eval "$E2E_CLEANUP"
+	if ! tgt_teardown; then
+		echo "FAIL: teardown left configfs objects behind"
+		[ $rc -eq 0 ] && rc=1
+	fi
+	if ! tgt_unload; then
+		echo "FAIL: target modules did not unload"
+		[ $rc -eq 0 ] && rc=1
+	fi
+	grep -q '^null_blk ' /proc/modules && rmmod null_blk
+	rm -f /tmp/e2e-*
+	exit $rc
+}
