@@ -448,7 +448,7 @@ static void tt_test_io(struct kunit *test)
 				    NULL), 0);
 	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 100, 8, rbuf),
 			0);
-	KUNIT_EXPECT_EQ(test, memchr_inv(rbuf + (2 << 9), 0, 2 << 9), NULL);
+	KUNIT_EXPECT_NULL(test, memchr_inv(rbuf + (2 << 9), 0, 2 << 9));
 	KUNIT_EXPECT_EQ(test, memcmp(rbuf, wbuf, 2 << 9), 0);
 	/* Turned off, Write Zeroes is an invalid opcode. */
 	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(tt_env_of(test)->ns,

@@ -174,6 +174,7 @@ u64 nvmet_ana_chgcnt(void);
 
 /* discovery.c */
 void nvmet_discovery_init(void);
+void nvmet_port_disc_invalidate(struct nvmet_port *port);
 u16 nvmet_parse_discovery_cmd(struct nvmet_req *req);
 
 /* io.c */

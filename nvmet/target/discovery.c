@@ -139,15 +139,15 @@ static struct nvmet_disc_log *nvmet_disc_build(struct nvmet_port *port)
 }
 
 /**
- * nvmet_port_disc_changed() - the port's discovery log content changed
+ * nvmet_port_disc_invalidate() - start a new discovery log generation
  * @port: the port
  *
- * Drops the port's cached log, bumps its generation counter and raises a
- * discovery log change event on its discovery controllers.
+ * Bumps the port's generation counter and drops its cached log under the
+ * same lock, so a cache always carries the generation it was built in.
  *
  * Context: Process context; takes port->disc_lock.
  */
-void nvmet_port_disc_changed(struct nvmet_port *port)
+void nvmet_port_disc_invalidate(struct nvmet_port *port)
 {
 	struct nvmet_disc_log *old;
 
@@ -158,6 +158,20 @@ void nvmet_port_disc_changed(struct nvmet_port *port)
 	mutex_unlock(&port->disc_lock);
 	if (old)
 		kvfree_rcu_mightsleep(old);
+}
+
+/**
+ * nvmet_port_disc_changed() - the port's discovery log content changed
+ * @port: the port
+ *
+ * Starts a new generation and raises a discovery log change event on the
+ * port's discovery controllers.
+ *
+ * Context: Process context; takes port->disc_lock.
+ */
+void nvmet_port_disc_changed(struct nvmet_port *port)
+{
+	nvmet_port_disc_invalidate(port);
 	nvmet_port_disc_aen(port);
 }
 EXPORT_SYMBOL_GPL(nvmet_port_disc_changed);

@@ -68,8 +68,13 @@ static void nvmet_execute_dsm(struct nvmet_req *req)
 {
 	u32 attr = le32_to_cpu(req->cmd->dsm.attributes);
 
-	if (!nvmet_check_transfer_len(req, req->data_len))
+	/* Hosts may send more than the ranges (Linux sends a whole page). */
+	if (req->transfer_len < req->data_len) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		nvmet_req_complete(req, NVME_SC_SGL_INVALID_DATA |
+				   NVME_STATUS_DNR);
 		return;
+	}
 	/* Deallocation is advisory: off, or not asked for, it is a no-op. */
 	if (!(attr & NVME_DSMGMT_AD) ||
 	    !(READ_ONCE(req->ns->features) & NVMET_BF_DEALLOCATE) ||

@@ -189,8 +189,8 @@ static void nvmet_port_subsys_acl(struct nvmet_port *port, void *data)
 
 	if (!xa_load(&port->subsystems, subsys->id))
 		return;
-	/* The cached entries do not change, only who sees them. */
-	atomic64_inc(&port->genctr);
+	/* Who sees which entry changed: a new generation. */
+	nvmet_port_disc_invalidate(port);
 	nvmet_ctrls_for_each(&port->disc_ctrls, nvmet_ctrl_disc_changed,
 			     subsys);
 }

@@ -13,7 +13,9 @@
 #
 # Extra guest settings: VM_ARGS="name=value ..." become environment
 # variables of the guest's mode script (nvmet_ng.name=value on the kernel
-# command line).
+# command line).  For check: tests=2,13 runs only the tests whose names
+# start with 2 or 13; TARGET=intree runs the NVMe/TCP tests (2*) against
+# Debian's in-tree target instead of ours.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/env.sh"
 

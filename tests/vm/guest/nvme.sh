@@ -154,11 +154,12 @@ tgt_unload() {
 	return $ok
 }
 
-# null_blk_load: one 1 GiB memory-backed null_blk (data reads back) as
-# /dev/nullb0.  Debian 6.12's null_blk takes nr_devices, gb, bs and
-# memory_backed as module parameters.
+# null_blk_load: one 1 GiB memory-backed null_blk (data reads back, and
+# discarded blocks read back as zeroes) as /dev/nullb0.  Debian 6.12's
+# null_blk takes nr_devices, gb, bs, memory_backed and discard as module
+# parameters.
 null_blk_load() {
-	modprobe null_blk nr_devices=1 gb=1 bs=512 memory_backed=1 ||
+	modprobe null_blk nr_devices=1 gb=1 bs=512 memory_backed=1 discard=1 ||
 		fail "modprobe null_blk"
 	i=0
 	while [ ! -b /dev/nullb0 ]; do

@@ -10,7 +10,8 @@
 # command must succeed and the target must keep the connection -- and
 # then goes silent with the socket still open: the target must close the
 # connection after KATO (at most 2 KATO plus 10 s: traffic-based keep
-# alive may re-arm once, and the in-tree target takes 2 KATO + 1 s).
+# alive may re-arm once, and the in-tree target takes 2 KATO + 1 s), and
+# on ours the controller is freed (debugfs live-object count).
 #
 # The in-kernel host with --keep-alive-tmo=5 stays live through 12 idle
 # seconds (the target honours its keep-alives); after it disconnects the
@@ -105,6 +106,10 @@ expect_eq "ICResp PDU type" 1 "$(byte $R 0)"
 expect_eq "ICResp length" 128 "$(byte $R 4)"
 resp 0 1
 echo "raw host connected, cntlid $(le16 $R 136)"
+# ours counts live controllers in debugfs (the in-tree target does not)
+OBJ=/sys/kernel/debug/nvmet-ng/objects
+ctrls() { sed -n 's/^controllers //p' $OBJ 2>/dev/null; }
+[ -n "$(ctrls)" ] && expect_eq "target controllers with the raw host" 1 "$(ctrls)"
 prop_set_cc 2 >&3
 wait_size 176
 resp 1 2
@@ -135,6 +140,14 @@ echo "target closed the silent host's connection after ${elapsed} s"
 [ $elapsed -ge $((KATO - 1)) ] ||
 	fail "connection closed after ${elapsed} s, before KATO ($KATO s)"
 expect_eq "bytes after the last response" $((128 + 24 * 8)) "$(size)"
+if [ -n "$(ctrls)" ]; then
+	i=0
+	while [ "$(ctrls)" != 0 ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && fail "$(ctrls) target controllers 5 s after the close"
+		sleep 0.1
+	done
+fi
 
 # The in-kernel host with a 5 s KATO stays connected while idle.
 host_connect $N --keep-alive-tmo=$KATO || fail "nvme connect"
