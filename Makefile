@@ -26,6 +26,8 @@ endif
 # TEST_FABRIC=1 adds the test fabric (tests/fabric/), which the test lanes
 # and benchmarks use and make install leaves out.
 KCONFIG		:= CONFIG_NVMET_NG=m CONFIG_NVMET_NG_TCP=m \
+		   CONFIG_NVMET_NG_RDMA=m CONFIG_NVMET_NG_FC=m \
+		   CONFIG_NVMET_NG_FCLOOP=m CONFIG_NVMET_NG_LOOP=m \
 		   $(if $(TEST_FABRIC),CONFIG_NVMET_NG_TEST_FABRIC=m)
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) $(KCONFIG) W=1
 
