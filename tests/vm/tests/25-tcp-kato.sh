@@ -18,6 +18,7 @@
 # port's link and the subsystem go away without EBUSY.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
+. /vm/guest/tcp-pdu.sh
 command -v nc > /dev/null || skip "no nc in the VM image"
 e2e_begin
 NC=
@@ -29,28 +30,6 @@ KATO=5
 truncate -s 64M /tmp/e2e-kato.img || fail "truncate"
 tgt_setup_tcp_subsys $N 1 127.0.0.1 4420 /tmp/e2e-kato.img
 
-# le VALUE BYTES: VALUE little-endian; zeros N; str S N: S NUL-padded to N
-le() {
-	v=$1 n=$2
-	while [ $n -gt 0 ]; do
-		printf "\\$(printf %03o $((v & 255)))"
-		v=$((v >> 8))
-		n=$((n - 1))
-	done
-}
-zeros() { head -c $1 /dev/zero; }
-str() { printf '%s' "$1"; zeros $(($2 - ${#1})); }
-
-# PDUs, as struct nvme_tcp_*_pdu / nvme_command lay them out
-icreq() {	# type 0, hlen 128, plen 128, pfv 0, hpda 0, no digests
-	le 0 1; le 0 1; le 128 1; le 0 1; le 128 4
-	le 0 2; le 0 1; le 0 1; le 0 4; zeros 112
-}
-capsule() {	# CapsuleCmd header for DATALEN bytes of in-capsule data
-	le 4 1; le 0 1; le 72 1
-	if [ $1 -gt 0 ]; then le 72 1; else le 0 1; fi
-	le $((72 + $1)) 4
-}
 connect() {	# CID SUBNQN HOSTNQN KATO_MS: admin queue, 32 entries
 	capsule 1024
 	le 127 1; le 64 1; le $1 2; le 1 1; zeros 19	# fabrics, SGL, connect
@@ -71,8 +50,6 @@ keep_alive() {	# CID
 
 R=/tmp/e2e-kato.resp
 FIFO=/tmp/e2e-kato.fifo
-byte() { od -An -tu1 -j $2 -N 1 $1 | tr -d ' \n'; }
-le16() { echo $(( $(byte $1 $2) + 256 * $(byte $1 $(($2 + 1))) )); }
 size() { wc -c < $R | tr -d ' '; }
 # response K (0 = the first CapsuleResp): command id and status
 resp() {
