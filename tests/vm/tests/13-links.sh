@@ -46,9 +46,14 @@ expect_file $F/live_ports 0
 rt $P/addr_trsvcid 4420
 echo 0 > $F/add_port_error
 
-# No fabric for the transport type: refused, port stays disabled.
+# No fabric for the transport type: refused, port stays disabled.  (Our
+# nvmet-tcp would be loaded on demand: make the module load fail.)
+modprobe_path=$(cat /proc/sys/kernel/modprobe)
+echo /bin/false > /proc/sys/kernel/modprobe
 write_attr $CFS/ports/3/addr_trtype tcp
 expect_errno "Invalid argument" ln -s $CFS/subsystems/$N:s3 $CFS/ports/3/subsystems/s3
+echo "$modprobe_path" > /proc/sys/kernel/modprobe
+grep -q '^nvmet_tcp ' /proc/modules && fail "a fabric module got loaded"
 rt $CFS/ports/3/addr_trtype loop
 
 # A slow port: while port 2's add_port() sleeps, port 3 links, other
