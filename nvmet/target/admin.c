@@ -759,6 +759,46 @@ static void nvmet_execute_abort(struct nvmet_req *req)
 	nvmet_req_complete(req, 0);
 }
 
+static const struct nvmet_cmd_handler nvmet_admin_cmds[] = {
+	{ nvme_admin_get_log_page, NVMET_LEN_LOG, nvmet_execute_get_log_page },
+	{ nvme_admin_identify, NVME_IDENTIFY_DATA_SIZE, nvmet_execute_identify },
+	{ nvme_admin_set_features, 0, nvmet_execute_set_features },
+	{ nvme_admin_get_features, 0, nvmet_execute_get_features },
+	{ nvme_admin_async_event, 0, nvmet_execute_async_event },
+	{ nvme_admin_keep_alive, 0, nvmet_execute_keep_alive },
+	{ nvme_admin_abort_cmd, 0, nvmet_execute_abort },
+};
+
+/**
+ * nvmet_dispatch() - pick a command's handler from a table
+ * @req: the request
+ * @cmds: handlers by opcode
+ * @nr: entries in @cmds
+ *
+ * Context: Any context.
+ * Return: 0 with req->execute and req->data_len set, or Invalid Opcode.
+ */
+u16 nvmet_dispatch(struct nvmet_req *req, const struct nvmet_cmd_handler *cmds,
+		   size_t nr)
+{
+	u8 opcode = req->cmd->common.opcode;
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (cmds[i].opcode != opcode)
+			continue;
+		req->execute = cmds[i].execute;
+		if (cmds[i].data_len == NVMET_LEN_LOG)
+			req->data_len = nvmet_get_log_page_len(req->cmd);
+		else
+			req->data_len = cmds[i].data_len;
+		return 0;
+	}
+	pr_debug("nvmet: admin opcode 0x%x not supported\n", opcode);
+	req->error_loc = offsetof(struct nvme_common_command, opcode);
+	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+}
+
 /**
  * nvmet_parse_admin_cmd() - pick the handler of an admin command
  * @req: the request, on a connected admin queue
@@ -779,33 +819,6 @@ u16 nvmet_parse_admin_cmd(struct nvmet_req *req)
 	if (status)
 		return status;
 
-	switch (cmd->common.opcode) {
-	case nvme_admin_get_log_page:
-		req->data_len = nvmet_get_log_page_len(cmd);
-		req->execute = nvmet_execute_get_log_page;
-		return 0;
-	case nvme_admin_identify:
-		req->data_len = NVME_IDENTIFY_DATA_SIZE;
-		req->execute = nvmet_execute_identify;
-		return 0;
-	case nvme_admin_set_features:
-		req->execute = nvmet_execute_set_features;
-		return 0;
-	case nvme_admin_get_features:
-		req->execute = nvmet_execute_get_features;
-		return 0;
-	case nvme_admin_async_event:
-		req->execute = nvmet_execute_async_event;
-		return 0;
-	case nvme_admin_keep_alive:
-		req->execute = nvmet_execute_keep_alive;
-		return 0;
-	case nvme_admin_abort_cmd:
-		req->execute = nvmet_execute_abort;
-		return 0;
-	}
-	pr_debug("nvmet: admin opcode 0x%x not supported\n",
-		 cmd->common.opcode);
-	req->error_loc = offsetof(struct nvme_common_command, opcode);
-	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	return nvmet_dispatch(req, nvmet_admin_cmds,
+			      ARRAY_SIZE(nvmet_admin_cmds));
 }

@@ -126,6 +126,20 @@ struct nvmet_ctrl {
 	struct rcu_head rcu;
 };
 
+/**
+ * struct nvmet_cmd_handler - an entry of a table of admin commands
+ * @opcode: the command
+ * @data_len: bytes it transfers, or NVMET_LEN_LOG for a log page's
+ * @execute: the handler
+ */
+struct nvmet_cmd_handler {
+	u8 opcode;
+	u32 data_len;
+	void (*execute)(struct nvmet_req *req);
+};
+
+#define NVMET_LEN_LOG	U32_MAX
+
 static inline bool nvmet_ctrl_is_disc(const struct nvmet_ctrl *ctrl)
 {
 	return !ctrl->subsys;
@@ -157,6 +171,8 @@ u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req);
 
 /* admin.c */
 u16 nvmet_parse_admin_cmd(struct nvmet_req *req);
+u16 nvmet_dispatch(struct nvmet_req *req, const struct nvmet_cmd_handler *cmds,
+		   size_t nr);
 u32 nvmet_get_log_page_len(struct nvme_command *cmd);
 u64 nvmet_get_log_page_offset(struct nvme_command *cmd);
 u16 nvmet_copy_log(struct nvmet_req *req, const void *buf, size_t len);

@@ -378,6 +378,17 @@ static void nvmet_execute_disc_get_features(struct nvmet_req *req)
 	nvmet_req_complete(req, status);
 }
 
+static const struct nvmet_cmd_handler nvmet_disc_cmds[] = {
+	{ nvme_admin_get_log_page, NVMET_LEN_LOG,
+	  nvmet_execute_disc_get_log_page },
+	{ nvme_admin_identify, NVME_IDENTIFY_DATA_SIZE,
+	  nvmet_execute_disc_identify },
+	{ nvme_admin_set_features, 0, nvmet_execute_disc_set_features },
+	{ nvme_admin_get_features, 0, nvmet_execute_disc_get_features },
+	{ nvme_admin_async_event, 0, nvmet_execute_async_event },
+	{ nvme_admin_keep_alive, 0, nvmet_execute_keep_alive },
+};
+
 /**
  * nvmet_parse_discovery_cmd() - pick the handler of a discovery
  *				 controller's admin command
@@ -388,34 +399,11 @@ static void nvmet_execute_disc_get_features(struct nvmet_req *req)
  */
 u16 nvmet_parse_discovery_cmd(struct nvmet_req *req)
 {
-	struct nvme_command *cmd = req->cmd;
 	u16 status;
 
 	status = nvmet_check_ctrl_ready(req);
 	if (status)
 		return status;
-	switch (cmd->common.opcode) {
-	case nvme_admin_get_log_page:
-		req->data_len = nvmet_get_log_page_len(cmd);
-		req->execute = nvmet_execute_disc_get_log_page;
-		return 0;
-	case nvme_admin_identify:
-		req->data_len = NVME_IDENTIFY_DATA_SIZE;
-		req->execute = nvmet_execute_disc_identify;
-		return 0;
-	case nvme_admin_set_features:
-		req->execute = nvmet_execute_disc_set_features;
-		return 0;
-	case nvme_admin_get_features:
-		req->execute = nvmet_execute_disc_get_features;
-		return 0;
-	case nvme_admin_async_event:
-		req->execute = nvmet_execute_async_event;
-		return 0;
-	case nvme_admin_keep_alive:
-		req->execute = nvmet_execute_keep_alive;
-		return 0;
-	}
-	req->error_loc = offsetof(struct nvme_common_command, opcode);
-	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	return nvmet_dispatch(req, nvmet_disc_cmds,
+			      ARRAY_SIZE(nvmet_disc_cmds));
 }
