@@ -72,7 +72,8 @@ bench: deps
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	$(MAKE) -C $(VM_KDIR) M=$(TOP)/tests/bench/intree-delay \
 		INTREE_NVMET=$(shell scripts/kver.sh NVMET_NG_SRC)/drivers/nvme/target modules
-	VM_ARGS="BENCH_DELAY_MS=$(BENCH_DELAY_MS) BENCH_PORTS=$(BENCH_PORTS)" \
+	VM_ARGS="BENCH_DELAY_MS=$(BENCH_DELAY_MS) BENCH_PORTS=$(BENCH_PORTS) \
+		$(if $(BENCH_ONLY),benches=$(BENCH_ONLY))" \
 		tests/vm/run.sh bench
 
 style:

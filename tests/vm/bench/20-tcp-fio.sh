@@ -59,29 +59,38 @@ tcp_target() {	# tcp_target label device_spec
 	fio_job "$1" "$dev" randread-4k randread 4k 32
 	fio_job "$1" "$dev" randwrite-4k randwrite 4k 32
 	fio_job "$1" "$dev" seqread-128k read 128k 8
-	nvme disconnect -n $NQN > /dev/null
-	rm $CFS/ports/1/subsystems/$NQN
-	rmdir $CFS/ports/1
-	echo 0 > $ns/enable
-	rmdir $ns $CFS/subsystems/$NQN
+}
+
+# Undo whatever tcp_target got to, so a failure does not spill over.
+tcp_cleanup() {
+	nvme disconnect -n $NQN > /dev/null 2>&1
+	rm -f $CFS/ports/1/subsystems/$NQN
+	rmdir $CFS/ports/1 2>/dev/null
+	ns=$CFS/subsystems/$NQN/namespaces/1
+	[ -d $ns ] && echo 0 > $ns/enable && rmdir $ns
+	rmdir $CFS/subsystems/$NQN 2>/dev/null
 }
 
 say() { echo "==> $*"; }
+modprobe nvme-tcp || return 1
 modprobe null_blk nr_devices=1 gb=4 || return 1
 
 say "NVMe/TCP fio, ${T}s per job: nvmet-ng on null_blk"
 modprobe nvmet && modprobe nvmet-tcp || return 1
 tcp_target ours /dev/nullb0 || echo "ours on null_blk failed" | tee -a "$FOUT"
+tcp_cleanup
 say "nvmet-ng on its null backend"
 modprobe nvmet-null
 tcp_target ours-null null:4294967296 ||
 	echo "ours on null failed" | tee -a "$FOUT"
+tcp_cleanup
 rmmod nvmet_tcp nvmet_null nvmet
 
 say "in-tree nvmet-tcp on null_blk"
 $INTREE_LOAD nvmet && $INTREE_LOAD nvmet-tcp || return 1
 tcp_target in-tree /dev/nullb0 ||
 	echo "in-tree on null_blk failed" | tee -a "$FOUT"
+tcp_cleanup
 rmmod nvmet_tcp nvmet
 rmmod null_blk
 

@@ -72,6 +72,7 @@ teardown() {
 }
 
 echo "==> connect and discover on a live port, another port's add_port held ${CD} ms"
+modprobe nvme-tcp || return 1
 modprobe nvmet && modprobe nvmet-tcp &&
 	modprobe nvmet-test-fabric add_port_delay_ms="$CD" || return 1
 live_port
