@@ -25,9 +25,21 @@ endif
 # Our Kconfig symbols are not in the distribution's .config: pass them.
 # TEST_FABRIC=1 adds the test fabric (tests/fabric/), which the test lanes
 # and benchmarks use and make install leaves out.
+#
+# nvme-loop needs the NVMe host's private headers (drivers/nvme/host),
+# which no headers package carries: NVME_HOST_SRC names them.  Against the
+# Debian kernel of the VM they come from the matching linux-source in the
+# cache; against another kernel pass NVME_HOST_SRC from that kernel's own
+# source, or nvme-loop is left out (headers of another version would not
+# match its structures).
+ifeq ($(KDIR),$(VM_KDIR))
+NVME_HOST_SRC	?= $(shell scripts/kver.sh NVMET_NG_SRC)/drivers/nvme/host
+endif
+LOOP_CONFIG	:= $(if $(wildcard $(NVME_HOST_SRC)/nvme.h),\
+		   CONFIG_NVMET_NG_LOOP=m NVME_HOST_SRC=$(NVME_HOST_SRC))
 KCONFIG		:= CONFIG_NVMET_NG=m CONFIG_NVMET_NG_TCP=m \
 		   CONFIG_NVMET_NG_RDMA=m CONFIG_NVMET_NG_FC=m \
-		   CONFIG_NVMET_NG_FCLOOP=m CONFIG_NVMET_NG_LOOP=m \
+		   CONFIG_NVMET_NG_FCLOOP=m $(LOOP_CONFIG) \
 		   $(if $(TEST_FABRIC),CONFIG_NVMET_NG_TEST_FABRIC=m)
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) $(KCONFIG) W=1
 

@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Taking a loop port away under connected hosts: unlinking the subsystem
+# from the port (which disables it) deletes the host's controller and its
+# block device, while I/O is running on it, without a kernel splat; a
+# discovery controller on the port goes the same way.  The port comes
+# back and serves a new connection, which goes again with the next
+# unlink; then the configuration tears down fully (every live-object
+# count in debugfs is zero) and nvme-loop and nvmet unload.
+. /vm/guest/lib.sh
+. /vm/guest/nvme.sh
+
+# loop_load: our target core and nvme-loop (host transport + fabric)
+loop_load() {
+	grep -q '/nvme-loop\.ko:' /lib/modules/$(uname -r)/modules.dep ||
+		skip "our nvme-loop is not built yet"
+	modprobe nvmet || fail "modprobe nvmet"
+	modprobe nvme-loop || fail "modprobe nvme-loop"
+	[ -c /dev/nvme-fabrics ] || fail "no /dev/nvme-fabrics"
+}
+
+# loop_port PORTID [TRADDR]: a loop port, not yet enabled
+loop_port() {
+	mkdir $CFS/ports/$1 || fail "mkdir port $1"
+	write_attr $CFS/ports/$1/addr_trtype loop
+	[ -n "${2:-}" ] && write_attr $CFS/ports/$1/addr_traddr "$2"
+	return 0
+}
+
+# loop_cleanup: hosts, configuration, then nvme-loop, so that e2e_end's
+# tgt_unload can unload nvmet
+loop_cleanup() {
+	host_disconnect_all
+	tgt_teardown
+	grep -q '^nvme_loop ' /proc/modules && rmmod nvme_loop
+}
+
+E2E_CLEANUP=loop_cleanup
+e2e_begin
+loop_load
+
+N=$NQN_BASE:loop-teardown
+IMG=/tmp/e2e-loop32.img
+truncate -s 64M $IMG || fail "truncate"
+tgt_subsys $N 1
+tgt_ns $N 1 $IMG
+loop_port 1
+tgt_link 1 $N
+
+# A host controller with I/O in flight, and a persistent discovery
+# controller, both on port 1.
+nvme connect -t loop -n $N || fail "nvme connect -t loop"
+C=$(ctrl_of $N) || fail "no controller"
+D=$(wait_for_dev $N 1) || fail "no namespace"
+nvme connect -t loop -n $DISC_NQN || fail "nvme connect (discovery)"
+DC=$(ctrl_of $DISC_NQN) || fail "no discovery controller"
+expect_eq "host controllers" 2 "$(ctrl_count)"
+dd if=/dev/zero of=$D bs=64k count=100000 oflag=direct 2>/dev/null &
+DD=$!
+E2E_CLEANUP="kill $DD 2>/dev/null; loop_cleanup"
+sleep 1
+
+rm $CFS/ports/1/subsystems/$N || fail "unlink the subsystem from the port"
+wait_ctrl_gone $N 20
+wait_dev_gone $N 1 20
+wait_ctrl_state $DC gone 20 > /dev/null ||
+	fail "discovery controller $DC survived the port"
+wait $DD && fail "I/O on $D went on after its controller was deleted"
+echo "after unlink: host controllers $(ctrl_count)"
+expect_eq "host controllers after unlink" 0 "$(ctrl_count)"
+E2E_CLEANUP=loop_cleanup
+
+# No loop port: connecting fails cleanly.
+nvme connect -t loop -n $N 2> /dev/null &&
+	fail "nvme connect succeeded without a loop port"
+expect_eq "host controllers after a refused connect" 0 "$(ctrl_count)"
+
+tgt_link 1 $N
+nvme connect -t loop -n $N || fail "nvme connect after relink"
+D=$(wait_for_dev $N 1) || fail "no namespace after relink"
+dd if=/dev/zero of=$D bs=4k count=256 oflag=direct 2>/dev/null ||
+	fail "write after relink"
+
+rm $CFS/ports/1/subsystems/$N || fail "unlink again"
+wait_ctrl_gone $N 20
+tgt_teardown || fail "teardown"
+expect_eq "subsystems left" "" "$(ls $CFS/subsystems)"
+expect_eq "ports left" "" "$(ls $CFS/ports)"
+OBJ=/sys/kernel/debug/nvmet-ng/objects
+[ -f $OBJ ] || fail "no $OBJ"
+sed 's/^/  objects: /' $OBJ
+left=$(awk '$2 != 0' $OBJ)
+[ -z "$left" ] || fail "objects alive after teardown: $left"
+rmmod nvme_loop || fail "rmmod nvme_loop"
+rmmod nvmet || fail "rmmod nvmet"
+grep -qE '^(nvmet|nvme_loop) ' /proc/modules && fail "a target module is still loaded"
+exit 0

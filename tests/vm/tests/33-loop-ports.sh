@@ -1,0 +1,99 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Which loop port a host controller uses: the one whose addr_traddr equals
+# the connect's traddr (-a), else the first loop port enabled.  Two ports
+# (traddr alpha and beta) offer one subsystem; a controller connected with
+# -a beta goes when the subsystem leaves port 2 while the -a alpha one
+# stays live and keeps doing I/O; -a with an unknown traddr, and no -a at
+# all, land on port 1.
+. /vm/guest/lib.sh
+. /vm/guest/nvme.sh
+
+# loop_load: our target core and nvme-loop (host transport + fabric)
+loop_load() {
+	grep -q '/nvme-loop\.ko:' /lib/modules/$(uname -r)/modules.dep ||
+		skip "our nvme-loop is not built yet"
+	modprobe nvmet || fail "modprobe nvmet"
+	modprobe nvme-loop || fail "modprobe nvme-loop"
+	[ -c /dev/nvme-fabrics ] || fail "no /dev/nvme-fabrics"
+}
+
+# loop_port PORTID [TRADDR]: a loop port, not yet enabled
+loop_port() {
+	mkdir $CFS/ports/$1 || fail "mkdir port $1"
+	write_attr $CFS/ports/$1/addr_trtype loop
+	[ -n "${2:-}" ] && write_attr $CFS/ports/$1/addr_traddr "$2"
+	return 0
+}
+
+# loop_cleanup: hosts, configuration, then nvme-loop, so that e2e_end's
+# tgt_unload can unload nvmet
+loop_cleanup() {
+	host_disconnect_all
+	tgt_teardown
+	grep -q '^nvme_loop ' /proc/modules && rmmod nvme_loop
+}
+
+# port_of CTRL: the loop port nvme-loop logged for CTRL's creation
+port_of() {
+	dmesg | sed -n "s/.*nvme $1: new ctrl: NQN \"$N\", port \([0-9]*\)$/\1/p" |
+		tail -n 1
+}
+
+# connect_on TRADDR|- [options]: connect, print the new controller
+connect_on() {
+	a=$1
+	shift
+	before=$(ls /sys/class/nvme)
+	if [ "$a" = - ]; then
+		nvme connect -t loop -n $N "$@" > /dev/null
+	else
+		nvme connect -t loop -n $N -a "$a" "$@" > /dev/null
+	fi || { echo "nvme connect -a $a failed" >&2; return 1; }
+	for c in $(ls /sys/class/nvme); do
+		echo "$before" | grep -qx "$c" || { echo $c; return 0; }
+	done
+	echo "no new controller after connect -a $a" >&2
+	return 1
+}
+
+E2E_CLEANUP=loop_cleanup
+e2e_begin
+loop_load
+
+N=$NQN_BASE:loop-ports
+IMG=/tmp/e2e-loop33.img
+truncate -s 64M $IMG || fail "truncate"
+tgt_subsys $N 1
+tgt_ns $N 1 $IMG
+loop_port 1 alpha
+loop_port 2 beta
+tgt_link 1 $N
+tgt_link 2 $N
+
+CB=$(connect_on beta) || fail "connect -a beta"
+expect_eq "port of $CB (-a beta)" 2 "$(port_of $CB)"
+CA=$(connect_on alpha) || fail "connect -a alpha"
+expect_eq "port of $CA (-a alpha)" 1 "$(port_of $CA)"
+expect_file /sys/class/nvme/$CA/state live
+expect_file /sys/class/nvme/$CB/state live
+
+rm $CFS/ports/2/subsystems/$N || fail "unlink from port 2"
+wait_ctrl_state $CB gone 20 > /dev/null ||
+	fail "$CB (port 2) survived the unlink from port 2"
+expect_file /sys/class/nvme/$CA/state live
+D=$(wait_for_dev $N 1) || fail "namespace gone with port 2"
+dd if=/dev/zero of=$D bs=4k count=256 oflag=direct 2>/dev/null ||
+	fail "I/O through port 1 after port 2 went"
+
+CG=$(connect_on gamma -D) || fail "connect -a gamma"
+expect_eq "port of $CG (-a gamma, no such port)" 1 "$(port_of $CG)"
+# nvme-cli itself refuses a second connection without -a: drop the
+# others first.
+nvme disconnect -d $CA > /dev/null || fail "disconnect $CA"
+nvme disconnect -d $CG > /dev/null || fail "disconnect $CG"
+wait_ctrl_gone $N
+CN=$(connect_on -) || fail "connect without -a"
+expect_eq "port of $CN (no -a)" 1 "$(port_of $CN)"
+host_disconnect_all || fail "disconnect all"
+exit 0
