@@ -4,6 +4,7 @@
 # Linux host in the same VM, step by step, in a storage administrator's
 # terms.
 . /vm/guest/lib.sh
+. /vm/guest/nvme.sh
 echo 1 > /proc/sys/kernel/printk
 
 step() { echo; echo "==> $*"; }
@@ -17,6 +18,7 @@ HOSTNQN=$(cat /etc/nvme/hostnqn)
 step "Guest kernel $(uname -r) is up; loading nvmet-ng (modules nvmet, nvmet-tcp)"
 modprobe nvmet || fail "modprobe nvmet"
 modprobe nvmet-tcp || fail "modprobe nvmet-tcp"
+modprobe nvme-tcp || fail "modprobe nvme-tcp (the Linux host side)"
 echo "    loaded: $(modinfo -d nvmet) from $(modprobe -D nvmet | tail -n 1 | cut -d' ' -f2)"
 cd $CFS || fail "no $CFS"
 echo "    working in $CFS"
@@ -44,16 +46,13 @@ run "nvme discover -t tcp -a 127.0.0.1 -s 4420"
 
 step "The host connects; the namespaces show up as block devices"
 run "nvme connect -t tcp -a 127.0.0.1 -s 4420 -n $N"
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	ls /dev/nvme*n2 > /dev/null 2>&1 && break
-	sleep 1
-done
+dev1=$(wait_for_dev $N 1 10) || fail "namespace 1 did not appear"
+wait_for_dev $N 2 10 > /dev/null || fail "namespace 2 did not appear"
 run "nvme list"
-dev=$(for d in /sys/class/nvme/nvme*; do
-	[ "$(cat $d/subsysnqn)" = "$N" ] && echo ${d##*/}; done | head -n 1)
+echo "    (block device names need not follow namespace IDs: namespace 1 is $dev1)"
 
-step "A short fio run with verification on namespace 1"
-run "fio --name=demo --filename=/dev/${dev}n1 --rw=randwrite --bs=4k --size=16M --ioengine=psync --direct=1 --verify=crc32c --do_verify=1 --verify_fatal=1 --group_reporting | grep -E 'IOPS|verify|err='"
+step "A short fio run with verification on namespace 1 (the file)"
+run "fio --name=demo --filename=$dev1 --rw=randwrite --bs=4k --size=16M --ioengine=psync --direct=1 --verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 --group_reporting | grep -E 'IOPS|verify|err='"
 
 step "Disconnect and tear everything down"
 run "nvme disconnect -n $N"
