@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -61,6 +62,15 @@ static int nvmet_fc_parse_traddr(const char *traddr, u64 *wwnn, u64 *wwpn)
 	return 0;
 }
 
+/*
+ * For benchmarks: an HBA whose firmware resets when a port is enabled
+ * makes add_port() slow; this makes every add_port() that slow.
+ */
+static unsigned int add_port_delay_ms;
+module_param(add_port_delay_ms, uint, 0644);
+MODULE_PARM_DESC(add_port_delay_ms,
+		 "testing: sleep this long in every port enable (default 0)");
+
 static int nvmet_fc_add_port(struct nvmet_port *nport)
 {
 	u16 portid = le16_to_cpu(nport->disc_addr.portid);
@@ -88,6 +98,8 @@ static int nvmet_fc_add_port(struct nvmet_port *nport)
 		pr_err("port %u: malformed address '%s'\n", portid, traddr);
 		return -EINVAL;
 	}
+	if (READ_ONCE(add_port_delay_ms))
+		msleep_interruptible(READ_ONCE(add_port_delay_ms));
 	tgtport = nvmet_fc_tgtport_find_get(wwnn, wwpn);
 	if (!tgtport) {
 		pr_err("port %u: no FC target port %s is registered\n",

@@ -41,6 +41,18 @@ struct opts {
 	const char *label;
 };
 
+/*
+ * With -t fc, port i is bound to the FC target port with these names plus
+ * i, which the run script registers (nvme-fcloop) beforehand.
+ */
+#define FC_WWNN_BASE	0x2000000000000001ULL
+#define FC_WWPN_BASE	0x2100000000000001ULL
+
+static int is_fc(const struct opts *o)
+{
+	return !strcmp(o->trtype, "fc");
+}
+
 /* Shared with the noise process through an anonymous shared mapping. */
 struct noise {
 	volatile int stop;
@@ -98,7 +110,7 @@ static void subsys_nqn(char *buf, size_t size, int i)
 /* One target: subsystem i, port i, the link between them. */
 static void setup_one(const struct opts *o, int i)
 {
-	char nqn[128], path[512], target[512], val[32];
+	char nqn[128], path[512], target[512], val[64];
 	int ret;
 
 	subsys_nqn(nqn, sizeof(nqn), i);
@@ -123,14 +135,23 @@ static void setup_one(const struct opts *o, int i)
 	if (ret)
 		die("write", path, ret);
 	snprintf(path, sizeof(path), "%s/ports/%d/addr_traddr", o->root, i + 1);
-	ret = write_attr(path, "127.0.0.1");
-	if (ret)
-		die("write", path, ret);
-	snprintf(path, sizeof(path), "%s/ports/%d/addr_trsvcid", o->root, i + 1);
-	snprintf(val, sizeof(val), "%d", o->svcid + i);
+	if (is_fc(o))
+		/* The FC target port the run script registered for it. */
+		snprintf(val, sizeof(val), "nn-0x%016llx:pn-0x%016llx",
+			 FC_WWNN_BASE + i, FC_WWPN_BASE + i);
+	else
+		snprintf(val, sizeof(val), "127.0.0.1");
 	ret = write_attr(path, val);
 	if (ret)
 		die("write", path, ret);
+	if (!is_fc(o)) {
+		snprintf(path, sizeof(path), "%s/ports/%d/addr_trsvcid",
+			 o->root, i + 1);
+		snprintf(val, sizeof(val), "%d", o->svcid + i);
+		ret = write_attr(path, val);
+		if (ret)
+			die("write", path, ret);
+	}
 
 	snprintf(target, sizeof(target), "%s/subsystems/%s", o->root, nqn);
 	snprintf(path, sizeof(path), "%s/ports/%d/subsystems/%s", o->root,

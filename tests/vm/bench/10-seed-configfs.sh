@@ -50,37 +50,4 @@ run_pair in-tree-tcp tcp ipv4
 rmmod nvmet_tcp nvmet
 
 # Ratios: setup time with 1 process over setup time with 4.
-awk -v D="$D" -v N="$N" '
-function val(line, key,    i, f, kv) {
-	f = split(line, kv, " ")
-	for (i = 1; i <= f; i++)
-		if (index(kv[i], key "=") == 1)
-			return substr(kv[i], length(key) + 2)
-	return ""
-}
-/^cfsbench / {
-	label = $2; procs = val($0, "procs")
-	setup[label, procs] = val($0, "setup_ms")
-	p99[label, procs] = val($0, "noise_p99_ms")
-	mx[label, procs] = val($0, "noise_max_ms")
-	if (seen[label]++ == 0)
-		order[++n] = label
-}
-END {
-	printf "\nseed scenario, %d ports, add_port delay %d ms\n", N, D
-	printf "%-12s %12s %12s %8s %16s %16s\n", "target", "1 proc (s)",
-	       "4 procs (s)", "speedup", "unrelated p99 ms", "unrelated max ms"
-	for (i = 1; i <= n; i++) {
-		l = order[i]
-		s1 = setup[l, 1] / 1000; s4 = setup[l, 4] / 1000
-		# (a bare ">" among printf arguments would redirect the output)
-		ratio = 0
-		if (s4 > 0)
-			ratio = s1 / s4
-		printf "%-12s %12.2f %12.2f %7.2fx %16s %16s\n", l, s1, s4,
-		       ratio, p99[l, 4], mx[l, 4]
-	}
-	if (setup["in-tree", 4] > 0 && setup["ours", 4] > 0)
-		printf "ours vs in-tree, 4 processes, same delay: %.2fx faster\n",
-		       setup["in-tree", 4] / setup["ours", 4]
-}' "$OUT"
+awk -v D="$D" -v N="$N" -v TITLE="seed scenario" -f /vm/guest/seed-report.awk "$OUT"
