@@ -26,7 +26,8 @@ MODSRC=$NVMET_NG_MODDIR
 
 # In-tree host-side modules, and those whose dependencies we also need.
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
-	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy"
+	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
+	   crc32_generic"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {
@@ -47,7 +48,7 @@ inputs_hash() {
 			xargs sha1sum)
 		(cd "$TOP" && our_modules | xargs -r sha1sum)
 		(cd "$TOP" && bench_modules | xargs -r sha1sum)
-		dpkg-query -W busybox-static nvme-cli fio e2fsprogs
+		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
 	} | sha1sum | cut -d' ' -f1
 }
 
@@ -81,6 +82,7 @@ copy_binary() {
 }
 copy_binary /usr/sbin/nvme
 copy_binary /usr/bin/fio
+copy_binary /usr/bin/rdma		# rdma link add: Soft-RoCE (tests 4*)
 copy_binary /usr/sbin/mkfs.ext4		# a copy of mke2fs; the name picks ext4
 cp /etc/mke2fs.conf "$STAGE/etc/"
 [ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true

@@ -53,11 +53,16 @@ rdma_target() {	# rdma_target label
 	[ -n "$dev" ] || return 1
 	rdma_fio_job "$1" "$dev" randread-4k randread 4k 32
 	rdma_fio_job "$1" "$dev" randwrite-4k randwrite 4k 32
-	nvme disconnect -n $NQN > /dev/null
-	rm $CFS/ports/1/subsystems/$NQN
-	rmdir $CFS/ports/1
-	echo 0 > $ns/enable
-	rmdir $ns $CFS/subsystems/$NQN
+}
+
+# Undo whatever rdma_target got to, so a failure does not spill over.
+rdma_cleanup() {
+	nvme disconnect -n $NQN > /dev/null 2>&1
+	rm -f $CFS/ports/1/subsystems/$NQN
+	rmdir $CFS/ports/1 2>/dev/null
+	ns=$CFS/subsystems/$NQN/namespaces/1
+	[ -d $ns ] && echo 0 > $ns/enable && rmdir $ns
+	rmdir $CFS/subsystems/$NQN 2>/dev/null
 }
 
 say() { echo "==> $*"; }
@@ -68,11 +73,13 @@ rdma_net_up
 say "NVMe/RDMA fio over rxe, ${T}s per job: nvmet-ng on null_blk"
 modprobe nvmet && modprobe nvmet-rdma || return 1
 rdma_target ours || echo "ours on null_blk failed" | tee -a "$FOUT"
+rdma_cleanup
 rmmod nvmet_rdma nvmet
 
 say "in-tree nvmet-rdma on null_blk"
 $INTREE_LOAD nvmet && $INTREE_LOAD nvmet-rdma || return 1
 rdma_target in-tree || echo "in-tree on null_blk failed" | tee -a "$FOUT"
+rdma_cleanup
 rmmod nvmet_rdma nvmet
 rdma_net_down
 rmmod null_blk

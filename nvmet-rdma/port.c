@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Ports: one RDMA-CM listener per enabled port.  Its connection requests
+ * become queues in cm.c.
+ *
+ * The listener is destroyed by remove_port(), or by the RDMA core when
+ * its device goes away (our handler returns non-zero for
+ * DEVICE_REMOVAL); whichever xchg()es rport->cm_id to NULL first owns the
+ * destruction.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/inet.h>
+#include <linux/slab.h>
+
+#include <nvmet/nvmet.h>
+
+#include "nvmet-rdma.h"
+
+/* Settle the port's parameters and take its address. */
+static int nvmet_rdma_port_config(struct nvmet_port *nport,
+				  struct nvmet_rdma_port *rport)
+{
+	char traddr[NVMF_TRADDR_SIZE + 1], trsvcid[NVMF_TRSVCID_SIZE + 1];
+	u8 adrfam;
+	int af, ret;
+
+	mutex_lock(&nport->lock);
+	adrfam = nport->disc_addr.adrfam;
+	memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
+	memcpy(trsvcid, nport->disc_addr.trsvcid, NVMF_TRSVCID_SIZE);
+	if (nport->inline_data_size < 0)
+		nport->inline_data_size = NVMET_RDMA_DEF_INLINE_DATA_SIZE;
+	else if (nport->inline_data_size > NVMET_RDMA_MAX_INLINE_DATA_SIZE)
+		nport->inline_data_size = NVMET_RDMA_MAX_INLINE_DATA_SIZE;
+	if (nport->max_queue_size < 0)
+		nport->max_queue_size = NVMET_RDMA_DEF_QUEUE_SIZE;
+	else if (nport->max_queue_size > NVMET_RDMA_MAX_QUEUE_SIZE)
+		nport->max_queue_size = NVMET_RDMA_MAX_QUEUE_SIZE;
+	rport->inline_data_size = nport->inline_data_size;
+	rport->max_queue_size = nport->max_queue_size;
+	mutex_unlock(&nport->lock);
+	traddr[NVMF_TRADDR_SIZE] = '\0';
+	trsvcid[NVMF_TRSVCID_SIZE] = '\0';
+
+	switch (adrfam) {
+	case NVMF_ADDR_FAMILY_IP4:
+		af = AF_INET;
+		break;
+	case NVMF_ADDR_FAMILY_IP6:
+		af = AF_INET6;
+		break;
+	default:
+		pr_err("port %u: address family %u is not ipv4 or ipv6\n",
+		       rport->portid, adrfam);
+		return -EINVAL;
+	}
+	ret = inet_pton_with_scope(&init_net, af, traddr, trsvcid,
+				   &rport->addr);
+	if (ret) {
+		pr_err("port %u: malformed address %s service %s\n",
+		       rport->portid, traddr, trsvcid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A listener bound to a device: the device caps the in-capsule data. */
+static void nvmet_rdma_port_cap_inline(struct nvmet_port *nport,
+				       struct nvmet_rdma_port *rport,
+				       struct ib_device *ibdev)
+{
+	u32 max = nvmet_rdma_device_inline_max(ibdev);
+
+	if (rport->inline_data_size <= max)
+		return;
+	pr_warn("port %u: %s takes at most %u bytes of in-capsule data, not %u\n",
+		rport->portid, dev_name(&ibdev->dev), max,
+		rport->inline_data_size);
+	rport->inline_data_size = max;
+	mutex_lock(&nport->lock);
+	nport->inline_data_size = max;
+	mutex_unlock(&nport->lock);
+}
+
+static int nvmet_rdma_listen(struct nvmet_port *nport,
+			     struct nvmet_rdma_port *rport)
+{
+	struct rdma_cm_id *cm_id;
+	int ret;
+
+	cm_id = rdma_create_id(&init_net, nvmet_rdma_cm_handler, &rport->kind,
+			       RDMA_PS_TCP, IB_QPT_RC);
+	if (IS_ERR(cm_id)) {
+		pr_err("port %u: cannot create a CM id: %ld\n", rport->portid,
+		       PTR_ERR(cm_id));
+		return PTR_ERR(cm_id);
+	}
+	/* An IPv6 listener leaves IPv4 to another port on the same service. */
+	ret = rdma_set_afonly(cm_id, 1);
+	if (!ret)
+		ret = rdma_set_reuseaddr(cm_id, 1);
+	if (ret)
+		goto out_destroy;
+	ret = rdma_bind_addr(cm_id, (struct sockaddr *)&rport->addr);
+	if (ret) {
+		pr_err("port %u: cannot bind to %pISpcs: %d\n", rport->portid,
+		       &rport->addr, ret);
+		goto out_destroy;
+	}
+	if (cm_id->device)
+		nvmet_rdma_port_cap_inline(nport, rport, cm_id->device);
+	ret = rdma_listen(cm_id, NVMET_RDMA_BACKLOG);
+	if (ret) {
+		pr_err("port %u: cannot listen on %pISpcs: %d\n", rport->portid,
+		       &rport->addr, ret);
+		goto out_destroy;
+	}
+	rport->cm_id = cm_id;
+	return 0;
+
+out_destroy:
+	rdma_destroy_id(cm_id);
+	return ret;
+}
+
+/**
+ * nvmet_rdma_add_port() - start listening on a port
+ * @nport: the port, its link_lock held by the core
+ *
+ * Context: Process context.
+ * Return: 0, -EINVAL for a bad address, or another -errno.
+ */
+int nvmet_rdma_add_port(struct nvmet_port *nport)
+{
+	struct nvmet_rdma_port *rport;
+	int ret;
+
+	rport = kzalloc(sizeof(*rport), GFP_KERNEL);
+	if (!rport)
+		return -ENOMEM;
+	rport->kind = NVMET_RDMA_CTX_PORT;
+	rport->nport = nport;
+	rport->portid = le16_to_cpu(nport->disc_addr.portid);
+	ret = nvmet_rdma_port_config(nport, rport);
+	if (ret)
+		goto out_free;
+	/* Connection requests may come in as soon as we listen. */
+	nport->priv = rport;
+	ret = nvmet_rdma_listen(nport, rport);
+	if (ret)
+		goto out_clear;
+	pr_info("port %u: listening on %pISpcs\n", rport->portid,
+		&rport->addr);
+	return 0;
+
+out_clear:
+	nport->priv = NULL;
+out_free:
+	kfree(rport);
+	return ret;
+}
+
+/**
+ * nvmet_rdma_remove_port() - stop listening on a port and disconnect its
+ * queues
+ * @nport: the port, its link_lock held by the core
+ *
+ * Destroying the listener waits for connection requests being handled,
+ * so no queue of the port appears afterwards.
+ *
+ * Context: Process context.
+ */
+void nvmet_rdma_remove_port(struct nvmet_port *nport)
+{
+	struct nvmet_rdma_port *rport = nport->priv;
+	struct rdma_cm_id *cm_id;
+
+	cm_id = xchg(&rport->cm_id, NULL);
+	if (cm_id)
+		rdma_destroy_id(cm_id);
+	nvmet_rdma_close_port_queues(nport);
+	nport->priv = NULL;
+	kfree(rport);
+}
+
+/**
+ * nvmet_rdma_port_cm_event() - an RDMA-CM event of a listener
+ * @rport: the listener
+ * @cm_id: its CM id
+ * @event: the event
+ *
+ * Context: The RDMA-CM's event context; the CM id's handler lock held.
+ * Return: non-zero to have the RDMA-CM destroy @cm_id.
+ */
+int nvmet_rdma_port_cm_event(struct nvmet_rdma_port *rport,
+			     struct rdma_cm_id *cm_id,
+			     struct rdma_cm_event *event)
+{
+	switch (event->event) {
+	case RDMA_CM_EVENT_DEVICE_REMOVAL:
+		pr_warn("port %u: the device of %pISpcs is going away; the port stops listening\n",
+			rport->portid, &rport->addr);
+		/* Ours to destroy unless remove_port() is at it already. */
+		return cmpxchg(&rport->cm_id, cm_id, NULL) == cm_id;
+	case RDMA_CM_EVENT_ADDR_CHANGE:
+		pr_warn("port %u: the address %pISpcs changed; re-enable the port to listen again\n",
+			rport->portid, &rport->addr);
+		return 0;
+	default:
+		pr_debug("port %u: CM event %s ignored\n", rport->portid,
+			 rdma_event_msg(event->event));
+		return 0;
+	}
+}
+
+/**
+ * nvmet_rdma_disc_traddr() - the address a discovery log shows for a port
+ * @req: the Get Log Page request
+ * @nport: the port whose entry is built
+ * @traddr: NVMF_TRADDR_SIZE bytes to fill
+ *
+ * A port listening on a wildcard address shows the address the host
+ * reached us at.
+ *
+ * Context: Process context.
+ */
+void nvmet_rdma_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport,
+			    char *traddr)
+{
+	struct nvmet_rdma_queue *queue =
+		container_of(req->sq, struct nvmet_rdma_queue, nvme_sq);
+
+	if (req->ops == &nvmet_rdma_ops && queue->nport == nport &&
+	    queue->listen_any) {
+		memset(traddr, 0, NVMF_TRADDR_SIZE);
+		snprintf(traddr, NVMF_TRADDR_SIZE, "%pISc",
+			 &queue->cm_id->route.addr.src_addr);
+	} else {
+		memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
+	}
+}
