@@ -10,9 +10,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/inet.h>
 #include <linux/slab.h>
 
+#include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
 #include "nvmet-rdma.h"
@@ -21,14 +21,7 @@
 static int nvmet_rdma_port_config(struct nvmet_port *nport,
 				  struct nvmet_rdma_port *rport)
 {
-	char traddr[NVMF_TRADDR_SIZE + 1], trsvcid[NVMF_TRSVCID_SIZE + 1];
-	u8 adrfam;
-	int af, ret;
-
 	mutex_lock(&nport->lock);
-	adrfam = nport->disc_addr.adrfam;
-	memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
-	memcpy(trsvcid, nport->disc_addr.trsvcid, NVMF_TRSVCID_SIZE);
 	if (nport->inline_data_size < 0)
 		nport->inline_data_size = NVMET_RDMA_DEF_INLINE_DATA_SIZE;
 	else if (nport->inline_data_size > NVMET_RDMA_MAX_INLINE_DATA_SIZE)
@@ -40,29 +33,7 @@ static int nvmet_rdma_port_config(struct nvmet_port *nport,
 	rport->inline_data_size = nport->inline_data_size;
 	rport->max_queue_size = nport->max_queue_size;
 	mutex_unlock(&nport->lock);
-	traddr[NVMF_TRADDR_SIZE] = '\0';
-	trsvcid[NVMF_TRSVCID_SIZE] = '\0';
-
-	switch (adrfam) {
-	case NVMF_ADDR_FAMILY_IP4:
-		af = AF_INET;
-		break;
-	case NVMF_ADDR_FAMILY_IP6:
-		af = AF_INET6;
-		break;
-	default:
-		pr_err("port %u: address family %u is not ipv4 or ipv6\n",
-		       rport->portid, adrfam);
-		return -EINVAL;
-	}
-	ret = inet_pton_with_scope(&init_net, af, traddr, trsvcid,
-				   &rport->addr);
-	if (ret) {
-		pr_err("port %u: malformed address %s service %s\n",
-		       rport->portid, traddr, trsvcid);
-		return -EINVAL;
-	}
-	return 0;
+	return nvmet_port_inet_addr(nport, &rport->addr);
 }
 
 /* A listener bound to a device: the device caps the in-capsule data. */

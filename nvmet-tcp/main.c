@@ -138,43 +138,16 @@ out_release:
  * while the port is not DISABLED.
  */
 static int nvmet_tcp_port_config(struct nvmet_port *nport,
-				 struct nvmet_tcp_port *tport, u16 portid)
+				 struct nvmet_tcp_port *tport)
 {
-	char traddr[NVMF_TRADDR_SIZE + 1], trsvcid[NVMF_TRSVCID_SIZE + 1];
-	u8 adrfam;
-	int af, ret;
-
 	mutex_lock(&nport->lock);
-	adrfam = nport->disc_addr.adrfam;
-	memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
-	memcpy(trsvcid, nport->disc_addr.trsvcid, NVMF_TRSVCID_SIZE);
 	if (nport->inline_data_size < 0)
 		nport->inline_data_size = NVMET_TCP_DEF_INLINE_DATA_SIZE;
 	if (nport->max_queue_size < 0)
 		nport->max_queue_size = NVMET_QUEUE_SIZE;
 	tport->inline_data_size = nport->inline_data_size;
 	mutex_unlock(&nport->lock);
-	traddr[NVMF_TRADDR_SIZE] = '\0';
-	trsvcid[NVMF_TRSVCID_SIZE] = '\0';
-
-	switch (adrfam) {
-	case NVMF_ADDR_FAMILY_IP4:
-		af = AF_INET;
-		break;
-	case NVMF_ADDR_FAMILY_IP6:
-		af = AF_INET6;
-		break;
-	default:
-		pr_err("port %u: address family %u is not ipv4 or ipv6\n",
-		       portid, adrfam);
-		return -EINVAL;
-	}
-	ret = inet_pton_with_scope(&init_net, af, traddr, trsvcid,
-				   &tport->addr);
-	if (ret)
-		pr_err("port %u: malformed address %s service %s\n", portid,
-		       traddr, trsvcid);
-	return ret;
+	return nvmet_port_inet_addr(nport, &tport->addr);
 }
 
 static int nvmet_tcp_add_port(struct nvmet_port *nport)
@@ -188,7 +161,7 @@ static int nvmet_tcp_add_port(struct nvmet_port *nport)
 		return -ENOMEM;
 	tport->nport = nport;
 	INIT_WORK(&tport->accept_work, nvmet_tcp_accept_work);
-	ret = nvmet_tcp_port_config(nport, tport, portid);
+	ret = nvmet_tcp_port_config(nport, tport);
 	if (ret)
 		goto out_free;
 	ret = nvmet_tcp_listen(tport, portid);

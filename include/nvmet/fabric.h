@@ -12,6 +12,7 @@
 #define _NVMET_FABRIC_H
 
 #include <linux/bits.h>
+#include <linux/socket.h>
 #include <linux/types.h>
 
 struct module;
@@ -75,5 +76,7 @@ int nvmet_register_fabric(const struct nvmet_fabric_ops *ops);
 void nvmet_unregister_fabric(const struct nvmet_fabric_ops *ops);
 const struct nvmet_fabric_ops *nvmet_fabric_get(u8 type);
 void nvmet_fabric_put(const struct nvmet_fabric_ops *ops);
+int nvmet_port_inet_addr(struct nvmet_port *port,
+			 struct sockaddr_storage *addr);
 
 #endif /* _NVMET_FABRIC_H */
