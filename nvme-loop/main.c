@@ -42,8 +42,12 @@ static int __init nvme_loop_init(void)
 {
 	int ret;
 
+	/*
+	 * Unbound: a command then runs on whichever CPU is free rather than
+	 * on the submitter's, which fio keeps busy.
+	 */
 	nvme_loop_wq = alloc_workqueue("nvme_loop_wq",
-				       WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+				       WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!nvme_loop_wq)
 		return -ENOMEM;
 	ret = nvmet_register_fabric(&nvme_loop_fabric_ops);
