@@ -67,20 +67,32 @@ u16 nvmet_copy_log(struct nvmet_req *req, const void *buf, size_t len)
 	return status;
 }
 
-static void nvmet_execute_get_log_error(struct nvmet_req *req)
+/*
+ * Send a log page: @fill writes it into a zeroed buffer of @size bytes
+ * and returns its length; the host gets the part it asked for.
+ */
+static void nvmet_send_log(struct nvmet_req *req, size_t size,
+			   size_t (*fill)(struct nvmet_req *req, void *buf))
+{
+	u16 status = NVME_SC_INTERNAL;
+	void *buf;
+
+	buf = kvzalloc(size, GFP_KERNEL);
+	if (buf) {
+		status = nvmet_copy_log(req, buf, fill(req, buf));
+		kvfree(buf);
+	}
+	nvmet_req_complete(req, status);
+}
+
+static size_t nvmet_fill_log_error(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
-	struct nvme_error_slot *log;
+	struct nvme_error_slot *log = buf;
 	unsigned long flags;
 	unsigned int i, n;
 	u64 count;
-	u16 status;
 
-	log = kcalloc(NVMET_ERROR_LOG_SLOTS, sizeof(*log), GFP_KERNEL);
-	if (!log) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	spin_lock_irqsave(&ctrl->error_lock, flags);
 	count = ctrl->err_counter;
 	n = min_t(u64, count, NVMET_ERROR_LOG_SLOTS);
@@ -88,63 +100,38 @@ static void nvmet_execute_get_log_error(struct nvmet_req *req)
 	for (i = 0; i < n; i++)
 		log[i] = ctrl->errors[(count - i) % NVMET_ERROR_LOG_SLOTS];
 	spin_unlock_irqrestore(&ctrl->error_lock, flags);
-	status = nvmet_copy_log(req, log, NVMET_ERROR_LOG_SLOTS * sizeof(*log));
-	kfree(log);
-	nvmet_req_complete(req, status);
+	return NVMET_ERROR_LOG_SLOTS * sizeof(*log);
 }
 
-static void nvmet_execute_get_log_smart(struct nvmet_req *req)
+static size_t nvmet_fill_log_smart(struct nvmet_req *req, void *buf)
 {
-	struct nvme_smart_log *log;
-	u16 status;
+	struct nvme_smart_log *log = buf;
 
-	log = kzalloc(sizeof(*log), GFP_KERNEL);
-	if (!log) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	log->avail_spare = 100;
 	log->spare_thresh = 10;
-	status = nvmet_copy_log(req, log, sizeof(*log));
-	kfree(log);
-	nvmet_req_complete(req, status);
+	return sizeof(*log);
 }
 
-static void nvmet_execute_get_log_fw_slot(struct nvmet_req *req)
+static size_t nvmet_fill_log_fw_slot(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
-	struct nvme_fw_slot_info_log *log;
-	u16 status;
+	struct nvme_fw_slot_info_log *log = buf;
 
-	log = kzalloc(sizeof(*log), GFP_KERNEL);
-	if (!log) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	log->afi = 1;
 	mutex_lock(&subsys->lock);
 	memcpy_and_pad(&log->frs[0], sizeof(log->frs[0]), subsys->firmware,
 		       strlen(subsys->firmware), ' ');
 	mutex_unlock(&subsys->lock);
-	status = nvmet_copy_log(req, log, sizeof(*log));
-	kfree(log);
-	nvmet_req_complete(req, status);
+	return sizeof(*log);
 }
 
-static void nvmet_execute_get_log_changed_ns(struct nvmet_req *req)
+static size_t nvmet_fill_log_changed_ns(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
-	size_t len = NVMET_MAX_CHANGED_NS * sizeof(u32);
 	bool rae = req->cmd->get_log_page.lsp & 0x80;
-	__le32 *log;
+	__le32 *log = buf;
 	unsigned int i;
-	u16 status;
 
-	log = kzalloc(len, GFP_KERNEL);
-	if (!log) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	mutex_lock(&ctrl->lock);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		log[i] = cpu_to_le32(ctrl->changed_ns[i]);
@@ -153,27 +140,19 @@ static void nvmet_execute_get_log_changed_ns(struct nvmet_req *req)
 		clear_bit(NVME_AEN_BIT_NS_ATTR, &ctrl->aen_masked);
 	}
 	mutex_unlock(&ctrl->lock);
-	status = nvmet_copy_log(req, log, len);
-	kfree(log);
-	nvmet_req_complete(req, status);
+	return NVMET_MAX_CHANGED_NS * sizeof(*log);
 }
 
-static void nvmet_execute_get_log_effects(struct nvmet_req *req)
+static size_t nvmet_fill_log_effects(struct nvmet_req *req, void *buf)
 {
 	static const u8 admin[] = {
 		nvme_admin_get_log_page, nvme_admin_identify, nvme_admin_abort_cmd,
 		nvme_admin_set_features, nvme_admin_get_features,
 		nvme_admin_async_event, nvme_admin_keep_alive,
 	};
-	struct nvme_effects_log *log;
+	struct nvme_effects_log *log = buf;
 	unsigned int i;
-	u16 status;
 
-	log = kzalloc(sizeof(*log), GFP_KERNEL);
-	if (!log) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	for (i = 0; i < ARRAY_SIZE(admin); i++)
 		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 	if (req->cmd->get_log_page.csi == NVME_CSI_NVM) {
@@ -187,9 +166,7 @@ static void nvmet_execute_get_log_effects(struct nvmet_req *req)
 		log->iocs[nvme_cmd_dsm] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
 						      NVME_CMD_EFFECTS_LBCC);
 	}
-	status = nvmet_copy_log(req, log, sizeof(*log));
-	kfree(log);
-	nvmet_req_complete(req, status);
+	return sizeof(*log);
 }
 
 /* Groups that exist on this port or hold a namespace of this subsystem. */
@@ -209,33 +186,35 @@ static void nvmet_ana_groups(struct nvmet_req *req, unsigned long *groups)
 	rcu_read_unlock();
 }
 
-static void nvmet_execute_get_log_ana(struct nvmet_req *req)
+static bool nvmet_ana_rgo(struct nvmet_req *req)
+{
+	return req->cmd->get_log_page.lsp & NVME_ANA_LOG_RGO;
+}
+
+/* Room for every group, and for every NSID unless the host asked for RGO. */
+static size_t nvmet_ana_log_size(struct nvmet_req *req)
+{
+	return sizeof(struct nvme_ana_rsp_hdr) +
+	       NVMET_MAX_ANAGRPS * sizeof(struct nvme_ana_group_desc) +
+	       (nvmet_ana_rgo(req) ? 0 : NVMET_MAX_NAMESPACES * sizeof(__le32));
+}
+
+static size_t nvmet_fill_log_ana(struct nvmet_req *req, void *buf)
 {
 	DECLARE_BITMAP(groups, NVMET_MAX_ANAGRPS + 1) = { 0 };
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
-	bool rgo = req->cmd->get_log_page.lsp & NVME_ANA_LOG_RGO;
+	struct nvme_ana_rsp_hdr *hdr = buf;
+	unsigned int total = 0;
 	struct nvme_ana_group_desc *desc;
-	struct nvme_ana_rsp_hdr *hdr;
 	unsigned long idx;
 	struct nvmet_ns *ns;
-	size_t len, off;
-	u32 grpid, n;
-	u16 status;
+	u32 grpid, n = 0;
+	size_t off;
 	u64 chgcnt;
-	void *buf;
 
 	nvmet_ana_groups(req, groups);
-	len = sizeof(*hdr) + NVMET_MAX_ANAGRPS * sizeof(*desc) +
-	      (rgo ? 0 : NVMET_MAX_NAMESPACES * sizeof(__le32));
-	buf = kvzalloc(len, GFP_KERNEL);
-	if (!buf) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
-	hdr = buf;
 	off = sizeof(*hdr);
 	chgcnt = nvmet_ana_chgcnt();
-	n = 0;
 	for_each_set_bit(grpid, groups, NVMET_MAX_ANAGRPS + 1) {
 		u32 nnsids = 0;
 
@@ -244,13 +223,19 @@ static void nvmet_execute_get_log_ana(struct nvmet_req *req)
 		desc->chgcnt = cpu_to_le64(chgcnt);
 		desc->state = nvmet_port_ana_state(req->port, grpid);
 		off += sizeof(*desc);
-		if (!rgo) {
+		if (!nvmet_ana_rgo(req)) {
+			/*
+			 * The buffer holds NVMET_MAX_NAMESPACES NSIDs in all:
+			 * a namespace that moves group, or is disabled and
+			 * enabled, during the walk must not overrun it.
+			 */
 			rcu_read_lock();
 			xa_for_each(&subsys->namespaces, idx, ns) {
 				if (READ_ONCE(ns->anagrpid) != grpid ||
-				    nnsids >= NVMET_MAX_NAMESPACES)
+				    total >= NVMET_MAX_NAMESPACES)
 					continue;
 				desc->nsids[nnsids++] = cpu_to_le32(ns->nsid);
+				total++;
 			}
 			rcu_read_unlock();
 		}
@@ -263,9 +248,7 @@ static void nvmet_execute_get_log_ana(struct nvmet_req *req)
 	mutex_lock(&req->sq->ctrl->lock);
 	clear_bit(NVME_AEN_BIT_ANA_CHANGE, &req->sq->ctrl->aen_masked);
 	mutex_unlock(&req->sq->ctrl->lock);
-	status = nvmet_copy_log(req, buf, off);
-	kvfree(buf);
-	nvmet_req_complete(req, status);
+	return off;
 }
 
 static void nvmet_execute_get_log_page(struct nvmet_req *req)
@@ -274,17 +257,24 @@ static void nvmet_execute_get_log_page(struct nvmet_req *req)
 		return;
 	switch (req->cmd->get_log_page.lid) {
 	case NVME_LOG_ERROR:
-		return nvmet_execute_get_log_error(req);
+		return nvmet_send_log(req, NVMET_ERROR_LOG_SLOTS *
+				      sizeof(struct nvme_error_slot),
+				      nvmet_fill_log_error);
 	case NVME_LOG_SMART:
-		return nvmet_execute_get_log_smart(req);
+		return nvmet_send_log(req, sizeof(struct nvme_smart_log),
+				      nvmet_fill_log_smart);
 	case NVME_LOG_FW_SLOT:
-		return nvmet_execute_get_log_fw_slot(req);
+		return nvmet_send_log(req, sizeof(struct nvme_fw_slot_info_log),
+				      nvmet_fill_log_fw_slot);
 	case NVME_LOG_CHANGED_NS:
-		return nvmet_execute_get_log_changed_ns(req);
+		return nvmet_send_log(req, NVMET_MAX_CHANGED_NS * sizeof(__le32),
+				      nvmet_fill_log_changed_ns);
 	case NVME_LOG_CMD_EFFECTS:
-		return nvmet_execute_get_log_effects(req);
+		return nvmet_send_log(req, sizeof(struct nvme_effects_log),
+				      nvmet_fill_log_effects);
 	case NVME_LOG_ANA:
-		return nvmet_execute_get_log_ana(req);
+		return nvmet_send_log(req, nvmet_ana_log_size(req),
+				      nvmet_fill_log_ana);
 	}
 	pr_debug("nvmet: get log page 0x%x not supported\n",
 		 req->cmd->get_log_page.lid);
@@ -330,18 +320,34 @@ void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id)
 	id->psd[0].exit_lat = cpu_to_le32(0x4);
 }
 
-static void nvmet_execute_identify_ctrl(struct nvmet_req *req)
+/**
+ * nvmet_send_identify() - send Identify data
+ * @req: the Identify command, its transfer length checked
+ * @fill: writes the data into a zeroed NVME_IDENTIFY_DATA_SIZE buffer;
+ *	  returns 0 or the command's error status
+ */
+void nvmet_send_identify(struct nvmet_req *req,
+			 u16 (*fill)(struct nvmet_req *req, void *buf))
 {
-	struct nvmet_ctrl *ctrl = req->sq->ctrl;
-	struct nvmet_subsys *subsys = ctrl->subsys;
-	struct nvme_id_ctrl *id;
-	u16 status;
+	u16 status = NVME_SC_INTERNAL;
+	void *buf;
 
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
+	buf = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	if (buf) {
+		status = fill(req, buf);
+		if (!status)
+			status = nvmet_copy_to_sgl(req, 0, buf,
+						   NVME_IDENTIFY_DATA_SIZE);
+		kfree(buf);
 	}
+	nvmet_req_complete(req, status);
+}
+
+static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
+{
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	struct nvme_id_ctrl *id = buf;
+
 	nvmet_id_ctrl_common(req, id);
 	mutex_lock(&subsys->lock);
 	/* What a host has seen must not change under it. */
@@ -373,76 +379,53 @@ static void nvmet_execute_identify_ctrl(struct nvmet_req *req)
 	id->anagrpmax = cpu_to_le32(NVMET_MAX_ANAGRPS);
 	id->nanagrpid = cpu_to_le32(NVMET_MAX_ANAGRPS);
 	strscpy(id->subnqn, subsys->nqn, sizeof(id->subnqn));
-
-	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
-	kfree(id);
-	nvmet_req_complete(req, status);
+	return 0;
 }
 
-static void nvmet_execute_identify_ns(struct nvmet_req *req)
+static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
-	struct nvme_id_ns *id;
+	struct nvme_id_ns *id = buf;
 	struct nvmet_ns *ns;
-	u16 status;
 	u8 state;
 
 	if (nsid == 0 || nsid == NVME_NSID_ALL) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
-		nvmet_req_complete(req, NVME_SC_INVALID_NS | NVME_STATUS_DNR);
-		return;
-	}
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	}
 	/* An inactive NSID reads as zeroes (NVMe 1.4, 5.15.2.1). */
 	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
-	if (ns) {
-		u64 nlb = READ_ONCE(ns->size) >> ns->blksize_shift;
-
-		id->nsze = cpu_to_le64(nlb);
-		id->ncap = id->nsze;
-		state = nvmet_port_ana_state(req->port,
-					     READ_ONCE(ns->anagrpid));
-		if (state != NVME_ANA_INACCESSIBLE &&
-		    state != NVME_ANA_PERSISTENT_LOSS)
-			id->nuse = id->nsze;
-		id->nlbaf = 0;
-		id->flbas = 0;
-		id->lbaf[0].ds = ns->blksize_shift;
-		id->nmic = 1;
-		id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
-		memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
-		if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
-			id->nsfeat |= NVME_NS_FEAT_THIN;
-		nvmet_ns_io_put(ns);
-	}
-	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
-	kfree(id);
-	nvmet_req_complete(req, status);
+	if (!ns)
+		return 0;
+	id->nsze = cpu_to_le64(READ_ONCE(ns->size) >> ns->blksize_shift);
+	id->ncap = id->nsze;
+	state = nvmet_port_ana_state(req->port, READ_ONCE(ns->anagrpid));
+	if (state != NVME_ANA_INACCESSIBLE && state != NVME_ANA_PERSISTENT_LOSS)
+		id->nuse = id->nsze;
+	id->nlbaf = 0;
+	id->flbas = 0;
+	id->lbaf[0].ds = ns->blksize_shift;
+	id->nmic = 1;
+	id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
+	memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
+	if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
+		id->nsfeat |= NVME_NS_FEAT_THIN;
+	nvmet_ns_io_put(ns);
+	return 0;
 }
 
-static void nvmet_execute_identify_active_ns(struct nvmet_req *req)
+static u16 nvmet_fill_id_active_ns(struct nvmet_req *req, void *buf)
 {
 	u32 start = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	__le32 *list = buf;
 	unsigned long idx;
 	struct nvmet_ns *ns;
 	unsigned int n = 0;
-	__le32 *list;
-	u16 status;
 
 	if (start >= 0xfffffffe) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
-		nvmet_req_complete(req, NVME_SC_INVALID_NS | NVME_STATUS_DNR);
-		return;
-	}
-	list = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
-	if (!list) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	}
 	rcu_read_lock();
 	xa_for_each_start(&subsys->namespaces, idx, ns, (unsigned long)start + 1) {
@@ -451,9 +434,7 @@ static void nvmet_execute_identify_active_ns(struct nvmet_req *req)
 			break;
 	}
 	rcu_read_unlock();
-	status = nvmet_copy_to_sgl(req, 0, list, NVME_IDENTIFY_DATA_SIZE);
-	kfree(list);
-	nvmet_req_complete(req, status);
+	return 0;
 }
 
 static size_t nvmet_ns_desc(u8 *buf, size_t off, u8 type, const void *id,
@@ -467,27 +448,18 @@ static size_t nvmet_ns_desc(u8 *buf, size_t off, u8 type, const void *id,
 	return off + sizeof(*desc) + len;
 }
 
-static void nvmet_execute_identify_desclist(struct nvmet_req *req)
+static u16 nvmet_fill_id_desclist(struct nvmet_req *req, void *buf)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	static const u8 zero[16];
 	u8 csi = NVME_CSI_NVM;
 	struct nvmet_ns *ns;
 	size_t off = 0;
-	u16 status;
-	u8 *buf;
 
 	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
 	if (!ns) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
-		nvmet_req_complete(req, NVME_SC_INVALID_NS | NVME_STATUS_DNR);
-		return;
-	}
-	buf = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
-	if (!buf) {
-		nvmet_ns_io_put(ns);
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	}
 	if (!uuid_is_null(&ns->uuid))
 		off = nvmet_ns_desc(buf, off, NVME_NIDT_UUID, &ns->uuid,
@@ -497,23 +469,15 @@ static void nvmet_execute_identify_desclist(struct nvmet_req *req)
 				    NVME_NIDT_NGUID_LEN);
 	nvmet_ns_desc(buf, off, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
 	nvmet_ns_io_put(ns);
-	status = nvmet_copy_to_sgl(req, 0, buf, NVME_IDENTIFY_DATA_SIZE);
-	kfree(buf);
-	nvmet_req_complete(req, status);
+	return 0;
 }
 
-static void nvmet_execute_identify_cs_indep(struct nvmet_req *req)
+static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
-	struct nvme_id_ns_cs_indep *id;
+	struct nvme_id_ns_cs_indep *id = buf;
 	struct nvmet_ns *ns;
-	u16 status;
 
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
 	if (ns) {
 		id->nmic = 1;
@@ -521,16 +485,13 @@ static void nvmet_execute_identify_cs_indep(struct nvmet_req *req)
 		id->nstat = 1;
 		nvmet_ns_io_put(ns);
 	}
-	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
-	kfree(id);
-	nvmet_req_complete(req, status);
+	return 0;
 }
 
 /* Identify data that is all zeroes for the NVM command set. */
-static void nvmet_execute_identify_zero(struct nvmet_req *req)
+static u16 nvmet_fill_id_zero(struct nvmet_req *req, void *buf)
 {
-	nvmet_req_complete(req, nvmet_zero_sgl(req, 0,
-					       NVME_IDENTIFY_DATA_SIZE));
+	return 0;
 }
 
 static void nvmet_execute_identify(struct nvmet_req *req)
@@ -541,20 +502,20 @@ static void nvmet_execute_identify(struct nvmet_req *req)
 		return;
 	switch (id->cns) {
 	case NVME_ID_CNS_NS:
-		return nvmet_execute_identify_ns(req);
+		return nvmet_send_identify(req, nvmet_fill_id_ns);
 	case NVME_ID_CNS_CTRL:
-		return nvmet_execute_identify_ctrl(req);
+		return nvmet_send_identify(req, nvmet_fill_id_ctrl);
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
-		return nvmet_execute_identify_active_ns(req);
+		return nvmet_send_identify(req, nvmet_fill_id_active_ns);
 	case NVME_ID_CNS_NS_DESC_LIST:
-		return nvmet_execute_identify_desclist(req);
+		return nvmet_send_identify(req, nvmet_fill_id_desclist);
 	case NVME_ID_CNS_CS_NS:
 	case NVME_ID_CNS_CS_CTRL:
 		if (id->csi == NVME_CSI_NVM)
-			return nvmet_execute_identify_zero(req);
+			return nvmet_send_identify(req, nvmet_fill_id_zero);
 		break;
 	case NVME_ID_CNS_NS_CS_INDEP:
-		return nvmet_execute_identify_cs_indep(req);
+		return nvmet_send_identify(req, nvmet_fill_id_cs_indep);
 	}
 	pr_debug("nvmet: identify cns 0x%x csi %u not supported\n", id->cns,
 		 id->csi);

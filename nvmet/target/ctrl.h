@@ -184,6 +184,8 @@ void nvmet_get_feat_kato(struct nvmet_req *req);
 void nvmet_get_feat_async_event(struct nvmet_req *req);
 
 void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id);
+void nvmet_send_identify(struct nvmet_req *req,
+			 u16 (*fill)(struct nvmet_req *req, void *buf));
 
 /* notify.c */
 u64 nvmet_ana_chgcnt(void);

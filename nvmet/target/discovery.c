@@ -296,24 +296,14 @@ static void nvmet_execute_disc_get_log_page(struct nvmet_req *req)
 	nvmet_req_complete(req, status);
 }
 
-static void nvmet_execute_disc_identify(struct nvmet_req *req)
+static u16 nvmet_fill_disc_id_ctrl(struct nvmet_req *req, void *buf)
 {
+	struct nvme_id_ctrl *id = buf;
 	char nqn[NVMF_NQN_SIZE];
-	struct nvme_id_ctrl *id;
-	u16 status;
 
-	if (!nvmet_check_transfer_len(req, NVME_IDENTIFY_DATA_SIZE))
-		return;
 	if (req->cmd->identify.cns != NVME_ID_CNS_CTRL) {
 		req->error_loc = offsetof(struct nvme_identify, cns);
-		nvmet_req_complete(req, NVME_SC_INVALID_FIELD |
-				   NVME_STATUS_DNR);
-		return;
-	}
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	if (!id) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 	nvmet_id_ctrl_common(req, id);
 	memcpy_and_pad(id->sn, sizeof(id->sn), nvmet_disc_serial,
@@ -328,9 +318,13 @@ static void nvmet_execute_disc_identify(struct nvmet_req *req)
 	id->oaes = cpu_to_le32(NVME_AEN_CFG_DISC_CHANGE);
 	nvmet_disc_nqn_copy(nqn, sizeof(nqn));
 	strscpy(id->subnqn, nqn, sizeof(id->subnqn));
-	status = nvmet_copy_to_sgl(req, 0, id, sizeof(*id));
-	kfree(id);
-	nvmet_req_complete(req, status);
+	return 0;
+}
+
+static void nvmet_execute_disc_identify(struct nvmet_req *req)
+{
+	if (nvmet_check_transfer_len(req, NVME_IDENTIFY_DATA_SIZE))
+		nvmet_send_identify(req, nvmet_fill_disc_id_ctrl);
 }
 
 static void nvmet_execute_disc_set_features(struct nvmet_req *req)
