@@ -269,6 +269,52 @@ wait_ctrl_state() {
 	done
 }
 
+# host_survives_port_bounce PORTID NQN CTRL DEV LIVE_SECONDS DD_BS DD_COUNT:
+# unlinking NQN from the port sends the host controller CTRL to
+# reconnecting (it is not deleted, and still reconnecting 3 s later);
+# relinking brings it back live within LIVE_SECONDS and a write of
+# DD_COUNT blocks of DD_BS to DEV works; a second unlink takes it out of
+# live again, and nvme disconnect-all then removes it and DEV.
+host_survives_port_bounce() {
+	rm $CFS/ports/$1/subsystems/$2 ||
+		fail "unlink the subsystem from the port"
+	s=$(wait_ctrl_state $3 "resetting|connecting|deleting|gone" 15) ||
+		fail "host controller did not notice the port going away"
+	echo "after unlink: $3 is $s"
+	[ "$s" = gone ] && fail "$3 was deleted instead of reconnecting"
+	sleep 3
+	s=$(cat /sys/class/nvme/$3/state)
+	case $s in
+	resetting|connecting) ;;
+	*) fail "$3 is '$s' 3 s after the unlink, not reconnecting" ;;
+	esac
+
+	tgt_link $1 $2
+	s=$(wait_ctrl_state $3 live $5) ||
+		fail "host did not reconnect after relink"
+	echo "after relink: $3 is $s"
+	dd if=/dev/zero of=$4 bs=$6 count=$7 oflag=direct 2>/dev/null ||
+		fail "write after reconnect"
+
+	rm $CFS/ports/$1/subsystems/$2 || fail "unlink again"
+	wait_ctrl_state $3 "resetting|connecting" 15 > /dev/null ||
+		fail "host controller did not leave live after the second unlink"
+	nvme disconnect-all || fail "nvme disconnect-all"
+	wait_ctrl_gone $2 20
+	wait_dev_gone $2 1 20
+}
+
+# expect_no_objects: after a full teardown, every live-object count ours
+# keeps in debugfs is 0 (the in-tree target keeps none)
+expect_no_objects() {
+	[ "$TARGET" = intree ] && return 0
+	OBJ=/sys/kernel/debug/nvmet-ng/objects
+	[ -f $OBJ ] || fail "no $OBJ"
+	sed 's/^/  objects: /' $OBJ
+	left=$(awk '$2 != 0' $OBJ)
+	[ -z "$left" ] || fail "objects alive after teardown: $left"
+}
+
 # host_disconnect_all: delete every fabrics controller and wait for it
 host_disconnect_all() {
 	[ "$(ctrl_count)" -eq 0 ] && return 0

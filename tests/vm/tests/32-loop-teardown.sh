@@ -86,11 +86,7 @@ wait_ctrl_gone $N 20
 tgt_teardown || fail "teardown"
 expect_eq "subsystems left" "" "$(ls $CFS/subsystems)"
 expect_eq "ports left" "" "$(ls $CFS/ports)"
-OBJ=/sys/kernel/debug/nvmet-ng/objects
-[ -f $OBJ ] || fail "no $OBJ"
-sed 's/^/  objects: /' $OBJ
-left=$(awk '$2 != 0' $OBJ)
-[ -z "$left" ] || fail "objects alive after teardown: $left"
+expect_no_objects
 rmmod nvme_loop || fail "rmmod nvme_loop"
 rmmod nvmet || fail "rmmod nvmet"
 grep -qE '^(nvmet|nvme_loop) ' /proc/modules && fail "a target module is still loaded"

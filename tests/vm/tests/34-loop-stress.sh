@@ -84,10 +84,7 @@ for round in 1 2 3; do
 done
 
 tgt_teardown || fail "teardown"
-OBJ=/sys/kernel/debug/nvmet-ng/objects
-[ -f $OBJ ] || fail "no $OBJ"
-left=$(awk '$2 != 0' $OBJ)
-[ -z "$left" ] || fail "objects alive after teardown: $left"
+expect_no_objects
 rmmod nvme_loop || fail "rmmod nvme_loop"
 rmmod nvmet || fail "rmmod nvmet"
 exit 0

@@ -32,12 +32,7 @@ wait_dev_gone $N 1 10
 echo "after the removal: $C is gone"
 
 tgt_teardown || fail "teardown"
-OBJ=/sys/kernel/debug/nvmet-ng/objects
-if [ "$TARGET" != intree ]; then
-	[ -f $OBJ ] || fail "no $OBJ"
-	left=$(awk '$2 != 0' $OBJ)
-	[ -z "$left" ] || fail "objects alive after teardown: $left"
-fi
+expect_no_objects
 rmmod nvmet_rdma || fail "rmmod nvmet_rdma"
 rmmod nvmet || fail "rmmod nvmet"
 exit 0

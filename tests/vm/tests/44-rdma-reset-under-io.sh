@@ -41,10 +41,5 @@ cat /tmp/e2e-fio.out
 expect_file /sys/class/nvme/$C/state live
 
 tgt_teardown || fail "teardown"
-OBJ=/sys/kernel/debug/nvmet-ng/objects
-if [ "$TARGET" != intree ]; then
-	[ -f $OBJ ] || fail "no $OBJ"
-	left=$(awk '$2 != 0' $OBJ)
-	[ -z "$left" ] || fail "objects alive after teardown: $left"
-fi
+expect_no_objects
 exit 0

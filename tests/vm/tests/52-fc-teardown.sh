@@ -26,30 +26,7 @@ C=$(ctrl_of $N) || fail "no controller"
 D=$(wait_for_dev $N 1) || fail "no namespace"
 fc_wait_live $C
 
-rm $CFS/ports/1/subsystems/$N || fail "unlink the subsystem from the port"
-s=$(wait_ctrl_state $C "resetting|connecting|deleting|gone" 15) ||
-	fail "host controller did not notice the port going away"
-echo "after unlink: $C is $s"
-[ "$s" = gone ] && fail "$C was deleted instead of reconnecting"
-sleep 3
-s=$(cat /sys/class/nvme/$C/state)
-case $s in
-resetting|connecting) ;;
-*) fail "$C is '$s' 3 s after the unlink, not reconnecting" ;;
-esac
-
-tgt_link 1 $N
-s=$(wait_ctrl_state $C live 30) || fail "host did not reconnect after relink"
-echo "after relink: $C is $s"
-dd if=/dev/zero of=$D bs=4k count=256 oflag=direct 2>/dev/null ||
-	fail "write after reconnect"
-
-rm $CFS/ports/1/subsystems/$N || fail "unlink again"
-wait_ctrl_state $C "resetting|connecting" 15 > /dev/null ||
-	fail "host controller did not leave live after the second unlink"
-nvme disconnect-all || fail "nvme disconnect-all"
-wait_ctrl_gone $N 20
-wait_dev_gone $N 1 20
+host_survives_port_bounce 1 $N $C $D 30 4k 256
 
 tgt_teardown || fail "teardown"
 expect_eq "subsystems left" "" "$(ls $CFS/subsystems)"
@@ -58,13 +35,7 @@ t=$(fc_wwn tgt 1) h=$(fc_wwn host 1)
 fc_ctl del_target_port "wwnn=$t,wwpn=$t"
 fc_ctl del_remote_port "wwnn=$t,wwpn=$t"
 fc_ctl del_local_port "wwnn=$h,wwpn=$h"
-OBJ=/sys/kernel/debug/nvmet-ng/objects
-if [ "$TARGET" != intree ]; then
-	[ -f $OBJ ] || fail "no $OBJ"
-	sed 's/^/  objects: /' $OBJ
-	left=$(awk '$2 != 0' $OBJ)
-	[ -z "$left" ] || fail "objects alive after teardown: $left"
-fi
+expect_no_objects
 rmmod nvme_fcloop || fail "rmmod nvme_fcloop"
 rmmod nvmet_fc || fail "rmmod nvmet_fc"
 grep -q '^nvmet_null ' /proc/modules && { rmmod nvmet_null || fail "rmmod nvmet_null"; }
