@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared by the fio benchmarks (tests/vm/bench/*-fio.sh): subsystem NQN
+# with namespace 1 on port 1, fio jobs whose results go to a file, and the
+# ours/in-tree table.  Sourced after lib.sh; brings in nvme.sh.
+#
+# Environment: BENCH_FIO_SECONDS (default 10 per job).
+. /vm/guest/nvme.sh
+
+BF_T=${BENCH_FIO_SECONDS:-10}
+
+# bf_job OUT LABEL DEV NAME RW BS QD: one fio job on DEV; appends
+# "fio LABEL NAME iops=N bw_kib=N" (or "fio LABEL NAME failed: ...") to OUT
+bf_job() {
+	res=$(fio --name="$4" --filename="$3" --rw="$5" --bs="$6" \
+		--iodepth="$7" --ioengine=libaio --direct=1 --time_based \
+		--runtime="$BF_T" --ramp_time=2 --numjobs=1 --minimal 2>&1 |
+		tail -n 1)
+	# terse v3: field 7/8 read KiB/s and IOPS, 48/49 write.
+	echo "$res" | awk -F';' -v l="$2" -v n="$4" '
+		NF > 50 { bw = $7 + $48; iops = $8 + $49
+			  printf "fio %s %s iops=%d bw_kib=%d\n", l, n, iops, bw }
+		NF <= 50 { printf "fio %s %s failed: %s\n", l, n, $0 }' |
+		tee -a "$1"
+}
+
+# bf_target NQN SPEC TRTYPE [ADRFAM TRADDR TRSVCID]: subsystem NQN (any
+# host) with namespace 1 on SPEC (a device path, or null:SIZE for our
+# null backend), offered on port 1 of TRTYPE at that address
+bf_target() {
+	s=$CFS/subsystems/$1
+	mkdir $s && echo 1 > $s/attr_allow_any_host || return 1
+	mkdir $s/namespaces/1 || return 1
+	case $2 in
+	null:*)	echo null > $s/namespaces/1/device_backend
+		echo "${2#null:}" > $s/namespaces/1/device_size ;;
+	*)	echo "$2" > $s/namespaces/1/device_path ;;
+	esac
+	echo 1 > $s/namespaces/1/enable || return 1
+	mkdir $CFS/ports/1 && echo $3 > $CFS/ports/1/addr_trtype || return 1
+	if [ -n "${4:-}" ]; then
+		echo $4 > $CFS/ports/1/addr_adrfam
+		echo $5 > $CFS/ports/1/addr_traddr
+		echo $6 > $CFS/ports/1/addr_trsvcid
+	fi
+	ln -s $s $CFS/ports/1/subsystems/$1
+}
+
+# bf_cleanup NQN: undo whatever bf_target and a connect got to, so a
+# failure does not spill over into the next run
+bf_cleanup() {
+	nvme disconnect -n $1 > /dev/null 2>&1
+	rm -f $CFS/ports/1/subsystems/$1
+	rmdir $CFS/ports/1 2>/dev/null
+	ns=$CFS/subsystems/$1/namespaces/1
+	[ -d $ns ] && echo 0 > $ns/enable && rmdir $ns
+	rmdir $CFS/subsystems/$1 2>/dev/null
+}
+
+# bf_report OUT TITLE JOB...: IOPS of ours and in-tree per job, ours'
+# bandwidth, the ratio, and ours on the null backend where it ran
+bf_report() {
+	out=$1 title=$2
+	shift 2
+	awk -v title="$title" -v jobs="$*" '
+	/^fio / { split($4, a, "="); split($5, b, "=")
+		  iops[$2, $3] = a[2]; bw[$2, $3] = b[2]
+		  if ($2 == "ours-null") null = 1 }
+	END {
+		printf "\n%s\n", title
+		printf "%-14s %12s %12s %12s %8s", "job", "ours IOPS",
+		       "in-tree IOPS", "ours MiB/s", "ratio"
+		if (null)
+			printf " %14s", "ours-null IOPS"
+		printf "\n"
+		n = split(jobs, order, " ")
+		for (i = 1; i <= n; i++) {
+			j = order[i]
+			r = 0
+			if (iops["in-tree", j] > 0)
+				r = iops["ours", j] / iops["in-tree", j]
+			printf "%-14s %12d %12d %12.1f %7.2fx", j,
+			       iops["ours", j], iops["in-tree", j],
+			       bw["ours", j] / 1024, r
+			if (null)
+				printf " %14d", iops["ours-null", j]
+			printf "\n"
+		}
+	}' "$out"
+}
