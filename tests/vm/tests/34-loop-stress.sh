@@ -8,31 +8,7 @@
 # live-object count in debugfs is zero and the modules unload.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
-
-# loop_load: our target core and nvme-loop (host transport + fabric)
-loop_load() {
-	grep -q '/nvme-loop\.ko:' /lib/modules/$(uname -r)/modules.dep ||
-		skip "our nvme-loop is not built yet"
-	modprobe nvmet || fail "modprobe nvmet"
-	modprobe nvme-loop || fail "modprobe nvme-loop"
-	[ -c /dev/nvme-fabrics ] || fail "no /dev/nvme-fabrics"
-}
-
-# loop_port PORTID [TRADDR]: a loop port, not yet enabled
-loop_port() {
-	mkdir $CFS/ports/$1 || fail "mkdir port $1"
-	write_attr $CFS/ports/$1/addr_trtype loop
-	[ -n "${2:-}" ] && write_attr $CFS/ports/$1/addr_traddr "$2"
-	return 0
-}
-
-# loop_cleanup: hosts, configuration, then nvme-loop, so that e2e_end's
-# tgt_unload can unload nvmet
-loop_cleanup() {
-	host_disconnect_all
-	tgt_teardown
-	grep -q '^nvme_loop ' /proc/modules && rmmod nvme_loop
-}
+. /vm/guest/loop.sh
 
 E2E_CLEANUP="kill \$FIO 2>/dev/null; loop_cleanup"
 FIO=
