@@ -389,6 +389,56 @@ fio_verify() {
 	expect_eq "fio on $dev: bytes verified vs written" "$wr" "$rd"
 }
 
+# ------------------------------------------------------------ data paths --
+
+# data_prep: 1 MiB of random data in /tmp/e2e-rand, and the SHA-256 of it
+# (RAND_SUM) and of 1 MiB of zeroes (ZERO_SUM), for the checks below
+data_prep() {
+	head -c 1048576 /dev/urandom > /tmp/e2e-rand || fail "random data"
+	RAND_SUM=$(sha256sum < /tmp/e2e-rand | cut -d' ' -f1)
+	ZERO_SUM=$(head -c 1048576 /dev/zero | sha256sum | cut -d' ' -f1)
+}
+
+# sum_at FILE MIB: SHA-256 of the MiB at MIB MiB (block devices read
+# O_DIRECT: no stale page cache of the backing device or the namespace)
+sum_at() {
+	fl=
+	[ -b $1 ] && fl=iflag=direct
+	dd if=$1 bs=1M skip=$2 count=1 $fl 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+# placed DEV BACKING MIB: 1 MiB written to the namespace at MIB MiB reads
+# back from the target's backing store at the same offset, and from DEV
+placed() {
+	dd if=/tmp/e2e-rand of=$1 bs=1M seek=$3 oflag=direct conv=fsync \
+		2>/dev/null || fail "write 1 MiB to $1"
+	expect_eq "$2 at $3 MiB after writing $1" "$RAND_SUM" "$(sum_at $2 $3)"
+	expect_eq "$1 read back at $3 MiB" "$RAND_SUM" "$(sum_at $1 $3)"
+}
+
+# discarded DEV BACKING MIB: after random data, a block-layer discard
+# (Dataset Management, deallocate) of that MiB leaves zeroes on the host
+# and in the backing store (a hole in the file; freed null_blk pages)
+discarded() {
+	placed $1 $2 $3
+	max=$(cat /sys/block/${1#/dev/}/queue/discard_max_bytes)
+	[ "$max" -gt 0 ] || fail "$1 does not support discard"
+	blkdiscard -o $(($3 * 1048576)) -l 1048576 $1 ||
+		fail "blkdiscard $1 at $3 MiB"
+	expect_eq "$1 at $3 MiB after discard" "$ZERO_SUM" "$(sum_at $1 $3)"
+	expect_eq "$2 at $3 MiB after discard" "$ZERO_SUM" "$(sum_at $2 $3)"
+}
+
+# write_zeroes DEV BACKING MIB: same with nvme write-zeroes (Write Zeroes)
+write_zeroes() {
+	placed $1 $2 $3
+	lba=$(( 1 << $(nvme id-ns $1 | sed -n 's/^lbaf .*lbads:\([0-9]*\).*in use.*/\1/p') ))
+	nvme write-zeroes $1 -s $(($3 * 1048576 / lba)) -c $((1048576 / lba - 1)) ||
+		fail "nvme write-zeroes $1 at $3 MiB"
+	expect_eq "$1 at $3 MiB after write-zeroes" "$ZERO_SUM" "$(sum_at $1 $3)"
+	expect_eq "$2 at $3 MiB after write-zeroes" "$ZERO_SUM" "$(sum_at $2 $3)"
+}
+
 # ------------------------------------------------------------- lifecycle --
 
 # e2e_begin: clean slate (a killed earlier test may have left state),

@@ -37,44 +37,7 @@ expect_eq "trtype of the record" loop "$(echo "$rec" | cut -d'|' -f3)"
 expect_eq "portid of the record" 1 "$(echo "$rec" | cut -d'|' -f7)"
 expect_eq "host controllers after discover" 0 "$(ctrl_count)"
 
-head -c 1048576 /dev/urandom > /tmp/e2e-rand || fail "random data"
-RAND_SUM=$(sha256sum < /tmp/e2e-rand | cut -d' ' -f1)
-ZERO_SUM=$(head -c 1048576 /dev/zero | sha256sum | cut -d' ' -f1)
-
-# sum_at FILE MIB: SHA-256 of the MiB at MIB MiB (O_DIRECT on devices)
-sum_at() {
-	fl=
-	[ -b $1 ] && fl=iflag=direct
-	dd if=$1 bs=1M skip=$2 count=1 $fl 2>/dev/null | sha256sum | cut -d' ' -f1
-}
-
-# placed DEV BACKING MIB: 1 MiB written at MIB MiB of the namespace is in
-# the backing store at the same offset, and reads back
-placed() {
-	dd if=/tmp/e2e-rand of=$1 bs=1M seek=$3 oflag=direct conv=fsync \
-		2>/dev/null || fail "write 1 MiB to $1"
-	expect_eq "$2 at $3 MiB after writing $1" "$RAND_SUM" "$(sum_at $2 $3)"
-	expect_eq "$1 read back at $3 MiB" "$RAND_SUM" "$(sum_at $1 $3)"
-}
-
-# discarded DEV BACKING MIB: a discard (Dataset Management) zeroes it
-discarded() {
-	placed $1 $2 $3
-	blkdiscard -o $(($3 * 1048576)) -l 1048576 $1 ||
-		fail "blkdiscard $1 at $3 MiB"
-	expect_eq "$1 at $3 MiB after discard" "$ZERO_SUM" "$(sum_at $1 $3)"
-	expect_eq "$2 at $3 MiB after discard" "$ZERO_SUM" "$(sum_at $2 $3)"
-}
-
-# zeroed DEV BACKING MIB: so does nvme write-zeroes (Write Zeroes)
-zeroed() {
-	placed $1 $2 $3
-	lba=$(( 1 << $(nvme id-ns $1 | sed -n 's/^lbaf .*lbads:\([0-9]*\).*in use.*/\1/p') ))
-	nvme write-zeroes $1 -s $(($3 * 1048576 / lba)) -c $((1048576 / lba - 1)) ||
-		fail "nvme write-zeroes $1 at $3 MiB"
-	expect_eq "$1 at $3 MiB after write-zeroes" "$ZERO_SUM" "$(sum_at $1 $3)"
-	expect_eq "$2 at $3 MiB after write-zeroes" "$ZERO_SUM" "$(sum_at $2 $3)"
-}
+data_prep
 
 # connect: nvme connect -t loop, checked
 connect() {
@@ -111,7 +74,7 @@ placed $D1 $IMG 3
 placed $D2 /dev/nullb0 5
 discarded $D1 $IMG 20
 discarded $D2 /dev/nullb0 22
-zeroed $D2 /dev/nullb0 24
+write_zeroes $D2 /dev/nullb0 24
 fio_verify $D1 32M
 fio_verify $D2 32M
 

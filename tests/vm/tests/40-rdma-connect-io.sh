@@ -34,22 +34,7 @@ sed 's/^/  discovery: /' /tmp/e2e-disc.txt
 grep -q "|$N|rdma|ipv4|$RDMA_IP|4420|1\$" /tmp/e2e-disc.txt ||
 	fail "discovery log has no rdma record of $N"
 
-head -c 1048576 /dev/urandom > /tmp/e2e-rand || fail "random data"
-RAND_SUM=$(sha256sum < /tmp/e2e-rand | cut -d' ' -f1)
-
-sum_at() {
-	fl=
-	[ -b $1 ] && fl=iflag=direct
-	dd if=$1 bs=1M skip=$2 count=1 $fl 2>/dev/null | sha256sum | cut -d' ' -f1
-}
-
-# placed DEV BACKING MIB: 1 MiB written at MIB MiB reads back there
-placed() {
-	dd if=/tmp/e2e-rand of=$1 bs=1M seek=$3 oflag=direct conv=fsync \
-		2>/dev/null || fail "write 1 MiB to $1"
-	expect_eq "$2 at $3 MiB after writing $1" "$RAND_SUM" "$(sum_at $2 $3)"
-	expect_eq "$1 read back at $3 MiB" "$RAND_SUM" "$(sum_at $1 $3)"
-}
+data_prep
 
 # round NAME CONNECT_OPTIONS...
 round() {

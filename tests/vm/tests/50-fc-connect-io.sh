@@ -30,19 +30,7 @@ grep -q '"trtype" *: *"fc"' /tmp/e2e-disc.json ||
 	fail "discovery log entry is not fc"
 echo "discovery lists $N"
 
-head -c 1048576 /dev/urandom > /tmp/e2e-rand || fail "random data"
-RAND_SUM=$(sha256sum < /tmp/e2e-rand | cut -d' ' -f1)
-sum_at() {
-	fl=
-	[ -b $1 ] && fl=iflag=direct
-	dd if=$1 bs=1M skip=$2 count=1 $fl 2>/dev/null | sha256sum | cut -d' ' -f1
-}
-placed() {
-	dd if=/tmp/e2e-rand of=$1 bs=1M seek=$3 oflag=direct conv=fsync \
-		2>/dev/null || fail "write 1 MiB to $1"
-	expect_eq "$2 at $3 MiB after writing $1" "$RAND_SUM" "$(sum_at $2 $3)"
-	expect_eq "$1 read back at $3 MiB" "$RAND_SUM" "$(sum_at $1 $3)"
-}
+data_prep
 
 connect() {
 	fc_connect $N 1 || fail "nvme connect -t fc"
