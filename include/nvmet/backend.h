@@ -52,7 +52,8 @@ struct nvmet_req;
  *		  while NVMET_BF_WRITE_ZEROES is on.  Optional.
  * @dsm: deallocate the ranges of a Dataset Management command, whose
  *	 (cdw10.nr + 1) struct nvme_dsm_range entries are in req->sg.
- *	 Called only while NVMET_BF_DEALLOCATE is on.  Optional.
+ *	 Called only for a command with the deallocate attribute (AD)
+ *	 and while NVMET_BF_DEALLOCATE is on.  Optional.
  *
  * The I/O callbacks run in the context the fabric calls req->execute()
  * from: process context, where they may sleep briefly (a bio allocation,

@@ -34,14 +34,7 @@ static inline void nvmet_backend_defer(struct nvmet_req *req, work_func_t fn)
 static inline void nvmet_backend_complete_errno(struct nvmet_req *req,
 						int err)
 {
-	nvmet_req_complete(req, err ? nvmet_errno_to_status(req, err) :
-			   NVME_SC_SUCCESS);
-}
-
-/* The Dataset Management command asks to deallocate its ranges. */
-static inline bool nvmet_backend_dsm_deallocate(struct nvmet_req *req)
-{
-	return le32_to_cpu(req->cmd->dsm.attributes) & NVME_DSMGMT_AD;
+	nvmet_req_complete(req, nvmet_errno_to_status(req, err));
 }
 
 #endif /* _NVMET_BACKENDS_H */

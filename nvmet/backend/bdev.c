@@ -240,10 +240,6 @@ out:
 
 static void nvmet_bdev_dsm(struct nvmet_req *req)
 {
-	if (!nvmet_backend_dsm_deallocate(req)) {
-		nvmet_req_complete(req, NVME_SC_SUCCESS);
-		return;
-	}
 	nvmet_backend_defer(req, nvmet_bdev_dsm_work);
 }
 

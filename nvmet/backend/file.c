@@ -237,10 +237,6 @@ out:
 
 static void nvmet_file_dsm(struct nvmet_req *req)
 {
-	if (!nvmet_backend_dsm_deallocate(req)) {
-		nvmet_req_complete(req, NVME_SC_SUCCESS);
-		return;
-	}
 	nvmet_backend_defer(req, nvmet_file_dsm_work);
 }
 
