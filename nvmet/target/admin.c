@@ -366,7 +366,7 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	id->cntrltype = NVME_CTRL_IO;
 	id->cmic = NVME_CTRL_CMIC_MULTI_PORT | NVME_CTRL_CMIC_MULTI_CTRL |
 		   NVME_CTRL_CMIC_ANA;
-	id->oaes = cpu_to_le32(NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE);
+	id->oaes = cpu_to_le32(NVMET_AEN_CFG_IO);
 	id->frmw = (1 << 1) | 1;
 	id->lpa = (1 << 0) | NVME_CTRL_LPA_CMD_EFFECTS_LOG | (1 << 2);
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
@@ -611,9 +611,7 @@ static void nvmet_execute_set_features(struct nvmet_req *req)
 		status = nvmet_set_feat_kato(req);
 		break;
 	case NVME_FEAT_ASYNC_EVENT:
-		status = nvmet_set_feat_async_event(req,
-						    NVME_AEN_CFG_NS_ATTR |
-						    NVME_AEN_CFG_ANA_CHANGE);
+		status = nvmet_set_feat_async_event(req, NVMET_AEN_CFG_IO);
 		break;
 	case NVME_FEAT_HOST_ID:
 		status = NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR;

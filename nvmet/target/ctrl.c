@@ -399,7 +399,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	ctrl->max_qid = max_qid;
 	ctrl->kato = kato;
 	ctrl->cap = nvmet_ctrl_cap(port);
-	ctrl->aen_enabled = subsys ? NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE : 0;
+	ctrl->aen_enabled = subsys ? NVMET_AEN_CFG_IO : 0;
 	strscpy(ctrl->hostnqn, hostnqn, sizeof(ctrl->hostnqn));
 	uuid_copy(&ctrl->hostid, hostid);
 	ctrl->sqs = kcalloc(max_qid + 1, sizeof(*ctrl->sqs), GFP_KERNEL);

@@ -32,6 +32,8 @@
 #define NVMET_KAS		10	/* keep-alive granularity, 100 ms */
 #define NVMET_MAX_DSM_RANGES	256
 #define NVMET_DISC_CNTLID_MAX	0xffef
+/* Events an I/O controller reports (OAES), on until the host says not. */
+#define NVMET_AEN_CFG_IO	(NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE)
 
 /*
  * Connect response for Invalid Parameters: the offset of the bad field
