@@ -4,11 +4,15 @@
 #
 # NVMET_NG_CACHE  cache outside the source tree (kernel debs, linux source,
 #                 KUnit build, initramfs staging); default ~/.cache/nvmet-ng
+# NVMET_NG_SCRATCH per-checkout build products (VM stage and initramfs, KUnit
+#                 build); default the cache.  Two checkouts testing at once
+#                 each set their own.
 # KVER            release of the Debian kernel we boot and build against,
 #                 resolved through the linux-headers-6.12-amd64 meta package
 
 NVMET_NG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NVMET_NG_CACHE=${NVMET_NG_CACHE:-${HOME:-/root}/.cache/nvmet-ng}
+NVMET_NG_SCRATCH=${NVMET_NG_SCRATCH:-$NVMET_NG_CACHE}
 NVMET_NG_META=linux-headers-6.12-amd64
 NVMET_NG_SRCPKG=linux-source-6.12
 

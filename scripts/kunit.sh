@@ -11,8 +11,8 @@ set -uo pipefail
 . "$(dirname "$0")/env.sh"
 
 SRC=$NVMET_NG_SRC
-BUILD=$NVMET_NG_CACHE/kunit-build
-JSON=$NVMET_NG_CACHE/kunit-results.json
+BUILD=$NVMET_NG_SCRATCH/kunit-build
+JSON=$NVMET_NG_SCRATCH/kunit-results.json
 SPLAT='possible recursive locking|circular locking dependency|inconsistent lock state|BUG: KASAN|BUG: sleeping function|WARNING:|BUG:|Oops|lockdep'
 
 fail_lane() {
@@ -65,7 +65,7 @@ for opt in CONFIG_PROVE_LOCKING CONFIG_DEBUG_ATOMIC_SLEEP CONFIG_KASAN; do
 done
 # Only what happens once our suites run counts: UML itself warns at boot
 # (arch/um/drivers/virt-pci.c, "no PCI support").
-ours=$NVMET_NG_CACHE/kunit-ours.log
+ours=$NVMET_NG_SCRATCH/kunit-ours.log
 sed -n '/# Subtest: nvmet_ng_/,$p' "$BUILD/test.log" > "$ours"
 if grep -E "$SPLAT" "$ours" >/dev/null 2>&1; then
 	echo "kunit: kernel reports while our suites ran ($BUILD/test.log):"

@@ -21,7 +21,7 @@ set -euo pipefail
 OUT=$1
 TOP=$NVMET_NG_TOP
 VMDIR=$TOP/tests/vm
-STAGE=$NVMET_NG_CACHE/vm/stage
+STAGE=$NVMET_NG_SCRATCH/vm/stage
 MODSRC=$NVMET_NG_MODDIR
 
 # In-tree host-side modules, and those whose dependencies we also need.

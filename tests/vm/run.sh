@@ -28,7 +28,7 @@ bench)	TIMEOUT=${VM_TIMEOUT:-3600} ;;
 esac
 
 RESULTS=$NVMET_NG_TOP/results
-INITRD=$NVMET_NG_CACHE/vm/initramfs.cpio.gz
+INITRD=$NVMET_NG_SCRATCH/vm/initramfs.cpio.gz
 CONSOLE=$RESULTS/vm-$MODE.console
 OUT=$RESULTS/vm-$MODE.out
 mkdir -p "$RESULTS"
