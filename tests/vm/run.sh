@@ -35,7 +35,7 @@ mkdir -p "$RESULTS"
 
 "$(dirname "$0")/mkinitramfs.sh" "$INITRD"
 
-append="console=ttyS0 panic=-1 rdinit=/init nvmet_ng.mode=$MODE"
+append="console=ttyS0 panic=-1 rdinit=/init log_buf_len=8M nvmet_ng.mode=$MODE"
 for kv in ${VM_ARGS:-}; do
 	append="$append nvmet_ng.$kv"
 done

@@ -2,16 +2,29 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run every test of a directory (NN-name.sh, in order) and report KTAP on
 # stdout.  A test passes with exit 0, is skipped with exit 77, fails
-# otherwise; it also fails if dmesg shows a kernel splat while it ran.
+# otherwise; it also fails, skipped or not, if the kernel log shows a
+# splat while it ran.
 #
 #   harness.sh DIR [TIMEOUT_SECONDS]
 #
+# Nothing clears the kernel log.  Before each test the harness writes a
+# mark to /dev/kmsg; a test's part of the log is what follows its mark up
+# to the next one, so the windows tile the whole run.  After the last test
+# one more case, "dmesg-after-last-test" (counted in the plan), waits for
+# deferred work (frees, RCU callbacks, timers) and checks what the log
+# gained since the last test ended.
+#
 # tests=PREFIX[,PREFIX...] in the environment (VM_ARGS="tests=2" on the
 # host) runs only the tests whose file name starts with one of them.
+. "$(dirname "$0")/lib.sh"
 FILTER=$(echo "${tests:-}" | tr ',' ' ')
 DIR=$1
 TIMEOUT=${2:-${TEST_TIMEOUT:-300}}
+SETTLE=${SETTLE_SECONDS:-5}
 SPLAT='WARNING:|BUG:|Oops|general protection|possible recursive locking|circular locking|lockdep|refcount_t:|UBSAN|KASAN|kernel BUG|Call Trace'
+
+# Every write to /dev/kmsg must land: lift its rate limit (10 per 5 s).
+echo on > /proc/sys/kernel/printk_devkmsg 2>/dev/null
 
 tests=$(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort)
 if [ -n "$FILTER" ]; then
@@ -22,20 +35,38 @@ if [ -n "$FILTER" ]; then
 	done)
 fi
 echo "KTAP version 1"
-echo "1..$(echo "$tests" | grep -c .)"
+echo "1..$(( $(echo "$tests" | grep -c .) + 1 ))"
+
+# check_log NAME FROM TO: NAME's window of the log, between the marks FROM
+# and TO; prints the reason and returns 1 on a splat or a lost window.
+check_log() {
+	win=$(dmesg_between "$2" "$3")
+	case $? in
+	0)	;;
+	2)	echo "# $1: the kernel log no longer holds its start mark (ring buffer overrun): cannot check it"
+		return 1 ;;
+	*)	echo "# $1: the kernel log lacks the end mark '$3'"
+		return 1 ;;
+	esac
+	echo "$win" | grep -qE "$SPLAT" || return 0
+	echo "# $1: kernel splat in dmesg:"
+	echo "$win" | sed 's/^/# /'
+	return 1
+}
+
 i=0
+from=$(kmsg_mark "harness start")
 for t in $tests; do
 	i=$((i + 1))
 	name=$(basename "$t" .sh)
-	dmesg -c > /dev/null
 	timeout -s KILL "$TIMEOUT" sh "$t" > /tmp/test.out 2>&1
 	rc=$?
-	splat=$(dmesg | grep -E "$SPLAT")
-	if [ -n "$splat" ] && [ $rc -ne 77 ]; then
-		echo "# $name: kernel splat in dmesg:"
-		dmesg | sed 's/^/# /'
+	to=$(kmsg_mark "after $i $name")
+	if ! check_log "$name" "$from" "$to"; then
+		[ $rc -eq 77 ] && echo "# $name: skipped, but failed by its kernel log"
 		rc=1
 	fi
+	from=$to
 	case $rc in
 	0)	echo "ok $i $name" ;;
 	77)	echo "ok $i $name # SKIP $(tail -n 1 /tmp/test.out)" ;;
@@ -44,3 +75,15 @@ for t in $tests; do
 		echo "not ok $i $name" ;;
 	esac
 done
+
+# What the kernel reports once every test is over: deferred frees and
+# work, RCU callbacks, timers.
+i=$((i + 1))
+name=dmesg-after-last-test
+sleep "$SETTLE"
+to=$(kmsg_mark "end")
+if check_log "$name" "$from" "$to"; then
+	echo "ok $i $name"
+else
+	echo "not ok $i $name"
+fi

@@ -94,3 +94,32 @@ subdirs() {
 	find "$1" -mindepth 1 -maxdepth 1 -type d | sed 's|.*/||' | sort |
 		tr '\n' ' ' | sed 's/ $//'
 }
+
+# ------------------------------------------------------------ kernel log --
+# Nothing clears the kernel log (the harness checks every test's part of
+# it): a test that looks at the log marks a position and reads what
+# follows.
+
+# kmsg_mark [TEXT]: write a unique mark line to the kernel log; print the
+# mark's token, which dmesg_since/dmesg_between look for.
+kmsg_mark() {
+	tok="kmsg-mark $(cat /proc/sys/kernel/random/uuid)"
+	echo "$tok ${1:-}" > /dev/kmsg || fail "cannot write to /dev/kmsg"
+	echo "$tok"
+}
+
+# dmesg_between FROM TO: the kernel log lines after the mark FROM and
+# before the mark TO (TO empty: to the end).  Returns 2 when FROM is no
+# longer in the log (the ring buffer overran it), 1 when TO is not there.
+dmesg_between() {
+	dmesg | awk -v a="$1" -v b="${2:-}" '
+		!on && index($0, a) { on = 1; next }
+		on && b != "" && index($0, b) { seen_b = 1; exit }
+		on { print }
+		END { exit on ? (b == "" || seen_b ? 0 : 1) : 2 }'
+}
+
+# dmesg_since FROM: the kernel log lines after the mark FROM
+dmesg_since() {
+	dmesg_between "$1" ""
+}
