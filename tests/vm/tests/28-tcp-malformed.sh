@@ -5,8 +5,9 @@
 # (unknown PDU type, unsupported PFV, a header length that does not match
 # the PDU type, a PDU length of 1 GiB, a command before the ICReq, H2C data
 # for a transfer tag nobody asked for) a raw client (busybox nc) must see
-# the target close the connection within 10 s, and dmesg must name the
-# problem.  Afterwards the same port still serves a real host: discover,
+# the target close the connection within 10 s, and the kernel log must
+# name the problem after a mark written before the stream (nothing clears
+# the log).  Afterwards the same port still serves a real host: discover,
 # connect and a read work, and nothing is left behind.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
@@ -26,12 +27,14 @@ h2cdata() {	# H2CData for ttag 7, 512 bytes at offset 0
 	le 1 2; le 7 2; le 0 4; le 512 4; zeros 4; zeros 512
 }
 
-# bad NAME: feed the stream on stdin to the target and expect it to close
+# bad NAME: feed the stream in $PDU to the target and expect it to close.
+# (A function at the end of a pipeline runs in a subshell, where fail
+# would end only that subshell: the streams go through a file.)
+PDU=/tmp/e2e-bad.pdu
 bad() {
-	cat > /tmp/e2e-bad.pdu
-	dmesg -c > /dev/null
+	mark=$(kmsg_mark "28-tcp-malformed: $1")
 	# keep stdin open after the bytes, so only the target can end it
-	{ cat /tmp/e2e-bad.pdu; sleep 30; } | nc 127.0.0.1 4420 > /dev/null &
+	{ cat $PDU; sleep 30; } | nc 127.0.0.1 4420 > /dev/null &
 	NC=$!
 	t0=$(date +%s)
 	while kill -0 $NC 2>/dev/null; do
@@ -40,20 +43,23 @@ bad() {
 		sleep 0.2
 	done
 	NC=
-	log=$(dmesg | grep -i 'nvmet')
+	log=$(dmesg_since "$mark" | grep -i 'nvmet')
 	[ -n "$log" ] || fail "$1: nothing in dmesg"
 	echo "$1: closed after $(( $(date +%s) - t0 )) s: $(echo "$log" | tail -n 1)"
 }
 
-{ le 66 1; zeros 127; } | bad "unknown PDU type"
-{ le 0 1; le 0 1; le 128 1; le 0 1; le 128 4; le 1 2; zeros 118; } |
-	bad "ICReq with PFV 1"
-{ le 0 1; le 0 1; le 64 1; le 0 1; le 128 4; zeros 120; } |
-	bad "ICReq with header length 64"
-{ icreq; le 4 1; le 0 1; le 72 1; le 72 1; le $((1 << 30)) 4; zeros 64; } |
-	bad "capsule of 1 GiB"
-{ capsule 0; zeros 64; } | bad "capsule before ICReq"
-{ icreq; h2cdata; } | bad "H2C data nobody asked for"
+{ le 66 1; zeros 127; } > $PDU
+bad "unknown PDU type"
+{ le 0 1; le 0 1; le 128 1; le 0 1; le 128 4; le 1 2; zeros 118; } > $PDU
+bad "ICReq with PFV 1"
+{ le 0 1; le 0 1; le 64 1; le 0 1; le 128 4; zeros 120; } > $PDU
+bad "ICReq with header length 64"
+{ icreq; le 4 1; le 0 1; le 72 1; le 72 1; le $((1 << 30)) 4; zeros 64; } > $PDU
+bad "capsule of 1 GiB"
+{ capsule 0; zeros 64; } > $PDU
+bad "capsule before ICReq"
+{ icreq; h2cdata; } > $PDU
+bad "H2C data nobody asked for"
 
 # The port still serves a real host.
 disc=$(nvme discover -t tcp -a 127.0.0.1 -s 4420 --hostnqn=$HOSTNQN_A \
