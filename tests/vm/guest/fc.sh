@@ -63,7 +63,7 @@ fc_load() {
 		intree_load nvme-fcloop || fail "insmod in-tree nvme-fcloop"
 	else
 		grep -q '/nvmet-fc\.ko:' /lib/modules/$(uname -r)/modules.dep ||
-			skip "our nvmet-fc is not built yet"
+			fail "our nvmet-fc was not built"
 		modprobe nvmet || fail "modprobe nvmet"
 		modprobe nvmet-fc || fail "modprobe nvmet-fc"
 		modprobe nvme-fcloop || fail "modprobe nvme-fcloop"

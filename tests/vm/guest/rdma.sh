@@ -66,7 +66,7 @@ rdma_tgt_load() {
 		intree_load nvmet-rdma || fail "insmod in-tree nvmet-rdma"
 	else
 		grep -q '/nvmet-rdma\.ko:' /lib/modules/$(uname -r)/modules.dep ||
-			skip "our nvmet-rdma is not built yet"
+			fail "our nvmet-rdma was not built"
 		modprobe nvmet || fail "modprobe nvmet"
 		modprobe nvmet-rdma || fail "modprobe nvmet-rdma"
 	fi
