@@ -1,23 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Style checks on our kernel sources:
-#  - scripts/checkpatch.pl --strict --no-tree -f, one test per file
-#  - scripts/kernel-doc -none -Wall, one test per file
+#  - scripts/checkpatch.pl --strict --no-tree -f on each file
+#  - scripts/kernel-doc -none -Wall on each file
 #  - a W=1 build of every module with no warning
 #
-# With --lane, ends with "style: N passed, N failed" for scripts/check.sh.
+# Ends with "style: N files clean, N with findings, W=1 build clean|failed"
+# (a file is clean when neither checker has anything to say about it) and
+# exits non-zero on any finding.  --lane is accepted for scripts/check.sh.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$NVMET_NG_TOP"
 
-pass=0 fail=0
-result() {	# result <status> <name>
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok - $2"
-	else
-		fail=$((fail + 1)); echo "not ok - $2"
-	fi
-}
+clean=0 dirty=0
 
 CHECKPATCH=$NVMET_NG_SRC/scripts/checkpatch.pl
 KERNELDOC=$NVMET_NG_SRC/scripts/kernel-doc
@@ -26,18 +21,22 @@ files=$(git ls-files '*.c' '*.h' |
 	grep -v -e '^tests/userspace/' -e '^tests/bench/cfsbench.c$')
 
 for f in $files; do
+	found=
 	out=$(perl "$CHECKPATCH" --strict --no-tree --quiet -f "$f" 2>&1)
-	st=$?
-	[ -n "$out" ] && st=1
-	[ $st -ne 0 ] && echo "$out"
-	result $st "checkpatch $f"
-done
-
-for f in $files; do
+	if [ $? -ne 0 ] || [ -n "$out" ]; then
+		echo "$out"
+		found="$found checkpatch"
+	fi
 	out=$(perl "$KERNELDOC" -none -Wall "$f" 2>&1)
-	st=0
-	[ -n "$out" ] && { st=1; echo "$out"; }
-	result $st "kernel-doc $f"
+	if [ -n "$out" ]; then
+		echo "$out"
+		found="$found kernel-doc"
+	fi
+	if [ -z "$found" ]; then
+		clean=$((clean + 1)); echo "ok - $f"
+	else
+		dirty=$((dirty + 1)); echo "not ok - $f:$found"
+	fi
 done
 
 kdir=$(scripts/kver.sh NVMET_NG_KDIR)
@@ -45,7 +44,14 @@ out=$(make -s KDIR="$kdir" TEST_FABRIC=1 clean >/dev/null 2>&1;
       make -s KDIR="$kdir" TEST_FABRIC=1 modules 2>&1)
 st=$?
 echo "$out" | grep -E 'warning:|error:' && st=1
-result $st "W=1 build without warnings"
+build=clean
+if [ $st -ne 0 ]; then
+	build=failed
+	echo "not ok - W=1 build without warnings"
+else
+	echo "ok - W=1 build without warnings"
+fi
 
-echo "style: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+# Not tests: scripts/check.sh reports this line apart from the test counts.
+echo "style: $clean files clean, $dirty with findings, W=1 build $build"
+[ $dirty -eq 0 ] && [ $build = clean ]

@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Run every test lane and sum their results.
 #
-# Each lane prints its own results and ends with one line
+# Each test lane prints its own results and ends with one line
 #   <lane>: N passed, N failed[, N skipped]
 # A lane that ends without that line (a crash, a build error) counts as one
-# failure.  The last line printed here is the total:
+# failure.  The style lane runs checkers, not tests: it ends with
+#   style: N files clean, N with findings, W=1 build clean|failed
+# which is reported on a line of its own and not summed; a finding, a
+# failed build or a missing line still makes the exit status non-zero.
+# The last line printed here is the total of the test lanes:
 #   N passed, N failed, N skipped
 #
 # LANES selects lanes (default: style userspace vm kunit).
@@ -28,6 +32,7 @@ lane_cmd() {
 }
 
 total_pass=0 total_fail=0 total_skip=0 rc=0
+reports=
 for lane in $LANES; do
 	cmd=$(lane_cmd "$lane") || { echo "unknown lane $lane"; exit 2; }
 	log=$RESULTS/$lane.log
@@ -36,6 +41,19 @@ for lane in $LANES; do
 	$cmd 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
 	echo "=== lane $lane: exit $status after $(( $(date +%s) - start ))s"
+	if [ "$lane" = style ]; then
+		line=$(grep -E '^style: [0-9]+ files clean, [0-9]+ with findings, W=1 build (clean|failed)$' \
+			"$log" | tail -n 1)
+		if [ -z "$line" ]; then
+			line="style: no result line (exit $status)"
+			rc=1
+		elif [ "$status" -ne 0 ] ||
+		     ! echo "$line" | grep -qE ' 0 with findings, W=1 build clean$'; then
+			rc=1
+		fi
+		reports="$reports$line"$'\n'
+		continue
+	fi
 	line=$(grep -E "^$lane: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" \
 		"$log" | tail -n 1)
 	if [ -z "$line" ]; then
@@ -44,8 +62,8 @@ for lane in $LANES; do
 		rc=1
 		continue
 	fi
-	read -r p f s <<<"$(echo "$line" |
-		sed -E 's/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/')"
+	read -r p f s <<<"$(echo "${line#"$lane: "}" |
+		sed -E 's/^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/')"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + ${s:-0}))
@@ -58,5 +76,7 @@ for lane in $LANES; do
 	[ "$f" -ne 0 ] && rc=1
 done
 
+# Checker reports first, each on its own line; the test total is last.
+printf '%s' "$reports"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 exit $rc
