@@ -390,6 +390,121 @@ fio_verify() {
 	expect_eq "fio on $dev: bytes verified vs written" "$wr" "$rd"
 }
 
+# ------------------------------------------------------- I/O under faults --
+# For tests that break something while I/O runs: fio runs time_based in
+# the background, long past any fault, so it is certainly still running
+# when the fault comes; the test proves that (fio_running) and examines
+# how fio ended.
+
+# fio_engine: libaio where fio has it, else psync
+fio_engine() {
+	fio --enghelp 2>/dev/null | grep -q libaio && echo libaio || echo psync
+}
+
+# fio_start OUT DEV SECONDS [extra fio options]: random writes and reads of
+# mixed sizes on DEV for SECONDS, in the background; output in OUT, the
+# pid in FIO (and OUT, DEV in FIO_OUT, FIO_DEV).
+fio_start() {
+	local out=$1 dev=$2 secs=$3
+	shift 3
+	fio --name=load --filename="$dev" --rw=randrw --bsrange=4k-128k \
+		--iodepth=16 --direct=1 --ioengine=$(fio_engine) \
+		--time_based --runtime="$secs" "$@" > "$out" 2>&1 &
+	FIO=$! FIO_OUT=$out FIO_DEV=$dev
+}
+
+# fio_verify_start OUT DEV SIZE SECONDS [extra fio options]: random writes
+# of mixed sizes over SIZE of DEV for SECONDS, each batch of 32 blocks read
+# back and verified (crc32c) as it goes, in the background; the pid in FIO.
+# fio_verified checks how it ended.  (fio 3.33 leaves the verify reads out
+# of its statistics when the runtime ends the job, fio issue 1515: DEV's
+# own counters, taken here, show them.)
+fio_verify_start() {
+	local out=$1 dev=$2 size=$3 secs=$4
+	shift 4
+	FIO_SECTORS=$(dev_sectors $dev)
+	fio --name=verify --filename="$dev" --rw=randwrite \
+		--bsrange=4k-128k --size="$size" --iodepth=16 --direct=1 \
+		--ioengine=$(fio_engine) --verify=crc32c --do_verify=1 \
+		--verify_backlog=32 --serialize_overlap=1 --verify_fatal=1 \
+		--verify_state_save=0 --exitall_on_error=1 \
+		--time_based --runtime="$secs" "$@" > "$out" 2>&1 &
+	FIO=$! FIO_OUT=$out FIO_DEV=$dev
+}
+
+# dev_sectors DEV: "read written" 512-byte sectors of DEV so far
+dev_sectors() {
+	set -- $(cat /sys/block/${1#/dev/}/stat)
+	echo "$3 $7"
+}
+
+# fio_running WHAT: fio ($FIO) is still running now, and its device
+# ($FIO_DEV) has requests in flight (sampled for up to 10 s; the caller
+# acts right after)
+fio_running() {
+	local n tries
+	kill -0 "$FIO" 2>/dev/null || {
+		cat "$FIO_OUT" 2>/dev/null
+		fail "fio ended before $1"
+	}
+	tries=0
+	while n=$(dev_inflight $FIO_DEV); [ "$n" -eq 0 ]; do
+		tries=$((tries + 1))
+		[ $tries -gt 200 ] && fail "no request in flight on $FIO_DEV for 10 s before $1"
+		sleep 0.05
+	done
+	kill -0 "$FIO" 2>/dev/null || fail "fio ended before $1"
+	echo "before $1: fio running, $n requests in flight on $FIO_DEV"
+}
+
+# dev_inflight DEV: requests in flight on DEV (reads + writes)
+dev_inflight() {
+	set -- $(cat /sys/block/${1#/dev/}/inflight)
+	echo $(( $1 + $2 ))
+}
+
+# fio_wait SECONDS: wait (at most SECONDS) for fio ($FIO) to end; sets
+# FIO_RC to its exit status
+fio_wait() {
+	local tries=0
+	while kill -0 "$FIO" 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -gt $(($1 * 5)) ] && fail "fio still runs ${1}s later"
+		sleep 0.2
+	done
+	wait "$FIO"
+	FIO_RC=$?
+	FIO=
+}
+
+# fio_cut_off OUT: fio (FIO_RC, output OUT) ended with an I/O error after
+# doing I/O: the fault cut it off, it did not run out of time
+fio_cut_off() {
+	sed -n '/err=/p; /io_u error/p; /WRITE:/p; /READ:/p' "$1" | head -n 8 |
+		sed 's/^/  fio: /'
+	[ "$FIO_RC" -ne 0 ] || { cat "$1"; fail "fio exited 0 through the fault"; }
+	grep -qE 'err= *[1-9]' "$1" || { cat "$1"; fail "fio reported no I/O error"; }
+	grep -qE '(WRITE|READ): .* io=[1-9]' "$1" ||
+		{ cat "$1"; fail "fio did no I/O before the fault"; }
+}
+
+# fio_verified OUT DEV: fio (FIO_RC, output OUT) of fio_verify_start
+# succeeded and reported no error, and DEV read back (for the verify) all
+# fio wrote to it since the start but the last batch, which the runtime
+# may cut off: at most 32 blocks of at most 256 KiB (8 MiB).
+fio_verified() {
+	local dev=$2 rd wr
+	grep -E 'err=|WRITE:|READ:|verify' "$1" | sed 's/^/  fio: /'
+	[ "$FIO_RC" -eq 0 ] || { cat "$1"; fail "fio verify: exit $FIO_RC"; }
+	grep -q 'err= 0' "$1" || { cat "$1"; fail "fio reported an error"; }
+	set -- $FIO_SECTORS $(dev_sectors $dev)
+	rd=$((($3 - $1) / 2048)) wr=$((($4 - $2) / 2048))
+	echo "  $dev: $wr MiB written, $rd MiB read back and verified"
+	[ $wr -gt 0 ] || fail "fio wrote nothing to $dev"
+	[ $((rd + 8)) -ge $wr ] ||
+		fail "fio verified only $rd of the $wr MiB it wrote to $dev"
+}
+
 # ------------------------------------------------------------ data paths --
 
 # data_prep: 1 MiB of random data in /tmp/e2e-rand, and the SHA-256 of it
