@@ -1,19 +1,30 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Loop teardown under load, several rounds: with fio running on a file
-# namespace and a null_blk one, a controller reset brings the controller
-# back live; then unlinking the port deletes the host controller under
-# the running fio (fio ends, the devices go) without a splat.  nvme-loop
+# Loop teardown under load, several rounds: with fio writing and
+# verifying (crc32c) on a file namespace and a null_blk one, a controller
+# reset in the middle of the run brings the controller back live and fio
+# ends with every block verified and exit 0; then unlinking the port
+# deletes the host controller under a running fio, which ends with an
+# I/O error (it would run for minutes otherwise), and the devices go,
+# without a splat.  nvme-loop
 # cannot be unloaded while a loop port is enabled; at the end every
 # live-object count in debugfs is zero and the modules unload.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/loop.sh
 
-E2E_CLEANUP="kill \$FIO 2>/dev/null; loop_cleanup"
-FIO=
+# Two fio processes, one per namespace: FIO1, FIO2 (the helpers work on
+# FIO, FIO_OUT, FIO_DEV, FIO_SECTORS: use picks one).
+FIO1= FIO2=
+E2E_CLEANUP="kill \$FIO1 \$FIO2 2>/dev/null; loop_cleanup"
 e2e_begin
 loop_load
+use() {
+	case $1 in
+	1) FIO=$FIO1 FIO_OUT=/tmp/e2e-fio34-1.out FIO_DEV=$D1 FIO_SECTORS=$S1 ;;
+	2) FIO=$FIO2 FIO_OUT=/tmp/e2e-fio34-2.out FIO_DEV=$D2 FIO_SECTORS=$S2 ;;
+	esac
+}
 
 N=$NQN_BASE:loop-stress
 IMG=/tmp/e2e-loop34.img
@@ -32,30 +43,48 @@ for round in 1 2 3; do
 	C=$(ctrl_of $N) || fail "round $round: no controller"
 	D1=$(wait_for_dev $N 1) || fail "round $round: no namespace 1"
 	D2=$(wait_for_dev $N 2) || fail "round $round: no namespace 2"
-	fio --name=a --filename=$D1 --rw=randrw --bs=4k --iodepth=32 \
-		--ioengine=libaio --direct=1 --time_based --runtime=60 \
-		--name=b --filename=$D2 --rw=randrw --bsrange=4k-256k \
-		--iodepth=16 --ioengine=libaio --direct=1 --time_based \
-		--runtime=60 > /dev/null 2>&1 &
-	FIO=$!
-	sleep 2
+
+	# A reset in the middle of a verified write run: every block
+	# written before, across and after it reads back intact.
+	fio_verify_start /tmp/e2e-fio34-1.out $D1 64M 20
+	FIO1=$FIO S1=$FIO_SECTORS
+	fio_verify_start /tmp/e2e-fio34-2.out $D2 64M 20 --bsrange=4k-256k
+	FIO2=$FIO S2=$FIO_SECTORS
+	sleep 3
+	use 1; fio_running "round $round: the reset"
+	use 2; fio_running "round $round: the reset"
 	nvme reset /dev/$C || fail "round $round: reset under I/O"
 	wait_ctrl_state $C live 30 > /dev/null ||
 		fail "round $round: $C not live after reset"
-	sleep 1
-	kill -0 $FIO 2> /dev/null || fail "round $round: fio died over a reset"
+	use 1; fio_running "round $round: the end of the run, after the reset"
+	use 2; fio_running "round $round: the end of the run, after the reset"
+	for j in 1 2; do
+		use $j
+		fio_wait 120
+		echo "round $round: verify job $j over the reset:"
+		fio_verified $FIO_OUT $FIO_DEV
+	done
+	FIO1= FIO2=
+
+	# Unlinking the port under running fio: both end with an I/O error.
+	fio_start /tmp/e2e-fio34-1.out $D1 600 --iodepth=32
+	FIO1=$FIO
+	fio_start /tmp/e2e-fio34-2.out $D2 600 --bsrange=4k-256k
+	FIO2=$FIO
+	sleep 2
+	use 1; fio_running "round $round: the unlink"
+	use 2; fio_running "round $round: the unlink"
 	rm $CFS/ports/1/subsystems/$N || fail "round $round: unlink"
 	wait_ctrl_gone $N 30
 	wait_dev_gone $N 1 10
 	wait_dev_gone $N 2 10
-	i=0
-	while kill -0 $FIO 2> /dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && fail "round $round: fio still runs, its devices gone"
-		sleep 0.2
+	for j in 1 2; do
+		use $j
+		fio_wait 20
+		echo "round $round: job $j over the unlink: exit $FIO_RC"
+		fio_cut_off $FIO_OUT
 	done
-	wait $FIO
-	FIO=
+	FIO1= FIO2=
 	echo "round $round: reset and unlink under I/O done"
 done
 
