@@ -1,10 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# The RDMA device going away under a connected NVMe/RDMA host (rdma link
-# delete of the rxe device): the target lets go of its queues and of the
-# listener, the host's controller goes away, with no kernel splat; the
-# configuration then tears down fully (on ours, every live-object count in
-# debugfs is zero) and the target modules unload.
+# The RDMA device going away under a connected NVMe/RDMA host with I/O in
+# flight (rdma link delete of the rxe device while fio runs, checked
+# running with requests in flight at the removal): the target lets go of
+# its queues and of the listener, the host's controller goes away, fio
+# ends with an I/O error (it would run for minutes otherwise), with no
+# kernel splat; the configuration then tears down fully (on ours, every
+# live-object count in debugfs is zero) and the target modules unload.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/rdma.sh
@@ -25,10 +27,22 @@ D=$(wait_for_dev $N 1) || fail "no namespace"
 dd if=/dev/zero of=$D bs=64k count=16 oflag=direct 2>/dev/null ||
 	fail "write before the removal"
 
+# fio runs far longer than the test: at the removal it is still running
+# with requests in flight; it can only end by the removal, with an error
+# once the host gives the controller up (ctrl-loss-tmo 5 s).
+FIO=
+E2E_CLEANUP="kill \$FIO 2>/dev/null; $E2E_CLEANUP"
+fio_start /tmp/e2e-fio43.out $D 600
+sleep 2
+fio_running "the device removal"
+
 timeout 60 rdma link delete $RDMA_DEV || fail "rdma link delete $RDMA_DEV"
 [ -e /sys/class/infiniband/$RDMA_DEV ] && fail "$RDMA_DEV still exists"
 wait_ctrl_gone $N 30
 wait_dev_gone $N 1 10
+fio_wait 30
+echo "fio after the removal: exit $FIO_RC"
+fio_cut_off /tmp/e2e-fio43.out
 echo "after the removal: $C is gone"
 
 tgt_teardown || fail "teardown"
