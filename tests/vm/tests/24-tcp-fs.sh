@@ -1,14 +1,38 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # A file system over NVMe/TCP survives a disconnect: mkfs.ext4 on a
-# namespace, mount it, write a 20 MiB random file, unmount, disconnect,
-# reconnect, mount again: the file reads back with the same SHA-256.
+# namespace, mount it, write a 20 MiB random file, sync, then read it back
+# from the target (page cache dropped, O_DIRECT, the namespace's read
+# counter grows by the file's size) with the same SHA-256; unmount,
+# disconnect, reconnect, mount again: the same again; last, the backing
+# image itself, mounted through a loop device, holds the file.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 command -v mkfs.ext4 > /dev/null || skip "no mkfs.ext4 in the VM image"
 e2e_begin
 E2E_CLEANUP='umount /mnt 2>/dev/null'
 tgt_load
+
+# sectors_read DEV: 512-byte sectors DEV has read
+sectors_read() {
+	set -- $(cat /sys/block/${1#/dev/}/stat)
+	echo $3
+}
+
+# target_sum WHAT...: /mnt/data hashes to SUM, read from the target: the
+# page cache is dropped first and the file read with O_DIRECT, and the
+# namespace's read counter grows by at least the file's size.
+target_sum() {
+	echo 3 > /proc/sys/vm/drop_caches || fail "drop caches"
+	before=$(sectors_read $D)
+	got=$(dd if=/mnt/data bs=1M iflag=direct 2>/dev/null |
+		sha256sum | cut -d' ' -f1)
+	read=$(( ($(sectors_read $D) - before) * 512 ))
+	echo "$*: read $read bytes from $D"
+	[ $read -ge 20971520 ] ||
+		fail "$*: only $read bytes read from $D for a 20 MiB file"
+	expect_eq "$*" "$SUM" "$got"
+}
 
 N=$NQN_BASE:fs
 IMG=/tmp/e2e-fs.img
@@ -22,7 +46,8 @@ D=$(wait_for_dev $N 1) || fail "no namespace"
 mkfs.ext4 -q -F $D || fail "mkfs.ext4 $D"
 mount -t ext4 $D /mnt || fail "mount $D"
 cp /tmp/e2e-data /mnt/data || fail "write the file"
-expect_eq "checksum before unmount" "$SUM" "$(sha256sum < /mnt/data | cut -d' ' -f1)"
+sync || fail "sync"
+target_sum checksum before unmount
 umount /mnt || fail "umount"
 nvme disconnect -n $N > /dev/null || fail "disconnect"
 wait_ctrl_gone $N
@@ -33,6 +58,15 @@ D=$(wait_for_dev $N 1) || fail "no namespace after reconnect"
 mount -t ext4 -o ro $D /mnt || fail "mount $D after reconnect"
 [ -f /mnt/data ] || fail "the file is gone"
 expect_eq "size after reconnect" 20971520 "$(stat -c %s /mnt/data)"
-expect_eq "checksum after reconnect" "$SUM" "$(sha256sum < /mnt/data | cut -d' ' -f1)"
+target_sum checksum after reconnect
 umount /mnt || fail "umount after reconnect"
+nvme disconnect -n $N > /dev/null || fail "disconnect at the end"
+wait_ctrl_gone $N
+
+# The file is in the target's backing store itself.
+modprobe loop || fail "modprobe loop"
+mount -t ext4 -o ro,loop $IMG /mnt || fail "mount the backing image"
+expect_eq "checksum in the backing image" "$SUM" \
+	"$(sha256sum < /mnt/data | cut -d' ' -f1)"
+umount -d /mnt || fail "umount the backing image"
 exit 0
