@@ -5,8 +5,9 @@
 # expose one subsystem; a third port naming an already-bound target port
 # cannot be enabled (EALREADY), nor one naming no registered target port
 # (ENXIO).  The host connects through both paths; each controller is live
-# over fc and I/O through the namespace works; disconnecting both leaves
-# no controller.
+# over fc; with the round-robin I/O policy fio writes and verifies through
+# the namespace and each path's own counters show reads and writes over
+# it; disconnecting both leaves no controller.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/fc.sh
@@ -50,7 +51,40 @@ for c in /sys/class/nvme/nvme*; do
 done
 expect_eq "controllers of $N" 2 $n
 D=$(wait_for_dev $N 1) || fail "no namespace"
+
+# I/O over both paths: native multipath (one head, one path disk per
+# controller) spreads it round-robin; each path disk's own counters show
+# its share of the writes and of the verify reads.
+[ "$(cat /sys/module/nvme_core/parameters/multipath)" = Y ] ||
+	fail "the host has no native NVMe multipath"
+SUBSYS=$(ls -d /sys/block/${D#/dev/}/device 2>/dev/null) ||
+	fail "no subsystem device for $D"
+write_attr $SUBSYS/iopolicy round-robin
+expect_file $SUBSYS/iopolicy round-robin
+# path_ios CTRL: "reads writes" completed by CTRL's path disk of NSID 1
+path_ios() {
+	for p in /sys/class/nvme/$1/nvme*c*n*; do
+		[ "$(cat $p/nsid 2>/dev/null)" = 1 ] || continue
+		set -- $(cat $p/stat)
+		echo "$1 $5"
+		return 0
+	done
+	fail "no path disk of namespace 1 under $1"
+}
+CTRLS=$(for c in /sys/class/nvme/nvme*; do
+	[ "$(cat $c/subsysnqn 2>/dev/null)" = "$N" ] && echo ${c##*/}
+done)
+for c in $CTRLS; do
+	eval "before_$c=\"$(path_ios $c)\""
+done
 fio_verify $D 16M
+for c in $CTRLS; do
+	eval "set -- \$before_$c $(path_ios $c)"
+	r=$(($3 - $1)) w=$(($4 - $2))
+	echo "path $c ($(cat /sys/class/nvme/$c/address)): $r reads, $w writes"
+	[ $r -gt 0 ] || fail "no read went over $c"
+	[ $w -gt 0 ] || fail "no write went over $c"
+done
 
 nvme disconnect -n $N > /dev/null || fail "nvme disconnect"
 wait_ctrl_gone $N
