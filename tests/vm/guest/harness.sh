@@ -15,7 +15,8 @@
 # gained since the last test ended.
 #
 # tests=PREFIX[,PREFIX...] in the environment (VM_ARGS="tests=2" on the
-# host) runs only the tests whose file name starts with one of them.
+# host) runs only the tests whose file name starts with one of them;
+# verbose=1 shows the output of every test, not only of those that fail.
 . "$(dirname "$0")/lib.sh"
 FILTER=$(echo "${tests:-}" | tr ',' ' ')
 DIR=$1
@@ -68,7 +69,8 @@ for t in $tests; do
 	fi
 	from=$to
 	case $rc in
-	0)	echo "ok $i $name" ;;
+	0)	[ "${verbose:-0}" = 1 ] && sed 's/^/# /' /tmp/test.out
+		echo "ok $i $name" ;;
 	77)	echo "ok $i $name # SKIP $(tail -n 1 /tmp/test.out)" ;;
 	*)	sed 's/^/# /' /tmp/test.out
 		[ $rc -eq 137 ] && echo "# $name: killed after ${TIMEOUT}s"

@@ -10,9 +10,11 @@
 . /vm/guest/nvme.sh
 . /vm/guest/loop.sh
 
-# port_of CTRL: the loop port nvme-loop logged for CTRL's creation
+# port_of CTRL: the loop port nvme-loop logged for CTRL's creation, in
+# this test's part of the kernel log
+MARK=$(kmsg_mark "33-loop-ports")
 port_of() {
-	dmesg | sed -n "s/.*nvme $1: new ctrl: NQN \"$N\", port \([0-9]*\)$/\1/p" |
+	dmesg_since "$MARK" | sed -n "s/.*nvme $1: new ctrl: NQN \"$N\", port \([0-9]*\)$/\1/p" |
 		tail -n 1
 }
 
