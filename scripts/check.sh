@@ -8,12 +8,14 @@
 # failure.  The last line printed here is the total:
 #   N passed, N failed, N skipped
 #
-# LANES selects lanes (default: style userspace vm kunit).
+# LANES selects lanes (default: style userspace vm vm-debug kunit).
+# vm-debug builds the debug kernel (cached) and runs a subset of the VM
+# tests on it: see scripts/debug-kernel.sh.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$NVMET_NG_TOP"
 
-LANES=${LANES:-style userspace vm kunit}
+LANES=${LANES:-style userspace vm vm-debug kunit}
 RESULTS=$NVMET_NG_TOP/results
 mkdir -p "$RESULTS"
 
@@ -22,6 +24,7 @@ lane_cmd() {
 	style)		echo scripts/check-style.sh --lane ;;
 	userspace)	echo tests/userspace/run.sh ;;
 	vm)		echo tests/vm/run.sh check ;;
+	vm-debug)	echo scripts/debug-kernel.sh lane ;;
 	kunit)		echo scripts/kunit.sh ;;
 	*)		return 1 ;;
 	esac
@@ -45,7 +48,7 @@ for lane in $LANES; do
 		continue
 	fi
 	read -r p f s <<<"$(echo "$line" |
-		sed -E 's/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/')"
+		sed -E 's/^[a-z-]+: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$/\1 \2 \4/')"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + ${s:-0}))

@@ -13,6 +13,21 @@ DIR=$1
 TIMEOUT=${2:-${TEST_TIMEOUT:-300}}
 SPLAT='WARNING:|BUG:|Oops|general protection|possible recursive locking|circular locking|lockdep|refcount_t:|UBSAN|KASAN|kernel BUG|Call Trace'
 
+# The debug kernel's kmemleak does not scan by itself: scan after each
+# test.  An object is reported once unreferenced for 5 s, so a leak from
+# the end of one test may show after the next; after the last test the
+# scan waits for that.  Objects left from boot are cleared first.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -w $KMEMLEAK ] || KMEMLEAK=
+kmemleak_scan() {	# kmemleak_scan [WAIT_SECONDS]: print new reports
+	[ -n "$KMEMLEAK" ] || return 0
+	[ -n "${1:-}" ] && sleep "$1"
+	echo scan > $KMEMLEAK
+	cat $KMEMLEAK
+	echo clear > $KMEMLEAK
+}
+kmemleak_scan > /dev/null
+
 tests=$(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort)
 if [ -n "$FILTER" ]; then
 	tests=$(for t in $tests; do
@@ -34,6 +49,13 @@ for t in $tests; do
 	if [ -n "$splat" ] && [ $rc -ne 77 ]; then
 		echo "# $name: kernel splat in dmesg:"
 		dmesg | sed 's/^/# /'
+		rc=1
+	fi
+	[ $i -eq "$(echo "$tests" | grep -c .)" ] && wait=6 || wait=
+	leaks=$(kmemleak_scan $wait)
+	if [ -n "$leaks" ]; then
+		echo "# $name: kmemleak (this test or the one before):"
+		echo "$leaks" | sed 's/^/# /'
 		rc=1
 	fi
 	case $rc in
