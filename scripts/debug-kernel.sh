@@ -40,13 +40,13 @@ die() { echo "debug-kernel: $*" >&2; exit 1; }
 # Each fragment line, "CONFIG_X=v" or "# CONFIG_X is not set", must be in
 # the final .config the same way ("not set" also when the symbol vanished).
 verify_config() {
-	local cfg=$BUILD/.config line sym want bad=0
+	local cfg=$BUILD/.config line sym bad=0
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*)
 			grep -qxF -- "$line" "$cfg" || {
 				sym=${line%%=*}
-				log "wanted $line, got: $(grep -E "^(# )?$sym[= ]" "$cfg" || echo "$sym absent")"
+				log "wanted $line, got: $(grep -E "^(# )?${sym}[= ]" "$cfg" || echo "$sym absent")"
 				bad=1
 			} ;;
 		"# CONFIG_"*" is not set")
@@ -75,7 +75,8 @@ build_kernel() {
 	[ -f "$OUT/.done" ] && return 0
 	[ -f "$SRC/Makefile" ] || die "no linux source at $SRC (run scripts/deps.sh)"
 	log "building $NVMET_NG_DEBUG_KVER into $OUT (-j$JOBS; about 20 minutes of 2 CPUs)"
-	rm -rf "$BUILD" "$OUT/root"
+	# An interrupted build of the same key resumes where it stopped.
+	rm -rf "$OUT/root"
 	configure
 	/usr/bin/time -v -o "$OUT/time.txt" \
 		make -s -C "$SRC" O="$BUILD" -j"$JOBS" bzImage modules > "$OUT/build.log" 2>&1 ||

@@ -52,7 +52,7 @@ for t in $tests; do
 		rc=1
 	fi
 	[ $i -eq "$(echo "$tests" | grep -c .)" ] && wait=6 || wait=
-	leaks=$(kmemleak_scan $wait)
+	leaks=$(kmemleak_scan "$wait")
 	if [ -n "$leaks" ]; then
 		echo "# $name: kmemleak (this test or the one before):"
 		echo "$leaks" | sed 's/^/# /'
