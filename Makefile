@@ -5,6 +5,8 @@
 #   make            build the modules against KDIR (W=1)
 #   make install    install them under /lib/modules/KVER/updates, run depmod
 #   make check      install test dependencies, run every test lane
+#   make debug-kernel  build the VM lane's debug kernel (cached) and our
+#                   modules against it (scripts/debug-kernel.sh)
 #   make run        install dependencies, boot the VM, show the target
 #   make style      checkpatch --strict and kernel-doc on our sources
 #
@@ -43,7 +45,7 @@ KCONFIG		:= CONFIG_NVMET_NG=m CONFIG_NVMET_NG_TCP=m \
 		   $(if $(TEST_FABRIC),CONFIG_NVMET_NG_TEST_FABRIC=m)
 KMAKE		= $(MAKE) -C $(KDIR) M=$(TOP) $(KCONFIG) W=1
 
-.PHONY: all modules install clean deps check run bench style help
+.PHONY: all modules install clean deps check run bench style help debug-kernel
 
 all: modules
 
@@ -67,7 +69,8 @@ clean:
 deps:
 	scripts/deps.sh
 
-# Every lane, against the Debian kernel the VM boots.
+# Every lane, against the Debian kernel the VM boots; the vm-debug lane
+# builds the debug kernel and our modules for it itself.
 check: deps
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	scripts/check.sh
@@ -88,8 +91,11 @@ bench: deps
 		$(if $(BENCH_ONLY),benches=$(BENCH_ONLY))" \
 		tests/vm/run.sh bench
 
+debug-kernel: deps
+	scripts/debug-kernel.sh modules
+
 style:
 	scripts/check-style.sh
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,15p' Makefile

@@ -12,12 +12,14 @@
 # The last line printed here is the total of the test lanes:
 #   N passed, N failed, N skipped
 #
-# LANES selects lanes (default: style userspace vm kunit).
+# LANES selects lanes (default: style userspace vm vm-debug kunit).
+# vm-debug builds the debug kernel (cached) and runs a subset of the VM
+# tests on it: see scripts/debug-kernel.sh.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$NVMET_NG_TOP"
 
-LANES=${LANES:-style userspace vm kunit}
+LANES=${LANES:-style userspace vm vm-debug kunit}
 RESULTS=$NVMET_NG_TOP/results
 mkdir -p "$RESULTS"
 
@@ -26,6 +28,7 @@ lane_cmd() {
 	style)		echo scripts/check-style.sh --lane ;;
 	userspace)	echo tests/userspace/run.sh ;;
 	vm)		echo tests/vm/run.sh check ;;
+	vm-debug)	echo scripts/debug-kernel.sh lane ;;
 	kunit)		echo scripts/kunit.sh ;;
 	*)		return 1 ;;
 	esac

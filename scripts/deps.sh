@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Install what nvmet-ng's build and test lanes need, from Debian only.
+# Install what nvmet-ng's build and test lanes need, from Debian only
+# (libelf-dev, libssl-dev, time: the debug kernel's build).
 # Idempotent and quick when everything is present.
 #
 # Host packages come from apt.  The Debian 6.12 kernel (headers, kbuild and
@@ -12,7 +13,8 @@ set -euo pipefail
 
 PKGS="make gcc gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole xz-utils
       python3 bc bison flex perl kmod cpio busybox-static nvme-cli fio
-      qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG"
+      qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG
+      libelf-dev libssl-dev time"
 
 log() { echo "deps: $*"; }
 

@@ -37,3 +37,25 @@ NVMET_NG_KDIR=$NVMET_NG_KROOT/usr/src/linux-headers-$KVER
 NVMET_NG_VMLINUZ=$NVMET_NG_KROOT/boot/vmlinuz-$KVER
 NVMET_NG_MODDIR=$NVMET_NG_KROOT/lib/modules/$KVER
 NVMET_NG_SRC=$NVMET_NG_CACHE/linux-source-6.12
+
+# The debug kernel (KASAN, lockdep, kmemleak) that scripts/debug-kernel.sh
+# builds from that source, cached under a key of the source version and
+# scripts/debug-kernel.config.  VM_KERNEL=debug makes the VM lane boot it:
+# KVER, NVMET_NG_MODDIR and NVMET_NG_VMLINUZ then name it, and our modules
+# come from NVMET_NG_MODTOP, a copy of the checkout built against it.
+NVMET_NG_DEBUG_KEY=$({ cat "$NVMET_NG_SRC/.nvmet-ng-unpacked" 2>/dev/null
+			cat "$NVMET_NG_TOP/scripts/debug-kernel.config"; } |
+		     sha1sum | cut -c1-12)
+NVMET_NG_DEBUG=$NVMET_NG_CACHE/debug-kernel/$NVMET_NG_DEBUG_KEY
+NVMET_NG_DEBUG_KDIR=$NVMET_NG_DEBUG/build
+NVMET_NG_DEBUG_KVER=$(sed -n 's/^\(VERSION\|PATCHLEVEL\|SUBLEVEL\) = //p' \
+			"$NVMET_NG_SRC/Makefile" 2>/dev/null | paste -sd.)-nvmet-ng-debug
+NVMET_NG_DEBUG_VMLINUZ=$NVMET_NG_DEBUG_KDIR/arch/x86/boot/bzImage
+NVMET_NG_DEBUG_MODTOP=$NVMET_NG_SCRATCH/debug-modules
+NVMET_NG_MODTOP=$NVMET_NG_TOP
+if [ "${VM_KERNEL:-}" = debug ]; then
+	KVER=$NVMET_NG_DEBUG_KVER
+	NVMET_NG_MODDIR=$NVMET_NG_DEBUG/root/lib/modules/$KVER
+	NVMET_NG_VMLINUZ=$NVMET_NG_DEBUG_VMLINUZ
+	NVMET_NG_MODTOP=$NVMET_NG_DEBUG_MODTOP
+fi

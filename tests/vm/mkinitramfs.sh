@@ -8,7 +8,10 @@
 #
 # Layout inside:
 #   /lib/modules/$KVER/kernel/...   in-tree modules (host side, null_blk...)
-#   /lib/modules/$KVER/updates/...  our modules; depmod prefers them, so
+#   /lib/modules/$KVER/updates/...  our modules (from NVMET_NG_MODTOP, the
+#                                   checkout or, for VM_KERNEL=debug, its
+#                                   copy built for the debug kernel);
+#                                   depmod prefers them, so
 #                                   "modprobe nvmet" loads nvmet-ng
 #   /lib/modules/intree-target/     Debian's nvmet, nvmet-tcp, ... for the
 #                                   benchmarks, loaded by path (intree_load)
@@ -31,7 +34,7 @@ HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {
-	(cd "$TOP" && find . -name '*.ko' -not -path './tests/bench/*' \
+	(cd "$NVMET_NG_MODTOP" && find . -name '*.ko' -not -path './tests/bench/*' \
 		-not -path './.git/*' | sort)
 }
 bench_modules() {
@@ -41,12 +44,12 @@ bench_modules() {
 # Everything that goes in, for the "changed?" check.
 inputs_hash() {
 	{
-		echo "$KVER"
+		echo "$KVER $MODSRC"
 		cat "$0"
 		(cd "$TOP" && find tests/vm tests/bench -type f \
 			-not -name '*.o' -not -name '*.cmd' | sort |
 			xargs sha1sum)
-		(cd "$TOP" && our_modules | xargs -r sha1sum)
+		(cd "$NVMET_NG_MODTOP" && our_modules | xargs -r sha1sum)
 		(cd "$TOP" && bench_modules | xargs -r sha1sum)
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
 	} | sha1sum | cut -d' ' -f1
@@ -136,8 +139,8 @@ done
 # Ours, under updates/ so they win over any in-tree module of the name.
 mkdir -p "$STAGE/lib/modules/$KVER/updates"
 for f in $(our_modules); do
-	cp "$TOP/$f" "$STAGE/lib/modules/$KVER/updates/"
-	for dep in $(modinfo -F depends "$TOP/$f" | tr ',' ' '); do
+	cp "$NVMET_NG_MODTOP/$f" "$STAGE/lib/modules/$KVER/updates/"
+	for dep in $(modinfo -F depends "$NVMET_NG_MODTOP/$f" | tr ',' ' '); do
 		stage_module "$dep" kernel
 	done
 done

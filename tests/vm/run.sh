@@ -16,26 +16,44 @@
 # command line).  For check: tests=2,13 runs only the tests whose names
 # start with 2 or 13; TARGET=intree runs the NVMe/TCP tests (2*) against
 # Debian's in-tree target instead of ours.
+#
+# VM_KERNEL=debug boots the debug kernel of scripts/debug-kernel.sh (KASAN,
+# lockdep, kmemleak) with its modules and ours built against it (run it
+# through "scripts/debug-kernel.sh lane", which builds both); its result
+# line says vm-debug.  The guest then gets more memory (VM_MEM, for KASAN's
+# shadow and kmemleak) and longer time-outs, and the harness fails a test
+# on any KASAN, lockdep or kmemleak report.
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/env.sh"
 
 MODE=${1:-check}
+LANE=vm			# name of the result line
+SLOW=1			# time-out factor
+MEM=${VM_MEM:-2G}
+append="console=ttyS0 panic=-1 rdinit=/init log_buf_len=8M nvmet_ng.mode=$MODE"
+case ${VM_KERNEL:-} in
+"")	;;
+debug)	LANE=vm-debug SLOW=4 MEM=${VM_MEM:-3G}
+	append="$append kasan_multi_shot nvmet_ng.TEST_TIMEOUT=1200"
+	[ -f "$NVMET_NG_VMLINUZ" ] ||
+		{ echo "$LANE: no debug kernel; run scripts/debug-kernel.sh"; exit 1; } ;;
+*)	echo "VM_KERNEL=$VM_KERNEL: only debug" >&2; exit 2 ;;
+esac
 case $MODE in
-check)	TIMEOUT=${VM_TIMEOUT:-900} ;;
-demo)	TIMEOUT=${VM_TIMEOUT:-300} ;;
-bench)	TIMEOUT=${VM_TIMEOUT:-3600} ;;
+check)	TIMEOUT=${VM_TIMEOUT:-$((900 * SLOW))} ;;
+demo)	TIMEOUT=${VM_TIMEOUT:-$((300 * SLOW))} ;;
+bench)	TIMEOUT=${VM_TIMEOUT:-$((3600 * SLOW))} ;;
 *)	echo "usage: $0 check|demo|bench" >&2; exit 2 ;;
 esac
 
 RESULTS=$NVMET_NG_TOP/results
-INITRD=$NVMET_NG_SCRATCH/vm/initramfs.cpio.gz
-CONSOLE=$RESULTS/vm-$MODE.console
-OUT=$RESULTS/vm-$MODE.out
+INITRD=$NVMET_NG_SCRATCH/vm/initramfs${VM_KERNEL:+-$VM_KERNEL}.cpio.gz
+CONSOLE=$RESULTS/$LANE-$MODE.console
+OUT=$RESULTS/$LANE-$MODE.out
 mkdir -p "$RESULTS"
 
 "$(dirname "$0")/mkinitramfs.sh" "$INITRD"
 
-append="console=ttyS0 panic=-1 rdinit=/init log_buf_len=8M nvmet_ng.mode=$MODE"
 for kv in ${VM_ARGS:-}; do
 	append="$append nvmet_ng.$kv"
 done
@@ -44,7 +62,7 @@ done
 start=$(date +%s)
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-machine q35 -accel tcg -cpu max -smp 2 -m 2G \
+	-machine q35 -accel tcg -cpu max -smp 2 -m "$MEM" \
 	-display none -monitor none -no-reboot \
 	-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" -append "$append" \
 	-serial "file:$CONSOLE" -serial stdio < /dev/null | tr -d '\r' | tee "$OUT"
@@ -56,14 +74,14 @@ finished=0
 grep -q '^nvmet-ng-vm: done' "$OUT" && finished=1
 if [ $finished -eq 0 ]; then
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-		echo "vm: guest killed after ${TIMEOUT}s"
+		echo "$LANE: guest killed after ${TIMEOUT}s"
 	else
-		echo "vm: guest stopped before finishing (qemu exit $status)"
+		echo "$LANE: guest stopped before finishing (qemu exit $status)"
 	fi
-	echo "vm: last lines of the console ($CONSOLE):"
+	echo "$LANE: last lines of the console ($CONSOLE):"
 	tail -n 40 "$CONSOLE" | sed 's/^/    /'
 fi
-echo "vm: $MODE took ${elapsed}s"
+echo "$LANE: $MODE took ${elapsed}s"
 
 [ "$MODE" = check ] || exit $(( finished ? 0 : 1 ))
 
@@ -74,5 +92,5 @@ passed=$(( $(grep -cE '^ok [0-9]+ ' "$OUT" || true) - skipped ))
 failed=$(grep -cE '^not ok [0-9]+ ' "$OUT" || true)
 missing=$(( ${planned:-1} - passed - skipped - failed ))
 [ $missing -gt 0 ] && failed=$((failed + missing))
-echo "vm: $passed passed, $failed failed, $skipped skipped"
+echo "$LANE: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ] && [ $finished -eq 1 ]

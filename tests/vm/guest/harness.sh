@@ -26,6 +26,20 @@ SPLAT='WARNING:|BUG:|Oops|general protection|possible recursive locking|circular
 
 # Every write to /dev/kmsg must land: lift its rate limit (10 per 5 s).
 echo on > /proc/sys/kernel/printk_devkmsg 2>/dev/null
+# The debug kernel's kmemleak does not scan by itself: scan after each
+# test.  An object is reported once unreferenced for 5 s, so a leak from
+# the end of one test may show after the next; after the last test the
+# scan waits for that.  Objects left from boot are cleared first.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -w $KMEMLEAK ] || KMEMLEAK=
+kmemleak_scan() {	# kmemleak_scan [WAIT_SECONDS]: print new reports
+	[ -n "$KMEMLEAK" ] || return 0
+	[ -n "${1:-}" ] && sleep "$1"
+	echo scan > $KMEMLEAK
+	cat $KMEMLEAK
+	echo clear > $KMEMLEAK
+}
+kmemleak_scan > /dev/null
 
 tests=$(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort)
 if [ -n "$FILTER" ]; then
@@ -65,6 +79,13 @@ for t in $tests; do
 	to=$(kmsg_mark "after $i $name")
 	if ! check_log "$name" "$from" "$to"; then
 		[ $rc -eq 77 ] && echo "# $name: skipped, but failed by its kernel log"
+		rc=1
+	fi
+	[ $i -eq "$(echo "$tests" | grep -c .)" ] && wait=6 || wait=
+	leaks=$(kmemleak_scan "$wait")
+	if [ -n "$leaks" ]; then
+		echo "# $name: kmemleak (this test or the one before):"
+		echo "$leaks" | sed 's/^/# /'
 		rc=1
 	fi
 	from=$to
