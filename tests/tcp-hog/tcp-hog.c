@@ -13,9 +13,9 @@
  * It never answers an R2T and never reads data.  For each command it
  * reports what the target answered (an R2T, a completion and its status,
  * or nothing within -w seconds), then prints "ready" and holds every
- * connection open until killed or -t seconds pass.  It stops opening
- * connections once MemAvailable falls under -f KiB, so a target that
- * hands out memory does not push the machine into the OOM killer.
+ * connection open until killed or -t seconds pass.  It sends nothing
+ * more once MemAvailable falls under -f KiB, so a target that hands out
+ * memory does not push the machine into the OOM killer.
  *
  *   tcp-hog -a ADDR [-p PORT] [-n CONNS] [-s SUBNQN] [-f KIB] [-t SECS]
  *
@@ -51,6 +51,8 @@ struct tally {
 static struct tally tallies[16];
 static unsigned int ntallies;
 static int wait_ms = 3000;
+static long floor_kib;
+static int low_memory;
 static const char *addr = "127.0.0.1";
 static int port = 4420;
 
@@ -162,6 +164,21 @@ static int send_cmd(int fd, uint8_t *sqe, const void *data, uint32_t dlen)
 	return send_all(fd, pdu, 72 + dlen);
 }
 
+static long mem_available_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
 /* Send a command, classify the answer in tally @name; returns the type. */
 static int exchange(int fd, const char *name, uint8_t *sqe, const void *data,
 		    uint32_t dlen, unsigned int *status, unsigned int *result)
@@ -171,6 +188,10 @@ static int exchange(int fd, const char *name, uint8_t *sqe, const void *data,
 	int type;
 
 	*status = 0xffff;
+	if (low_memory || (floor_kib && mem_available_kib() < floor_kib)) {
+		low_memory = 1;
+		return -3;
+	}
 	if (send_cmd(fd, sqe, data, dlen)) {
 		t->closed++;
 		return -1;
@@ -329,25 +350,10 @@ static int hog_one(const char *subnqn, int *fds)
 	return n;
 }
 
-static long mem_available_kib(void)
-{
-	char line[128];
-	long kib = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
-}
-
 int main(int argc, char **argv)
 {
 	const char *subnqn = NULL;
-	long floor_kib = 0, hold = 3600;
+	long hold = 3600;
 	int conns = 1, opened = 0, i, j, opt, *fds;
 	unsigned int k;
 
@@ -370,14 +376,13 @@ int main(int argc, char **argv)
 	if (!fds)
 		return 1;
 	for (i = 0; i < conns; i++) {
-		long avail = mem_available_kib();
-
-		if (floor_kib && avail >= 0 && avail < floor_kib) {
-			printf("stopped: MemAvailable %ld KiB under %ld KiB after %d associations\n",
-			       avail, floor_kib, i);
+		j = hog_one(subnqn, fds + opened);
+		if (low_memory) {
+			printf("stopped: MemAvailable under %ld KiB in association %d\n",
+			       floor_kib, i);
+			opened += j;
 			break;
 		}
-		j = hog_one(subnqn, fds + opened);
 		if (!j) {
 			printf("stopped: cannot connect (association %d): %s\n",
 			       i, strerror(errno));
