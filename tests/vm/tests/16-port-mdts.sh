@@ -3,7 +3,8 @@
 # ports/<ID>/param_mdts, the port's Maximum Data Transfer Size in Identify
 # Controller's unit (2^N pages of 4 KiB; 0: no limit): its default (8,
 # 1 MiB), round trips, refused values (-EINVAL, and the old value stays),
-# frozen while the port is enabled (-EACCES).  Then a Linux host on a TCP
+# frozen while the port is enabled (-EACCES); a TCP port refuses to
+# enable with more than 128 KiB of in-capsule data (-EINVAL).  Then a Linux host on a TCP
 # port with param_mdts 2 (16 KiB) reads mdts 2 in nvme id-ctrl, sizes its
 # queue by it (max_hw_sectors_kb 16), and does I/O larger than that which
 # it must split: 1 MiB writes land on the backing device and read back,
@@ -32,6 +33,12 @@ bad $P/param_mdts -1 "Invalid argument"
 bad $P/param_mdts big "Invalid argument"
 expect_file $P/param_mdts 3
 rt $P/param_mdts 2
+
+# A TCP port takes at most 128 KiB of in-capsule data: more fails the link.
+rt $P/param_inline_data_size 262144
+expect_errno "Invalid argument" ln -s $CFS/subsystems/$N $P/subsystems/$N
+expect_absent $P/subsystems/$N
+rt $P/param_inline_data_size 131072
 
 tgt_link 1 $N
 bad $P/param_mdts 8 "Permission denied"
