@@ -603,12 +603,16 @@ static bool tt_refused(struct kunit *test, struct tt_queue *q,
 #define TT_INVALID	(NVME_SC_INVALID_FIELD | NVME_STATUS_DNR)
 
 /* Expect @cmd with an SGL of @len bytes refused with @want. */
-#define TT_EXPECT_REFUSED(test, q, cmd, len, want) do {			\
-	u16 __st;							\
-	KUNIT_EXPECT_TRUE_MSG(test, tt_refused(test, q, cmd, len, &__st),	\
-			      "accepted an SGL of %u bytes", (u32)(len));	\
-	KUNIT_EXPECT_EQ(test, __st, (u16)(want));			\
-} while (0)
+static void tt_expect_refused(struct kunit *test, struct tt_queue *q,
+			      struct nvme_command *cmd, u32 len, u16 want)
+{
+	u16 status;
+
+	KUNIT_EXPECT_TRUE_MSG(test, tt_refused(test, q, cmd, len, &status),
+			      "accepted an SGL of %u bytes (opcode %#x)", len,
+			      cmd->common.opcode);
+	KUNIT_EXPECT_EQ(test, status, want);
+}
 
 static void tt_set_features(struct nvme_command *c, u32 fid)
 {
@@ -672,20 +676,20 @@ static void tt_test_bounds_admin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id->mdts, NVMET_DEFAULT_MDTS);
 
 	tt_set_features(&c, NVME_FEAT_KATO);
-	TT_EXPECT_REFUSED(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
-	TT_EXPECT_REFUSED(test, aq, &c, 16, TT_SGL_INVALID);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, aq, &c, 16, TT_SGL_INVALID);
 	KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, NULL, 0), 0);
 
 	/* A short log page in a huge buffer; a log page beyond MDTS. */
 	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_4K);
-	TT_EXPECT_REFUSED(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
 	tt_get_log_cmd(&c, NVME_LOG_ERROR, TT_HUGE);
-	TT_EXPECT_REFUSED(test, aq, &c, TT_HUGE, TT_INVALID);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_INVALID);
 	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_2M);
-	TT_EXPECT_REFUSED(test, aq, &c, SZ_2M, TT_INVALID);
+	tt_expect_refused(test, aq, &c, SZ_2M, TT_INVALID);
 	/* NUMD of all ones: 16 GiB, which must not wrap to 0 bytes. */
 	tt_get_log_cmd(&c, NVME_LOG_ERROR, 0x400000000ULL);
-	TT_EXPECT_REFUSED(test, aq, &c, 0, TT_INVALID);
+	tt_expect_refused(test, aq, &c, 0, TT_INVALID);
 
 	/* What hosts really send still works. */
 	buf = kunit_kzalloc(test, SZ_4K, GFP_KERNEL);
@@ -697,7 +701,7 @@ static void tt_test_bounds_admin(struct kunit *test)
 	c.features.fid = cpu_to_le32(NVME_FEAT_HOST_ID);
 	c.features.dword11 = cpu_to_le32(1);
 	KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, buf, 16), 0);
-	TT_EXPECT_REFUSED(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
 	nvmet_sq_destroy(&aq->sq);
 }
 
@@ -715,20 +719,20 @@ static void tt_test_bounds_io(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
 					 cntlid), 0);
 	tt_write_cmd(&c, 0, 1);
-	TT_EXPECT_REFUSED(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
-	TT_EXPECT_REFUSED(test, iq, &c, 1024, TT_SGL_INVALID);
+	tt_expect_refused(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, iq, &c, 1024, TT_SGL_INVALID);
 	/* 2 MiB in 512-byte blocks: the data fits the SGL, not MDTS. */
 	tt_write_cmd(&c, 0, 1);
 	c.rw.length = cpu_to_le16(SZ_2M / 512 - 1);
 	c.rw.slba = 0;
-	TT_EXPECT_REFUSED(test, iq, &c, SZ_2M, TT_INVALID);
+	tt_expect_refused(test, iq, &c, SZ_2M, TT_INVALID);
 
 	/* Dataset Management: the ranges, or the page Linux sends. */
 	memset(&c, 0, sizeof(c));
 	c.dsm.opcode = nvme_cmd_dsm;
 	c.dsm.nsid = cpu_to_le32(1);
-	TT_EXPECT_REFUSED(test, iq, &c, SZ_8K, TT_SGL_INVALID);
-	TT_EXPECT_REFUSED(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, iq, &c, SZ_8K, TT_SGL_INVALID);
+	tt_expect_refused(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
 
 	/* Exactly MDTS (1 MiB, the whole namespace) goes through. */
 	wbuf = kunit_kmalloc(test, SZ_1M, GFP_KERNEL);
@@ -767,7 +771,7 @@ static void tt_test_bounds_port_mdts(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
 					 cntlid), 0);
 	tt_write_cmd(&c, 0, SZ_8K / 512 + 1);
-	TT_EXPECT_REFUSED(test, iq, &c, SZ_8K + 512, TT_INVALID);
+	tt_expect_refused(test, iq, &c, SZ_8K + 512, TT_INVALID);
 	tt_write_cmd(&c, 0, SZ_8K / 512);
 	KUNIT_EXPECT_FALSE(test, tt_refused(test, iq, &c, SZ_8K, &st));
 	nvmet_sq_destroy(&iq->sq);
@@ -783,7 +787,7 @@ static void tt_test_bounds_port_mdts(struct kunit *test)
 	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_4M);
 	KUNIT_EXPECT_FALSE(test, tt_refused(test, aq, &c, SZ_4M, &st));
 	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_1G);
-	TT_EXPECT_REFUSED(test, aq, &c, SZ_1G, TT_INVALID);
+	tt_expect_refused(test, aq, &c, SZ_1G, TT_INVALID);
 	nvmet_sq_destroy(&aq->sq);
 }
 
@@ -804,11 +808,11 @@ static void tt_test_bounds_discovery(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id->mdts, NVMET_DEFAULT_MDTS);
 
 	tt_set_features(&c, NVME_FEAT_KATO);
-	TT_EXPECT_REFUSED(test, dq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, dq, &c, TT_HUGE, TT_SGL_INVALID);
 	tt_get_log_cmd(&c, NVME_LOG_DISC, TT_HUGE);
-	TT_EXPECT_REFUSED(test, dq, &c, TT_HUGE, TT_INVALID);
+	tt_expect_refused(test, dq, &c, TT_HUGE, TT_INVALID);
 	tt_get_log_cmd(&c, NVME_LOG_DISC, SZ_4K);
-	TT_EXPECT_REFUSED(test, dq, &c, SZ_8K, TT_SGL_INVALID);
+	tt_expect_refused(test, dq, &c, SZ_8K, TT_SGL_INVALID);
 	nvmet_sq_destroy(&dq->sq);
 }
 
@@ -821,8 +825,8 @@ static void tt_test_bounds_connect(struct kunit *test)
 	c.connect.opcode = nvme_fabrics_command;
 	c.connect.fctype = nvme_fabrics_type_connect;
 	c.connect.sqsize = cpu_to_le16(31);
-	TT_EXPECT_REFUSED(test, q, &c, TT_HUGE, TT_SGL_INVALID);
-	TT_EXPECT_REFUSED(test, q, &c, 2048, TT_SGL_INVALID);
+	tt_expect_refused(test, q, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, q, &c, 2048, TT_SGL_INVALID);
 	nvmet_sq_destroy(&q->sq);
 }
 

@@ -26,7 +26,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +34,11 @@
 
 #define DISC_NQN	"nqn.2014-08.org.nvmexpress.discovery"
 #define HOG_NQN		"nqn.2014-08.org.nvmexpress:uuid:0badc0de-0000-4000-8000-00000000f00d"
-#define MIB		(1u << 20)
+#define MIB		(1024u * 1024u)
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef unsigned long long u64;
 
 enum { PDU_ICREQ = 0, PDU_ICRESP = 1, PDU_CMD = 4, PDU_RSP = 5, PDU_R2T = 9 };
 
@@ -67,7 +70,7 @@ static struct tally *tally_of(const char *name)
 	return &tallies[ntallies++];
 }
 
-static void put_le(uint8_t *p, uint64_t v, int n)
+static void put_le(u8 *p, u64 v, int n)
 {
 	while (n--) {
 		*p++ = v & 0xff;
@@ -75,9 +78,9 @@ static void put_le(uint8_t *p, uint64_t v, int n)
 	}
 }
 
-static uint64_t get_le(const uint8_t *p, int n)
+static u64 get_le(const u8 *p, int n)
 {
-	uint64_t v = 0;
+	u64 v = 0;
 
 	while (n--)
 		v = v << 8 | p[n];
@@ -86,7 +89,7 @@ static uint64_t get_le(const uint8_t *p, int n)
 
 static int send_all(int fd, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
+	const u8 *p = buf;
 
 	while (len) {
 		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
@@ -102,7 +105,7 @@ static int send_all(int fd, const void *buf, size_t len)
 /* Read exactly @len bytes within wait_ms: 0, -1 closed, -2 timed out. */
 static int recv_all(int fd, void *buf, size_t len)
 {
-	uint8_t *p = buf;
+	u8 *p = buf;
 
 	while (len) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -126,8 +129,8 @@ static int recv_all(int fd, void *buf, size_t len)
  */
 static int recv_pdu(int fd, unsigned int *status, unsigned int *result)
 {
-	uint8_t hdr[8], body[64];
-	uint32_t plen;
+	u8 hdr[8], body[64];
+	u32 plen;
 	int ret;
 
 	ret = recv_all(fd, hdr, sizeof(hdr));
@@ -148,9 +151,9 @@ static int recv_pdu(int fd, unsigned int *status, unsigned int *result)
 }
 
 /* Send one command capsule with @data (in-capsule) of @dlen bytes. */
-static int send_cmd(int fd, uint8_t *sqe, const void *data, uint32_t dlen)
+static int send_cmd(int fd, u8 *sqe, const void *data, u32 dlen)
 {
-	uint8_t pdu[8 + 64 + 1024];
+	u8 pdu[8 + 64 + 1024];
 
 	memset(pdu, 0, 8);
 	pdu[0] = PDU_CMD;
@@ -180,8 +183,8 @@ static long mem_available_kib(void)
 }
 
 /* Send a command, classify the answer in tally @name; returns the type. */
-static int exchange(int fd, const char *name, uint8_t *sqe, const void *data,
-		    uint32_t dlen, unsigned int *status, unsigned int *result)
+static int exchange(int fd, const char *name, u8 *sqe, const void *data,
+		    u32 dlen, unsigned int *status, unsigned int *result)
 {
 	struct tally *t = tally_of(name);
 	unsigned int i;
@@ -221,7 +224,7 @@ static int exchange(int fd, const char *name, uint8_t *sqe, const void *data,
 static int tcp_open(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	uint8_t icreq[128] = { PDU_ICREQ, 0, 128, 0 }, icresp[128];
+	u8 icreq[128] = { PDU_ICREQ, 0, 128, 0 }, icresp[128];
 	int fd, one = 1;
 
 	sin.sin_port = htons(port);
@@ -242,7 +245,7 @@ static int tcp_open(void)
 }
 
 /* The transport SGL descriptor (data the controller asks for by R2T). */
-static void sgl_transport(uint8_t *sqe, uint32_t len)
+static void sgl_transport(u8 *sqe, u32 len)
 {
 	put_le(sqe + 24, 0, 8);
 	put_le(sqe + 32, len, 4);
@@ -252,7 +255,7 @@ static void sgl_transport(uint8_t *sqe, uint32_t len)
 static int nvme_connect(int fd, const char *nqn, int qid, unsigned int cntlid,
 			unsigned int *result)
 {
-	uint8_t sqe[64] = { 0x7f }, data[1024] = { 0 };
+	u8 sqe[64] = { 0x7f }, data[1024] = { 0 };
 	unsigned int status;
 
 	sqe[4] = 0x01;			/* fctype Connect */
@@ -271,7 +274,7 @@ static int nvme_connect(int fd, const char *nqn, int qid, unsigned int cntlid,
 
 static int nvme_enable(int fd)
 {
-	uint8_t sqe[64] = { 0x7f };
+	u8 sqe[64] = { 0x7f };
 	unsigned int status, result;
 
 	sqe[4] = 0x00;			/* fctype Property Set */
@@ -284,9 +287,9 @@ static int nvme_enable(int fd)
 
 static void hog_discovery(int fd)
 {
-	uint8_t sqe[64] = { 0 };
+	u8 sqe[64] = { 0 };
 	unsigned int status, result;
-	uint32_t numd = 256 * MIB / 4 - 1;
+	u32 numd = 256 * MIB / 4 - 1;
 
 	sqe[0] = 0x09;			/* Set Features */
 	put_le(sqe + 40, 0x0f, 4);	/* Keep Alive Timer */
@@ -303,9 +306,9 @@ static void hog_discovery(int fd)
 	exchange(fd, "disc-get-log-256M", sqe, NULL, 0, &status, &result);
 }
 
-static void hog_write(int fd, const char *name, uint32_t nlb, uint32_t len)
+static void hog_write(int fd, const char *name, u32 nlb, u32 len)
 {
-	uint8_t sqe[64] = { 0x01 };	/* Write */
+	u8 sqe[64] = { 0x01 };	/* Write */
 	unsigned int status, result;
 
 	put_le(sqe + 4, 1, 4);		/* NSID 1 */
@@ -359,16 +362,31 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "a:p:n:s:f:t:w:")) != -1) {
 		switch (opt) {
-		case 'a': addr = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'n': conns = atoi(optarg); break;
-		case 's': subnqn = optarg; break;
-		case 'f': floor_kib = atol(optarg); break;
-		case 't': hold = atol(optarg); break;
-		case 'w': wait_ms = atoi(optarg) * 1000; break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'n':
+			conns = atoi(optarg);
+			break;
+		case 's':
+			subnqn = optarg;
+			break;
+		case 'f':
+			floor_kib = atol(optarg);
+			break;
+		case 't':
+			hold = atol(optarg);
+			break;
+		case 'w':
+			wait_ms = atoi(optarg) * 1000;
+			break;
 		default:
-			fprintf(stderr, "usage: %s -a ADDR [-p PORT] [-n CONNS] [-s SUBNQN] [-f KIB] [-t SECS] [-w SECS]\n",
+			fprintf(stderr, "usage: %s -a ADDR [-p PORT] [-n CONNS]",
 				argv[0]);
+			fprintf(stderr, " [-s NQN] [-f KIB] [-t SECS] [-w SECS]\n");
 			return 2;
 		}
 	}
