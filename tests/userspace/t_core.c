@@ -137,30 +137,7 @@ static void check_port_states(void)
 	free_port(port);
 }
 
-/*
- * Make the n-th allocation of @op and all later ones fail, for n = 1, 2,
- * ... until @op makes fewer than n allocations: every error path runs, and each must leave
- * nothing behind but empty xarray nodes (freed by xa_destroy() at exit,
- * where the program's final leak check counts them).  An op may also absorb a failure (xarray retries a
- * failed GFP_NOWAIT allocation with the caller's GFP) and succeed; it is
- * undone and the walk goes on.
- */
-static void walk_failures(const char *what, int (*op)(void),
-			  void (*undo)(void))
-{
-	int n, ret, errors = 0;
-	long before, failed;
-
-	rcu_barrier();
-	before = shim_nr_objects();
-	shim_quiet = 1;
-	for (n = 1; n < 64; n++) {
-		failed = shim_nr_failed();
-		shim_fail_from(n);
-		ret = op();
-		shim_fail_nth(0);
-		if (!ret && shim_nr_failed() == failed)
-			break;		/* param_mdts: a safe default, a range, frozen while the port is enabled. */
+/* param_mdts: a safe default, a range, frozen while the port is enabled. */
 static void check_port_mdts(void)
 {
 	struct nvmet_port *port = new_port(MOCK_TRTYPE);
@@ -193,7 +170,30 @@ static void check_port_mdts(void)
 	free_port(port);
 }
 
-/* no allocation left to fail */
+/*
+ * Make the n-th allocation of @op and all later ones fail, for n = 1, 2,
+ * ... until @op makes fewer than n allocations: every error path runs, and each must leave
+ * nothing behind but empty xarray nodes (freed by xa_destroy() at exit,
+ * where the program's final leak check counts them).  An op may also absorb a failure (xarray retries a
+ * failed GFP_NOWAIT allocation with the caller's GFP) and succeed; it is
+ * undone and the walk goes on.
+ */
+static void walk_failures(const char *what, int (*op)(void),
+			  void (*undo)(void))
+{
+	int n, ret, errors = 0;
+	long before, failed;
+
+	rcu_barrier();
+	before = shim_nr_objects();
+	shim_quiet = 1;
+	for (n = 1; n < 64; n++) {
+		failed = shim_nr_failed();
+		shim_fail_from(n);
+		ret = op();
+		shim_fail_nth(0);
+		if (!ret && shim_nr_failed() == failed)
+			break;		/* no allocation left to fail */
 		if (!ret) {
 			undo();
 		} else {
