@@ -25,6 +25,12 @@ BOUND_KIB=$((128 * 1024))
 N=$NQN_BASE:iso
 
 memavail() { sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+# report LINE: on stdout and in the kernel log, so a passing run's figures
+# reach the console log too (the harness shows stdout only on failure)
+report() {
+	echo "$*"
+	echo "60-iso-huge-sgl: $*" > /dev/kmsg
+}
 
 # phase: set up, hog, measure, good host's fio, tear down; sets HELD_KIB
 phase() {
@@ -48,8 +54,8 @@ phase() {
 	sleep 3
 	during=$(memavail)
 	HELD_KIB=$((before - during))
-	sed "s/^/  $TARGET hog: /" /tmp/e2e-hog.out
-	echo "$TARGET: MemAvailable $before KiB before, $during KiB with $CONNS hostile associations: $HELD_KIB KiB held ($((HELD_KIB / 1024)) MiB)"
+	while read -r l; do report "$TARGET hog: $l"; done < /tmp/e2e-hog.out
+	report "$TARGET: MemAvailable $before KiB before, $during KiB with $CONNS hostile associations: $HELD_KIB KiB held ($((HELD_KIB / 1024)) MiB)"
 	cp /tmp/e2e-hog.out /tmp/e2e-hog.$TARGET
 	[ "$TARGET" = ours ] && [ $HELD_KIB -ge $BOUND_KIB ] &&
 		fail "ours: $HELD_KIB KiB held by the hostile associations, bound $BOUND_KIB KiB"
@@ -69,7 +75,7 @@ phase() {
 	tgt_unload || fail "$TARGET: unload"
 	rmmod null_blk
 	sleep 2
-	echo "$TARGET: MemAvailable $(memavail) KiB after the hog left"
+	report "$TARGET: MemAvailable $(memavail) KiB after the hog left"
 }
 
 # hog_count KIND FIELD: that field of the hog's answer line for KIND
@@ -98,6 +104,6 @@ expect_eq "ours: Write 1 MiB (MDTS) gets its R2T" \
 if [ -f /lib/modules/intree-target/nvmet-tcp.ko ]; then
 	TARGET=intree
 	phase
-	echo "memory held by $CONNS hostile associations: ours $((OURS_KIB / 1024)) MiB (bound $((BOUND_KIB / 1024)) MiB), in-tree $((HELD_KIB / 1024)) MiB"
+	report "memory held by $CONNS hostile associations: ours $((OURS_KIB / 1024)) MiB (bound $((BOUND_KIB / 1024)) MiB), in-tree $((HELD_KIB / 1024)) MiB"
 fi
 exit 0
