@@ -198,6 +198,22 @@ static struct tt_queue *tt_queue_new(struct kunit *test)
 	return q;
 }
 
+/* Put @cmd in @q's slot with an SGL of @len bytes, as a fabric does. */
+static void tt_prep(struct kunit *test, struct tt_queue *q,
+		    struct nvme_command *cmd, u32 len)
+{
+	struct nvmet_req *req = &q->req;
+
+	q->cmd = *cmd;
+	q->cmd.common.flags |= NVME_CMD_SGL_METABUF;
+	memset(&q->cqe, 0, sizeof(q->cqe));
+	init_completion(&q->done);
+	req->cmd = &q->cmd;
+	req->cqe = &q->cqe;
+	req->port = tt_env_of(test)->port;
+	req->transfer_len = len;
+}
+
 /*
  * Run one command as a fabric would: init, data in, execute, wait for the
  * completion, data out.  Returns the status field (DNR included).
@@ -208,14 +224,7 @@ static u16 tt_submit(struct kunit *test, struct tt_queue *q,
 	struct nvmet_req *req = &q->req;
 	u16 status;
 
-	q->cmd = *cmd;
-	q->cmd.common.flags |= NVME_CMD_SGL_METABUF;
-	memset(&q->cqe, 0, sizeof(q->cqe));
-	init_completion(&q->done);
-	req->cmd = &q->cmd;
-	req->cqe = &q->cqe;
-	req->port = tt_env_of(test)->port;
-	req->transfer_len = len;
+	tt_prep(test, q, cmd, len);
 	if (nvmet_req_init(req, &q->cq, &q->sq, &tt_fabric)) {
 		KUNIT_ASSERT_EQ(test, nvmet_req_alloc_sgl(req), 0);
 		if (len && nvme_is_write(req->cmd))
@@ -565,12 +574,273 @@ static void tt_test_discovery(struct kunit *test)
 	nvmet_sq_destroy(&dq->sq);
 }
 
+/*
+ * Offer a command whose SGL claims @len bytes.  True when the core
+ * refused it before the fabric would allocate a data buffer for it
+ * (nvmet_req_init() completed it), with the status in *status; false
+ * when it was accepted, i.e. a fabric would now allocate @len bytes.
+ */
+static bool tt_refused(struct kunit *test, struct tt_queue *q,
+		       struct nvme_command *cmd, u32 len, u16 *status)
+{
+	struct nvmet_req *req = &q->req;
+
+	*status = 0;
+	tt_prep(test, q, cmd, len);
+	if (nvmet_req_init(req, &q->cq, &q->sq, &tt_fabric)) {
+		nvmet_req_uninit(req);
+		return false;
+	}
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&q->done, 10 * HZ),
+			0);
+	KUNIT_EXPECT_NULL(test, req->sg);
+	*status = le16_to_cpu(q->cqe.status) >> 1;
+	return true;
+}
+
+#define TT_HUGE		SZ_512M
+#define TT_SGL_INVALID	(NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR)
+#define TT_INVALID	(NVME_SC_INVALID_FIELD | NVME_STATUS_DNR)
+
+/* Expect @cmd with an SGL of @len bytes refused with @want. */
+static void tt_expect_refused(struct kunit *test, struct tt_queue *q,
+			      struct nvme_command *cmd, u32 len, u16 want)
+{
+	u16 status;
+
+	KUNIT_EXPECT_TRUE_MSG(test, tt_refused(test, q, cmd, len, &status),
+			      "accepted an SGL of %u bytes (opcode %#x)", len,
+			      cmd->common.opcode);
+	KUNIT_EXPECT_EQ(test, status, want);
+}
+
+static void tt_set_features(struct nvme_command *c, u32 fid)
+{
+	memset(c, 0, sizeof(*c));
+	c->features.opcode = nvme_admin_set_features;
+	c->features.fid = cpu_to_le32(fid);
+	c->features.dword11 = cpu_to_le32(5000);
+}
+
+static void tt_get_log_cmd(struct nvme_command *c, u8 lid, u64 len)
+{
+	u64 numd = len / 4 - 1;
+
+	memset(c, 0, sizeof(*c));
+	c->get_log_page.opcode = nvme_admin_get_log_page;
+	c->get_log_page.lid = lid;
+	c->get_log_page.numdl = cpu_to_le16(numd & 0xffff);
+	c->get_log_page.numdu = cpu_to_le16(numd >> 16);
+}
+
+static void tt_write_cmd(struct nvme_command *c, u64 slba, u32 nlb)
+{
+	memset(c, 0, sizeof(*c));
+	c->rw.opcode = nvme_cmd_write;
+	c->rw.nsid = cpu_to_le32(1);
+	c->rw.slba = cpu_to_le64(slba);
+	c->rw.length = cpu_to_le16(nlb - 1);
+}
+
+/* Unlink the port, give it MDTS @mdts, link it again. */
+static void tt_port_mdts(struct kunit *test, u8 mdts)
+{
+	struct tt_env *env = tt_env_of(test);
+
+	KUNIT_ASSERT_EQ(test, nvmet_port_unlink_subsys(env->port, env->subsys),
+			0);
+	KUNIT_ASSERT_EQ(test, nvmet_port_config_begin(env->port), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_port_set_mdts(env->port, mdts), 0);
+	nvmet_port_config_end(env->port);
+	KUNIT_ASSERT_EQ(test, nvmet_port_link_subsys(env->port, env->subsys),
+			0);
+}
+
+/*
+ * Admin commands: a transfer longer than the command carries, or longer
+ * than the port's MDTS, is refused before any data buffer exists (the
+ * issue's 512 MiB Set Features); Identify shows the MDTS.
+ */
+static void tt_test_bounds_admin(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_command c;
+	struct nvme_id_ctrl *id;
+	u8 *buf;
+
+	tt_admin_up(test, aq);
+	id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->mdts, NVMET_DEFAULT_MDTS);
+
+	tt_set_features(&c, NVME_FEAT_KATO);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, aq, &c, 16, TT_SGL_INVALID);
+	KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, NULL, 0), 0);
+
+	/* A short log page in a huge buffer; a log page beyond MDTS. */
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_4K);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, TT_HUGE);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_INVALID);
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_2M);
+	tt_expect_refused(test, aq, &c, SZ_2M, TT_INVALID);
+	/* NUMD of all ones: 16 GiB, which must not wrap to 0 bytes. */
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, 0x400000000ULL);
+	tt_expect_refused(test, aq, &c, 0, TT_INVALID);
+
+	/* What hosts really send still works. */
+	buf = kunit_kzalloc(test, SZ_4K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, tt_get_log(test, aq, NVME_LOG_ERROR, buf, SZ_4K),
+			0);
+	memset(&c, 0, sizeof(c));
+	c.features.opcode = nvme_admin_get_features;
+	c.features.fid = cpu_to_le32(NVME_FEAT_HOST_ID);
+	c.features.dword11 = cpu_to_le32(1);
+	KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, buf, 16), 0);
+	tt_expect_refused(test, aq, &c, TT_HUGE, TT_SGL_INVALID);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* I/O: NLB x block size bounds a Write's buffer, MDTS bounds both. */
+static void tt_test_bounds_io(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	struct nvme_command c;
+	u8 *wbuf, *rbuf;
+	u16 cntlid;
+	int i;
+
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	tt_write_cmd(&c, 0, 1);
+	tt_expect_refused(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, iq, &c, 1024, TT_SGL_INVALID);
+	/* 2 MiB in 512-byte blocks: the data fits the SGL, not MDTS. */
+	tt_write_cmd(&c, 0, 1);
+	c.rw.length = cpu_to_le16(SZ_2M / 512 - 1);
+	c.rw.slba = 0;
+	tt_expect_refused(test, iq, &c, SZ_2M, TT_INVALID);
+
+	/* Dataset Management: the ranges, or the page Linux sends. */
+	memset(&c, 0, sizeof(c));
+	c.dsm.opcode = nvme_cmd_dsm;
+	c.dsm.nsid = cpu_to_le32(1);
+	tt_expect_refused(test, iq, &c, SZ_8K, TT_SGL_INVALID);
+	tt_expect_refused(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
+
+	/* Exactly MDTS (1 MiB, the whole namespace) goes through. */
+	wbuf = kunit_kmalloc(test, SZ_1M, GFP_KERNEL);
+	rbuf = kunit_kzalloc(test, SZ_1M, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, wbuf);
+	KUNIT_ASSERT_NOT_NULL(test, rbuf);
+	for (i = 0; i < SZ_1M; i++)
+		wbuf[i] = i * 13 + 1;
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 0,
+				    SZ_1M >> 9, wbuf), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 0,
+				    SZ_1M >> 9, rbuf), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(wbuf, rbuf, SZ_1M), 0);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* A port's own MDTS: advertised, enforced; 0 leaves the core's ceiling. */
+static void tt_test_bounds_port_mdts(struct kunit *test)
+{
+	struct tt_queue *aq, *iq;
+	struct nvme_command c;
+	struct nvme_id_ctrl *id;
+	u16 cntlid, st;
+
+	id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+
+	tt_port_mdts(test, 1);		/* 8 KiB */
+	aq = tt_queue_new(test);
+	iq = tt_queue_new(test);
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->mdts, 1);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	tt_write_cmd(&c, 0, SZ_8K / 512 + 1);
+	tt_expect_refused(test, iq, &c, SZ_8K + 512, TT_INVALID);
+	tt_write_cmd(&c, 0, SZ_8K / 512);
+	KUNIT_EXPECT_FALSE(test, tt_refused(test, iq, &c, SZ_8K, &st));
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+
+	/* 0: no limit advertised; the core still stops at its ceiling. */
+	tt_port_mdts(test, 0);
+	aq = tt_queue_new(test);
+	tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->mdts, 0);
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_4M);
+	KUNIT_EXPECT_FALSE(test, tt_refused(test, aq, &c, SZ_4M, &st));
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, SZ_1G);
+	tt_expect_refused(test, aq, &c, SZ_1G, TT_INVALID);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* The discovery controller: the unauthenticated path of the issue. */
+static void tt_test_bounds_discovery(struct kunit *test)
+{
+	struct tt_queue *dq = tt_queue_new(test);
+	struct nvme_command c;
+	struct nvme_id_ctrl *id;
+
+	KUNIT_ASSERT_EQ(test, tt_connect(test, dq, 0, NVMET_DISC_NQN,
+					 "nqn.test:anyone", 0xffff), 0);
+	KUNIT_ASSERT_EQ(test, tt_prop_set_cc(test, dq, NVME_CC_ENABLE), 0);
+	id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, dq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->mdts, NVMET_DEFAULT_MDTS);
+
+	tt_set_features(&c, NVME_FEAT_KATO);
+	tt_expect_refused(test, dq, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_get_log_cmd(&c, NVME_LOG_DISC, TT_HUGE);
+	tt_expect_refused(test, dq, &c, TT_HUGE, TT_INVALID);
+	tt_get_log_cmd(&c, NVME_LOG_DISC, SZ_4K);
+	tt_expect_refused(test, dq, &c, SZ_8K, TT_SGL_INVALID);
+	nvmet_sq_destroy(&dq->sq);
+}
+
+/* Connect carries its 1024 bytes of data and nothing more. */
+static void tt_test_bounds_connect(struct kunit *test)
+{
+	struct tt_queue *q = tt_queue_new(test);
+	struct nvme_command c = { };
+
+	c.connect.opcode = nvme_fabrics_command;
+	c.connect.fctype = nvme_fabrics_type_connect;
+	c.connect.sqsize = cpu_to_le16(31);
+	tt_expect_refused(test, q, &c, TT_HUGE, TT_SGL_INVALID);
+	tt_expect_refused(test, q, &c, 2048, TT_SGL_INVALID);
+	nvmet_sq_destroy(&q->sq);
+}
+
 static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_connect_errors),
 	KUNIT_CASE(tt_test_registers_identify),
 	KUNIT_CASE(tt_test_io),
 	KUNIT_CASE(tt_test_ns_changed_aen),
 	KUNIT_CASE(tt_test_discovery),
+	KUNIT_CASE(tt_test_bounds_admin),
+	KUNIT_CASE(tt_test_bounds_io),
+	KUNIT_CASE(tt_test_bounds_port_mdts),
+	KUNIT_CASE(tt_test_bounds_discovery),
+	KUNIT_CASE(tt_test_bounds_connect),
 	{}
 };
 

@@ -135,12 +135,20 @@ out_release:
 
 /*
  * Take the address and parameters of @nport; the core keeps them frozen
- * while the port is not DISABLED.
+ * while the port is not DISABLED.  An in-capsule data size above
+ * NVMET_TCP_MAX_INLINE_DATA_SIZE is refused (-EINVAL fails the link).
  */
 static int nvmet_tcp_port_config(struct nvmet_port *nport,
 				 struct nvmet_tcp_port *tport)
 {
 	mutex_lock(&nport->lock);
+	if (nport->inline_data_size > NVMET_TCP_MAX_INLINE_DATA_SIZE) {
+		pr_err("port %u: param_inline_data_size %d above the %d nvmet-tcp takes\n",
+		       le16_to_cpu(nport->disc_addr.portid),
+		       nport->inline_data_size, NVMET_TCP_MAX_INLINE_DATA_SIZE);
+		mutex_unlock(&nport->lock);
+		return -EINVAL;
+	}
 	if (nport->inline_data_size < 0)
 		nport->inline_data_size = NVMET_TCP_DEF_INLINE_DATA_SIZE;
 	if (nport->max_queue_size < 0)

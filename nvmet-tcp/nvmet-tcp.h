@@ -39,6 +39,12 @@
 
 /* Defaults the transport gives a port whose parameters are negative. */
 #define NVMET_TCP_DEF_INLINE_DATA_SIZE	(16 * 1024)
+/*
+ * The largest param_inline_data_size a TCP port takes: in-tree nvmet-tcp
+ * has no bound; 128 KiB is eight times its default and keeps Identify's
+ * IOCCSZ far from overflowing.  A larger value fails the port's enable.
+ */
+#define NVMET_TCP_MAX_INLINE_DATA_SIZE	(128 * 1024)
 /* The most data an H2C Data PDU may carry (ICResp MAXH2CDATA). */
 #define NVMET_TCP_MAXH2CDATA		0x400000
 /* Pending connections on a listening socket. */

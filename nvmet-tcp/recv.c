@@ -220,7 +220,9 @@ static int nvmet_tcp_handle_icreq(struct nvmet_tcp_queue *queue)
 /*
  * Take the transfer length from the SGL of @cmd; @len bytes of data came
  * in the capsule.  A capsule whose data does not match its SGL cannot be
- * parsed further: the queue closes.
+ * parsed further: the queue closes.  A transport SGL's length is the
+ * host's word alone: nvmet_req_init() bounds it by what the command
+ * carries and by MDTS before nvmet_tcp_handle_cmd() allocates anything.
  */
 static int nvmet_tcp_map_sgl(struct nvmet_tcp_queue *queue,
 			     struct nvmet_tcp_cmd *cmd, u32 len)

@@ -52,7 +52,10 @@ struct nvmet_sq;
  *		   sq->size commands.  Optional.  Return an NVMe status.
  * @disc_traddr: the address to show in the discovery log for @port when
  *		 it listens on a wildcard address.  Optional.
- * @get_mdts: Identify MDTS for @ctrl.  Optional (0: no limit).
+ * @get_mdts: the largest transfer the fabric can move for @ctrl, in
+ *	      Identify's MDTS unit.  Optional (0: no limit).  The core
+ *	      reports and enforces the smaller of it and the port's
+ *	      param_mdts.
  */
 struct nvmet_fabric_ops {
 	const char *name;

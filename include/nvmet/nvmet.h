@@ -46,6 +46,20 @@ struct nvmet_fabric_ops;
 #define NVMET_MAX_ANAGRPS	128
 #define NVMET_DEFAULT_ANA_GRPID	1
 
+/*
+ * Maximum Data Transfer Size of a port (param_mdts), in the unit of
+ * Identify Controller MDTS: a power of two of the minimum memory page
+ * size (CAP.MPSMIN 0: 4 KiB).  0 advertises no limit, as in-tree; the
+ * core then still refuses transfers above NVMET_MDTS_MAX.  The default,
+ * 8 (1 MiB), is what in-tree nvmet-rdma advertises and no less than a
+ * Linux host sends by default (max_sectors_kb is capped at 1280 KiB
+ * unless raised); NVMET_MDTS_MAX (512 MiB) is the largest buffer
+ * sgl_alloc() makes without its scatterlist table exceeding one kmalloc.
+ */
+#define NVMET_MDTS_SHIFT	12
+#define NVMET_DEFAULT_MDTS	8
+#define NVMET_MDTS_MAX		17
+
 /**
  * struct nvmet_nqn_node - an object's entry in an NQN-keyed map
  * @next: next node with the same hash (M write, R read)
@@ -183,6 +197,8 @@ enum nvmet_port_state {
  *	       not DISABLED)
  * @inline_data_size: in-capsule data size, negative for the default (P)
  * @max_queue_size: largest queue, negative for the default (P)
+ * @mdts: Maximum Data Transfer Size, Identify's unit, 0 for none (P write,
+ *	  A read; frozen while not DISABLED)
  * @pi_enable: offer end-to-end protection (P)
  * @ops: the fabric serving the port while it is not DISABLED (L write,
  *	 R read); holds a reference on the fabric module
@@ -212,6 +228,7 @@ struct nvmet_port {
 	struct nvmf_disc_rsp_page_entry disc_addr;
 	int inline_data_size;
 	int max_queue_size;
+	u8 mdts;
 	bool pi_enable;
 	const struct nvmet_fabric_ops __rcu *ops;
 	void *priv;
@@ -319,6 +336,7 @@ struct nvmet_subsys *nvmet_port_find_get_subsys(struct nvmet_port *port,
 bool nvmet_port_is_live(struct nvmet_port *port);
 int nvmet_port_config_begin(struct nvmet_port *port);
 void nvmet_port_config_end(struct nvmet_port *port);
+int nvmet_port_set_mdts(struct nvmet_port *port, u32 mdts);
 int nvmet_port_ana_group_add(struct nvmet_port *port, u32 grpid);
 void nvmet_port_ana_group_remove(struct nvmet_port *port, u32 grpid);
 int nvmet_port_set_ana_state(struct nvmet_port *port, u32 grpid, u8 state);

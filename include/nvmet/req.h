@@ -8,7 +8,11 @@
  * capsule it sets req->cmd, req->cqe and req->port and calls
  * nvmet_req_init(); if that returns true it moves the data the command
  * carries into req->sg (in-capsule, R2T, RDMA READ, ...) and calls
- * req->execute(req).  The core (or a backend) finishes every request with
+ * req->execute(req).  Before that, nvmet_req_init() has refused (completed
+ * with an error) a command whose SGL claims more than the command carries
+ * or more than the port's MDTS, so a fabric sizes its data buffer from
+ * req->transfer_len only once nvmet_req_init() returned true, and never
+ * before.  The core (or a backend) finishes every request with
  * nvmet_req_complete(), which fills req->cqe and calls
  * ops->queue_response(req); the fabric then sends the data of a read and
  * the completion, and may reuse the slot.
@@ -85,6 +89,10 @@ struct nvmet_sq {
  * @sg_cnt: entries in @sg
  * @transfer_len: bytes the host's SGL describes (fabric)
  * @data_len: bytes the command transfers, set by the core at parse
+ * @data_max: most bytes the host's SGL may describe for it, set by the
+ *	      core at parse: @data_len, more for a command that tolerates a
+ *	      longer buffer, or NVMET_LEN_UNKNOWN for one that cannot tell
+ *	      (then the port's MDTS alone bounds it)
  * @execute: runs the command once the data is in @sg; set by the core
  * @error_loc: offset in the command of the field an error is about, or
  *	       NVMET_NO_ERROR_LOC
@@ -108,6 +116,7 @@ struct nvmet_req {
 	unsigned int sg_cnt;
 	u32 transfer_len;
 	u32 data_len;
+	u32 data_max;
 	void (*execute)(struct nvmet_req *req);
 	u16 error_loc;
 	u64 error_slba;
@@ -123,6 +132,8 @@ struct nvmet_req {
 };
 
 #define NVMET_NO_ERROR_LOC	((u16)-1)
+/* req->data_max of a command whose length only its handler knows. */
+#define NVMET_LEN_UNKNOWN	U32_MAX
 
 /* Byte offset of the start LBA of read, write and write zeroes @req. */
 static inline loff_t nvmet_req_pos(const struct nvmet_req *req)

@@ -61,7 +61,7 @@ u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 	n++;
-	r = kmalloc_array(n, sizeof(*r), GFP_KERNEL);
+	r = kmalloc_array(n, sizeof(*r), GFP_KERNEL | __GFP_NOWARN);
 	if (!r)
 		return NVME_SC_INTERNAL;
 	status = nvmet_copy_from_sgl(req, 0, r, n * sizeof(*r));

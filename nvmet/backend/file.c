@@ -101,7 +101,7 @@ static int nvmet_file_map_sg(struct nvmet_req *req)
 	int i;
 
 	req->f.bvec = kmalloc_array(req->sg_cnt, sizeof(*req->f.bvec),
-				    GFP_KERNEL);
+				    GFP_KERNEL | __GFP_NOWARN);
 	if (!req->f.bvec)
 		return -ENOMEM;
 	for_each_sg(req->sg, sg, req->sg_cnt, i)

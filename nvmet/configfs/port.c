@@ -219,6 +219,34 @@ static ssize_t nvmet_port_param_max_queue_size_store(struct config_item *item,
 					  page, count, "max_queue_size");
 }
 
+static ssize_t nvmet_port_param_mdts_show(struct config_item *item,
+					  char *page)
+{
+	return sysfs_emit(page, "%u\n", READ_ONCE(to_port(item)->mdts));
+}
+
+/* Checked for -EACCES first, then parsed, as the other parameters. */
+static ssize_t nvmet_port_param_mdts_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	struct nvmet_port *port = to_port(item);
+	u32 val;
+	int ret;
+
+	ret = nvmet_port_config_begin(port);
+	if (ret)
+		return ret;
+	if (kstrtou32(page, 0, &val)) {
+		pr_err("nvmet: port %u: invalid mdts '%s'\n",
+		       le16_to_cpu(port->disc_addr.portid), page);
+		ret = -EINVAL;
+	} else {
+		ret = nvmet_port_set_mdts(port, val);
+	}
+	nvmet_port_config_end(port);
+	return ret ? ret : count;
+}
+
 static ssize_t nvmet_port_param_pi_enable_show(struct config_item *item,
 					       char *page)
 {
@@ -251,6 +279,7 @@ CONFIGFS_ATTR(nvmet_port_, addr_trtype);
 CONFIGFS_ATTR(nvmet_port_, addr_tsas);
 CONFIGFS_ATTR(nvmet_port_, param_inline_data_size);
 CONFIGFS_ATTR(nvmet_port_, param_max_queue_size);
+CONFIGFS_ATTR(nvmet_port_, param_mdts);
 CONFIGFS_ATTR(nvmet_port_, param_pi_enable);
 
 static struct configfs_attribute *nvmet_port_attrs[] = {
@@ -262,6 +291,7 @@ static struct configfs_attribute *nvmet_port_attrs[] = {
 	&nvmet_port_attr_addr_tsas,
 	&nvmet_port_attr_param_inline_data_size,
 	&nvmet_port_attr_param_max_queue_size,
+	&nvmet_port_attr_param_mdts,
 	&nvmet_port_attr_param_pi_enable,
 	NULL,
 };

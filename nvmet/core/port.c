@@ -45,6 +45,7 @@ static void nvmet_port_init_defaults(struct nvmet_port *port, u16 portid)
 	port->disc_addr.treq = NVMF_TREQ_DISABLE_SQFLOW;
 	port->inline_data_size = -1;
 	port->max_queue_size = -1;
+	port->mdts = NVMET_DEFAULT_MDTS;
 	memset(port->ana_state, NVME_ANA_INACCESSIBLE, sizeof(port->ana_state));
 	port->ana_state[NVMET_DEFAULT_ANA_GRPID] = NVME_ANA_OPTIMIZED;
 	__set_bit(NVMET_DEFAULT_ANA_GRPID, port->ana_groups);
@@ -187,8 +188,8 @@ EXPORT_SYMBOL_GPL(nvmet_port_is_live);
  * @port: the port
  *
  * On success the caller holds port->lock and may change disc_addr,
- * inline_data_size, max_queue_size and pi_enable, then calls
- * nvmet_port_config_end().
+ * inline_data_size, max_queue_size and pi_enable, call
+ * nvmet_port_set_mdts(), then calls nvmet_port_config_end().
  *
  * Context: Process context; takes port->lock, and keeps it on success.
  * Return: 0, or -EACCES when the port is not DISABLED: an enabled port's
@@ -219,6 +220,31 @@ void nvmet_port_config_end(struct nvmet_port *port)
 	mutex_unlock(&port->lock);
 }
 EXPORT_SYMBOL_GPL(nvmet_port_config_end);
+
+/**
+ * nvmet_port_set_mdts() - set the Maximum Data Transfer Size of a port
+ * @port: the port, its configuration begun with nvmet_port_config_begin()
+ * @mdts: in Identify Controller's unit (a power of two of 4 KiB pages),
+ *	  0 for no advertised limit, at most NVMET_MDTS_MAX
+ *
+ * Context: Process context; port->lock held.
+ * Return: 0, or -EINVAL for a value out of range.
+ */
+int nvmet_port_set_mdts(struct nvmet_port *port, u32 mdts)
+	__must_hold(&port->lock)
+{
+	lockdep_assert_held(&port->lock);
+	if (mdts > NVMET_MDTS_MAX) {
+		pr_err("nvmet: port %u: mdts %u out of range: 0 (no limit) to %u (%u MiB)\n",
+		       le16_to_cpu(port->disc_addr.portid), mdts,
+		       NVMET_MDTS_MAX,
+		       (1U << (NVMET_MDTS_MAX + NVMET_MDTS_SHIFT)) >> 20);
+		return -EINVAL;
+	}
+	WRITE_ONCE(port->mdts, mdts);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_set_mdts);
 
 static void nvmet_port_set_state(struct nvmet_port *port,
 				 enum nvmet_port_state state)

@@ -21,10 +21,11 @@
  */
 u32 nvmet_get_log_page_len(struct nvme_command *cmd)
 {
-	u32 numd = le16_to_cpu(cmd->get_log_page.numdu) << 16 |
+	u64 numd = (u32)le16_to_cpu(cmd->get_log_page.numdu) << 16 |
 		   le16_to_cpu(cmd->get_log_page.numdl);
 
-	return (numd + 1) * 4;
+	/* Up to 16 GiB: saturate rather than wrap to a short length. */
+	return min_t(u64, (numd + 1) * 4, U32_MAX);
 }
 
 /**
@@ -296,7 +297,7 @@ void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id)
 
 	id->cntlid = cpu_to_le16(ctrl->cntlid);
 	id->rab = 6;
-	id->mdts = ctrl->ops->get_mdts ? ctrl->ops->get_mdts(ctrl) : 0;
+	id->mdts = nvmet_mdts(port, ctrl->ops, ctrl);
 	id->ctratt = cpu_to_le32(NVME_CTRL_ATTR_HID_128_BIT |
 				 NVME_CTRL_ATTR_TBKAS);
 	id->acl = 3;
@@ -722,11 +723,20 @@ static const struct nvmet_cmd_handler nvmet_admin_cmds[] = {
 	{ nvme_admin_get_log_page, NVMET_LEN_LOG, nvmet_execute_get_log_page },
 	{ nvme_admin_identify, NVME_IDENTIFY_DATA_SIZE, nvmet_execute_identify },
 	{ nvme_admin_set_features, 0, nvmet_execute_set_features },
-	{ nvme_admin_get_features, 0, nvmet_execute_get_features },
+	{ nvme_admin_get_features, NVMET_LEN_FEAT, nvmet_execute_get_features },
 	{ nvme_admin_async_event, 0, nvmet_execute_async_event },
 	{ nvme_admin_keep_alive, 0, nvmet_execute_keep_alive },
 	{ nvme_admin_abort_cmd, 0, nvmet_execute_abort },
 };
+
+/* Bytes of data a Get Features carries: the Host Identifier's only. */
+static u32 nvmet_feat_data_len(struct nvme_command *cmd)
+{
+	u8 fid = le32_to_cpu(cmd->common.cdw10) & 0xff;
+
+	return fid == NVME_FEAT_HOST_ID ? sizeof_field(struct nvmet_ctrl,
+						       hostid) : 0;
+}
 
 /**
  * nvmet_dispatch() - pick a command's handler from a table
@@ -749,6 +759,8 @@ u16 nvmet_dispatch(struct nvmet_req *req, const struct nvmet_cmd_handler *cmds,
 		req->execute = cmds[i].execute;
 		if (cmds[i].data_len == NVMET_LEN_LOG)
 			req->data_len = nvmet_get_log_page_len(req->cmd);
+		else if (cmds[i].data_len == NVMET_LEN_FEAT)
+			req->data_len = nvmet_feat_data_len(req->cmd);
 		else
 			req->data_len = cmds[i].data_len;
 		return 0;

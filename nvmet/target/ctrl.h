@@ -131,7 +131,8 @@ struct nvmet_ctrl {
 /**
  * struct nvmet_cmd_handler - an entry of a table of admin commands
  * @opcode: the command
- * @data_len: bytes it transfers, or NVMET_LEN_LOG for a log page's
+ * @data_len: bytes it transfers, NVMET_LEN_LOG for a log page's (NUMD),
+ *	      NVMET_LEN_FEAT for a feature's (Get Features)
  * @execute: the handler
  */
 struct nvmet_cmd_handler {
@@ -141,6 +142,7 @@ struct nvmet_cmd_handler {
 };
 
 #define NVMET_LEN_LOG	U32_MAX
+#define NVMET_LEN_FEAT	(U32_MAX - 1)
 
 static inline bool nvmet_ctrl_is_disc(const struct nvmet_ctrl *ctrl)
 {
@@ -166,6 +168,9 @@ void nvmet_ctrl_log_error(struct nvmet_req *req, u16 status);
 
 /* req.c */
 u16 nvmet_check_ctrl_ready(struct nvmet_req *req);
+u8 nvmet_mdts(const struct nvmet_port *port,
+	      const struct nvmet_fabric_ops *ops,
+	      const struct nvmet_ctrl *ctrl);
 
 /* fabrics.c */
 u16 nvmet_parse_connect_cmd(struct nvmet_req *req);

@@ -118,6 +118,8 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		}
 		req->data_len = nr * sizeof(struct nvme_dsm_range);
+		req->data_max = NVMET_MAX_DSM_RANGES *
+				sizeof(struct nvme_dsm_range);
 		req->execute = nvmet_execute_dsm;
 		return 0;
 	}

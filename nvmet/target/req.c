@@ -153,6 +153,57 @@ u16 nvmet_check_ctrl_ready(struct nvmet_req *req)
 }
 
 /**
+ * nvmet_mdts() - the Maximum Data Transfer Size a controller reports
+ * @port: the port the controller is on
+ * @ops: the fabric serving it
+ * @ctrl: the controller, or NULL before Connect made one
+ *
+ * The smaller of the port's param_mdts and the fabric's own limit, where
+ * 0 on either side means that side sets none.
+ *
+ * Context: Any context.
+ * Return: MDTS in Identify Controller's unit, 0 for no limit.
+ */
+u8 nvmet_mdts(const struct nvmet_port *port,
+	      const struct nvmet_fabric_ops *ops,
+	      const struct nvmet_ctrl *ctrl)
+{
+	u8 mdts = READ_ONCE(port->mdts);
+	u8 fabric = ctrl && ops->get_mdts ? ops->get_mdts(ctrl) : 0;
+
+	if (!mdts || (fabric && fabric < mdts))
+		mdts = fabric;
+	return min_t(u8, mdts, NVMET_MDTS_MAX);
+}
+
+/*
+ * Bound the transfer a command's SGL claims before the fabric allocates
+ * a buffer for it: no longer than the command carries (SGL Data Block
+ * Invalid, what its handler would answer), and the command no longer
+ * than MDTS (Invalid Field in Command, as NVMe says of a command beyond
+ * MDTS).  A port that advertises no limit still gets the core's ceiling,
+ * and so does a command whose length is unknown here.
+ */
+static u16 nvmet_req_check_len(struct nvmet_req *req)
+{
+	u8 mdts = nvmet_mdts(req->port, req->ops, req->sq->ctrl);
+	u64 max = 1ULL << ((mdts ? mdts : NVMET_MDTS_MAX) + NVMET_MDTS_SHIFT);
+	u32 len = req->transfer_len;
+
+	if (req->data_max != NVMET_LEN_UNKNOWN && len > req->data_max) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
+	if (req->data_max != NVMET_LEN_UNKNOWN)
+		len = max(len, req->data_len);
+	if (len > max) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
+/**
  * nvmet_req_init() - take a command in
  * @req: the request, with cmd, cqe and port set by the fabric, and
  *	 transfer_len from the command's SGL
@@ -160,8 +211,13 @@ u16 nvmet_check_ctrl_ready(struct nvmet_req *req)
  * @sq: the submission queue
  * @ops: the fabric
  *
+ * Picks the handler and bounds the transfer: a command whose SGL claims
+ * more than it carries, or more than MDTS, is completed here, so the
+ * fabric allocates nothing for it.
+ *
  * Context: Process context.
- * Return: true if the fabric should bring in the data and call
+ * Return: true if the fabric should bring in the data (at most
+ * req->transfer_len bytes, now known to be bounded) and call
  * req->execute(req); false if the request is already completed with an
  * error (the fabric's queue_response() ran).
  */
@@ -178,6 +234,7 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	req->sg = NULL;
 	req->sg_cnt = 0;
 	req->data_len = 0;
+	req->data_max = 0;
 	req->execute = NULL;
 	req->error_loc = NVMET_NO_ERROR_LOC;
 	req->error_slba = 0;
@@ -203,6 +260,11 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 		status = nvmet_parse_admin_cmd(req);
 	else
 		status = nvmet_parse_io_cmd(req);
+	if (status)
+		goto fail;
+	if (!req->data_max)
+		req->data_max = req->data_len;
+	status = nvmet_req_check_len(req);
 	if (status)
 		goto fail;
 
@@ -277,7 +339,11 @@ EXPORT_SYMBOL_GPL(nvmet_check_data_len_lte);
 
 /**
  * nvmet_req_alloc_sgl() - allocate the data buffer of a request
- * @req: the request, with transfer_len set
+ * @req: the request, accepted by nvmet_req_init(), which bounded its
+ *	 transfer_len
+ *
+ * The size comes from the host: a failure is the host's problem and
+ * warns nobody.
  *
  * Context: Process context.
  * Return: 0, or -ENOMEM.
@@ -286,7 +352,8 @@ int nvmet_req_alloc_sgl(struct nvmet_req *req)
 {
 	if (!req->transfer_len)
 		return 0;
-	req->sg = sgl_alloc(req->transfer_len, GFP_KERNEL, &req->sg_cnt);
+	req->sg = sgl_alloc(req->transfer_len, GFP_KERNEL | __GFP_NOWARN,
+			    &req->sg_cnt);
 	return req->sg ? 0 : -ENOMEM;
 }
 EXPORT_SYMBOL_GPL(nvmet_req_alloc_sgl);

@@ -137,6 +137,39 @@ static void check_port_states(void)
 	free_port(port);
 }
 
+/* param_mdts: a safe default, a range, frozen while the port is enabled. */
+static void check_port_mdts(void)
+{
+	struct nvmet_port *port = new_port(MOCK_TRTYPE);
+	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:mdts");
+
+	CHECK_EQ(port->mdts, NVMET_DEFAULT_MDTS);
+	CHECK_EQ(NVMET_DEFAULT_MDTS, 8);
+	CHECK_EQ(nvmet_port_config_begin(port), 0);
+	CHECK_EQ(nvmet_port_set_mdts(port, 0), 0);
+	CHECK_EQ(port->mdts, 0);
+	CHECK_EQ(nvmet_port_set_mdts(port, NVMET_MDTS_MAX), 0);
+	CHECK_EQ(port->mdts, NVMET_MDTS_MAX);
+	shim_quiet = 1;
+	CHECK_EQ(nvmet_port_set_mdts(port, NVMET_MDTS_MAX + 1), -EINVAL);
+	CHECK_EQ(nvmet_port_set_mdts(port, 256), -EINVAL);
+	shim_quiet = 0;
+	CHECK_EQ(port->mdts, NVMET_MDTS_MAX);
+	CHECK_EQ(nvmet_port_set_mdts(port, 3), 0);
+	nvmet_port_config_end(port);
+
+	mock_adds = mock_removes = mock_add_ret = 0;
+	CHECK_EQ(nvmet_port_link_subsys(port, s), 0);
+	shim_quiet = 1;
+	CHECK_EQ(nvmet_port_config_begin(port), -EACCES);
+	shim_quiet = 0;
+	CHECK_EQ(port->mdts, 3);
+	CHECK_EQ(nvmet_port_unlink_subsys(port, s), 0);
+	CHECK_EQ(port->mdts, 3);
+	free_subsys(s);
+	free_port(port);
+}
+
 /*
  * Make the n-th allocation of @op and all later ones fail, for n = 1, 2,
  * ... until @op makes fewer than n allocations: every error path runs, and each must leave
@@ -389,6 +422,7 @@ TEST_MAIN("t_core", {
 	RUN_CASE(check_subsys_registry);
 	RUN_CASE(check_host_acl);
 	RUN_CASE(check_port_states);
+	RUN_CASE(check_port_mdts);
 	RUN_CASE(check_allocation_failures);
 	RUN_CASE(check_fabric_registration);
 	RUN_CASE(check_notifications);

@@ -46,7 +46,7 @@ inputs_hash() {
 	{
 		echo "$KVER $MODSRC"
 		cat "$0"
-		(cd "$TOP" && find tests/vm tests/bench -type f \
+		(cd "$TOP" && find tests/vm tests/bench tests/tcp-hog -type f \
 			-not -name '*.o' -not -name '*.cmd' | sort |
 			xargs sha1sum)
 		(cd "$NVMET_NG_MODTOP" && our_modules | xargs -r sha1sum)
@@ -92,6 +92,7 @@ cp /etc/mke2fs.conf "$STAGE/etc/"
 
 # Static helpers built from our tree.
 gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
+gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
 
 # Module name -> path, for the dependency closure.
 declare -A modpath

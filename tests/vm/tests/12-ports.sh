@@ -10,7 +10,7 @@ mkdir $P || fail "mkdir port"
 expect_errno "Invalid argument" mkdir $CFS/ports/abc
 expect_errno "Invalid argument" mkdir $CFS/ports/70000
 expect_eq "port dirs" "ana_groups referrals subsystems" "$(subdirs $P)"
-expect_eq "port attrs" "addr_adrfam addr_traddr addr_treq addr_trsvcid addr_trtype addr_tsas param_inline_data_size param_max_queue_size param_pi_enable" "$(attrs $P)"
+expect_eq "port attrs" "addr_adrfam addr_traddr addr_treq addr_trsvcid addr_trtype addr_tsas param_inline_data_size param_max_queue_size param_mdts param_pi_enable" "$(attrs $P)"
 expect_file $P/addr_trtype ""
 expect_file $P/addr_adrfam ""
 expect_file $P/addr_traddr ""
