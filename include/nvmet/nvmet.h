@@ -193,7 +193,8 @@ enum nvmet_port_state {
  * @subsystems: linked subsystems by subsystem id, each holding a subsystem
  *		reference (L write, R read)
  * @nr_subsystems: entries in @subsystems (L)
- * @removed: unpublished by nvmet_port_remove(); no new link (L)
+ * @removed: unpublished by nvmet_port_remove(); no new link (A; read
+ *	     under L by links)
  * @referrals: this port's referrals by id, enabled or not (xa_lock write,
  *	       R read); a referral's own fields are P
  * @ana_groups: ANA groups that exist on this port; group 1 always does (P)

@@ -97,19 +97,18 @@ EXPORT_SYMBOL_GPL(nvmet_port_create);
  * nvmet_port_remove() - unpublish a port
  * @port: the port
  *
- * Links refused from now on.  configfs removes a port only when it has no
- * link left, but an `ln` racing the rmdir may still be between its
+ * Links are refused from now on.  configfs removes a port only when it
+ * has no link left, but an `ln` racing the rmdir may still be between its
  * allow_link and its failure: configfs then calls drop_link, which
- * unlinks and disables the port as usual.
+ * unlinks and disables the port as usual.  Takes no lock a link holds
+ * across the fabric's add_port(): rmdir runs under configfs' su_mutex.
  * The caller still holds its reference and drops it with nvmet_port_put().
  *
- * Context: Process context; takes port->link_lock.
+ * Context: Process context.
  */
 void nvmet_port_remove(struct nvmet_port *port)
 {
-	mutex_lock(&port->link_lock);
-	port->removed = true;
-	mutex_unlock(&port->link_lock);
+	WRITE_ONCE(port->removed, true);
 	xa_erase(&nvmet_port_ids, port->id);
 }
 EXPORT_SYMBOL_GPL(nvmet_port_remove);
@@ -344,7 +343,7 @@ int nvmet_port_link_subsys(struct nvmet_port *port,
 		return -EINTR;
 	/* An rmdir of either end that raced this `ln` won. */
 	mutex_lock(&subsys->lock);
-	ret = port->removed || subsys->removed ? -ENOENT : 0;
+	ret = READ_ONCE(port->removed) || subsys->removed ? -ENOENT : 0;
 	mutex_unlock(&subsys->lock);
 	if (ret)
 		goto out_unlock;
