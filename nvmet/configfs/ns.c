@@ -15,7 +15,9 @@
  * @item: a namespaces/<NSID> item
  * @page: the attribute's buffer
  */
+#include <linux/completion.h>
 #include <linux/hex.h>
+#include <linux/jiffies.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -31,12 +33,23 @@
  * @ns: the namespace, referenced
  * @drain_work: after rmdir, waits for the I/O in flight and closes the
  *		backend; holds an item reference meanwhile
+ * @drained: completed by @drain_work once the backend is closed
  */
 struct nvmet_ns_item {
 	struct config_group group;
 	struct nvmet_ns *ns;
 	struct work_struct drain_work;
+	struct completion drained;
 };
+
+/*
+ * How long rmdir waits for a drain before returning without it: long
+ * enough for an idle namespace (one RCU grace period, then the close), so
+ * that the backend module is unpinned when rmdir returns, as in-tree;
+ * short enough that a hung one delays other tenants' mkdir and rmdir
+ * (configfs' su_mutex is held) by no more than this.
+ */
+#define NVMET_NS_DRAIN_WAIT	msecs_to_jiffies(50)
 
 /*
  * Drains of removed namespaces (allocated by nvmet.ko's init).  Each may
@@ -377,6 +390,7 @@ static void nvmet_ns_drain_work(struct work_struct *work)
 						drain_work);
 
 	nvmet_ns_disable(ni->ns);
+	complete(&ni->drained);
 	config_item_put(&ni->group.cg_item);
 }
 
@@ -385,7 +399,7 @@ static void nvmet_ns_drain_work(struct work_struct *work)
  * its I/O here: drop_item runs under configfs' su_mutex, which every
  * mkdir and rmdir of the tree takes.  Hosts lose the namespace and its
  * NSID is free at once; the drain and the backend's close run from
- * nvmet_ns_drain_wq.
+ * nvmet_ns_drain_wq, waited for here for at most NVMET_NS_DRAIN_WAIT.
  */
 static struct config_group *nvmet_ns_make(struct config_group *group,
 					  const char *name)
@@ -411,6 +425,7 @@ static struct config_group *nvmet_ns_make(struct config_group *group,
 	}
 	ni->ns = ns;
 	INIT_WORK(&ni->drain_work, nvmet_ns_drain_work);
+	init_completion(&ni->drained);
 	config_group_init_type_name(&ni->group, name, &nvmet_ns_type);
 	return &ni->group;
 }
@@ -423,6 +438,7 @@ static void nvmet_ns_drop(struct config_group *group, struct config_item *item)
 	if (nvmet_ns_remove(ni->ns)) {
 		config_item_get(item);
 		queue_work(nvmet_ns_drain_wq, &ni->drain_work);
+		wait_for_completion_timeout(&ni->drained, NVMET_NS_DRAIN_WAIT);
 	}
 	config_item_put(item);
 }
