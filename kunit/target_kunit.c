@@ -9,6 +9,7 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
@@ -18,13 +19,18 @@
 #include <nvmet/ns.h>
 #include <nvmet/nvmet.h>
 #include <nvmet/req.h>
+#include <nvmet/test_point.h>
 
 #define TT_TRTYPE	249
 #define TT_SUBNQN	"nqn.2026-11.io.nvmet-ng:kunit-target"
 #define TT_HOSTNQN	"nqn.2026-11.io.nvmet-ng:kunit-host"
 #define TT_NS_SIZE	SZ_1M
 
-/* A queue of the mock fabric: one command at a time. */
+/*
+ * A queue of the mock fabric: one command at a time.  @port is the port
+ * its commands arrive on (the suite's port if NULL); @closing is set when
+ * delete_ctrl() asks the fabric to close it.
+ */
 struct tt_queue {
 	struct nvmet_sq sq;
 	struct nvmet_cq cq;
@@ -32,9 +38,16 @@ struct tt_queue {
 	struct nvme_completion cqe;
 	struct nvmet_req req;
 	struct completion done;
+	struct nvmet_port *port;
+	bool closing;
 };
 
 static int tt_deletes;
+
+/* The queues of the current case, which delete_ctrl() walks. */
+#define TT_MAX_QUEUES	8
+static struct tt_queue *tt_queues[TT_MAX_QUEUES];
+static int tt_nr_queues;
 
 static int tt_add_port(struct nvmet_port *port)
 {
@@ -52,9 +65,15 @@ static void tt_queue_response(struct nvmet_req *req)
 	complete(&q->done);
 }
 
+/* As a real fabric: close the queues bound to @ctrl now. */
 static void tt_delete_ctrl(struct nvmet_ctrl *ctrl)
 {
+	int i;
+
 	tt_deletes++;
+	for (i = 0; i < tt_nr_queues; i++)
+		if (READ_ONCE(tt_queues[i]->sq.ctrl) == ctrl)
+			tt_queues[i]->closing = true;
 }
 
 static const struct nvmet_fabric_ops tt_fabric = {
@@ -139,6 +158,7 @@ static int tt_init(struct kunit *test)
 		return -ENOMEM;
 	test->priv = env;
 	tt_deletes = 0;
+	tt_nr_queues = 0;
 	ret = nvmet_register_fabric(&tt_fabric);
 	if (ret)
 		return ret;
@@ -176,6 +196,7 @@ static void tt_exit(struct kunit *test)
 {
 	struct tt_env *env = tt_env_of(test);
 
+	WRITE_ONCE(nvmet_test_hook, NULL);
 	nvmet_ns_free(env->ns);
 	nvmet_port_unlink_subsys(env->port, env->subsys);
 	nvmet_subsys_disallow_host(env->subsys, env->host);
@@ -195,6 +216,8 @@ static struct tt_queue *tt_queue_new(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_ASSERT_EQ(test, nvmet_sq_init(&q->sq), 0);
+	KUNIT_ASSERT_LT(test, tt_nr_queues, TT_MAX_QUEUES);
+	tt_queues[tt_nr_queues++] = q;
 	return q;
 }
 
@@ -210,7 +233,7 @@ static void tt_prep(struct kunit *test, struct tt_queue *q,
 	init_completion(&q->done);
 	req->cmd = &q->cmd;
 	req->cqe = &q->cqe;
-	req->port = tt_env_of(test)->port;
+	req->port = q->port ?: tt_env_of(test)->port;
 	req->transfer_len = len;
 }
 
@@ -830,6 +853,205 @@ static void tt_test_bounds_connect(struct kunit *test)
 	nvmet_sq_destroy(&q->sq);
 }
 
+/*
+ * Races, each forced through a test point: the hook runs the competing
+ * operation at the exact place in the Connect or keep-alive path.
+ */
+static struct kunit *tt_hook_test;
+static enum nvmet_test_point_id tt_hook_at;
+static bool tt_hook_armed;
+
+static bool tt_hook_take(enum nvmet_test_point_id tp)
+{
+	if (tp != tt_hook_at || !READ_ONCE(tt_hook_armed))
+		return false;
+	WRITE_ONCE(tt_hook_armed, false);
+	return true;
+}
+
+static void tt_arm(struct kunit *test, enum nvmet_test_point_id tp,
+		   nvmet_test_hook_fn fn)
+{
+	tt_hook_test = test;
+	tt_hook_at = tp;
+	WRITE_ONCE(tt_hook_armed, true);
+	WRITE_ONCE(nvmet_test_hook, fn);
+}
+
+/* Unlink the suite's subsystem (its only link: the port goes down). */
+static void tt_hook_unlink(enum nvmet_test_point_id tp, void *obj)
+{
+	struct tt_env *env = tt_env_of(tt_hook_test);
+
+	if (tt_hook_take(tp))
+		nvmet_port_unlink_subsys(env->port, env->subsys);
+}
+
+/* Delete every controller of the subsystem (qid_max does, as in-tree). */
+static void tt_hook_delete_ctrls(enum nvmet_test_point_id tp, void *obj)
+{
+	if (tt_hook_take(tp))
+		nvmet_subsys_set_qid_max(tt_env_of(tt_hook_test)->subsys,
+					 NVMET_NR_QUEUES);
+}
+
+/* Admin Connect: the subsystem is unlinked between lookup and insert. */
+static void tt_test_admin_connect_vs_unlink(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+
+	tt_arm(test, NVMET_TP_CTRL_INSERT, tt_hook_unlink);
+	KUNIT_EXPECT_EQ(test, tt_connect(test, aq, 0, TT_SUBNQN, TT_HOSTNQN,
+					 0xffff),
+			NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(tt_hook_armed));
+	KUNIT_EXPECT_NULL(test, READ_ONCE(aq->sq.ctrl));
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* Discovery Connect: the port goes down between lookup and insert. */
+static void tt_test_disc_connect_vs_disable(struct kunit *test)
+{
+	struct tt_queue *dq = tt_queue_new(test);
+
+	tt_arm(test, NVMET_TP_CTRL_INSERT, tt_hook_unlink);
+	KUNIT_EXPECT_EQ(test, tt_connect(test, dq, 0, NVMET_DISC_NQN,
+					 TT_HOSTNQN, 0xffff),
+			NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(tt_hook_armed));
+	KUNIT_EXPECT_FALSE(test, nvmet_port_is_live(tt_env_of(test)->port));
+	KUNIT_EXPECT_NULL(test, READ_ONCE(dq->sq.ctrl));
+	nvmet_sq_destroy(&dq->sq);
+}
+
+/*
+ * I/O Connect: the controller's deletion walks the fabric's queues after
+ * the controller lookup and before sq->ctrl is set.  The new queue must
+ * be closed all the same.
+ */
+static void tt_test_io_connect_vs_delete(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	u16 cntlid, status;
+
+	cntlid = tt_admin_up(test, aq);
+	tt_arm(test, NVMET_TP_INSTALL_QUEUE, tt_hook_delete_ctrls);
+	status = tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN, cntlid);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(tt_hook_armed));
+	KUNIT_EXPECT_TRUE(test, aq->closing);
+	/* Refused, or connected and then closed: never left open. */
+	KUNIT_EXPECT_TRUE(test, status || iq->closing);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+static DECLARE_COMPLETION(tt_ka_paused);
+static DECLARE_COMPLETION(tt_ka_resume);
+
+/* Hold a keep-alive run (at most 200 ms) while the test stops the timer. */
+static void tt_hook_hold_ka(enum nvmet_test_point_id tp, void *obj)
+{
+	if (!tt_hook_take(tp))
+		return;
+	complete(&tt_ka_paused);
+	wait_for_completion_timeout(&tt_ka_resume, HZ / 5);
+}
+
+static u16 tt_set_kato(struct kunit *test, struct tt_queue *q, u32 kato)
+{
+	struct nvme_command c = { };
+
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(NVME_FEAT_KATO);
+	c.features.dword11 = cpu_to_le32(kato);
+	return tt_submit(test, q, &c, NULL, 0);
+}
+
+/*
+ * Set Features KATO=0 while a keep-alive run is in progress (held at its
+ * start by the hook, after traffic was seen): the run must not re-arm
+ * itself and expire the controller.
+ */
+static void tt_test_kato_off_vs_running_ka(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+
+	reinit_completion(&tt_ka_paused);
+	reinit_completion(&tt_ka_resume);
+	tt_admin_up(test, aq);
+	tt_arm(test, NVMET_TP_KA_WORK, tt_hook_hold_ka);
+	/* This command is traffic, so the held run would re-arm. */
+	KUNIT_ASSERT_EQ(test, tt_set_kato(test, aq, 100), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&tt_ka_paused,
+							  5 * HZ), 0);
+	tt_prop_get(test, aq, NVME_REG_CSTS, false);
+	KUNIT_EXPECT_EQ(test, tt_set_kato(test, aq, 0), 0);
+	complete(&tt_ka_resume);
+	msleep(500);
+	KUNIT_EXPECT_FALSE(test, tt_prop_get(test, aq, NVME_REG_CSTS, false) &
+			   NVME_CSTS_CFS);
+	KUNIT_EXPECT_EQ(test, tt_deletes, 0);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* DSM with NR 0xffffffff (0's based) must not wrap to zero ranges. */
+static void tt_test_dsm_nr_wrap(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	struct nvme_command c = { };
+	u16 cntlid;
+
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	c.dsm.opcode = nvme_cmd_dsm;
+	c.dsm.nsid = cpu_to_le32(1);
+	c.dsm.nr = cpu_to_le32(0xffffffff);
+	c.dsm.attributes = cpu_to_le32(NVME_DSMGMT_AD);
+	KUNIT_EXPECT_EQ(test, tt_submit(test, iq, &c, NULL, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	c.dsm.nr = cpu_to_le32(255);
+	KUNIT_EXPECT_EQ(test, tt_submit(test, iq, &c, NULL, 0),
+			NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/*
+ * One host's discovery controllers on two ports of one discovery
+ * subsystem: their IDs must differ (the Linux host refuses a duplicate).
+ */
+static void tt_test_disc_cntlid_unique(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *d1 = tt_queue_new(test);
+	struct tt_queue *d2 = tt_queue_new(test);
+	struct nvmet_port *port2;
+	u16 id1, id2;
+
+	port2 = nvmet_port_create(8);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(port2));
+	nvmet_port_config_begin(port2);
+	port2->disc_addr.trtype = TT_TRTYPE;
+	nvmet_port_config_end(port2);
+	KUNIT_ASSERT_EQ(test, nvmet_port_link_subsys(port2, env->subsys), 0);
+	d2->port = port2;
+	KUNIT_EXPECT_EQ(test, tt_connect(test, d1, 0, NVMET_DISC_NQN,
+					 TT_HOSTNQN, 0xffff), 0);
+	id1 = le16_to_cpu(d1->cqe.result.u16);
+	KUNIT_EXPECT_EQ(test, tt_connect(test, d2, 0, NVMET_DISC_NQN,
+					 TT_HOSTNQN, 0xffff), 0);
+	id2 = le16_to_cpu(d2->cqe.result.u16);
+	KUNIT_EXPECT_NE(test, id1, id2);
+	nvmet_sq_destroy(&d1->sq);
+	nvmet_sq_destroy(&d2->sq);
+	nvmet_port_unlink_subsys(port2, env->subsys);
+	nvmet_port_remove(port2);
+	nvmet_port_put(port2);
+}
+
 static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_connect_errors),
 	KUNIT_CASE(tt_test_registers_identify),
@@ -841,6 +1063,12 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_bounds_port_mdts),
 	KUNIT_CASE(tt_test_bounds_discovery),
 	KUNIT_CASE(tt_test_bounds_connect),
+	KUNIT_CASE(tt_test_admin_connect_vs_unlink),
+	KUNIT_CASE(tt_test_disc_connect_vs_disable),
+	KUNIT_CASE(tt_test_io_connect_vs_delete),
+	KUNIT_CASE(tt_test_kato_off_vs_running_ka),
+	KUNIT_CASE(tt_test_dsm_nr_wrap),
+	KUNIT_CASE(tt_test_disc_cntlid_unique),
 	{}
 };
 

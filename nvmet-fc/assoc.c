@@ -123,7 +123,15 @@ static struct nvmet_fc_assoc *nvmet_fc_assoc_alloc(struct nvmet_fc_tgtport *tgtp
 	return assoc;
 }
 
-/* Publish @assoc unless the port was unbound or unregistered meanwhile. */
+/*
+ * Publish @assoc unless the port was unbound or unregistered, or its host
+ * handle invalidated, meanwhile.  Walkers of assoc_list (teardown,
+ * nvmet_fc_invalidate_host()) dereference assoc->hostref and FCP commands
+ * find the association in the xarray, so both are set before the
+ * association goes on the list, in one section under tgtport->lock: a
+ * walker sees it whole or not at all, and an invalidation that ran before
+ * is seen here.  The index was reserved, so the store does not allocate.
+ */
 static int nvmet_fc_assoc_publish(struct nvmet_fc_assoc *assoc,
 				  struct nvmet_fc_hostref *spare,
 				  void *hosthandle)
@@ -131,19 +139,21 @@ static int nvmet_fc_assoc_publish(struct nvmet_fc_assoc *assoc,
 	struct nvmet_fc_tgtport *tgtport = assoc->tgtport;
 	int ret = 0;
 
-	spin_lock_bh(&tgtport->lock);
-	if (!tgtport->registered || tgtport->nport != assoc->nport)
-		ret = -ENXIO;
-	else
-		list_add_tail(&assoc->entry, &tgtport->assoc_list);
-	spin_unlock_bh(&tgtport->lock);
-	if (ret)
-		return ret;
 	assoc->hostref = nvmet_fc_hostref_get(tgtport, hosthandle, spare);
 	if (assoc->hostref != spare)
 		kfree(spare);
-	xa_store_bh(&tgtport->assocs, assoc->idx, assoc, GFP_KERNEL);
-	return 0;
+	spin_lock_bh(&tgtport->lock);
+	if (!tgtport->registered || tgtport->nport != assoc->nport ||
+	    assoc->hostref->invalidated) {
+		ret = -ENXIO;
+	} else {
+		xa_store(&tgtport->assocs, assoc->idx, assoc, GFP_ATOMIC);
+		list_add_tail(&assoc->entry, &tgtport->assoc_list);
+	}
+	spin_unlock_bh(&tgtport->lock);
+	if (ret)
+		nvmet_fc_hostref_put(tgtport, assoc->hostref);
+	return ret;
 }
 
 /**
@@ -193,7 +203,10 @@ struct nvmet_fc_assoc *nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport,
 
 		nvmet_sq_destroy(&queue->nvme_sq);
 		kvfree(queue);
-		goto out_free_assoc;
+		/* Publishing consumed the spare hostref. */
+		xa_erase_bh(&tgtport->assocs, assoc->idx);
+		kfree(assoc);
+		goto out_unuse;
 	}
 	return assoc;
 

@@ -58,8 +58,9 @@ struct nvmet_req;
  * The I/O callbacks run in the context the fabric calls req->execute()
  * from: process context, where they may sleep briefly (a bio allocation,
  * a free request slot) but must not wait for I/O; synchronous work goes to
- * nvmet_wq.  The core has checked the namespace, the LBA range and the
- * transfer length.  Each finishes the request, now or later, with
+ * a work queue of the backend's own, per namespace (ns->backend_wq), so a
+ * hung device delays only its namespace.  The core has checked the
+ * namespace, the LBA range and the transfer length.  Each finishes the request, now or later, with
  * nvmet_req_complete(), which may be called in any context.
  */
 struct nvmet_backend_ops {

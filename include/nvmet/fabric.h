@@ -46,8 +46,15 @@ struct nvmet_sq;
  *		    nvmet_req_complete(), in any context, even bio completion:
  *		    must not sleep.
  * @delete_ctrl: start tearing down every queue of @ctrl; must not wait for
- *		 it.  Mandatory for a fabric that serves hosts.  Called with
- *		 no core lock held.
+ *		 it.  Mandatory for a fabric that serves hosts.  Process
+ *		 context; called with no core lock held but, on an unlink
+ *		 or a port disable, the port's link_lock (the deletion is
+ *		 ordered with the port's state change), and possibly from
+ *		 the execution of a Connect on one of @ctrl's queues (one
+ *		 that raced the deletion), so it must not take link_lock,
+ *		 nor wait for a command.  Several calls for one controller
+ *		 are allowed; each must close the queues of @ctrl then bound
+ *		 to it (sq->ctrl == @ctrl) and not yet closing.
  * @install_queue: Connect set @sq up; allocate what the queue needs for
  *		   sq->size commands.  Optional.  Return an NVMe status.
  * @disc_traddr: the address to show in the discovery log for @port when

@@ -19,6 +19,7 @@
 #include <nvmet/backend.h>
 
 struct nvmet_subsys;
+struct workqueue_struct;
 
 /* At most this many enabled namespaces per subsystem, as in-tree. */
 #define NVMET_MAX_NAMESPACES	1024
@@ -40,6 +41,8 @@ struct nvmet_subsys;
  * @null_size: size in bytes for backends without storage (N)
  * @backend: the backend while enabled (N), its module pinned
  * @backend_priv: the backend's state while enabled
+ * @backend_wq: the namespace's own work queue for backend work that
+ *		sleeps, while enabled, if the backend made one (N write)
  * @size: size in bytes while enabled (N write, A read)
  * @blksize_shift: log2 of the logical block size while enabled (N)
  * @features_avail: NVMET_BF_* bits the backend offers on this device,
@@ -50,6 +53,9 @@ struct nvmet_subsys;
  * @io_ref: one reference per I/O command in flight while enabled; killed
  *	    by disable, which then waits for @io_done
  * @io_done: completed when @io_ref is dead and drained
+ * @draining: unpublished and @io_ref killed, backend still open: a
+ *	      disable has to wait for @io_done and close it (N)
+ * @removed: nvmet_ns_remove() ran; never enabled again (N)
  * @rcu: frees the namespace after RCU readers are gone
  */
 struct nvmet_ns {
@@ -67,6 +73,7 @@ struct nvmet_ns {
 	u64 null_size;
 	const struct nvmet_backend_ops *backend;
 	void *backend_priv;
+	struct workqueue_struct *backend_wq;
 	u64 size;
 	u8 blksize_shift;
 	u32 features_avail;
@@ -74,6 +81,8 @@ struct nvmet_ns {
 	u32 features_off;
 	struct percpu_ref io_ref;
 	struct completion io_done;
+	bool draining;
+	bool removed;
 	struct rcu_head rcu;
 };
 
@@ -81,6 +90,7 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_ns_free(struct nvmet_ns *ns);
 int nvmet_ns_enable(struct nvmet_ns *ns);
 void nvmet_ns_disable(struct nvmet_ns *ns);
+bool nvmet_ns_remove(struct nvmet_ns *ns);
 int nvmet_ns_revalidate(struct nvmet_ns *ns);
 int nvmet_ns_config_begin(struct nvmet_ns *ns);
 void nvmet_ns_config_end(struct nvmet_ns *ns);

@@ -133,6 +133,8 @@ struct nvmet_host {
  *	   (S write, R read)
  * @nr_hosts: entries in @hosts (S)
  * @nr_ports: ports this subsystem is linked into (A)
+ * @removed: unpublished by nvmet_subsys_remove(); no new port link
+ *	     (S write, read under S)
  * @namespaces: enabled namespaces by NSID (S write, R read: the I/O path
  *		looks a namespace up with one xa_load())
  * @nr_namespaces: entries in @namespaces (S)
@@ -162,6 +164,7 @@ struct nvmet_subsys {
 	struct xarray hosts;
 	unsigned int nr_hosts;
 	atomic_t nr_ports;
+	bool removed;
 	struct xarray namespaces;
 	unsigned int nr_namespaces;
 	u32 max_nsid;
@@ -206,6 +209,8 @@ enum nvmet_port_state {
  * @subsystems: linked subsystems by subsystem id, each holding a subsystem
  *		reference (L write, R read)
  * @nr_subsystems: entries in @subsystems (L)
+ * @removed: unpublished by nvmet_port_remove(); no new link (A; read
+ *	     under L by links)
  * @referrals: this port's referrals by id, enabled or not (xa_lock write,
  *	       R read); a referral's own fields are P
  * @ana_groups: ANA groups that exist on this port; group 1 always does (P)
@@ -234,6 +239,7 @@ struct nvmet_port {
 	void *priv;
 	struct xarray subsystems;
 	unsigned int nr_subsystems;
+	bool removed;
 	struct xarray referrals;
 	DECLARE_BITMAP(ana_groups, NVMET_MAX_ANAGRPS + 1);
 	u8 ana_state[NVMET_MAX_ANAGRPS + 1];

@@ -141,7 +141,10 @@ static inline loff_t nvmet_req_pos(const struct nvmet_req *req)
 	return (loff_t)le64_to_cpu(req->cmd->rw.slba) << req->ns->blksize_shift;
 }
 
-/* The workqueue for everything of the core that must sleep. */
+/*
+ * A general work queue for fabrics' short work.  The core queues nothing
+ * here: controller work has its own queue, backend work each namespace's.
+ */
 extern struct workqueue_struct *nvmet_wq;
 
 int nvmet_sq_init(struct nvmet_sq *sq);

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include <nvmet/ns.h>
 #include <nvmet/req.h>
 
 int nvmet_bdev_backend_init(void);
@@ -23,11 +24,20 @@ u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 				 struct nvme_dsm_range **ranges,
 				 unsigned int *nr);
 
-/* Run @fn on nvmet_wq, for the parts of a command that may sleep. */
+/* Work items of one namespace's backend in flight at once. */
+#define NVMET_BACKEND_WQ_ACTIVE	64
+
+int nvmet_backend_wq_alloc(struct nvmet_ns *ns);
+void nvmet_backend_wq_free(struct nvmet_ns *ns);
+
+/*
+ * Run @fn on the namespace's own work queue, for the parts of a command
+ * that may sleep: a hung device delays only its own namespace.
+ */
 static inline void nvmet_backend_defer(struct nvmet_req *req, work_func_t fn)
 {
 	INIT_WORK(&req->work, fn);
-	queue_work(nvmet_wq, &req->work);
+	queue_work(req->ns->backend_wq, &req->work);
 }
 
 /* Complete @req with the NVMe status of @err, 0 or a negative errno. */

@@ -6,7 +6,8 @@
  * I/O: reads, writes and flushes are submitted as bios straight from the
  * fabric's execute context and complete in their end_io (any context,
  * hard IRQ included); Write Zeroes and deallocation wait for the device,
- * so they run synchronously in a work item on nvmet_wq.
+ * so they run synchronously in a work item on the namespace's own work
+ * queue.
  *
  * Conventions:
  * @ns: a namespace; its lock is held in open, close and revalidate
@@ -39,6 +40,10 @@ static int nvmet_bdev_open(struct nvmet_ns *ns)
 				   BLK_OPEN_READ | BLK_OPEN_WRITE, NULL, NULL);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
+	if (nvmet_backend_wq_alloc(ns)) {
+		fput(f);
+		return -ENOMEM;
+	}
 	bdev = file_bdev(f);
 	ns->size = bdev_nr_bytes(bdev);
 	ns->blksize_shift = blksize_bits(bdev_logical_block_size(bdev));
@@ -53,6 +58,7 @@ static int nvmet_bdev_open(struct nvmet_ns *ns)
 static void nvmet_bdev_close(struct nvmet_ns *ns)
 {
 	lockdep_assert_held(&ns->lock);
+	nvmet_backend_wq_free(ns);
 	fput(nvmet_bdev_file(ns));
 }
 

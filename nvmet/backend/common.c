@@ -6,8 +6,10 @@
  * @req: an I/O command on an enabled namespace (req->ns set)
  */
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include <nvmet/ns.h>
+#include <nvmet/nvmet.h>
 #include <nvmet/req.h>
 #include "backends.h"
 
@@ -72,4 +74,42 @@ u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 	*ranges = r;
 	*nr = n;
 	return NVME_SC_SUCCESS;
+}
+
+/**
+ * nvmet_backend_wq_alloc() - give a namespace its own work queue
+ * @ns: the namespace being opened
+ *
+ * Backend work that waits for the device (file I/O, Write Zeroes and
+ * deallocation on a block device) runs on it, at most
+ * NVMET_BACKEND_WQ_ACTIVE items at once: a hung device ties up this
+ * namespace's queue and nothing else, not the controllers' keep-alive
+ * nor other namespaces.  WQ_MEM_RECLAIM: the target may serve the
+ * machine's own swap or writeback (nvme-loop).
+ *
+ * Context: Process context; ns->lock held.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_backend_wq_alloc(struct nvmet_ns *ns)
+{
+	lockdep_assert_held(&ns->lock);
+	ns->backend_wq = alloc_workqueue("nvmet-ns-%u-%u",
+					 WQ_UNBOUND | WQ_MEM_RECLAIM,
+					 NVMET_BACKEND_WQ_ACTIVE,
+					 ns->subsys->id, ns->nsid);
+	return ns->backend_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * nvmet_backend_wq_free() - undo nvmet_backend_wq_alloc()
+ * @ns: the namespace being closed, with no command in flight
+ *
+ * Context: Process context; ns->lock held; waits for the work items to
+ * return.
+ */
+void nvmet_backend_wq_free(struct nvmet_ns *ns)
+{
+	lockdep_assert_held(&ns->lock);
+	destroy_workqueue(ns->backend_wq);
+	ns->backend_wq = NULL;
 }

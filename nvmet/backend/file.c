@@ -3,8 +3,8 @@
  * The file backend ("file"): a namespace on a regular file, with direct
  * I/O unless the namespace asks for buffered I/O, as in-tree.
  *
- * I/O: every command moves to a work item on nvmet_wq, since file I/O may
- * sleep and the I/O callbacks must not.  A direct read or write is
+ * I/O: every command moves to a work item on the namespace's own work
+ * queue, since file I/O may sleep and the I/O callbacks must not.  A direct read or write is
  * submitted from there asynchronously and completes in ki_complete (any
  * context); a buffered one, and flush, Write Zeroes and deallocation, run
  * synchronously in the work item.
@@ -46,6 +46,10 @@ static int nvmet_file_open(struct nvmet_ns *ns)
 		filp_close(f, NULL);
 		return -EINVAL;
 	}
+	if (nvmet_backend_wq_alloc(ns)) {
+		filp_close(f, NULL);
+		return -ENOMEM;
+	}
 	ns->size = i_size_read(file_inode(f));
 	/* Block size of the file system, at most 4 KiB. */
 	ns->blksize_shift = min_t(u8, file_inode(f)->i_blkbits, 12);
@@ -56,6 +60,7 @@ static int nvmet_file_open(struct nvmet_ns *ns)
 static void nvmet_file_close(struct nvmet_ns *ns)
 {
 	lockdep_assert_held(&ns->lock);
+	nvmet_backend_wq_free(ns);
 	filp_close(nvmet_file_file(ns), NULL);
 }
 

@@ -39,6 +39,9 @@ struct nvmet_subsys_item {
 int nvmet_configfs_init(void);
 void nvmet_configfs_exit(void);
 
+/* ns.c: the drains of namespaces removed by rmdir */
+extern struct workqueue_struct *nvmet_ns_drain_wq;
+
 /* subsys.c: nvmet/subsystems/ */
 extern const struct config_item_type nvmet_subsystems_type;
 struct nvmet_subsys *nvmet_item_to_subsys(struct config_item *item);

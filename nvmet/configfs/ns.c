@@ -15,19 +15,47 @@
  * @item: a namespaces/<NSID> item
  * @page: the attribute's buffer
  */
+#include <linux/completion.h>
 #include <linux/hex.h>
+#include <linux/jiffies.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uuid.h>
+#include <linux/workqueue.h>
 
 #include <nvmet/ns.h>
 #include "configfs.h"
 
+/**
+ * struct nvmet_ns_item - a namespaces/<NSID> item
+ * @group: the configfs group
+ * @ns: the namespace, referenced
+ * @drain_work: after rmdir, waits for the I/O in flight and closes the
+ *		backend; holds an item reference meanwhile
+ * @drained: completed by @drain_work once the backend is closed
+ */
 struct nvmet_ns_item {
 	struct config_group group;
 	struct nvmet_ns *ns;
+	struct work_struct drain_work;
+	struct completion drained;
 };
+
+/*
+ * How long rmdir waits for a drain before returning without it: long
+ * enough for an idle namespace (one RCU grace period, then the close), so
+ * that the backend module is unpinned when rmdir returns, as in-tree;
+ * short enough that a hung one delays other tenants' mkdir and rmdir
+ * (configfs' su_mutex is held) by no more than this.
+ */
+#define NVMET_NS_DRAIN_WAIT	msecs_to_jiffies(50)
+
+/*
+ * Drains of removed namespaces (allocated by nvmet.ko's init).  Each may
+ * wait as long as a hung backend takes; nothing else runs here.
+ */
+struct workqueue_struct *nvmet_ns_drain_wq;
 
 static struct nvmet_ns *to_ns(struct config_item *item)
 {
@@ -356,6 +384,23 @@ static const struct config_item_type nvmet_ns_type = {
 	.ct_owner	= THIS_MODULE,
 };
 
+static void nvmet_ns_drain_work(struct work_struct *work)
+{
+	struct nvmet_ns_item *ni = container_of(work, struct nvmet_ns_item,
+						drain_work);
+
+	nvmet_ns_disable(ni->ns);
+	complete(&ni->drained);
+	config_item_put(&ni->group.cg_item);
+}
+
+/*
+ * rmdir disables an enabled namespace, as in-tree, but does not wait for
+ * its I/O here: drop_item runs under configfs' su_mutex, which every
+ * mkdir and rmdir of the tree takes.  Hosts lose the namespace and its
+ * NSID is free at once; the drain and the backend's close run from
+ * nvmet_ns_drain_wq, waited for here for at most NVMET_NS_DRAIN_WAIT.
+ */
 static struct config_group *nvmet_ns_make(struct config_group *group,
 					  const char *name)
 {
@@ -379,14 +424,22 @@ static struct config_group *nvmet_ns_make(struct config_group *group,
 		return ERR_CAST(ns);
 	}
 	ni->ns = ns;
+	INIT_WORK(&ni->drain_work, nvmet_ns_drain_work);
+	init_completion(&ni->drained);
 	config_group_init_type_name(&ni->group, name, &nvmet_ns_type);
 	return &ni->group;
 }
 
-/* rmdir disables an enabled namespace, as in-tree. */
 static void nvmet_ns_drop(struct config_group *group, struct config_item *item)
 {
-	nvmet_ns_disable(to_ns(item));
+	struct nvmet_ns_item *ni = container_of(to_config_group(item),
+						struct nvmet_ns_item, group);
+
+	if (nvmet_ns_remove(ni->ns)) {
+		config_item_get(item);
+		queue_work(nvmet_ns_drain_wq, &ni->drain_work);
+		wait_for_completion_timeout(&ni->drained, NVMET_NS_DRAIN_WAIT);
+	}
 	config_item_put(item);
 }
 

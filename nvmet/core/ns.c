@@ -67,7 +67,7 @@ static void nvmet_ns_release(struct kref *ref)
 {
 	struct nvmet_ns *ns = container_of(ref, struct nvmet_ns, ref);
 
-	WARN_ON(ns->enabled);
+	WARN_ON(ns->enabled || ns->draining);
 	nvmet_subsys_put(ns->subsys);
 	kfree(ns->device_path);
 	mutex_destroy(&ns->lock);
@@ -239,8 +239,9 @@ static u32 nvmet_subsys_max_nsid(struct nvmet_subsys *subsys)
  *
  * Context: Process context; takes ns->lock, then subsys->lock briefly.
  * Return: 0, the backend's open error, -EINVAL for a backend not loaded,
- * -EMFILE when the subsystem has NVMET_MAX_NAMESPACES enabled, or -EBUSY
- * when another enabled namespace has the same ID.
+ * -EMFILE when the subsystem has NVMET_MAX_NAMESPACES enabled, -EBUSY
+ * when another enabled namespace has the same ID, or -ENOENT after
+ * nvmet_ns_remove().
  */
 int nvmet_ns_enable(struct nvmet_ns *ns)
 {
@@ -250,6 +251,11 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	mutex_lock(&ns->lock);
 	if (ns->enabled)
 		goto out_unlock;
+	if (ns->removed || ns->draining) {
+		/* Removed, or a disable still waits for its I/O. */
+		ret = ns->removed ? -ENOENT : -EBUSY;
+		goto out_unlock;
+	}
 	ret = nvmet_ns_open_backend(ns);
 	if (ret)
 		goto out_unlock;
@@ -288,44 +294,96 @@ out_unlock:
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_enable);
 
-/**
- * nvmet_ns_disable() - unpublish the namespace and close its backend
- * @ns: the namespace
- *
- * Disabling a disabled namespace does nothing.
- *
- * Context: Process context; takes ns->lock, then subsys->lock briefly;
- * waits for the namespace's I/O commands in flight.
- */
-void nvmet_ns_disable(struct nvmet_ns *ns)
+/* Take the namespace out of subsys->namespaces; stop new I/O. */
+static void nvmet_ns_unpublish(struct nvmet_ns *ns)
+	__must_hold(&ns->lock)
 {
 	struct nvmet_subsys *subsys = ns->subsys;
 
-	mutex_lock(&ns->lock);
-	if (!ns->enabled)
-		goto out_unlock;
+	lockdep_assert_held(&ns->lock);
 	mutex_lock(&subsys->lock);
 	xa_erase(&subsys->namespaces, ns->nsid);
 	subsys->nr_namespaces--;
 	subsys->max_nsid = nvmet_subsys_max_nsid(subsys);
 	mutex_unlock(&subsys->lock);
 	WRITE_ONCE(ns->enabled, false);
-	/*
-	 * No new I/O can take a reference once the ref is dead; wait for
-	 * the commands in flight, which may use the backend to the end.
-	 * Only this namespace's lock is held meanwhile.
-	 */
+	/* No new I/O can take a reference once the ref is dead. */
 	percpu_ref_kill(&ns->io_ref);
+	ns->draining = true;
+}
+
+/*
+ * Wait for the commands in flight, which may use the backend to the end,
+ * then close it.  Only this namespace's lock is held meanwhile.
+ */
+static void nvmet_ns_finish_drain(struct nvmet_ns *ns)
+	__must_hold(&ns->lock)
+{
+	lockdep_assert_held(&ns->lock);
 	wait_for_completion(&ns->io_done);
 	percpu_ref_exit(&ns->io_ref);
 	nvmet_ns_close_backend(ns);
+	ns->draining = false;
+}
+
+/**
+ * nvmet_ns_disable() - unpublish the namespace and close its backend
+ * @ns: the namespace
+ *
+ * Disabling a disabled namespace does nothing; a namespace that
+ * nvmet_ns_remove() unpublished finishes its drain here.
+ *
+ * Context: Process context; takes ns->lock, then subsys->lock briefly;
+ * waits for the namespace's I/O commands in flight.
+ */
+void nvmet_ns_disable(struct nvmet_ns *ns)
+{
+	bool unpublished = false;
+
+	mutex_lock(&ns->lock);
+	if (ns->enabled) {
+		nvmet_ns_unpublish(ns);
+		unpublished = true;
+	}
+	if (ns->draining)
+		nvmet_ns_finish_drain(ns);
 	mutex_unlock(&ns->lock);
-	nvmet_ns_changed(ns);
-	return;
-out_unlock:
-	mutex_unlock(&ns->lock);
+	if (unpublished)
+		nvmet_ns_changed(ns);
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_disable);
+
+/**
+ * nvmet_ns_remove() - unpublish a namespace for good, without waiting
+ * @ns: the namespace
+ *
+ * For rmdir, which must not wait for I/O (configfs holds locks that every
+ * mkdir and rmdir of the tree needs): hosts lose the namespace at once
+ * and its NSID is free for a new namespace, while the commands in flight
+ * finish on the old backend.  The namespace cannot be enabled again.
+ *
+ * Context: Process context; takes ns->lock, then subsys->lock briefly.
+ * Return: true if commands may still be in flight: the caller must then
+ * call nvmet_ns_disable() later, from a context that may wait for them,
+ * to close the backend.
+ */
+bool nvmet_ns_remove(struct nvmet_ns *ns)
+{
+	bool unpublished = false, drain;
+
+	mutex_lock(&ns->lock);
+	ns->removed = true;
+	if (ns->enabled) {
+		nvmet_ns_unpublish(ns);
+		unpublished = true;
+	}
+	drain = ns->draining;
+	mutex_unlock(&ns->lock);
+	if (unpublished)
+		nvmet_ns_changed(ns);
+	return drain;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_remove);
 
 /**
  * nvmet_ns_revalidate() - re-read an enabled namespace's size

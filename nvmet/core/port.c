@@ -15,6 +15,7 @@
  * @port:   a port, referenced by the caller
  * @subsys: a subsystem, referenced by the caller
  */
+#include <asm/barrier.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/slab.h>
@@ -95,15 +96,20 @@ EXPORT_SYMBOL_GPL(nvmet_port_create);
 
 /**
  * nvmet_port_remove() - unpublish a port
- * @port: the port, with no subsystem linked (so DISABLED)
+ * @port: the port
  *
+ * Links are refused from now on.  configfs removes a port only when it
+ * has no link left, but an `ln` racing the rmdir may still be between its
+ * allow_link and its failure: configfs then calls drop_link, which
+ * unlinks and disables the port as usual.  Takes no lock a link holds
+ * across the fabric's add_port(): rmdir runs under configfs' su_mutex.
  * The caller still holds its reference and drops it with nvmet_port_put().
  *
  * Context: Process context.
  */
 void nvmet_port_remove(struct nvmet_port *port)
 {
-	WARN_ON(READ_ONCE(port->state) != NVMET_PORT_DISABLED);
+	WRITE_ONCE(port->removed, true);
 	xa_erase(&nvmet_port_ids, port->id);
 }
 EXPORT_SYMBOL_GPL(nvmet_port_remove);
@@ -350,8 +356,9 @@ static void nvmet_port_disable(struct nvmet_port *port)
  *
  * Context: Process context; takes port->link_lock, may sleep for as long
  * as the fabric takes.
- * Return: 0, -EEXIST if already linked, -EINTR if interrupted while
- * waiting, or the error that enabling the port failed with.
+ * Return: 0, -EEXIST if already linked, -ENOENT if either is removed,
+ * -EINTR if interrupted while waiting, or the error that enabling the
+ * port failed with.
  */
 int nvmet_port_link_subsys(struct nvmet_port *port,
 			   struct nvmet_subsys *subsys)
@@ -360,6 +367,12 @@ int nvmet_port_link_subsys(struct nvmet_port *port,
 
 	if (mutex_lock_interruptible(&port->link_lock))
 		return -EINTR;
+	/* An rmdir of either end that raced this `ln` won. */
+	mutex_lock(&subsys->lock);
+	ret = READ_ONCE(port->removed) || subsys->removed ? -ENOENT : 0;
+	mutex_unlock(&subsys->lock);
+	if (ret)
+		goto out_unlock;
 	if (xa_load(&port->subsystems, subsys->id)) {
 		pr_err("nvmet: port %u: subsystem %s is already linked\n",
 		       le16_to_cpu(port->disc_addr.portid), subsys->nqn);
@@ -409,11 +422,23 @@ int nvmet_port_unlink_subsys(struct nvmet_port *port,
 	mutex_lock(&port->link_lock);
 	old = xa_erase(&port->subsystems, subsys->id);
 	if (old) {
+		bool last = !--port->nr_subsystems;
+
 		atomic_dec(&old->nr_ports);
+		/* No discovery Connect succeeds on a port leaving LIVE. */
+		if (last)
+			nvmet_port_set_state(port, NVMET_PORT_DISABLING);
+		/*
+		 * The erase and the state before the walks below; pairs with
+		 * the barrier a Connect has between inserting its controller
+		 * and checking the link and the state: either the walk sees
+		 * the controller or the Connect sees the change and fails.
+		 */
+		smp_mb();
 		/* Hosts lose the subsystem on this port now. */
 		nvmet_subsys_ctrls_delete(old, port);
 		nvmet_port_disc_changed(port);
-		if (!--port->nr_subsystems) {
+		if (last) {
 			nvmet_port_ctrls_delete(port);
 			nvmet_port_disable(port);
 		}

@@ -212,18 +212,23 @@ EXPORT_SYMBOL_GPL(nvmet_subsys_create);
 
 /**
  * nvmet_subsys_remove() - unpublish a subsystem
- * @subsys: the subsystem, linked into no port and allowing no host
+ * @subsys: the subsystem
  *
  * Hosts can no longer find it and its NQN is free for a new subsystem at
  * once; the caller still holds its reference and drops it with
  * nvmet_subsys_put().  Controllers holding references keep the object
- * alive until they let go.
+ * alive until they let go.  New port links are refused.  configfs removes
+ * a subsystem only when no link points at it, but an `ln` racing the
+ * rmdir may have linked it and not yet failed: configfs then calls its
+ * drop_link, which unlinks as usual.
  *
- * Context: Process context.
+ * Context: Process context; takes subsys->lock.
  */
 void nvmet_subsys_remove(struct nvmet_subsys *subsys)
 {
-	WARN_ON(atomic_read(&subsys->nr_ports));
+	mutex_lock(&subsys->lock);
+	subsys->removed = true;
+	mutex_unlock(&subsys->lock);
 	nvmet_nqn_map_remove(&nvmet_subsystems, &subsys->node);
 	xa_erase(&nvmet_subsys_ids, subsys->id);
 }

@@ -11,12 +11,33 @@
  * kref_get_unless_zero() under RCU.
  */
 #include <linux/export.h>
+#include <linux/idr.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include <nvmet/fabric.h>
 #include "../core/core.h"
 #include "ctrl.h"
+
+/*
+ * Keep-alive, fatal-error and event work of every controller (allocated
+ * by nvmet.ko's init): nothing queued here waits for I/O.
+ */
+struct workqueue_struct *nvmet_ctrl_wq;
+
+#if IS_ENABLED(CONFIG_NVMET_NG_KUNIT_TEST)
+nvmet_test_hook_fn nvmet_test_hook;
+EXPORT_SYMBOL_GPL(nvmet_test_hook);
+#endif
+
+/*
+ * Discovery controller IDs come from one allocator for all ports, as
+ * in-tree: a host's persistent discovery controllers on two ports belong
+ * to one discovery subsystem (a unique discovery_nqn makes the host check),
+ * so their IDs must differ.  The ID keys the controller in its port's
+ * disc_ctrls.
+ */
+static DEFINE_IDA(nvmet_disc_cntlid_ida);
 
 static struct xarray *nvmet_ctrl_xa(struct nvmet_ctrl *ctrl)
 {
@@ -38,6 +59,8 @@ static void nvmet_ctrl_release(struct kref *ref)
 	struct nvmet_async_event *aen, *tmp;
 
 	xa_erase(nvmet_ctrl_xa(ctrl), ctrl->cntlid);
+	if (nvmet_ctrl_is_disc(ctrl))
+		ida_free(&nvmet_disc_cntlid_ida, ctrl->cntlid);
 	/* Queues are gone, so nothing re-arms these. */
 	cancel_delayed_work_sync(&ctrl->ka_work);
 	cancel_work_sync(&ctrl->async_event_work);
@@ -107,7 +130,7 @@ void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl)
 	do {
 		csts = READ_ONCE(ctrl->csts);
 	} while (cmpxchg(&ctrl->csts, csts, csts | NVME_CSTS_CFS) != csts);
-	queue_work(nvmet_wq, &ctrl->fatal_work);
+	queue_work(nvmet_ctrl_wq, &ctrl->fatal_work);
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_fatal_error);
 
@@ -115,33 +138,42 @@ static void nvmet_ctrl_ka_work(struct work_struct *work)
 {
 	struct nvmet_ctrl *ctrl = container_of(to_delayed_work(work),
 					       struct nvmet_ctrl, ka_work);
+	u32 kato;
 
+	nvmet_test_point(NVMET_TP_KA_WORK, ctrl);
+	/* Set Features turned the timer off: it waits for us, not re-arm. */
+	kato = READ_ONCE(ctrl->kato);
+	if (!kato)
+		return;
 	/* Any command counts as a keep-alive (TBKAS). */
 	if (xchg(&ctrl->ka_traffic, false)) {
-		queue_delayed_work(nvmet_wq, &ctrl->ka_work,
-				   msecs_to_jiffies(ctrl->kato));
+		queue_delayed_work(nvmet_ctrl_wq, &ctrl->ka_work,
+				   msecs_to_jiffies(kato));
 		return;
 	}
 	pr_err("nvmet: controller %u of %s: keep-alive timeout (%u ms) expired\n",
-	       ctrl->cntlid, ctrl->hostnqn, ctrl->kato);
+	       ctrl->cntlid, ctrl->hostnqn, kato);
 	nvmet_ctrl_fatal_error(ctrl);
 }
 
 /**
- * nvmet_ctrl_ka_start() - (re)arm the keep-alive timer
+ * nvmet_ctrl_ka_start() - (re)arm or stop the keep-alive timer
  * @ctrl: the controller
  *
- * Context: Any context.
+ * With a timeout of 0 the timer stops: a run in progress is waited for,
+ * so it cannot re-arm itself and expire the controller afterwards.
+ *
+ * Context: Process context (may wait for the keep-alive work).
  */
 void nvmet_ctrl_ka_start(struct nvmet_ctrl *ctrl)
 {
 	u32 kato = READ_ONCE(ctrl->kato);
 
 	if (kato)
-		mod_delayed_work(nvmet_wq, &ctrl->ka_work,
+		mod_delayed_work(nvmet_ctrl_wq, &ctrl->ka_work,
 				 msecs_to_jiffies(kato));
 	else
-		cancel_delayed_work(&ctrl->ka_work);
+		cancel_delayed_work_sync(&ctrl->ka_work);
 }
 
 static bool nvmet_cc_valid(struct nvmet_ctrl *ctrl, u32 cc)
@@ -239,7 +271,7 @@ void nvmet_ctrl_add_async_event(struct nvmet_ctrl *ctrl, u8 type, u8 info,
 	aen->info = info;
 	aen->log_page = log_page;
 	list_add_tail(&aen->entry, &ctrl->async_events);
-	queue_work(nvmet_wq, &ctrl->async_event_work);
+	queue_work(nvmet_ctrl_wq, &ctrl->async_event_work);
 }
 
 /**
@@ -250,7 +282,7 @@ void nvmet_ctrl_add_async_event(struct nvmet_ctrl *ctrl, u8 type, u8 info,
  */
 void nvmet_ctrl_aer_done(struct nvmet_ctrl *ctrl)
 {
-	queue_work(nvmet_wq, &ctrl->async_event_work);
+	queue_work(nvmet_ctrl_wq, &ctrl->async_event_work);
 }
 
 /**
@@ -308,19 +340,60 @@ static u64 nvmet_ctrl_cap(struct nvmet_port *port)
 	return mqes | 1ULL << 16 | 15ULL << 24 | 1ULL << 37 | 1ULL << 43;
 }
 
+/* A discovery controller: an ID from the global allocator, then its port. */
+static int nvmet_disc_ctrl_insert(struct nvmet_ctrl *ctrl, u16 min, u16 max)
+{
+	int id, ret;
+
+	id = ida_alloc_range(&nvmet_disc_cntlid_ida, min, max, GFP_KERNEL);
+	if (id < 0)
+		return id == -ENOSPC ? -EBUSY : id;
+	ret = xa_insert(&ctrl->port->disc_ctrls, id, ctrl, GFP_KERNEL);
+	if (ret) {
+		ida_free(&nvmet_disc_cntlid_ida, id);
+		return ret;
+	}
+	ctrl->cntlid = id;
+	return 0;
+}
+
 static u16 nvmet_ctrl_insert(struct nvmet_ctrl *ctrl, u16 min, u16 max)
 {
 	struct xa_limit limit = XA_LIMIT(min, max);
 	u32 id;
 	int ret;
 
-	ret = xa_alloc(nvmet_ctrl_xa(ctrl), &id, ctrl, limit, GFP_KERNEL);
+	if (nvmet_ctrl_is_disc(ctrl)) {
+		ret = nvmet_disc_ctrl_insert(ctrl, min, max);
+	} else {
+		ret = xa_alloc(&ctrl->subsys->ctrls, &id, ctrl, limit,
+			       GFP_KERNEL);
+		if (!ret)
+			ctrl->cntlid = id;
+	}
 	if (ret == -EBUSY)
 		return NVME_SC_CONNECT_CTRL_BUSY | NVME_STATUS_DNR;
 	if (ret)
 		return NVME_SC_INTERNAL;
-	ctrl->cntlid = id;
 	return 0;
+}
+
+/*
+ * Is what the controller connects to still offered?  Called after the
+ * controller is in its xarray: an unlink or a port disable either comes
+ * after the insert and its walk finds the controller, or it came before
+ * and this sees it (both sides order their store and their load with a
+ * full barrier).
+ */
+static bool nvmet_ctrl_still_offered(struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_port *port = ctrl->port;
+
+	smp_mb();	/* the insert before the loads; pairs with port.c */
+	if (!nvmet_port_is_live(port))
+		return false;
+	return !ctrl->subsys ||
+	       xa_load(&port->subsystems, ctrl->subsys->id) == ctrl->subsys;
 }
 
 /**
@@ -410,6 +483,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 		goto out_free;
 
 	nvmet_port_get(port);
+	nvmet_test_point(NVMET_TP_CTRL_INSERT, ctrl);
 	status = nvmet_ctrl_insert(ctrl, min, max);
 	if (status) {
 		pr_err("nvmet: subsystem %s: no free controller ID in %u..%u\n",
@@ -417,6 +491,16 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 		goto out_put_port;
 	}
 	nvmet_obj_created(NVMET_OBJ_CTRL);
+	if (!nvmet_ctrl_still_offered(ctrl)) {
+		/* The last put erases the ID and drops port and subsystem. */
+		pr_info_ratelimited("nvmet: port %u: %s went away while host %s connected\n",
+				    le16_to_cpu(port->disc_addr.portid),
+				    subsys ? subsys->nqn : NVMET_DISC_NQN,
+				    hostnqn);
+		nvmet_ctrl_put(ctrl);
+		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(subsysnqn);
+		return NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;
+	}
 	nvmet_ctrl_ka_start(ctrl);
 	*ctrlp = ctrl;
 	return 0;

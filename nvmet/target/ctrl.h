@@ -24,6 +24,7 @@
 #include <nvmet/nvmet.h>
 #include <nvmet/ns.h>
 #include <nvmet/req.h>
+#include <nvmet/test_point.h>
 
 #define NVMET_ASYNC_EVENTS	4	/* AERL + 1 */
 #define NVMET_ERROR_LOG_SLOTS	128
@@ -150,6 +151,7 @@ static inline bool nvmet_ctrl_is_disc(const struct nvmet_ctrl *ctrl)
 }
 
 /* ctrl.c */
+extern struct workqueue_struct *nvmet_ctrl_wq;
 u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 		     const char *hostnqn, const uuid_t *hostid, u32 kato,
 		     struct nvmet_ctrl **ctrlp);

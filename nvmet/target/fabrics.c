@@ -40,8 +40,24 @@ static u16 nvmet_install_queue(struct nvmet_ctrl *ctrl, struct nvmet_req *req)
 			return status;
 		}
 	}
+	nvmet_test_point(NVMET_TP_INSTALL_QUEUE, ctrl);
 	/* From here on nvmet_req_init() sees a connected queue. */
 	smp_store_release(&sq->ctrl, ctrl);
+	/*
+	 * A deletion that began before the store above walked the fabric's
+	 * queues without seeing this one.  nvmet_ctrl_delete() sets
+	 * deleting with a full barrier before the walk, so after this
+	 * barrier either the walk sees sq->ctrl or we see deleting, and
+	 * then close the queue ourselves (delete_ctrl() is idempotent per
+	 * queue).  The queue holds its reference, so Connect still
+	 * succeeds; the host sees the queue go.
+	 */
+	smp_mb();
+	if (READ_ONCE(ctrl->deleting)) {
+		pr_info_ratelimited("nvmet: controller %u: queue %u connected during deletion, closing it\n",
+				    ctrl->cntlid, qid);
+		ctrl->ops->delete_ctrl(ctrl);
+	}
 	return 0;
 }
 

@@ -112,12 +112,13 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 					 le64_to_cpu(cmd->write_zeroes.slba),
 					 nlb);
 	case nvme_cmd_dsm:
-		nr = le32_to_cpu(cmd->dsm.nr) + 1;
-		if (nr > NVMET_MAX_DSM_RANGES) {
+		/* NR is 0's based: 0xffffffff must not wrap to 0 ranges. */
+		nr = le32_to_cpu(cmd->dsm.nr);
+		if (nr >= NVMET_MAX_DSM_RANGES) {
 			req->error_loc = offsetof(struct nvme_dsm_cmd, nr);
 			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		}
-		req->data_len = nr * sizeof(struct nvme_dsm_range);
+		req->data_len = (nr + 1) * sizeof(struct nvme_dsm_range);
 		req->data_max = NVMET_MAX_DSM_RANGES *
 				sizeof(struct nvme_dsm_range);
 		req->execute = nvmet_execute_dsm;

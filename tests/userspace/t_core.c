@@ -171,6 +171,41 @@ static void check_port_mdts(void)
 }
 
 /*
+ * rmdir racing `ln`: configfs calls drop_item on one end while the other
+ * `ln` has run allow_link and not yet failed (configfs then calls
+ * drop_link).  The interleaving is forced by calling the core in that
+ * order: link, remove, then unlink.  Removal must not WARN, and a link
+ * after removal is refused.
+ */
+static void check_remove_while_linked(void)
+{
+	struct nvmet_port *port = new_port(MOCK_TRTYPE);
+	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:rm-linked");
+	struct nvmet_subsys *s2 = nvmet_subsys_create("nqn.test:rm-linked2");
+
+	mock_adds = mock_removes = mock_add_ret = 0;
+	CHECK_EQ(nvmet_port_link_subsys(port, s), 0);
+	nvmet_subsys_remove(s);
+	CHECK(nvmet_subsys_find_get("nqn.test:rm-linked") == NULL);
+	CHECK_EQ(nvmet_port_unlink_subsys(port, s), 0);
+	shim_quiet = 1;
+	CHECK_EQ(nvmet_port_link_subsys(port, s), -ENOENT);
+	shim_quiet = 0;
+	CHECK_EQ(port->state, NVMET_PORT_DISABLED);
+	nvmet_subsys_put(s);
+
+	CHECK_EQ(nvmet_port_link_subsys(port, s2), 0);
+	nvmet_port_remove(port);
+	CHECK_EQ(nvmet_port_unlink_subsys(port, s2), 0);
+	CHECK_EQ(port->state, NVMET_PORT_DISABLED);
+	CHECK_EQ(nvmet_port_link_subsys(port, s2), -ENOENT);
+	CHECK_EQ(mock_adds, 2);
+	CHECK_EQ(mock_removes, 2);
+	nvmet_port_put(port);
+	free_subsys(s2);
+}
+
+/*
  * Make the n-th allocation of @op and all later ones fail, for n = 1, 2,
  * ... until @op makes fewer than n allocations: every error path runs, and each must leave
  * nothing behind but empty xarray nodes (freed by xa_destroy() at exit,
@@ -423,6 +458,7 @@ TEST_MAIN("t_core", {
 	RUN_CASE(check_host_acl);
 	RUN_CASE(check_port_states);
 	RUN_CASE(check_port_mdts);
+	RUN_CASE(check_remove_while_linked);
 	RUN_CASE(check_allocation_failures);
 	RUN_CASE(check_fabric_registration);
 	RUN_CASE(check_notifications);

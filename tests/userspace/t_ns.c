@@ -152,6 +152,45 @@ static struct nvmet_ns *stress_ns[STRESS_NS];
 static int stress_stop, stress_bad;
 static long stress_hits;
 
+/*
+ * rmdir of an enabled namespace with a command in flight (an I/O
+ * reference held here, as a hung backend would): nvmet_ns_remove()
+ * returns at once, the NSID is free for a new namespace, and the
+ * backend closes only when the disable after it finds the I/O done.
+ */
+static void check_remove_in_flight(void)
+{
+	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:ns-remove");
+	struct nvmet_ns *ns = mock_ns(s, 1), *ns2 = mock_ns(s, 1), *io;
+
+	opens = closes = 0;
+	CHECK_EQ(nvmet_ns_enable(ns), 0);
+	io = nvmet_ns_io_get(s, 1);
+	CHECK(io == ns);
+	CHECK(nvmet_ns_remove(ns));
+	CHECK(nvmet_ns_io_get(s, 1) == NULL);
+	CHECK_EQ(s->nr_namespaces, 0);
+	CHECK_EQ(closes, 0);
+	/* The NSID is free at once; the old backend stays open. */
+	CHECK_EQ(nvmet_ns_enable(ns2), 0);
+	CHECK_EQ(s->nr_namespaces, 1);
+	shim_quiet = 1;
+	CHECK_EQ(nvmet_ns_enable(ns), -ENOENT);
+	shim_quiet = 0;
+	if (io)
+		nvmet_ns_io_put(io);
+	nvmet_ns_disable(ns);
+	CHECK_EQ(closes, 1);
+	/* Removing a disabled namespace leaves nothing to drain. */
+	nvmet_ns_disable(ns2);
+	CHECK(!nvmet_ns_remove(ns2));
+	CHECK_EQ(closes, 2);
+	nvmet_ns_put(ns);
+	nvmet_ns_put(ns2);
+	nvmet_subsys_remove(s);
+	nvmet_subsys_put(s);
+}
+
 static void *stress_toggler(void *arg)
 {
 	unsigned int seed = (unsigned long)arg;
@@ -227,6 +266,7 @@ TEST_MAIN("t_ns", {
 	RUN_CASE(check_enable_disable);
 	RUN_CASE(check_failures);
 	RUN_CASE(check_limit);
+	RUN_CASE(check_remove_in_flight);
 	RUN_CASE(check_stress);
 	nvmet_unregister_backend(&mock_backend);
 	nvmet_core_exit();

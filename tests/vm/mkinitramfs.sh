@@ -30,7 +30,7 @@ MODSRC=$NVMET_NG_MODDIR
 # In-tree host-side modules, and those whose dependencies we also need.
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
-	   crc32_generic"
+	   crc32_generic dm-mod"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {
@@ -87,6 +87,7 @@ copy_binary /usr/sbin/nvme
 copy_binary /usr/bin/fio
 copy_binary /usr/bin/rdma		# rdma link add: Soft-RoCE (tests 4*)
 copy_binary /usr/sbin/mkfs.ext4		# a copy of mke2fs; the name picks ext4
+copy_binary /usr/sbin/dmsetup		# a device that hangs (test 63)
 cp /etc/mke2fs.conf "$STAGE/etc/"
 [ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true
 
