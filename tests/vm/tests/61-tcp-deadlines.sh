@@ -14,12 +14,13 @@
 #   D. with at most 4 pending connections per port, 7 idle connections
 #      leave 4 open (3 are closed at once, dmesg says why), and a real
 #      host still connects and reads meanwhile.
-# Every case is checked even when an earlier one failed.
+# Every case is checked even when an earlier one failed.  TARGET=intree
+# runs it against Debian's nvmet-tcp, which has none of these parameters
+# nor deadlines: there it shows what a peer can hold.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/tcp-pdu.sh
 command -v nc > /dev/null || skip "no nc in the VM image"
-[ "$TARGET" = intree ] && skip "the in-tree target has no deadline parameters"
 e2e_begin
 PIDS=
 E2E_CLEANUP='for p in $PIDS; do kill $p 2>/dev/null; done; exec 3>&- 4>&-'
