@@ -24,8 +24,9 @@ static void nvmet_rdma_reject(struct rdma_cm_id *cm_id, u16 portid,
 		.sts = cpu_to_le16(status),
 	};
 
-	pr_warn("port %u: rejecting a connection from %pISpcs: %s\n", portid,
-		&cm_id->route.addr.dst_addr, nvme_rdma_cm_msg(status));
+	pr_warn_ratelimited("port %u: rejecting a connection from %pISpcs: %s\n",
+			    portid, &cm_id->route.addr.dst_addr,
+			    nvme_rdma_cm_msg(status));
 	rdma_reject(cm_id, &rej, sizeof(rej), IB_CM_REJ_CONSUMER_DEFINED);
 }
 

@@ -20,11 +20,11 @@
  *
  * Conventions:
  * @queue: a queue, alive while the caller runs (a completion or CM event
- *	   of it, nvmet_rdma_queues_lock held, or a request of it in flight)
+ *	   of it, its port's queues_lock held, or a request of it in flight)
  * @cmd:   a command slot of @queue
  * @ndev:  a referenced device object
  * @nport: an nvmet port of type rdma
- * @rport: our listener of @nport, nport->priv
+ * @rport: our listener of @nport (nport->priv while the port is enabled)
  */
 #ifndef _NVMET_RDMA_H
 #define _NVMET_RDMA_H
@@ -87,23 +87,35 @@ struct nvmet_rdma_device {
 };
 
 /**
- * struct nvmet_rdma_port - a listener
+ * struct nvmet_rdma_port - a listener and the queues it accepted
  * @kind: NVMET_RDMA_CTX_PORT, for the CM event handler (I)
- * @nport: the nvmet port (I)
+ * @ref: references: the port while it is enabled, and each queue
+ * @nport: the nvmet port, referenced (I)
  * @cm_id: the listening id; whoever xchg()es it to NULL destroys it
  * @addr: the address listened on (I)
  * @portid: the port ID, for messages (I)
  * @inline_data_size: in-capsule data size of the port (I)
  * @max_queue_size: largest I/O queue of the port (I)
+ * @entry: on nvmet_rdma_ports (nvmet_rdma_ports_lock)
+ * @queues_lock: protects @queues and @closed
+ * @queues: the published queues of this port that are not released yet
+ * @closed: remove_port() closed the queues; no queue joins any more
+ * @rcu: frees the listener after an RCU grace period (see delete_ctrl())
  */
 struct nvmet_rdma_port {
 	enum nvmet_rdma_ctx_kind kind;
+	struct kref ref;
 	struct nvmet_port *nport;
 	struct rdma_cm_id *cm_id;
 	struct sockaddr_storage addr;
 	u16 portid;
 	u32 inline_data_size;
 	u32 max_queue_size;
+	struct list_head entry;
+	spinlock_t queues_lock;		/* queues, closed */
+	struct list_head queues;
+	bool closed;
+	struct rcu_head rcu;
 };
 
 /**
@@ -201,7 +213,8 @@ struct nvmet_rdma_cmd {
  * @qp: its queue pair (I)
  * @cq: the completion queue of both work queues (I)
  * @ndev: the device, referenced (I)
- * @nport: the port it came through, referenced (I)
+ * @rport: the listener it came through, referenced (I)
+ * @nport: the port it came through, rport->nport (I)
  * @portid: the port ID, for messages (I)
  * @idx: queue number, for messages (I)
  * @host_qid: the queue ID the host asked for (I)
@@ -211,7 +224,7 @@ struct nvmet_rdma_cmd {
  * @listen_any: the listener was bound to a wildcard address (I)
  * @state_lock: protects transitions of @state
  * @state: enum nvmet_rdma_queue_state (state_lock write, A read)
- * @entry: on nvmet_rdma_queues (nvmet_rdma_queues_lock)
+ * @entry: on rport->queues (rport->queues_lock) once published
  * @nvme_sq: the core's submission queue
  * @nvme_cq: the core's completion queue
  * @release_work: tears the queue down
@@ -228,6 +241,7 @@ struct nvmet_rdma_queue {
 	struct ib_qp *qp;
 	struct ib_cq *cq;
 	struct nvmet_rdma_device *ndev;
+	struct nvmet_rdma_port *rport;
 	struct nvmet_port *nport;
 	u16 portid;
 	int idx;
@@ -295,6 +309,8 @@ int nvmet_rdma_cm_handler(struct rdma_cm_id *cm_id,
 			  struct rdma_cm_event *event);
 
 /* queue.c */
+void nvmet_rdma_port_register(struct nvmet_rdma_port *rport);
+void nvmet_rdma_port_put(struct nvmet_rdma_port *rport);
 __printf(2, 3)
 void nvmet_rdma_err(const struct nvmet_rdma_queue *queue,
 		    const char *fmt, ...);
@@ -305,7 +321,7 @@ nvmet_rdma_alloc_queue(struct nvmet_rdma_port *rport,
 void nvmet_rdma_publish_queue(struct nvmet_rdma_queue *queue);
 void nvmet_rdma_schedule_release(struct nvmet_rdma_queue *queue);
 void nvmet_rdma_set_live(struct nvmet_rdma_queue *queue);
-void nvmet_rdma_close_port_queues(struct nvmet_port *nport);
+void nvmet_rdma_close_port_queues(struct nvmet_rdma_port *rport);
 void nvmet_rdma_close_device_queues(struct ib_device *ibdev);
 void nvmet_rdma_delete_ctrl(struct nvmet_ctrl *ctrl);
 u16 nvmet_rdma_install_queue(struct nvmet_sq *sq);

@@ -7,9 +7,15 @@
  * its device goes away (our handler returns non-zero for
  * DEVICE_REMOVAL); whichever xchg()es rport->cm_id to NULL first owns the
  * destruction.
+ *
+ * A listener (struct nvmet_rdma_port) keeps the queues it accepted on its
+ * own list (queue.c).  It is nport->priv from add_port() to remove_port()
+ * and lives on, reference-counted, while a queue of it is not freed (its
+ * reference rules are in queue.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include <nvmet/fabric.h>
@@ -111,13 +117,20 @@ int nvmet_rdma_add_port(struct nvmet_port *nport)
 	if (!rport)
 		return -ENOMEM;
 	rport->kind = NVMET_RDMA_CTX_PORT;
+	kref_init(&rport->ref);
 	rport->nport = nport;
 	rport->portid = le16_to_cpu(nport->disc_addr.portid);
+	spin_lock_init(&rport->queues_lock);
+	INIT_LIST_HEAD(&rport->queues);
 	ret = nvmet_rdma_port_config(nport, rport);
-	if (ret)
-		goto out_free;
+	if (ret) {
+		kfree(rport);
+		return ret;
+	}
+	nvmet_port_get(nport);
+	nvmet_rdma_port_register(rport);
 	/* Connection requests may come in as soon as we listen. */
-	nport->priv = rport;
+	WRITE_ONCE(nport->priv, rport);
 	ret = nvmet_rdma_listen(nport, rport);
 	if (ret)
 		goto out_clear;
@@ -126,9 +139,8 @@ int nvmet_rdma_add_port(struct nvmet_port *nport)
 	return 0;
 
 out_clear:
-	nport->priv = NULL;
-out_free:
-	kfree(rport);
+	WRITE_ONCE(nport->priv, NULL);
+	nvmet_rdma_port_put(rport);
 	return ret;
 }
 
@@ -150,9 +162,10 @@ void nvmet_rdma_remove_port(struct nvmet_port *nport)
 	cm_id = xchg(&rport->cm_id, NULL);
 	if (cm_id)
 		rdma_destroy_id(cm_id);
-	nvmet_rdma_close_port_queues(nport);
-	nport->priv = NULL;
-	kfree(rport);
+	/* delete_ctrl() finds nothing from now on: nothing is left to find. */
+	WRITE_ONCE(nport->priv, NULL);
+	nvmet_rdma_close_port_queues(rport);
+	nvmet_rdma_port_put(rport);
 }
 
 /**

@@ -9,7 +9,7 @@
  * nvmet_rdma_schedule_release(): the first caller moves it to
  * DISCONNECTING and queues release_work, later callers do nothing.  The
  * release work:
- *   1. unlinks the queue from nvmet_rdma_queues, so nobody finds it again;
+ *   1. unlinks the queue from its port's list, so nobody finds it again;
  *   2. disconnects, which moves the QP to the error state, and drains it:
  *      every work request posted so far completed (flushed), so RDMA READs
  *      in flight ended and their commands were dropped;
@@ -17,23 +17,79 @@
  *      their responses are posted and flushed;
  *   4. waits until no work request of ours is posted or waiting for room,
  *      and drains again, for receives reposted meanwhile;
- *   5. frees the slots, QP, CQ and CM id, and drops the device and port.
+ *   5. frees the slots, QP, CQ and CM id, and drops the device and the
+ *      port's listener.
+ *
+ * A published queue is on the list of the listener that accepted it
+ * (rport->queues, under rport->queues_lock) until its release, so
+ * delete_ctrl() and remove_port() walk only one port's queues; device
+ * removal and module exit walk every listener's (port.c).  Lock order:
+ * nvmet_rdma_ports_lock -> rport->queues_lock -> queue->state_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/idr.h>
 #include <linux/inet.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
+#include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
 #include "nvmet-rdma.h"
 
-/* Protects nvmet_rdma_queues and every queue's entry on it. */
-static DEFINE_MUTEX(nvmet_rdma_queues_lock);
-static LIST_HEAD(nvmet_rdma_queues);
 static DEFINE_IDA(nvmet_rdma_queue_ida);
+
+/*
+ * Protects nvmet_rdma_ports and every listener's entry on it; held across
+ * walks of the listeners' queue lists (outside their queues_lock), never
+ * on a connection's or a command's path.
+ */
+static DEFINE_MUTEX(nvmet_rdma_ports_lock);
+static LIST_HEAD(nvmet_rdma_ports);
+
+/* From kref_put_mutex(), nvmet_rdma_ports_lock held: drops it. */
+static void nvmet_rdma_port_release(struct kref *ref)
+	__releases(&nvmet_rdma_ports_lock)
+{
+	struct nvmet_rdma_port *rport =
+		container_of(ref, struct nvmet_rdma_port, ref);
+
+	list_del(&rport->entry);
+	mutex_unlock(&nvmet_rdma_ports_lock);
+	WARN_ON_ONCE(!list_empty(&rport->queues));
+	nvmet_port_put(rport->nport);
+	/* delete_ctrl() may be looking at it under RCU. */
+	kfree_rcu(rport, rcu);
+}
+
+/**
+ * nvmet_rdma_port_register() - list a new listener, for device removal and
+ * module exit
+ * @rport: the listener, with its first reference
+ *
+ * Context: Process context; takes nvmet_rdma_ports_lock.
+ */
+void nvmet_rdma_port_register(struct nvmet_rdma_port *rport)
+{
+	mutex_lock(&nvmet_rdma_ports_lock);
+	list_add_tail(&rport->entry, &nvmet_rdma_ports);
+	mutex_unlock(&nvmet_rdma_ports_lock);
+}
+
+/**
+ * nvmet_rdma_port_put() - drop a reference on a listener
+ * @rport: the listener
+ *
+ * Context: Process context; the last put takes nvmet_rdma_ports_lock.
+ */
+void nvmet_rdma_port_put(struct nvmet_rdma_port *rport)
+{
+	kref_put_mutex(&rport->ref, nvmet_rdma_port_release,
+		       &nvmet_rdma_ports_lock);
+}
 
 /**
  * nvmet_rdma_err() - report an error of a queue, naming the queue, its port
@@ -41,13 +97,19 @@ static DEFINE_IDA(nvmet_rdma_queue_ida);
  * @queue: the queue
  * @fmt: printf format of the message, ending with a newline
  *
+ * Hosts cause these, so they are rate-limited, all queues together.
+ *
  * Context: Any context.
  */
 void nvmet_rdma_err(const struct nvmet_rdma_queue *queue, const char *fmt, ...)
 {
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
 	struct va_format vaf;
 	va_list args;
 
+	if (!__ratelimit(&rs))
+		return;
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
@@ -134,6 +196,7 @@ static int nvmet_rdma_init_queue(struct nvmet_rdma_queue *queue,
 
 	queue->kind = NVMET_RDMA_CTX_QUEUE;
 	queue->cm_id = cm_id;
+	queue->rport = rport;
 	queue->nport = rport->nport;
 	queue->portid = rport->portid;
 	queue->host_qid = conn->qid;
@@ -216,7 +279,7 @@ nvmet_rdma_alloc_queue(struct nvmet_rdma_port *rport,
 	ret = nvmet_rdma_post_all_recvs(queue);
 	if (ret)
 		goto out_free_cmds;
-	nvmet_port_get(queue->nport);
+	kref_get(&rport->ref);
 	return queue;
 
 out_free_cmds:
@@ -245,7 +308,7 @@ static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue)
 	rdma_destroy_qp(queue->cm_id);
 	ib_free_cq(queue->cq);
 	nvmet_rdma_device_put(queue->ndev);
-	nvmet_port_put(queue->nport);
+	nvmet_rdma_port_put(queue->rport);
 	ida_free(&nvmet_rdma_queue_ida, queue->idx);
 	kfree(queue);
 }
@@ -254,13 +317,20 @@ static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue)
  * nvmet_rdma_publish_queue() - make an accepted queue findable
  * @queue: the queue
  *
- * Context: Process context; takes nvmet_rdma_queues_lock.
+ * The listener is alive and listening (this runs from its connection
+ * request), so remove_port() walks its list only after this.
+ *
+ * Context: Process context; takes the port's queues_lock.
  */
 void nvmet_rdma_publish_queue(struct nvmet_rdma_queue *queue)
 {
-	mutex_lock(&nvmet_rdma_queues_lock);
-	list_add_tail(&queue->entry, &nvmet_rdma_queues);
-	mutex_unlock(&nvmet_rdma_queues_lock);
+	struct nvmet_rdma_port *rport = queue->rport;
+
+	spin_lock(&rport->queues_lock);
+	list_add_tail(&queue->entry, &rport->queues);
+	if (rport->closed)
+		nvmet_rdma_schedule_release(queue);
+	spin_unlock(&rport->queues_lock);
 }
 
 /**
@@ -299,11 +369,12 @@ static void nvmet_rdma_release_work(struct work_struct *work)
 {
 	struct nvmet_rdma_queue *queue =
 		container_of(work, struct nvmet_rdma_queue, release_work);
+	struct nvmet_rdma_port *rport = queue->rport;
 	struct rdma_cm_id *cm_id = queue->cm_id;
 
-	mutex_lock(&nvmet_rdma_queues_lock);
+	spin_lock(&rport->queues_lock);
 	list_del_init(&queue->entry);
-	mutex_unlock(&nvmet_rdma_queues_lock);
+	spin_unlock(&rport->queues_lock);
 
 	rdma_disconnect(cm_id);
 	ib_drain_qp(queue->qp);
@@ -314,25 +385,20 @@ static void nvmet_rdma_release_work(struct work_struct *work)
 	rdma_destroy_id(cm_id);
 }
 
-/* Schedule the release of every queue @match() selects. */
-static void nvmet_rdma_close_queues(bool (*match)(struct nvmet_rdma_queue *,
+/* Schedule the release of every queue of @rport that @match() selects. */
+static void nvmet_rdma_close_queues(struct nvmet_rdma_port *rport,
+				    bool (*match)(struct nvmet_rdma_queue *,
 						  const void *),
 				    const void *data)
 {
 	struct nvmet_rdma_queue *queue;
 
-	mutex_lock(&nvmet_rdma_queues_lock);
-	list_for_each_entry(queue, &nvmet_rdma_queues, entry) {
+	spin_lock(&rport->queues_lock);
+	list_for_each_entry(queue, &rport->queues, entry) {
 		if (match(queue, data))
 			nvmet_rdma_schedule_release(queue);
 	}
-	mutex_unlock(&nvmet_rdma_queues_lock);
-}
-
-static bool nvmet_rdma_match_port(struct nvmet_rdma_queue *queue,
-				  const void *nport)
-{
-	return queue->nport == nport;
+	spin_unlock(&rport->queues_lock);
 }
 
 static bool nvmet_rdma_match_ctrl(struct nvmet_rdma_queue *queue,
@@ -355,28 +421,53 @@ static bool nvmet_rdma_match_all(struct nvmet_rdma_queue *queue,
 
 /**
  * nvmet_rdma_close_port_queues() - disconnect every queue of a port
- * @nport: the port, whose listener is gone
+ * @rport: the listener, destroyed already
  *
- * Does not wait for the queues to be gone.
+ * No queue joins the port afterwards.  Does not wait for the queues to be
+ * gone.
  *
- * Context: Process context; takes nvmet_rdma_queues_lock.
+ * Context: Process context; takes rport->queues_lock.
  */
-void nvmet_rdma_close_port_queues(struct nvmet_port *nport)
+void nvmet_rdma_close_port_queues(struct nvmet_rdma_port *rport)
 {
-	nvmet_rdma_close_queues(nvmet_rdma_match_port, nport);
+	spin_lock(&rport->queues_lock);
+	rport->closed = true;
+	spin_unlock(&rport->queues_lock);
+	nvmet_rdma_close_queues(rport, nvmet_rdma_match_all, NULL);
+}
+
+/* The listener of a controller's port, referenced, or NULL once gone. */
+static struct nvmet_rdma_port *nvmet_rdma_ctrl_rport(struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_port *nport = nvmet_ctrl_port(ctrl);
+	struct nvmet_rdma_port *rport;
+
+	rcu_read_lock();
+	rport = READ_ONCE(nport->priv);
+	if (rport && !kref_get_unless_zero(&rport->ref))
+		rport = NULL;
+	rcu_read_unlock();
+	return rport;
 }
 
 /**
  * nvmet_rdma_delete_ctrl() - disconnect every queue of a controller
- * @ctrl: the controller
+ * @ctrl: the controller, referenced by the caller
  *
+ * All its queues came through its port, so only that port's list is
+ * walked.  When the port's listener is gone, remove_port() closed them.
  * Does not wait for the queues to be gone.
  *
- * Context: Process context; takes nvmet_rdma_queues_lock.
+ * Context: Process context; takes the port's queues_lock.
  */
 void nvmet_rdma_delete_ctrl(struct nvmet_ctrl *ctrl)
 {
-	nvmet_rdma_close_queues(nvmet_rdma_match_ctrl, ctrl);
+	struct nvmet_rdma_port *rport = nvmet_rdma_ctrl_rport(ctrl);
+
+	if (!rport)
+		return;
+	nvmet_rdma_close_queues(rport, nvmet_rdma_match_ctrl, ctrl);
+	nvmet_rdma_port_put(rport);
 }
 
 /**
@@ -389,9 +480,14 @@ void nvmet_rdma_delete_ctrl(struct nvmet_ctrl *ctrl)
  */
 void nvmet_rdma_close_device_queues(struct ib_device *ibdev)
 {
+	struct nvmet_rdma_port *rport;
+
 	if (!nvmet_rdma_device_known(ibdev))
 		return;
-	nvmet_rdma_close_queues(nvmet_rdma_match_device, ibdev);
+	mutex_lock(&nvmet_rdma_ports_lock);
+	list_for_each_entry(rport, &nvmet_rdma_ports, entry)
+		nvmet_rdma_close_queues(rport, nvmet_rdma_match_device, ibdev);
+	mutex_unlock(&nvmet_rdma_ports_lock);
 	flush_workqueue(nvmet_rdma_wq);
 }
 
@@ -419,16 +515,22 @@ u16 nvmet_rdma_install_queue(struct nvmet_sq *sq)
 /**
  * nvmet_rdma_queues_exit() - free every queue left and wait until all are
  *
- * No port is enabled any more, so no queue can be created.
+ * No port is enabled any more, so no queue can be created, and
+ * remove_port() closed every queue already; this is the safety net.
  *
  * Context: Module exit.
  */
 void nvmet_rdma_queues_exit(void)
 {
-	nvmet_rdma_close_queues(nvmet_rdma_match_all, NULL);
+	struct nvmet_rdma_port *rport;
+
+	mutex_lock(&nvmet_rdma_ports_lock);
+	list_for_each_entry(rport, &nvmet_rdma_ports, entry)
+		nvmet_rdma_close_queues(rport, nvmet_rdma_match_all, NULL);
+	mutex_unlock(&nvmet_rdma_ports_lock);
 	flush_workqueue(nvmet_rdma_wq);
-	mutex_lock(&nvmet_rdma_queues_lock);
-	WARN_ON(!list_empty(&nvmet_rdma_queues));
-	mutex_unlock(&nvmet_rdma_queues_lock);
+	mutex_lock(&nvmet_rdma_ports_lock);
+	WARN_ON(!list_empty(&nvmet_rdma_ports));
+	mutex_unlock(&nvmet_rdma_ports_lock);
 	ida_destroy(&nvmet_rdma_queue_ida);
 }

@@ -4,14 +4,19 @@
  * one listening socket per enabled port, whose connections an accept work
  * turns into queues (queue.c).
  *
+ * A listener (struct nvmet_tcp_port) is nport->priv from add_port() to
+ * remove_port(), and lives on, reference-counted, as long as a queue it
+ * accepted is not freed; queue.c has the rules.
+ *
  * Conventions:
  * @nport: an nvmet port of type tcp, its link_lock held by the core
- * @tport: our listener of @nport, nport->priv
+ * @tport: our listener of @nport
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/inet.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -21,33 +26,39 @@
 
 #include "nvmet-tcp.h"
 
-/**
- * struct nvmet_tcp_port - a listening port
- * @nport: the nvmet port (I)
- * @sock: the listening socket (I)
- * @accept_work: accepts pending connections
- * @addr: the address listened on (I)
- * @inline_data_size: in-capsule data size of the port (I)
- * @saved_data_ready: the socket's callback before ours (I)
- */
-struct nvmet_tcp_port {
-	struct nvmet_port *nport;
-	struct socket *sock;
-	struct work_struct accept_work;
-	struct sockaddr_storage addr;
-	u32 inline_data_size;
-	void (*saved_data_ready)(struct sock *sk);
-};
-
 /* Runs every queue's io_work and the ports' accept work. */
 struct workqueue_struct *nvmet_tcp_wq;
+/* Listeners not freed yet, for the check at module exit. */
+static atomic_t nvmet_tcp_nr_ports = ATOMIC_INIT(0);
+
+static void nvmet_tcp_port_release(struct kref *ref)
+{
+	struct nvmet_tcp_port *tport =
+		container_of(ref, struct nvmet_tcp_port, ref);
+
+	WARN_ON_ONCE(!list_empty(&tport->queues));
+	nvmet_port_put(tport->nport);
+	atomic_dec(&nvmet_tcp_nr_ports);
+	/* delete_ctrl() may be looking at it under RCU. */
+	kfree_rcu(tport, rcu);
+}
+
+/**
+ * nvmet_tcp_port_put() - drop a reference on a listener
+ * @tport: the listener
+ *
+ * Context: Process context (the last put drops the port reference).
+ */
+void nvmet_tcp_port_put(struct nvmet_tcp_port *tport)
+{
+	kref_put(&tport->ref, nvmet_tcp_port_release);
+}
 
 static void nvmet_tcp_accept_work(struct work_struct *work)
 {
 	struct nvmet_tcp_port *tport =
 		container_of(work, struct nvmet_tcp_port, accept_work);
 	bool any = inet_addr_is_any((struct sockaddr *)&tport->addr);
-	u16 portid = le16_to_cpu(tport->nport->disc_addr.portid);
 	struct socket *sock;
 	int ret;
 
@@ -55,15 +66,14 @@ static void nvmet_tcp_accept_work(struct work_struct *work)
 		ret = kernel_accept(tport->sock, &sock, O_NONBLOCK);
 		if (ret < 0) {
 			if (ret != -EAGAIN)
-				pr_warn("port %u: accept failed: %d\n",
-					portid, ret);
+				pr_warn_ratelimited("port %u: accept failed: %d\n",
+						    tport->portid, ret);
 			return;
 		}
-		ret = nvmet_tcp_alloc_queue(tport->nport, sock,
-					    tport->inline_data_size, any);
+		ret = nvmet_tcp_alloc_queue(tport, sock, any);
 		if (ret) {
-			pr_err("port %u: cannot set up a queue: %d\n",
-			       portid, ret);
+			pr_err_ratelimited("port %u: cannot set up a queue: %d\n",
+					   tport->portid, ret);
 			sock_release(sock);
 		}
 	}
@@ -167,15 +177,25 @@ static int nvmet_tcp_add_port(struct nvmet_port *nport)
 	tport = kzalloc(sizeof(*tport), GFP_KERNEL);
 	if (!tport)
 		return -ENOMEM;
+	kref_init(&tport->ref);
 	tport->nport = nport;
+	tport->portid = portid;
 	INIT_WORK(&tport->accept_work, nvmet_tcp_accept_work);
+	spin_lock_init(&tport->queues_lock);
+	INIT_LIST_HEAD(&tport->queues);
 	ret = nvmet_tcp_port_config(nport, tport);
 	if (ret)
 		goto out_free;
 	ret = nvmet_tcp_listen(tport, portid);
 	if (ret)
 		goto out_free;
-	nport->priv = tport;
+	nvmet_port_get(nport);
+	atomic_inc(&nvmet_tcp_nr_ports);
+	/*
+	 * Before the port is LIVE, so before any controller of it exists
+	 * whose delete_ctrl() would look for it.
+	 */
+	WRITE_ONCE(nport->priv, tport);
 	pr_info("port %u: listening on %pISpc\n", portid, &tport->addr);
 	return 0;
 
@@ -191,9 +211,11 @@ static void nvmet_tcp_remove_port(struct nvmet_port *nport)
 	nvmet_tcp_listen_restore(tport);
 	cancel_work_sync(&tport->accept_work);
 	sock_release(tport->sock);
-	nvmet_tcp_close_port_queues(nport);
-	nport->priv = NULL;
-	kfree(tport);
+	tport->sock = NULL;
+	/* delete_ctrl() finds nothing from now on: nothing is left to find. */
+	WRITE_ONCE(nport->priv, NULL);
+	nvmet_tcp_close_port_queues(tport);
+	nvmet_tcp_port_put(tport);
 }
 
 static void nvmet_tcp_disc_traddr(struct nvmet_req *req,
@@ -251,6 +273,7 @@ static void __exit nvmet_tcp_exit(void)
 {
 	nvmet_unregister_fabric(&nvmet_tcp_ops);
 	nvmet_tcp_queues_exit();
+	WARN_ON(atomic_read(&nvmet_tcp_nr_ports));
 	destroy_workqueue(nvmet_tcp_wq);
 }
 

@@ -12,20 +12,23 @@
  *     kick of io_work;
  *   - install_queue(): publishes a new slot array with cmpxchg();
  *   - the socket callbacks, under sk->sk_callback_lock;
- *   - nvmet_tcp_schedule_release(), under queue->state_lock.
+ *   - nvmet_tcp_schedule_release(), under queue->state_lock;
+ *   - its deadline timer, which only sets a flag and kicks io_work.
  * The release work (queue.c) takes over a queue once it is DISCONNECTING
  * and io_work has been cancelled.
  *
  * Conventions:
  * @queue: a queue, alive while the caller runs (io_work, a callback under
- *	   sk_callback_lock, nvmet_tcp_queues_lock held, or a request of it
+ *	   sk_callback_lock, its port's queues_lock held, or a request of it
  *	   in flight)
  * @cmd:   a command slot of @queue
+ * @tport: our listener of a port, referenced by the caller
  */
 #ifndef _NVMET_TCP_H
 #define _NVMET_TCP_H
 
 #include <linux/bvec.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/net.h>
@@ -33,6 +36,7 @@
 #include <linux/socket.h>
 #include <linux/spinlock.h>
 #include <linux/stddef.h>
+#include <linux/timer.h>
 #include <linux/workqueue.h>
 
 #include <nvmet/req.h>
@@ -167,6 +171,8 @@ struct nvmet_tcp_queue;
  * @idx: index in the slot array, our R2T transfer tag (I)
  * @state: enum nvmet_tcp_cmd_state
  * @r2t_sent: the R2T went out; H2C data is welcome
+ * @data_at: jiffies when the command last got data, or started waiting
+ *	     for it (its data deadline counts from here)
  * @rbytes: bytes of H2C data received so far
  * @snd_stage: enum nvmet_tcp_send_stage
  * @snd_off: bytes of the current send stage already sent
@@ -186,6 +192,7 @@ struct nvmet_tcp_cmd {
 	u16 idx;
 	u8 state;
 	bool r2t_sent;
+	unsigned long data_at;
 	u32 rbytes;
 	u8 snd_stage;
 	u32 snd_off;
@@ -213,9 +220,46 @@ union nvmet_tcp_rbuf {
 };
 
 /**
+ * struct nvmet_tcp_port - a listening port and the queues it accepted
+ * @ref: references: the port while it is enabled, and each queue
+ * @nport: the nvmet port, referenced (I)
+ * @portid: the port ID, for messages (I)
+ * @sock: the listening socket (I)
+ * @accept_work: accepts pending connections
+ * @addr: the address listened on (I)
+ * @inline_data_size: in-capsule data size of the port (I)
+ * @saved_data_ready: the socket's callback before ours (I)
+ * @entry: on nvmet_tcp_ports (nvmet_tcp_ports_lock)
+ * @queues_lock: protects @queues, @nr_pending, @closed and the
+ *		 NVMET_TCP_QF_PENDING bit of every queue on @queues
+ * @queues: the queues of this port that are not released yet, oldest first
+ * @nr_pending: queues on @queues not connected yet (NVMET_TCP_QF_PENDING)
+ * @closed: remove_port() closed the queues; no queue joins any more
+ * @rcu: frees the listener after an RCU grace period (see delete_ctrl())
+ */
+struct nvmet_tcp_port {
+	struct kref ref;
+	struct nvmet_port *nport;
+	u16 portid;
+	struct socket *sock;
+	struct work_struct accept_work;
+	struct sockaddr_storage addr;
+	u32 inline_data_size;
+	void (*saved_data_ready)(struct sock *sk);
+	struct list_head entry;
+
+	spinlock_t queues_lock;		/* queues, nr_pending, closed */
+	struct list_head queues;
+	unsigned int nr_pending;
+	bool closed;
+	struct rcu_head rcu;
+};
+
+/**
  * struct nvmet_tcp_queue - one NVMe/TCP connection
  * @sock: the connected socket (I)
- * @nport: the port it came through, referenced (I)
+ * @tport: the listener it came through, referenced (I)
+ * @nport: the port it came through, tport->nport (I)
  * @portid: the port ID, for messages (I)
  * @idx: queue number, for messages (I)
  * @cpu: CPU io_work runs on (I)
@@ -225,12 +269,15 @@ union nvmet_tcp_rbuf {
  * @peer_addr: the host's address (I)
  * @state_lock: protects transitions of @state
  * @state: enum nvmet_tcp_queue_state (state_lock write, A read)
- * @entry: on nvmet_tcp_queues (nvmet_tcp_queues_lock)
+ * @entry: on tport->queues (tport->queues_lock)
  * @nvme_sq: the core's submission queue
  * @nvme_cq: the core's completion queue
  * @io_work: moves the bytes
  * @release_work: tears the queue down
  * @flags: NVMET_TCP_QF_* bits (atomic bitops)
+ * @deadline: fires when the queue's next deadline may have passed
+ * @born: jiffies at accept; the ICReq deadline counts from here (I)
+ * @icreq_at: jiffies at the ICReq; the Connect deadline counts from here
  * @next_cmds: slots install_queue() allocated, waiting until io_work
  *	       can switch to them (cmpxchg/xchg)
  * @resp_list: commands the core completed (llist, any context adds)
@@ -263,6 +310,7 @@ union nvmet_tcp_rbuf {
  */
 struct nvmet_tcp_queue {
 	struct socket *sock;
+	struct nvmet_tcp_port *tport;
 	struct nvmet_port *nport;
 	u16 portid;
 	int idx;
@@ -281,7 +329,12 @@ struct nvmet_tcp_queue {
 	struct work_struct io_work;
 	struct work_struct release_work;
 	unsigned long flags;
-#define NVMET_TCP_QF_INSTALLED	0
+#define NVMET_TCP_QF_INSTALLED	0	/* install_queue() ran */
+#define NVMET_TCP_QF_PENDING	1	/* counted in tport->nr_pending */
+#define NVMET_TCP_QF_DEADLINE	2	/* the timer fired; io_work checks */
+	struct timer_list deadline;
+	unsigned long born;
+	unsigned long icreq_at;
 	struct nvmet_tcp_cmd_set *next_cmds;
 	struct llist_head resp_list;
 
@@ -326,19 +379,29 @@ static inline u8 nvmet_tcp_ddgst_len(const struct nvmet_tcp_queue *queue)
 /* main.c */
 extern const struct nvmet_fabric_ops nvmet_tcp_ops;
 extern struct workqueue_struct *nvmet_tcp_wq;
+void nvmet_tcp_port_put(struct nvmet_tcp_port *tport);
 
 /* queue.c */
 __printf(2, 3)
 void nvmet_tcp_err(const struct nvmet_tcp_queue *queue, const char *fmt, ...);
-int nvmet_tcp_alloc_queue(struct nvmet_port *nport, struct socket *sock,
-			  u32 inline_data_size, bool listen_any);
+int nvmet_tcp_alloc_queue(struct nvmet_tcp_port *tport, struct socket *sock,
+			  bool listen_any);
 void nvmet_tcp_kick(struct nvmet_tcp_queue *queue);
 void nvmet_tcp_schedule_release(struct nvmet_tcp_queue *queue);
 bool nvmet_tcp_set_live(struct nvmet_tcp_queue *queue);
-void nvmet_tcp_close_port_queues(struct nvmet_port *nport);
+void nvmet_tcp_queue_connected(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_close_port_queues(struct nvmet_tcp_port *tport);
 void nvmet_tcp_delete_ctrl(struct nvmet_ctrl *ctrl);
 int nvmet_tcp_queues_init(void);
 void nvmet_tcp_queues_exit(void);
+
+/* deadline.c */
+void nvmet_tcp_deadline_init(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_deadline_icreq(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_deadline_connected(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_wait_data(struct nvmet_tcp_cmd *cmd);
+bool nvmet_tcp_deadline_passed(struct nvmet_tcp_queue *queue);
+unsigned int nvmet_tcp_max_pending(void);
 
 /* cmd.c */
 struct nvmet_tcp_cmd_set *nvmet_tcp_alloc_cmd_set(struct nvmet_tcp_queue *queue,

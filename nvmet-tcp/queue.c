@@ -9,30 +9,40 @@
  * first caller moves it to DISCONNECTING and queues release_work, later
  * callers do nothing.  From then on io_work returns at once and the
  * callbacks stop kicking it.  The release work:
- *   1. unlinks the queue from nvmet_tcp_queues, so nobody finds it again;
+ *   1. unlinks the queue from its port's list, so nobody finds it again;
  *   2. takes our callbacks off the socket and shuts the socket down;
- *   3. cancels io_work;
+ *   3. stops the deadline timer for good and cancels io_work;
  *   4. nvmet_req_uninit()s the commands still waiting for data;
  *   5. nvmet_sq_destroy()s, which waits for the commands the core has;
  *   6. cancels io_work again (queue_response() of those may have kicked
- *      it), frees the slots and their data, the socket and the queue.
+ *      it), frees the slots and their data, the socket and the queue, and
+ *      drops its reference on the port's listener.
+ *
+ * Every queue is on the list of the listener that accepted it
+ * (tport->queues, under tport->queues_lock) from accept to release, so
+ * delete_ctrl() and remove_port() walk only the queues of one port.  A
+ * listener lives as long as its port is enabled or a queue of it is not
+ * freed (tport->ref); it leaves nport->priv at remove_port(), and is freed
+ * after an RCU grace period, so delete_ctrl() can look it up from the
+ * controller's port without a lock.  Lock order: tport->queues_lock ->
+ * queue->state_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
 #include <linux/idr.h>
 #include <linux/inet.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
 #include "nvmet-tcp.h"
 
-/* Protects nvmet_tcp_queues and every queue's entry on it. */
-static DEFINE_MUTEX(nvmet_tcp_queues_lock);
-static LIST_HEAD(nvmet_tcp_queues);
 static DEFINE_IDA(nvmet_tcp_queue_ida);
 static atomic_t nvmet_tcp_next_cpu = ATOMIC_INIT(0);
 /* Runs release_work; flushed at module exit. */
@@ -44,13 +54,19 @@ static struct workqueue_struct *nvmet_tcp_release_wq;
  * @queue: the queue
  * @fmt: printf format of the message, ending with a newline
  *
+ * Hosts cause these, so they are rate-limited, all queues together.
+ *
  * Context: Any context.
  */
 void nvmet_tcp_err(const struct nvmet_tcp_queue *queue, const char *fmt, ...)
 {
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
 	struct va_format vaf;
 	va_list args;
 
+	if (!__ratelimit(&rs))
+		return;
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
@@ -113,6 +129,12 @@ static void nvmet_tcp_io_work(struct work_struct *work)
 	int ops = 0, ret;
 	bool pending;
 
+	if (test_bit(NVMET_TCP_QF_DEADLINE, &queue->flags) &&
+	    test_and_clear_bit(NVMET_TCP_QF_DEADLINE, &queue->flags) &&
+	    nvmet_tcp_deadline_passed(queue)) {
+		nvmet_tcp_schedule_release(queue);
+		return;
+	}
 	do {
 		if (READ_ONCE(queue->state) == NVMET_TCP_Q_DISCONNECTING)
 			return;
@@ -225,22 +247,35 @@ static void nvmet_tcp_restore_callbacks(struct nvmet_tcp_queue *queue)
 static void nvmet_tcp_free_queue(struct nvmet_tcp_queue *queue)
 {
 	sock_release(queue->sock);
-	nvmet_port_put(queue->nport);
+	nvmet_tcp_port_put(queue->tport);
 	ida_free(&nvmet_tcp_queue_ida, queue->idx);
 	kfree(queue);
+}
+
+/* No longer count @queue as pending on its port. */
+static void nvmet_tcp_unpend(struct nvmet_tcp_port *tport,
+			     struct nvmet_tcp_queue *queue)
+{
+	lockdep_assert_held(&tport->queues_lock);
+	if (test_and_clear_bit(NVMET_TCP_QF_PENDING, &queue->flags))
+		tport->nr_pending--;
 }
 
 static void nvmet_tcp_release_work(struct work_struct *work)
 {
 	struct nvmet_tcp_queue *queue =
 		container_of(work, struct nvmet_tcp_queue, release_work);
+	struct nvmet_tcp_port *tport = queue->tport;
 
-	mutex_lock(&nvmet_tcp_queues_lock);
+	spin_lock(&tport->queues_lock);
 	list_del_init(&queue->entry);
-	mutex_unlock(&nvmet_tcp_queues_lock);
+	nvmet_tcp_unpend(tport, queue);
+	spin_unlock(&tport->queues_lock);
 
 	nvmet_tcp_restore_callbacks(queue);
 	kernel_sock_shutdown(queue->sock, SHUT_RDWR);
+	/* io_work may still re-arm it: a shut-down timer ignores that. */
+	timer_shutdown_sync(&queue->deadline);
 	cancel_work_sync(&queue->io_work);
 
 	nvmet_tcp_uninit_cmds(queue);
@@ -261,14 +296,16 @@ static int nvmet_tcp_pick_cpu(void)
 }
 
 static int nvmet_tcp_init_queue(struct nvmet_tcp_queue *queue,
-				struct nvmet_port *nport, struct socket *sock)
+				struct nvmet_tcp_port *tport,
+				struct socket *sock)
 {
 	struct nvmet_tcp_cmd_set *set;
 	int ret;
 
 	queue->sock = sock;
-	queue->nport = nport;
-	queue->portid = le16_to_cpu(nport->disc_addr.portid);
+	queue->tport = tport;
+	queue->nport = tport->nport;
+	queue->portid = tport->portid;
 	queue->cpu = nvmet_tcp_pick_cpu();
 	queue->state = NVMET_TCP_Q_CONNECTING;
 	spin_lock_init(&queue->state_lock);
@@ -298,18 +335,70 @@ static int nvmet_tcp_init_queue(struct nvmet_tcp_queue *queue,
 	return 0;
 }
 
+/*
+ * The port holds as many queues not connected yet as it may: close the
+ * oldest of them that is not closing already, rather than refuse the new
+ * one, so that a flood of connections that never connect cannot lock out
+ * a host that connects meanwhile.  Copies its peer to @peer for the
+ * message.  Return: whether one was closed.
+ */
+static bool nvmet_tcp_evict_pending(struct nvmet_tcp_port *tport,
+				    struct sockaddr_storage *peer)
+{
+	struct nvmet_tcp_queue *queue;
+
+	lockdep_assert_held(&tport->queues_lock);
+	list_for_each_entry(queue, &tport->queues, entry) {
+		if (!test_bit(NVMET_TCP_QF_PENDING, &queue->flags) ||
+		    READ_ONCE(queue->state) == NVMET_TCP_Q_DISCONNECTING)
+			continue;
+		nvmet_tcp_unpend(tport, queue);
+		*peer = queue->peer_addr;
+		nvmet_tcp_schedule_release(queue);
+		return true;
+	}
+	return false;
+}
+
+/* Put a new queue on its port's list, pending; false if the port closed. */
+static bool nvmet_tcp_join_port(struct nvmet_tcp_port *tport,
+				struct nvmet_tcp_queue *queue)
+{
+	unsigned int max = nvmet_tcp_max_pending();
+	struct sockaddr_storage peer;
+	unsigned int pending;
+	bool evicted = false;
+
+	spin_lock(&tport->queues_lock);
+	if (tport->closed) {
+		spin_unlock(&tport->queues_lock);
+		return false;
+	}
+	pending = tport->nr_pending;
+	if (max && pending >= max)
+		evicted = nvmet_tcp_evict_pending(tport, &peer);
+	set_bit(NVMET_TCP_QF_PENDING, &queue->flags);
+	tport->nr_pending++;
+	list_add_tail(&queue->entry, &tport->queues);
+	spin_unlock(&tport->queues_lock);
+
+	if (evicted)
+		pr_err_ratelimited("port %u: %u connections pending (not connected yet), at most %u: closing the oldest, from %pISpc\n",
+				   tport->portid, pending, max, &peer);
+	return true;
+}
+
 /**
  * nvmet_tcp_alloc_queue() - start serving an accepted connection
- * @nport: the port the connection came through
+ * @tport: the listener the connection came through
  * @sock: the accepted socket; owned by the queue on success
- * @inline_data_size: the port's in-capsule data size
  * @listen_any: the listener is bound to a wildcard address
  *
  * Context: Process context (the accept work).
  * Return: 0, or -errno; the caller releases @sock on failure.
  */
-int nvmet_tcp_alloc_queue(struct nvmet_port *nport, struct socket *sock,
-			  u32 inline_data_size, bool listen_any)
+int nvmet_tcp_alloc_queue(struct nvmet_tcp_port *tport, struct socket *sock,
+			  bool listen_any)
 {
 	struct nvmet_tcp_queue *queue;
 	int ret;
@@ -321,18 +410,20 @@ int nvmet_tcp_alloc_queue(struct nvmet_port *nport, struct socket *sock,
 	if (ret < 0)
 		goto out_free_queue;
 	queue->idx = ret;
-	queue->inline_max = inline_data_size;
+	queue->inline_max = tport->inline_data_size;
 	queue->listen_any = listen_any;
-	ret = nvmet_tcp_init_queue(queue, nport, sock);
+	ret = nvmet_tcp_init_queue(queue, tport, sock);
 	if (ret)
 		goto out_free_ida;
 
 	tcp_sock_set_nodelay(sock->sk);
 	sock_no_linger(sock->sk);
-	nvmet_port_get(nport);
-	mutex_lock(&nvmet_tcp_queues_lock);
-	list_add_tail(&queue->entry, &nvmet_tcp_queues);
-	mutex_unlock(&nvmet_tcp_queues_lock);
+	kref_get(&tport->ref);
+	nvmet_tcp_deadline_init(queue);
+	if (!nvmet_tcp_join_port(tport, queue)) {
+		ret = -ENODEV;
+		goto out_put_port;
+	}
 
 	/* From here on the release work undoes everything. */
 	if (nvmet_tcp_set_callbacks(queue))
@@ -341,6 +432,11 @@ int nvmet_tcp_alloc_queue(struct nvmet_port *nport, struct socket *sock,
 		nvmet_tcp_kick(queue);	/* the ICReq may be in already */
 	return 0;
 
+out_put_port:
+	timer_shutdown_sync(&queue->deadline);
+	nvmet_sq_destroy(&queue->nvme_sq);
+	kvfree(queue->cmds);
+	nvmet_tcp_port_put(tport);
 out_free_ida:
 	ida_free(&nvmet_tcp_queue_ida, queue->idx);
 out_free_queue:
@@ -349,44 +445,83 @@ out_free_queue:
 }
 
 /**
- * nvmet_tcp_close_port_queues() - close the queues of a port that have no
- * controller
- * @nport: the port, whose listener is gone
+ * nvmet_tcp_queue_connected() - Connect gave a queue its controller
+ * @queue: the queue, NVMET_TCP_QF_PENDING, nvme_sq.ctrl set
  *
- * Queues with a controller go with it, through delete_ctrl().
+ * It no longer counts against the port's pending connections, and its
+ * deadline timer moves from the Connect to the data of its commands.
  *
- * Context: Process context; takes nvmet_tcp_queues_lock.
+ * Context: io_work; takes the port's queues_lock.
  */
-void nvmet_tcp_close_port_queues(struct nvmet_port *nport)
+void nvmet_tcp_queue_connected(struct nvmet_tcp_queue *queue)
+{
+	struct nvmet_tcp_port *tport = queue->tport;
+
+	spin_lock(&tport->queues_lock);
+	nvmet_tcp_unpend(tport, queue);
+	spin_unlock(&tport->queues_lock);
+	nvmet_tcp_deadline_connected(queue);
+}
+
+/**
+ * nvmet_tcp_close_port_queues() - close every queue of a port
+ * @tport: the listener, whose socket and accept work are gone
+ *
+ * The core deleted every controller of the port already; closing their
+ * queues here too covers a Connect that completed meanwhile.  No queue
+ * joins the port afterwards.  Does not wait for the queues to be gone.
+ *
+ * Context: Process context; takes tport->queues_lock.
+ */
+void nvmet_tcp_close_port_queues(struct nvmet_tcp_port *tport)
 {
 	struct nvmet_tcp_queue *queue;
 
-	mutex_lock(&nvmet_tcp_queues_lock);
-	list_for_each_entry(queue, &nvmet_tcp_queues, entry) {
-		if (queue->nport == nport && !READ_ONCE(queue->nvme_sq.ctrl))
-			nvmet_tcp_schedule_release(queue);
-	}
-	mutex_unlock(&nvmet_tcp_queues_lock);
+	spin_lock(&tport->queues_lock);
+	tport->closed = true;
+	list_for_each_entry(queue, &tport->queues, entry)
+		nvmet_tcp_schedule_release(queue);
+	spin_unlock(&tport->queues_lock);
+}
+
+/* The listener of a controller's port, referenced, or NULL once gone. */
+static struct nvmet_tcp_port *nvmet_tcp_ctrl_tport(struct nvmet_ctrl *ctrl)
+{
+	struct nvmet_port *nport = nvmet_ctrl_port(ctrl);
+	struct nvmet_tcp_port *tport;
+
+	rcu_read_lock();
+	tport = READ_ONCE(nport->priv);
+	if (tport && !kref_get_unless_zero(&tport->ref))
+		tport = NULL;
+	rcu_read_unlock();
+	return tport;
 }
 
 /**
  * nvmet_tcp_delete_ctrl() - close every queue of a controller
- * @ctrl: the controller
+ * @ctrl: the controller, referenced by the caller
  *
+ * All its queues came through its port, so only that port's list is
+ * walked.  When the port's listener is gone, remove_port() closed them.
  * Does not wait for the queues to be gone.
  *
- * Context: Process context; takes nvmet_tcp_queues_lock.
+ * Context: Process context; takes the port's queues_lock.
  */
 void nvmet_tcp_delete_ctrl(struct nvmet_ctrl *ctrl)
 {
+	struct nvmet_tcp_port *tport = nvmet_tcp_ctrl_tport(ctrl);
 	struct nvmet_tcp_queue *queue;
 
-	mutex_lock(&nvmet_tcp_queues_lock);
-	list_for_each_entry(queue, &nvmet_tcp_queues, entry) {
+	if (!tport)
+		return;
+	spin_lock(&tport->queues_lock);
+	list_for_each_entry(queue, &tport->queues, entry) {
 		if (READ_ONCE(queue->nvme_sq.ctrl) == ctrl)
 			nvmet_tcp_schedule_release(queue);
 	}
-	mutex_unlock(&nvmet_tcp_queues_lock);
+	spin_unlock(&tport->queues_lock);
+	nvmet_tcp_port_put(tport);
 }
 
 /**
@@ -403,25 +538,16 @@ int nvmet_tcp_queues_init(void)
 }
 
 /**
- * nvmet_tcp_queues_exit() - close every queue left and wait until all are
- * freed
+ * nvmet_tcp_queues_exit() - wait until every queue is freed
  *
- * No port is enabled any more, so no queue can be created; queues whose
- * controller outlived its port are closed here.
+ * No port is enabled any more, and remove_port() closed every queue of
+ * each, so no queue is left once the release works ran.
  *
  * Context: Module exit.
  */
 void nvmet_tcp_queues_exit(void)
 {
-	struct nvmet_tcp_queue *queue;
-
-	mutex_lock(&nvmet_tcp_queues_lock);
-	list_for_each_entry(queue, &nvmet_tcp_queues, entry)
-		nvmet_tcp_schedule_release(queue);
-	mutex_unlock(&nvmet_tcp_queues_lock);
-
 	flush_workqueue(nvmet_tcp_release_wq);
-	WARN_ON(!list_empty(&nvmet_tcp_queues));
 	destroy_workqueue(nvmet_tcp_release_wq);
 	ida_destroy(&nvmet_tcp_queue_ida);
 }

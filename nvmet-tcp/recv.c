@@ -170,6 +170,7 @@ static void nvmet_tcp_recv_data_start(struct nvmet_tcp_queue *queue,
 	queue->rcv_cmd = cmd;
 	queue->rcv_data_off = off;
 	queue->rcv_data_len = len;
+	nvmet_tcp_wait_data(cmd);
 	nvmet_tcp_cursor_init(&cmd->rcv_cur, cmd->req.sg, off);
 	if (queue->rcv_pad) {
 		queue->rcv_stage = NVMET_TCP_RECV_PAD;
@@ -211,6 +212,7 @@ static int nvmet_tcp_handle_icreq(struct nvmet_tcp_queue *queue)
 	queue->hdr_digest = !!(icreq->digest & NVME_TCP_HDR_DIGEST_ENABLE);
 	queue->data_digest = !!(icreq->digest & NVME_TCP_DATA_DIGEST_ENABLE);
 	nvmet_tcp_recv_next_pdu(queue);
+	nvmet_tcp_deadline_icreq(queue);
 	if (!nvmet_tcp_set_live(queue))
 		return -ECONNRESET;
 	nvmet_tcp_queue_icresp(queue);
@@ -339,9 +341,9 @@ static int nvmet_tcp_handle_h2c_data(struct nvmet_tcp_queue *queue)
 
 static int nvmet_tcp_handle_term(struct nvmet_tcp_queue *queue)
 {
-	pr_info("queue %d (port %u): host terminated the connection, FES %#x\n",
-		queue->idx, queue->portid,
-		le16_to_cpu(queue->rbuf.term.fes));
+	pr_info_ratelimited("queue %d (port %u, host %pISpc): host terminated the connection, FES %#x\n",
+			    queue->idx, queue->portid, &queue->peer_addr,
+			    le16_to_cpu(queue->rbuf.term.fes));
 	return -ECONNRESET;
 }
 
@@ -430,6 +432,7 @@ static int nvmet_tcp_recv_data(struct nvmet_tcp_queue *queue)
 	if (ret <= 0)
 		return ret ? ret : -ECONNRESET;
 	nvmet_tcp_cursor_advance(&cmd->rcv_cur, ret);
+	cmd->data_at = jiffies;
 	queue->rcv_left -= ret;
 	if (queue->rcv_left)
 		return ret;

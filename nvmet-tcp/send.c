@@ -87,6 +87,7 @@ void nvmet_tcp_queue_r2t(struct nvmet_tcp_cmd *cmd)
 		cmd->xfer.hdgst = nvmet_tcp_digest(r2t, sizeof(*r2t));
 	nvmet_tcp_set_stage(cmd, NVMET_TCP_SEND_R2T);
 	list_add_tail(&cmd->entry, &queue->send_list);
+	nvmet_tcp_wait_data(cmd);
 }
 
 static bool nvmet_tcp_need_data_out(struct nvmet_tcp_cmd *cmd)
@@ -217,6 +218,10 @@ static void nvmet_tcp_cmd_done(struct nvmet_tcp_queue *queue,
 	cmd->req.sg = NULL;
 	cmd->req.sg_cnt = 0;
 	nvmet_tcp_put_cmd(cmd);
+	/* The first response after Connect succeeded: Connect's own. */
+	if (unlikely(test_bit(NVMET_TCP_QF_PENDING, &queue->flags)) &&
+	    READ_ONCE(queue->nvme_sq.ctrl))
+		nvmet_tcp_queue_connected(queue);
 }
 
 /* One send of the current command; moves it on when a stage is done. */

@@ -88,5 +88,6 @@ const struct nvmet_fabric_ops *nvmet_fabric_get(u8 type);
 void nvmet_fabric_put(const struct nvmet_fabric_ops *ops);
 int nvmet_port_inet_addr(struct nvmet_port *port,
 			 struct sockaddr_storage *addr);
+struct nvmet_port *nvmet_ctrl_port(const struct nvmet_ctrl *ctrl);
 
 #endif /* _NVMET_FABRIC_H */

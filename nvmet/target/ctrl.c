@@ -134,6 +134,22 @@ void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl)
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_fatal_error);
 
+/**
+ * nvmet_ctrl_port() - the port a controller was created through
+ * @ctrl: the controller, referenced by the caller (delete_ctrl() is)
+ *
+ * Every queue of a controller connects through this port, so a fabric
+ * finds a controller's queues among that port's.
+ *
+ * Context: Any context.
+ * Return: the port; it lives as long as the controller.
+ */
+struct nvmet_port *nvmet_ctrl_port(const struct nvmet_ctrl *ctrl)
+{
+	return ctrl->port;
+}
+EXPORT_SYMBOL_GPL(nvmet_ctrl_port);
+
 static void nvmet_ctrl_ka_work(struct work_struct *work)
 {
 	struct nvmet_ctrl *ctrl = container_of(to_delayed_work(work),

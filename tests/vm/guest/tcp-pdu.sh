@@ -29,3 +29,48 @@ capsule() {	# CapsuleCmd header for DATALEN bytes of in-capsule data
 # byte FILE OFFSET, le16 FILE OFFSET: read what the target sent
 byte() { od -An -tu1 -j $2 -N 1 $1 | tr -d ' \n'; }
 le16() { echo $(( $(byte $1 $2) + 256 * $(byte $1 $(($2 + 1))) )); }
+
+# Fabrics and I/O commands, as struct nvmf_*_command / nvme_command lay
+# them out (64 bytes each; flags 0x40: SGLs, as fabrics require).
+# connect_cmd CID QID SQSIZE(0-based) KATO_MS: 1024 bytes in the capsule
+connect_cmd() {
+	le 127 1; le 64 1; le $1 2; le 1 1; zeros 19
+	le 0 8; le 1024 4; zeros 3; le 1 1
+	le 0 2; le $2 2; le $3 2; le 0 1; le 0 1; le $4 4; zeros 12
+}
+# connect_data CNTLID SUBNQN HOSTNQN (host ID: 16 bytes of 0x11)
+connect_data() {
+	i=0
+	while [ $i -lt 16 ]; do le 17 1; i=$((i + 1)); done
+	le $1 2; zeros 238; str "$2" 256; str "$3" 256; zeros 256
+}
+# connect CID QID CNTLID SUBNQN HOSTNQN: a whole Connect capsule PDU
+connect() {
+	capsule 1024; connect_cmd $1 $2 31 0; connect_data $3 "$4" "$5"
+}
+# prop_set_cc CID VALUE: a Property Set of CC (offset 0x14), no data
+prop_set_cc() {
+	capsule 0
+	le 127 1; le 64 1; le $1 2; le 0 1; zeros 35
+	le 0 1; zeros 3; le 20 4; le $2 8; zeros 8
+}
+# write_r2t CID NSID LEN: a Write of LEN bytes at LBA 0 (one 4 KiB block
+# when LEN is 4096) whose data the target must ask for with an R2T
+write_r2t() {
+	capsule 0
+	le 1 1; le 64 1; le $1 2; le $2 4; zeros 16
+	le 0 8; le $3 4; zeros 3; le 90 1
+	le 0 8; le 0 2; zeros 14
+}
+# Response capsules are 24 bytes: cntlid at +8, status (<< 1) at +22.
+# ICResp is 128 bytes, an R2T 24 (type 9).
+
+# wait_bytes FILE N SECONDS: FILE holds at least N bytes within SECONDS
+wait_bytes() {
+	end=$(( $(date +%s) + $3 ))
+	while [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt $2 ]; do
+		[ "$(date +%s)" -ge $end ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
