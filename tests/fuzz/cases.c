@@ -62,7 +62,7 @@ static void huge_sgl_setfeatures(void)
 	if (admin_up(&c, &id, DISC_NQN))
 		return;
 	sgl_cmd(&c, 0x09, 0x0b, 0, 512U << 20);
-	conn_wait(&c, WAIT_NONE, 2000);
+	conn_wait(&c, ANS_NONE, 2000);
 	conn_close(&c);
 }
 
@@ -75,7 +75,7 @@ static void sgl_4g_read(void)
 	if (admin_up(&c, &id, opt.nqn[0]))
 		return;
 	sgl_cmd(&c, 0x02, 0x02 | 1023 << 16, 0, 0xffffffff);
-	conn_wait(&c, WAIT_NONE, 1000);
+	conn_wait(&c, ANS_NONE, 1000);
 	conn_close(&c);
 }
 
@@ -94,7 +94,7 @@ static void plen_4g(void)
 		return;
 	p.sqe.opcode = 0x06;
 	pdu_send(&c, &p, sizeof(p), NULL, 0, &fix);
-	conn_wait(&c, WAIT_ANY, opt.answer_ms);
+	conn_wait(&c, ANS_ANY, opt.answer_ms);
 	conn_close(&c);
 }
 

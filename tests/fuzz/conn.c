@@ -163,7 +163,7 @@ static void pend_clear(struct conn *c, uint16_t cid, bool *match,
 	if (!(c->pend[cid >> 3] & bit))
 		return;
 	c->pend[cid >> 3] &= ~bit;
-	if (!--c->npend && want == WAIT_PEND)
+	if (!--c->npend && want == ANS_PEND)
 		*match = true;
 }
 
@@ -183,12 +183,12 @@ static void rx_done(struct conn *c, bool *match, uint32_t want)
 			logv(1, "    <- type %#x: bad header digest\n", h->type);
 		}
 	}
-	if (want == WAIT_ANY)
+	if (want == ANS_ANY)
 		*match = true;
 	switch (h->type) {
 	case PDU_ICRESP:
 		rx_icresp(c, (const void *)c->rx);
-		if (want == WAIT_ICRESP)
+		if (want == ANS_ICRESP)
 			*match = true;
 		break;
 	case PDU_RSP:
@@ -323,7 +323,7 @@ int conn_wait(struct conn *c, uint32_t what, unsigned int ms)
 
 	if (c->dead)
 		return -1;
-	if (what == WAIT_PEND && !c->npend)
+	if (what == ANS_PEND && !c->npend)
 		return 1;
 	for (;;) {
 		uint64_t t = now_ms();
@@ -337,7 +337,7 @@ int conn_wait(struct conn *c, uint32_t what, unsigned int ms)
 		if (ret == 0 || left == 0)
 			break;
 	}
-	if (what == WAIT_NONE) {
+	if (what == ANS_NONE) {
 		if (before == st.icresp + st.rsp + st.r2t + st.c2h_data +
 			      st.term + st.other_rx)
 			st.quiet++;
@@ -389,7 +389,7 @@ static int send_all(struct conn *c, struct iovec *iov, int cnt)
 		}
 		/* read while we wait, or both sides block on full buffers */
 		if (poll(&pfd, 1, 100) > 0 && (pfd.revents & POLLIN) &&
-		    rx_drain(c, &match, WAIT_NONE))
+		    rx_drain(c, &match, ANS_NONE))
 			return -1;
 	}
 	return 0;

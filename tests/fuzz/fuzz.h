@@ -46,10 +46,12 @@ struct opts {
 	const char *hostnqn;
 	bool no_huge_sgl;	/* keep SGL lengths <= 16 MiB */
 	unsigned int burst;	/* most capsules sent back to back */
+	unsigned int burst_pct;	/* steps on a connected queue that burst */
 	bool kmsg;		/* mark each connection in /dev/kmsg */
 	int verbose;
 	const char *replay;	/* a named raw-PDU case */
 	long only_conn;		/* run only this connection number, or -1 */
+	unsigned int jobs;	/* connections run in parallel */
 };
 
 extern struct opts opt;
@@ -77,6 +79,8 @@ struct stats {
 	uint64_t timeouts;		/* no answer where one was owed */
 	uint64_t quiet;			/* no answer where none was owed */
 	uint64_t stalled;		/* the target stopped reading */
+	uint64_t plans[8];		/* connections by plan */
+	uint64_t conn_now;		/* the connection being run */
 };
 
 extern struct stats st;
@@ -124,10 +128,10 @@ struct conn {
 
 /* what a wait ends on */
 enum {
-	WAIT_ANY	= 0x10000,	/* the first PDU of any kind */
-	WAIT_ICRESP	= 0x10001,
-	WAIT_NONE	= 0x10002,	/* nothing: collect for the time */
-	WAIT_PEND	= 0x10003,	/* every command of the burst */
+	ANS_ANY	= 0x10000,	/* the first PDU of any kind */
+	ANS_ICRESP	= 0x10001,
+	ANS_NONE	= 0x10002,	/* nothing: collect for the time */
+	ANS_PEND	= 0x10003,	/* every command of the burst */
 };
 
 int conn_open(struct conn *c);
@@ -149,7 +153,7 @@ int pdu_send(struct conn *c, void *hdr, uint32_t hlen, const void *data,
 	     uint32_t dlen, const struct pdu_fix *fix);
 /*
  * Read answers for up to @ms: until the response (or R2T) of command
- * @what, or the first PDU (WAIT_ANY), or ICResp.  Returns 1 when it came,
+ * @what, or the first PDU (ANS_ANY), or ICResp.  Returns 1 when it came,
  * 0 on timeout, -1 when the connection is gone.
  */
 int conn_wait(struct conn *c, uint32_t what, unsigned int ms);

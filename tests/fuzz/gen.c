@@ -101,7 +101,7 @@ static enum shape mutate(struct rng *r, struct conn *c, struct hdr *h,
 
 /* ---------------------------------------------------------- SGLs -- */
 
-static uint32_t sgl_length(struct rng *r, uint32_t want)
+static uint32_t sgl_length(struct rng *r, uint32_t want, bool sane)
 {
 	uint32_t lens[] = { 0, 1, 2, 3, 4, 511, 512, 513, 4095, 4096, 8192,
 			    8193, 65536, target_mdts - 1, target_mdts,
@@ -113,6 +113,9 @@ static uint32_t sgl_length(struct rng *r, uint32_t want)
 
 	if (opt.no_huge_sgl && len > SGL_SANE)
 		len = SGL_SANE;
+	/* bursts: lengths a target may take, so the burst stays cheap */
+	if (sane && len > 2 * target_mdts)
+		len = want;
 	return len;
 }
 
@@ -121,7 +124,7 @@ static uint32_t sgl_length(struct rng *r, uint32_t want)
  * the host); *dlen gets the in-capsule data to send.
  */
 static void gen_sgl(struct rng *r, struct sqe *s, uint32_t want,
-		    uint32_t inline_max, uint32_t *dlen)
+		    uint32_t inline_max, uint32_t *dlen, bool sane)
 {
 	static const uint8_t types[] = {
 		0x00, 0x01, 0x0a, 0x0f, 0x10, 0x11, 0x20, 0x21, 0x30, 0x31,
@@ -145,7 +148,7 @@ static void gen_sgl(struct rng *r, struct sqe *s, uint32_t want,
 		return;
 	case 4: case 5:
 		/* in-capsule with a length at a boundary */
-		len = sgl_length(r, want);
+		len = sgl_length(r, want, sane);
 		s->dptr.type = SGL_INCAPSULE;
 		s->dptr.length = htole32(len);
 		*dlen = len <= DATA_MAX ? len : 0;
@@ -156,13 +159,13 @@ static void gen_sgl(struct rng *r, struct sqe *s, uint32_t want,
 		break;
 	case 6: case 7:
 		s->dptr.type = SGL_TRANSPORT;
-		s->dptr.length = htole32(sgl_length(r, want));
+		s->dptr.length = htole32(sgl_length(r, want, sane));
 		break;
 	default:
 		/* any descriptor type */
 		s->dptr.type = rng_below(r, 3) ? RNG_PICK(r, types) :
 			       (uint8_t)rng_next(r);
-		len = sgl_length(r, want);
+		len = sgl_length(r, want, sane);
 		s->dptr.length = htole32(len);
 		if (rng_pct(r, 30) && len <= 8192)
 			*dlen = len;
@@ -400,10 +403,10 @@ static bool settle(struct conn *c, enum shape shape, uint32_t cid)
 		break;
 	case SHAPE_BAD:
 		/* the target owes us a close (or a C2HTermReq) */
-		ret = conn_wait(c, WAIT_ANY, opt.answer_ms);
+		ret = conn_wait(c, ANS_ANY, opt.answer_ms);
 		break;
 	default:
-		ret = conn_wait(c, WAIT_NONE, opt.quiet_ms);
+		ret = conn_wait(c, ANS_NONE, opt.quiet_ms);
 		/* it waits for bytes we never send: start over */
 		return false;
 	}
@@ -436,7 +439,7 @@ static bool step_capsule(struct conn *c, struct rng *r,
 	if (rng_pct(r, 3))
 		s->cdw2 = htole32(boundary32(r));
 	inline_max = c->qid ? 8192 : 8192 - 64;
-	gen_sgl(r, s, want, inline_max, &dlen);
+	gen_sgl(r, s, want, inline_max, &dlen, false);
 	/* the fabrics generators wrote their data already; the rest random */
 	if (dlen > fdata)
 		memset(data + fdata, rng_next(r) & 0xff, dlen - fdata);
@@ -450,7 +453,7 @@ static bool step_capsule(struct conn *c, struct rng *r,
 		return false;
 	/* an Asynchronous Event Request is answered only on an event */
 	if (shape == SHAPE_GOOD && connected && !c->qid && s->opcode == 0x0c) {
-		conn_wait(c, WAIT_NONE, opt.quiet_ms);
+		conn_wait(c, ANS_NONE, opt.quiet_ms);
 		return !c->dead;
 	}
 	return settle(c, shape, cid);
@@ -481,7 +484,7 @@ static bool step_burst(struct conn *c, struct rng *r,
 			want = gen_admin(r, s, discovery);
 		s->cid = next_cid(c);
 		s->flags = rng_pct(r, 95) ? 0x40 : (uint8_t)rng_next(r);
-		gen_sgl(r, s, want, inline_max, &dlen);
+		gen_sgl(r, s, want, inline_max, &dlen, true);
 		/* only data the target takes without closing the queue */
 		if (dlen && (!(s->opcode & 1) || s->dptr.type != SGL_INCAPSULE ||
 			     s->dptr.addr || le32toh(s->dptr.length) != dlen ||
@@ -505,7 +508,7 @@ static bool step_burst(struct conn *c, struct rng *r,
 		}
 	}
 	c->more = false;
-	return conn_wait(c, WAIT_PEND, opt.answer_ms) == 1 && !c->dead;
+	return conn_wait(c, ANS_PEND, opt.answer_ms) == 1 && !c->dead;
 }
 
 /* answer the oldest R2T: mostly as asked, sometimes not */
@@ -573,7 +576,7 @@ static bool step_h2c(struct conn *c, struct rng *r)
 	t->len -= len;
 	if (t->len) {
 		/* more to come: nothing is owed yet */
-		conn_wait(c, WAIT_NONE, 0);
+		conn_wait(c, ANS_NONE, 0);
 		return !c->dead;
 	}
 	cid = t->cid;
@@ -624,7 +627,7 @@ static bool step_term(struct conn *c, struct rng *r)
 	     len);
 	if (pdu_send(c, &p, sizeof(p), data, len, &fix))
 		return false;
-	conn_wait(c, WAIT_NONE, opt.quiet_ms);
+	conn_wait(c, ANS_NONE, opt.quiet_ms);
 	return false;
 }
 
@@ -710,7 +713,7 @@ bool step_icreq(struct conn *c, struct rng *r, bool first)
 	if (pdu_send(c, &ic, sizeof(ic), NULL, 0, &fix))
 		return false;
 	if (shape == SHAPE_GOOD)
-		return conn_wait(c, WAIT_ICRESP, opt.answer_ms) == 1 &&
+		return conn_wait(c, ANS_ICRESP, opt.answer_ms) == 1 &&
 		       !c->dead;
 	return settle(c, shape, 0);
 }
@@ -727,9 +730,9 @@ bool fuzz_step(struct conn *c, struct rng *r, const struct ctrl_id *id,
 		return step_h2c(c, r);
 	if (!live && k < 50)
 		return step_icreq(c, r, true);
-	k = rng_below(r, 100);
-	if (connected && k < 45)
+	if (connected && rng_pct(r, opt.burst_pct))
 		return step_burst(c, r, id, discovery);
+	k = rng_below(r, 100);
 	if (k < 82)
 		return step_capsule(c, r, id, connected, discovery);
 	if (k < 88)

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "fuzz.h"
 
@@ -28,6 +30,7 @@ struct opts opt = {
 	.answer_ms = 2000,
 	.quiet_ms = 10,
 	.burst = 32,
+	.burst_pct = 45,
 	.hostnqn = "nqn.2014-08.org.nvmexpress:uuid:f0220000-fa22-4000-8000-00000000f022",
 	.only_conn = -1,
 };
@@ -40,12 +43,14 @@ static const uint8_t fuzz_hostid[16] = {
 enum plan { P_RAW, P_IC, P_DISC, P_NVM, P_IO, P_PLANS };
 static const char *const plan_name[] = { "raw", "icreq", "discovery",
 					 "admin", "io" };
-static uint64_t plan_runs[P_PLANS];
 static uint64_t deadline;
+static uint64_t quota;		/* this process's share of opt.pdus */
+static uint64_t run_t0;
+static void report(uint64_t t0);
 
 static bool done(void)
 {
-	return st.pdus >= opt.pdus || now_ms() >= deadline;
+	return st.pdus >= quota || now_ms() >= deadline;
 }
 
 static void ctrl_init(struct ctrl_id *id, const char *nqn)
@@ -90,7 +95,7 @@ static void run_conn(uint64_t k)
 	else
 		ctrl_init(&id, opt.nqn[rng_pct(&r, 75) ? 0 :
 				       rng_below(&r, opt.nr_nqn)]);
-	plan_runs[p]++;
+	st.plans[p]++;
 	logv(1, "conn %llu: %s%s %s\n", (unsigned long long)k, plan_name[p],
 	     dig ? " digests" : "", id.subnqn);
 	/* /dev/kmsg writers are rate-limited: mark now and then */
@@ -157,7 +162,7 @@ static void report(uint64_t t0)
 	       (unsigned long long)st.conns, (unsigned long long)st.conn_fail,
 	       (unsigned long long)st.setup_fail);
 	for (i = 0; i < P_PLANS; i++)
-		printf(" %s %llu", plan_name[i], (unsigned long long)plan_runs[i]);
+		printf(" %s %llu", plan_name[i], (unsigned long long)st.plans[i]);
 	printf("\nfuzz: sent by type:");
 	for (i = 0; i <= PDU_TYPES; i++)
 		if (st.sent[i])
@@ -184,6 +189,102 @@ static void report(uint64_t t0)
 	fflush(stdout);
 }
 
+/*
+ * Job @j of @n runs connections j, j + n, j + 2n, ...; each connection's
+ * PDUs depend only on the seed and its number, so any one of them can be
+ * run alone (-c).  Returns nonzero when the target stopped accepting.
+ */
+static int run_job(unsigned int j, unsigned int n, struct stats *out)
+{
+	uint64_t k, last = now_ms();
+	int fails = 0;
+
+	quota = opt.pdus / n + (j < opt.pdus % n);
+	for (k = j; !done(); k += n) {
+		uint64_t refused = st.conn_fail;
+
+		st.conn_now = k;
+		run_conn(k);
+		if (n == 1) {
+			kwatch_poll(k);
+			if (now_ms() - last >= 60000) {
+				last = now_ms();
+				report(run_t0);
+			}
+		}
+		fails = st.conn_fail > refused ? fails + 1 : 0;
+		if (out)
+			*out = st;
+		if (fails >= 20) {
+			printf("fuzz: the target refused 20 connections in a row\n");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void sum_stats(const struct stats *slot, unsigned int n)
+{
+	const uint64_t *src;
+	uint64_t *dst = (uint64_t *)&st;
+	size_t w, i;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < n; i++) {
+		src = (const uint64_t *)&slot[i];
+		for (w = 0; w < sizeof(st) / sizeof(uint64_t); w++)
+			dst[w] += src[w];
+	}
+}
+
+/* run opt.jobs processes; the parent watches the kernel log and reports */
+static int run_jobs(uint64_t t0)
+{
+	struct stats *slot;
+	uint64_t last = now_ms();
+	unsigned int j, left, i;
+	pid_t pid[64];
+	int status, ret = 0;
+
+	run_t0 = t0;
+	if (opt.jobs <= 1)
+		return run_job(0, 1, NULL);
+	slot = mmap(NULL, opt.jobs * sizeof(*slot), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (slot == MAP_FAILED)
+		return 1;
+	memset(slot, 0, opt.jobs * sizeof(*slot));
+	fflush(stdout);
+	for (j = 0; j < opt.jobs; j++) {
+		pid[j] = fork();
+		if (pid[j] == 0)
+			_exit(run_job(j, opt.jobs, &slot[j]));
+		if (pid[j] < 0)
+			return 1;
+	}
+	for (left = opt.jobs; left; ) {
+		pid_t p = waitpid(-1, &status, WNOHANG);
+
+		if (p > 0) {
+			left--;
+			if (!WIFEXITED(status) || WEXITSTATUS(status))
+				ret = 1;
+			continue;
+		}
+		usleep(100000);
+		for (i = 0; i < opt.jobs; i++)
+			kwatch_poll(slot[i].conn_now);
+		if (now_ms() - last >= 60000) {
+			last = now_ms();
+			sum_stats(slot, opt.jobs);
+			report(t0);
+		}
+	}
+	kwatch_poll(slot[0].conn_now);
+	sum_stats(slot, opt.jobs);
+	return ret;
+}
+
 static void usage(void)
 {
 	printf("usage: nvme-tcp-fuzz [options] -n NQN [-n NQN...]\n"
@@ -198,8 +299,10 @@ static void usage(void)
 	       "  -w MS          wait for an answer the target owes (2000)\n"
 	       "  -q MS          wait after a PDU that needs none (10)\n"
 	       "  -c CONN        run only connection number CONN of the seed\n"
+	       "  -j JOBS        run JOBS connections at a time (1)\n"
 	       "  -r CASE        replay a named raw-PDU case (-r list: names)\n"
 	       "  -b N           at most N capsules back to back (32)\n"
+	       "  -B PCT         PCT%% of the steps on a connected queue burst (45)\n"
 	       "  -S             no SGL lengths above 16 MiB (off)\n"
 	       "  -K             mark each connection in /dev/kmsg, and watch\n"
 	       "                 the kernel log for splats (exit 3 on one)\n"
@@ -209,12 +312,12 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct ctrl_id id;
-	uint64_t t0, k;
-	int ch, fails = 0;
+	uint64_t t0;
+	int ch, refused = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "a:p:n:H:s:N:t:k:w:q:c:r:b:SKvh")) != -1) {
+	while ((ch = getopt(argc, argv, "a:p:n:H:s:N:t:k:w:q:c:j:r:b:B:SKvh")) != -1) {
 		switch (ch) {
 		case 'a': opt.addr = optarg; break;
 		case 'p': opt.port = atoi(optarg); break;
@@ -230,8 +333,14 @@ int main(int argc, char **argv)
 		case 'w': opt.answer_ms = atoi(optarg); break;
 		case 'q': opt.quiet_ms = atoi(optarg); break;
 		case 'c': opt.only_conn = atol(optarg); break;
+		case 'j':
+			opt.jobs = atoi(optarg);
+			if (opt.jobs > 64)
+				opt.jobs = 64;
+			break;
 		case 'r': opt.replay = optarg; break;
 		case 'b': opt.burst = atoi(optarg) > 2 ? atoi(optarg) : 2; break;
+		case 'B': opt.burst_pct = atoi(optarg); break;
 		case 'S': opt.no_huge_sgl = true; break;
 		case 'K': opt.kmsg = true; break;
 		case 'v': opt.verbose++; break;
@@ -257,36 +366,25 @@ int main(int argc, char **argv)
 		report(t0);
 		return 0;
 	}
-	printf("fuzz: seed %llu, %llu PDUs or %u s, %s:%d, %d subsystem(s)%s\n",
+	printf("fuzz: seed %llu, %llu PDUs or %u s, %s:%d, %d subsystem(s), %u job(s)%s\n",
 	       (unsigned long long)opt.seed, (unsigned long long)opt.pdus,
 	       opt.seconds, opt.addr, opt.port, opt.nr_nqn,
+	       opt.jobs ? opt.jobs : 1,
 	       opt.no_huge_sgl ? ", SGLs <= 16 MiB" : "");
 	if (opt.kmsg)
 		kwatch_open();
 	if (opt.only_conn >= 0) {
+		quota = opt.pdus;
 		run_conn(opt.only_conn);
 		usleep(200000);
 		kwatch_poll(opt.only_conn);
 	} else {
-		for (k = 0; !done(); k++) {
-			uint64_t refused = st.conn_fail;
-
-			run_conn(k);
-			kwatch_poll(k);
-			fails = st.conn_fail > refused ? fails + 1 : 0;
-			if (fails >= 20) {
-				printf("fuzz: the target refused 20 connections in a row\n");
-				report(t0);
-				return 1;
-			}
-			if (k % 2000 == 1999)
-				report(t0);
-		}
+		refused = run_jobs(t0);
 	}
 	report(t0);
 	if (opt.kmsg)
 		printf("fuzz: kernel log: %llu splat lines%s\n",
 		       (unsigned long long)kwatch_splats,
 		       kwatch_lost ? " (some records were overrun)" : "");
-	return kwatch_splats ? 3 : 0;
+	return kwatch_splats ? 3 : refused ? 1 : 0;
 }

@@ -25,7 +25,7 @@ int setup_icreq(struct conn *c, struct rng *r, bool digests)
 	ic.maxr2t_maxdata = htole32(rng_below(r, 4));
 	if (pdu_send(c, &ic, sizeof(ic), NULL, 0, NULL))
 		return -1;
-	if (conn_wait(c, WAIT_ICRESP, opt.answer_ms) != 1 || c->dead) {
+	if (conn_wait(c, ANS_ICRESP, opt.answer_ms) != 1 || c->dead) {
 		st.setup_fail++;
 		return -1;
 	}
