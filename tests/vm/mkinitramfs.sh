@@ -51,9 +51,16 @@ inputs_hash() {
 			xargs sha1sum)
 		(cd "$NVMET_NG_MODTOP" && our_modules | xargs -r sha1sum)
 		(cd "$TOP" && bench_modules | xargs -r sha1sum)
+		sha1sum "$FUZZ_BIN"
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
 	} | sha1sum | cut -d' ' -f1
 }
+
+# The NVMe/TCP fuzzer (tests/fuzz/), static; built first so that the hash
+# covers the binary.
+FUZZ_BIN=$NVMET_NG_SCRATCH/fuzz/nvme-tcp-fuzz
+mkdir -p "$(dirname "$FUZZ_BIN")"
+make -s -C "$TOP/tests/fuzz" O="$(dirname "$FUZZ_BIN")"
 
 hash=$(inputs_hash)
 if [ -f "$OUT" ] && [ "$(cat "$OUT.hash" 2>/dev/null)" = "$hash" ]; then
@@ -94,6 +101,7 @@ cp /etc/mke2fs.conf "$STAGE/etc/"
 # Static helpers built from our tree.
 gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
 gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
+cp "$FUZZ_BIN" "$STAGE/bin/nvme-tcp-fuzz"
 
 # Module name -> path, for the dependency closure.
 declare -A modpath

@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# NVMe/TCP fuzzing, long: 1,000,000 PDUs (BENCH_FUZZ_PDUS) on ours, two
+# connections at a time, bursts of random capsules on 90% of the steps of
+# a connected queue (the rest: the fuzzer's whole mix of malformed PDUs,
+# which end a connection after a PDU or two and would make a million
+# PDUs take hours under TCG), while a good host runs fio verify on the
+# same port; then BENCH_FUZZ_INTREE_PDUS (100,000) with the same options
+# on Debian's in-tree nvmet-tcp.  Pass/fail as tests/vm/tests/65 (see
+# guest/fuzz.sh); prints PDUs/s and what each target answered.  Sourced by
+# guest/bench.sh: each run is a subshell, so a failure ends only it.
+. /vm/guest/nvme.sh
+. /vm/guest/fuzz.sh
+
+echo "==> NVMe/TCP fuzzer, ${BENCH_FUZZ_PDUS:-1000000} PDUs on nvmet-ng"
+( fuzz_run ${BENCH_FUZZ_PDUS:-1000000} 3000 50 -j 2 -B 90 -k 200 &&
+	echo "result: pass" ) 2>&1 |
+	sed 's/^/  /'
+echo "==> NVMe/TCP fuzzer, ${BENCH_FUZZ_INTREE_PDUS:-100000} PDUs on the in-tree nvmet-tcp"
+( TARGET=intree fuzz_run ${BENCH_FUZZ_INTREE_PDUS:-100000} 1200 50 -j 2 \
+	-B 90 -k 200 && echo "result: pass" ) 2>&1 | sed 's/^/  /'
