@@ -344,6 +344,7 @@ int conn_wait(struct conn *c, uint32_t what, unsigned int ms)
 		return 0;
 	}
 	st.timeouts++;
+	st.timeout_after[c->last_type < PDU_TYPES ? c->last_type : PDU_TYPES]++;
 	logv(1, "    (no answer in %u ms)\n", ms);
 	return 0;
 }
@@ -466,6 +467,7 @@ int pdu_send(struct conn *c, void *hdrp, uint32_t hlen, const void *data,
 	}
 	st.pdus++;
 	st.bytes += total;
+	c->last_type = h->type;
 	st.sent[h->type < PDU_TYPES ? h->type : PDU_TYPES]++;
 	logv(2, "  -> type %#x flags %#x hlen %u pdo %u plen %u (%u bytes%s%s)\n",
 	     h->type, h->flags, h->hlen, h->pdo, le32toh(h->plen), total,

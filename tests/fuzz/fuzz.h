@@ -77,6 +77,7 @@ struct stats {
 	uint64_t bad_rx;		/* an answer that does not parse */
 	uint64_t closed;		/* the target closed the connection */
 	uint64_t timeouts;		/* no answer where one was owed */
+	uint64_t timeout_after[PDU_TYPES + 1];	/* ... by the PDU sent last */
 	uint64_t quiet;			/* no answer where none was owed */
 	uint64_t stalled;		/* the target stopped reading */
 	uint64_t plans[8];		/* connections by plan */
@@ -120,6 +121,7 @@ struct conn {
 	uint8_t pend[65536 / 8];
 	uint32_t npend;
 	bool more;		/* MSG_MORE: more PDUs of a burst follow */
+	uint8_t last_type;	/* of the PDU sent last */
 	/* the capture of C2HData for one command (Identify) */
 	uint16_t cap_cid;
 	uint8_t *cap_buf;

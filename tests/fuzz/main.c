@@ -176,6 +176,12 @@ static void report(uint64_t t0)
 	printf("fuzz: closed by target %llu, timeouts (no answer owed one) %llu, quiet (none owed) %llu, target stopped reading %llu\n",
 	       (unsigned long long)st.closed, (unsigned long long)st.timeouts,
 	       (unsigned long long)st.quiet, (unsigned long long)st.stalled);
+	printf("fuzz: timeouts by the type of the PDU sent last:");
+	for (i = 0; i <= PDU_TYPES; i++)
+		if (st.timeout_after[i])
+			printf(" %s %llu", tname[i],
+			       (unsigned long long)st.timeout_after[i]);
+	printf("\n");
 	printf("fuzz: response status (SCT/SC; %llu with DNR):",
 	       (unsigned long long)st.dnr);
 	for (i = 0; i < 0x800; i++)

@@ -146,6 +146,7 @@ void kwatch_poll(uint64_t conn)
 		"refcount_t:", "UBSAN", "KASAN", "kernel BUG", "Call Trace",
 		"blocked for more than", "kmemleak", "Out of memory",
 		"page allocation failure" };
+	static int context;	/* records still to print after a splat */
 	char rec[2048];
 	ssize_t n;
 	size_t i;
@@ -168,7 +169,17 @@ void kwatch_poll(uint64_t conn)
 			printf("fuzz: kernel, during connection %llu: %s",
 			       (unsigned long long)conn,
 			       strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+			context = 30;
 			break;
+		}
+		/* the lines after it: the trace that names the caller */
+		if (i == sizeof(splat) / sizeof(splat[0]) && context > 0) {
+			context--;
+			if (!strstr(rec, "nvmet_tcp: queue") &&
+			    !strstr(rec, "nvmet: "))
+				printf("fuzz: kernel:   %s",
+				       strchr(rec, ';') ? strchr(rec, ';') + 1 :
+				       rec);
 		}
 	}
 }

@@ -5,17 +5,23 @@
 # a connected queue (the rest: the fuzzer's whole mix of malformed PDUs,
 # which end a connection after a PDU or two and would make a million
 # PDUs take hours under TCG), while a good host runs fio verify on the
-# same port; then BENCH_FUZZ_INTREE_PDUS (100,000) with the same options
-# on Debian's in-tree nvmet-tcp.  Pass/fail as tests/vm/tests/65 (see
+# same port; then, for its figures, BENCH_FUZZ_INTREE_PDUS (10,000; 0:
+# none) with the same options on Debian's in-tree nvmet-tcp, which leaves
+# many malformed PDUs unanswered (each costs the fuzzer's 2 s wait).
+# Under a loaded TCG host ours ran 280 PDUs/s: 1 M PDUs take about an
+# hour, more than run.sh's default VM_TIMEOUT for bench (3600 s).  Pass/fail as tests/vm/tests/65 (see
 # guest/fuzz.sh); prints PDUs/s and what each target answered.  Sourced by
 # guest/bench.sh: each run is a subshell, so a failure ends only it.
 . /vm/guest/nvme.sh
 . /vm/guest/fuzz.sh
 
 echo "==> NVMe/TCP fuzzer, ${BENCH_FUZZ_PDUS:-1000000} PDUs on nvmet-ng"
-( fuzz_run ${BENCH_FUZZ_PDUS:-1000000} 3000 50 -j 2 -B 90 -k 200 &&
+( fuzz_run ${BENCH_FUZZ_PDUS:-1000000} 6000 50 -j 2 -B 90 -k 200 &&
 	echo "result: pass" ) 2>&1 |
 	sed 's/^/  /'
-echo "==> NVMe/TCP fuzzer, ${BENCH_FUZZ_INTREE_PDUS:-100000} PDUs on the in-tree nvmet-tcp"
-( TARGET=intree fuzz_run ${BENCH_FUZZ_INTREE_PDUS:-100000} 1200 50 -j 2 \
-	-B 90 -k 200 && echo "result: pass" ) 2>&1 | sed 's/^/  /'
+INTREE_PDUS=${BENCH_FUZZ_INTREE_PDUS:-10000}
+if [ "$INTREE_PDUS" -gt 0 ]; then
+	echo "==> NVMe/TCP fuzzer, $INTREE_PDUS PDUs on the in-tree nvmet-tcp"
+	( TARGET=intree fuzz_run $INTREE_PDUS 900 50 -j 2 -B 90 -k 200 &&
+		echo "result: pass" ) 2>&1 | sed 's/^/  /'
+fi

@@ -86,8 +86,8 @@ fuzz_run() {
 	echo $PRINTK > /proc/sys/kernel/printk
 	# the last report of the run
 	sed -n '/^target MDTS/p' /tmp/e2e-fuzz.out
-	grep '^fuzz: kernel' /tmp/e2e-fuzz.out | head -n 20
-	tail -n 8 /tmp/e2e-fuzz.out
+	grep "^fuzz: kernel" /tmp/e2e-fuzz.out | head -n 40
+	tail -n 9 /tmp/e2e-fuzz.out
 	echo "fuzzer: exit $frc after $((t1 - t0)) s"
 
 	touch /tmp/e2e-fuzz-stop
