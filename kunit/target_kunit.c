@@ -744,11 +744,16 @@ static void tt_test_bounds_io(struct kunit *test)
 	tt_write_cmd(&c, 0, 1);
 	tt_expect_refused(test, iq, &c, TT_HUGE, TT_SGL_INVALID);
 	tt_expect_refused(test, iq, &c, 1024, TT_SGL_INVALID);
-	/* 2 MiB in 512-byte blocks: the data fits the SGL, not MDTS. */
+	/*
+	 * 2 MiB in 512-byte blocks: the data fits the SGL, not MDTS, nor the
+	 * 1 MiB namespace, and the range check comes first; the port MDTS
+	 * case below refuses a Write for MDTS alone.
+	 */
 	tt_write_cmd(&c, 0, 1);
 	c.rw.length = cpu_to_le16(SZ_2M / 512 - 1);
 	c.rw.slba = 0;
-	tt_expect_refused(test, iq, &c, SZ_2M, TT_INVALID);
+	tt_expect_refused(test, iq, &c, SZ_2M,
+			  NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
 
 	/* Dataset Management: the ranges, or the page Linux sends. */
 	memset(&c, 0, sizeof(c));

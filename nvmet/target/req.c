@@ -194,8 +194,11 @@ static u16 nvmet_req_check_len(struct nvmet_req *req)
 		req->error_loc = offsetof(struct nvme_common_command, dptr);
 		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
 	}
-	if (req->data_max != NVMET_LEN_UNKNOWN)
-		len = max(len, req->data_len);
+	/*
+	 * What the command asks for counts too: a log page of NUMD all ones
+	 * saturates data_len at U32_MAX, which is also NVMET_LEN_UNKNOWN.
+	 */
+	len = max(len, req->data_len);
 	if (len > max) {
 		req->error_loc = offsetof(struct nvme_common_command, dptr);
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
