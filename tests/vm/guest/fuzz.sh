@@ -51,7 +51,7 @@ fuzz_run() {
 	C=$(ctrl_of $FUZZ_GOOD) || fail "good host: no controller"
 	D=$(wait_for_dev $FUZZ_GOOD 1) || fail "good host: no namespace"
 	cntlid=$(cat /sys/class/nvme/$C/cntlid)
-	mark=$(dmesg | wc -l)
+	mark=$(kmsg_mark "fuzz start")
 	echo "good host: $C (cntlid $cntlid) $D"
 
 	# fio verify rounds until the fuzzer is done; the count of rounds
@@ -109,7 +109,7 @@ fuzz_run() {
 		fail "good host: $C left live: $(head -n 3 /tmp/e2e-fuzz-states)"
 	expect_file /sys/class/nvme/$C/state live
 	expect_file /sys/class/nvme/$C/cntlid $cntlid
-	resets=$(dmesg | tail -n +$((mark + 1)) | grep "nvme $C:" |
+	resets=$(dmesg_since "$mark" | grep "nvme $C:" |
 		grep -iE 'reset|reconnect|recovery|timeout|removing|failed|error')
 	[ -z "$resets" ] || fail "good host: $C: $(echo "$resets" | head -n 3)"
 

@@ -38,8 +38,8 @@ bad_case() {
 	FAILED="$FAILED|$1"
 }
 # mark: remember where dmesg is, so later checks see only newer lines
-mark() { MARK=$(dmesg | wc -l); }
-since() { dmesg | tail -n +$((MARK + 1)); }
+mark() { MARK=$(kmsg_mark "61"); }
+since() { dmesg_since "$MARK"; }
 # gone PID SECONDS: the process (a child of this shell) exits within
 # SECONDS; sets t to the seconds it took.  Not in $(...): only this shell
 # reaps its children, and a zombie still answers kill -0.

@@ -25,7 +25,7 @@ D1=$(wait_for_dev $N1 1) || fail "no namespace of $N1"
 TRSVCID=4421 host_connect $N2 || fail "connect $N2 on port 2"
 C2=$(ctrl_of $N2) || fail "no controller of $N2"
 D2=$(wait_for_dev $N2 1) || fail "no namespace of $N2"
-MARK=$(dmesg | wc -l)
+MARK=$(kmsg_mark "62 start")
 
 fio_verify $D2 48M > /tmp/e2e-mp.fio 2>&1 &
 FIO=$!
@@ -47,7 +47,7 @@ FIO=
 sed 's/^/  /' /tmp/e2e-mp.fio
 [ $rc -eq 0 ] || fail "fio verify on port 2 failed while port 1 went away"
 expect_file /sys/class/nvme/$C2/state live
-msgs=$(dmesg | tail -n +$((MARK + 1)) | grep -w "$C2")
+msgs=$(dmesg_since "$MARK" | grep -w "$C2")
 [ -z "$msgs" ] || fail "port 2's controller was disturbed: $msgs"
 
 # Port 2 away under load, then everything down.

@@ -32,6 +32,8 @@ LIMIT_MS=1000
 DM=e2e-isoA
 export DM_DISABLE_UDEV=1
 e2e_begin
+# This test's part of the kernel log starts here.
+MARK=$(kmsg_mark "63 start")
 BG=
 IOTMO=
 E2E_CLEANUP='dmsetup resume $DM 2>/dev/null; for p in $BG; do kill $p 2>/dev/null; done; wait;
@@ -173,7 +175,7 @@ wait $FIO
 sed 's/^/  /' /tmp/e2e-iso-fio.log | grep -v '^  fio round'
 expect_eq "fio verify rounds on B" 0 "$(cat /tmp/e2e-iso-fio.rc 2>/dev/null)"
 note "B: live in $samples samples over $(( $(date +%s) - T0 )) s, $(cat /tmp/e2e-iso-fio.rounds) of fio verify"
-dmesg | grep -E "$CB: .*(error recovery|[Rr]econnect|[Rr]esetting|timeout)" &&
+dmesg_since "$MARK" | grep -E "$CB: .*(error recovery|[Rr]econnect|[Rr]esetting|timeout)" &&
 	fail "B's controller went through error recovery"
 nvme list-subsys 2>/dev/null | grep -A3 "$NB" | grep -q "$CB .*live" ||
 	fail "nvme list-subsys does not show $CB live: $(nvme list-subsys 2>&1)"
