@@ -394,13 +394,6 @@ static void nvmet_ns_drain_work(struct work_struct *work)
 	config_item_put(&ni->group.cg_item);
 }
 
-/*
- * rmdir disables an enabled namespace, as in-tree, but does not wait for
- * its I/O here: drop_item runs under configfs' su_mutex, which every
- * mkdir and rmdir of the tree takes.  Hosts lose the namespace and its
- * NSID is free at once; the drain and the backend's close run from
- * nvmet_ns_drain_wq, waited for here for at most NVMET_NS_DRAIN_WAIT.
- */
 static struct config_group *nvmet_ns_make(struct config_group *group,
 					  const char *name)
 {
@@ -430,6 +423,13 @@ static struct config_group *nvmet_ns_make(struct config_group *group,
 	return &ni->group;
 }
 
+/*
+ * rmdir disables an enabled namespace, as in-tree, but does not wait for
+ * its I/O here: drop_item runs under configfs' su_mutex, which every
+ * mkdir and rmdir of the tree takes.  Hosts lose the namespace and its
+ * NSID is free at once; the drain and the backend's close run from
+ * nvmet_ns_drain_wq, waited for here for at most NVMET_NS_DRAIN_WAIT.
+ */
 static void nvmet_ns_drop(struct config_group *group, struct config_item *item)
 {
 	struct nvmet_ns_item *ni = container_of(to_config_group(item),
