@@ -441,15 +441,17 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	if (!nvmet_is_disc_nqn(subsysnqn)) {
 		subsys = nvmet_port_find_get_subsys(port, subsysnqn);
 		if (!subsys) {
-			pr_warn("nvmet: port %u: host %s asked for subsystem %s, not offered here\n",
-				le16_to_cpu(port->disc_addr.portid), hostnqn,
-				subsysnqn);
+			pr_warn_ratelimited("nvmet: port %u: host %*pE asked for subsystem %*pE, not offered here\n",
+					    le16_to_cpu(port->disc_addr.portid),
+					    (int)strlen(hostnqn), hostnqn,
+					    (int)strlen(subsysnqn), subsysnqn);
 			req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(subsysnqn);
 			return NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;
 		}
 		if (!nvmet_subsys_host_allowed(subsys, hostnqn)) {
-			pr_info("nvmet: subsystem %s: host %s is not allowed\n",
-				subsys->nqn, hostnqn);
+			pr_info_ratelimited("nvmet: subsystem %s: host %*pE is not allowed\n",
+					    subsys->nqn, (int)strlen(hostnqn),
+					    hostnqn);
 			req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(hostnqn);
 			status = NVME_SC_CONNECT_INVALID_HOST | NVME_STATUS_DNR;
 			goto out_put_subsys;
@@ -509,10 +511,10 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	nvmet_obj_created(NVMET_OBJ_CTRL);
 	if (!nvmet_ctrl_still_offered(ctrl)) {
 		/* The last put erases the ID and drops port and subsystem. */
-		pr_info_ratelimited("nvmet: port %u: %s went away while host %s connected\n",
+		pr_info_ratelimited("nvmet: port %u: %s went away while host %*pE connected\n",
 				    le16_to_cpu(port->disc_addr.portid),
 				    subsys ? subsys->nqn : NVMET_DISC_NQN,
-				    hostnqn);
+				    (int)strlen(hostnqn), hostnqn);
 		nvmet_ctrl_put(ctrl);
 		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(subsysnqn);
 		return NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;

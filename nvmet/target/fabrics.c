@@ -4,6 +4,7 @@
  * Property Get/Set, the fabrics form of the controller registers.
  */
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -100,8 +101,9 @@ static void nvmet_execute_admin_connect(struct nvmet_req *req)
 	if (status)
 		goto out;
 	if (d->cntlid != cpu_to_le16(0xffff)) {
-		pr_warn("nvmet: connect: host %s asked for static controller %u\n",
-			d->hostnqn, le16_to_cpu(d->cntlid));
+		pr_warn_ratelimited("nvmet: connect: host %*pE asked for static controller %u\n",
+				    (int)strlen(d->hostnqn), d->hostnqn,
+				    le16_to_cpu(d->cntlid));
 		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(cntlid);
 		status = NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;
 		goto out_free;
@@ -115,10 +117,10 @@ static void nvmet_execute_admin_connect(struct nvmet_req *req)
 		nvmet_ctrl_put(ctrl);
 		goto out_free;
 	}
-	pr_info("nvmet: %s controller %u of %s created for %s\n",
+	pr_info("nvmet: %s controller %u of %s created for %*pE\n",
 		nvmet_ctrl_is_disc(ctrl) ? "discovery" : "I/O", ctrl->cntlid,
 		nvmet_ctrl_is_disc(ctrl) ? NVMET_DISC_NQN : ctrl->subsys->nqn,
-		ctrl->hostnqn);
+		(int)strlen(ctrl->hostnqn), ctrl->hostnqn);
 	req->cqe->result.u32 = 0;
 	req->cqe->result.u16 = cpu_to_le16(ctrl->cntlid);
 out_free:
@@ -142,8 +144,10 @@ static void nvmet_execute_io_connect(struct nvmet_req *req)
 	ctrl = nvmet_ctrl_find_get(req->port, d->subsysnqn, d->hostnqn,
 				   le16_to_cpu(d->cntlid));
 	if (!ctrl) {
-		pr_warn("nvmet: connect: host %s: no controller %u in %s\n",
-			d->hostnqn, le16_to_cpu(d->cntlid), d->subsysnqn);
+		pr_warn_ratelimited("nvmet: connect: host %*pE: no controller %u in %*pE\n",
+				    (int)strlen(d->hostnqn), d->hostnqn,
+				    le16_to_cpu(d->cntlid),
+				    (int)strlen(d->subsysnqn), d->subsysnqn);
 		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(cntlid);
 		status = NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;
 		goto out_free;
