@@ -89,6 +89,11 @@ fuzz_run() {
 	grep "^fuzz: kernel" /tmp/e2e-fuzz.out | head -n 40
 	tail -n 9 /tmp/e2e-fuzz.out
 	echo "fuzzer: exit $frc after $((t1 - t0)) s"
+	# the console keeps the figures of a passing run too
+	{ grep '^fuzz: seed' /tmp/e2e-fuzz.out | tail -n 1
+	  tail -n 9 /tmp/e2e-fuzz.out; } | while IFS= read -r l; do
+		echo "fuzz-report: $l" > /dev/kmsg
+	done
 
 	touch /tmp/e2e-fuzz-stop
 	wait $FIO_LOOP
