@@ -7,6 +7,8 @@
 #   scripts/debug-kernel.sh kernel   build it unless cached; print where
 #   scripts/debug-kernel.sh modules  and our modules against it
 #   scripts/debug-kernel.sh lane     and run the vm-debug lane on it
+#   scripts/debug-kernel.sh bench    and run benchmarks on it (DEBUG_BENCHES,
+#                                    default 50: the 1 M-PDU fuzzer run)
 #
 # The configuration is x86_64_defconfig + kvm_guest.config with
 # scripts/debug-kernel.config merged on top; every symbol of that fragment
@@ -131,5 +133,9 @@ lane)	kernel
 	modules || { echo "vm-debug: 0 passed, 1 failed, 0 skipped"; exit 1; }
 	VM_KERNEL=debug VM_ARGS="tests=${DEBUG_LANE_TESTS:-0,6} ${VM_ARGS:-}" \
 		exec "$NVMET_NG_TOP/tests/vm/run.sh" check ;;
-*)	echo "usage: $0 config|kernel|modules|lane" >&2; exit 2 ;;
+bench)	kernel
+	modules
+	VM_KERNEL=debug VM_ARGS="benches=${DEBUG_BENCHES:-50} ${VM_ARGS:-}" \
+		exec "$NVMET_NG_TOP/tests/vm/run.sh" bench ;;
+*)	echo "usage: $0 config|kernel|modules|lane|bench" >&2; exit 2 ;;
 esac
