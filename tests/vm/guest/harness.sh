@@ -16,9 +16,14 @@
 #
 # tests=PREFIX[,PREFIX...] in the environment (VM_ARGS="tests=2" on the
 # host) runs only the tests whose file name starts with one of them;
+# except=PREFIX[,PREFIX...] leaves out those whose name starts with one of
+# these (make check's vm lane leaves the vm-debug lane's tests to it);
 # verbose=1 shows the output of every test, not only of those that fail.
+# Each test's wall time is printed as a KTAP diagnostic line before its
+# result ("# NAME: N s").
 . "$(dirname "$0")/lib.sh"
 FILTER=$(echo "${tests:-}" | tr ',' ' ')
+EXCEPT=$(echo "${except:-}" | tr ',' ' ')
 DIR=$1
 TIMEOUT=${2:-${TEST_TIMEOUT:-300}}
 SETTLE=${SETTLE_SECONDS:-5}
@@ -49,6 +54,15 @@ if [ -n "$FILTER" ]; then
 		done
 	done)
 fi
+if [ -n "$EXCEPT" ]; then
+	tests=$(for t in $tests; do
+		keep=1
+		for p in $EXCEPT; do
+			case ${t##*/} in "$p"*) keep=0; break ;; esac
+		done
+		[ $keep -eq 1 ] && echo "$t"
+	done)
+fi
 echo "KTAP version 1"
 echo "1..$(( $(echo "$tests" | grep -c .) + 1 ))"
 
@@ -74,8 +88,10 @@ from=$(kmsg_mark "harness start")
 for t in $tests; do
 	i=$((i + 1))
 	name=$(basename "$t" .sh)
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	timeout -s KILL "$TIMEOUT" sh "$t" > /tmp/test.out 2>&1
 	rc=$?
+	echo "# $name: $(awk -v a="$t0" '{ printf "%d", $1 - a }' /proc/uptime) s"
 	to=$(kmsg_mark "after $i $name")
 	if ! check_log "$name" "$from" "$to"; then
 		[ $rc -eq 77 ] && echo "# $name: skipped, but failed by its kernel log"
