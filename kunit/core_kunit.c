@@ -184,6 +184,14 @@ static void subsys_test_attributes(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_ieee_oui(subsys, 0x1000000),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_vendor_id(subsys, 0x10000),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			nvmet_subsys_set_subsys_vendor_id(subsys, 0x10000),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_vendor_id(subsys, 0xffff), 0);
+	KUNIT_EXPECT_EQ(test, subsys->vendor_id, 0xffff);
+	KUNIT_EXPECT_EQ(test, subsys->subsys_vendor_id, 0);
 	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_serial(subsys, "SN-1\n"), 0);
 	KUNIT_EXPECT_STREQ(test, subsys->serial, "SN-1");
 

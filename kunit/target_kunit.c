@@ -21,6 +21,8 @@
 #include <nvmet/req.h>
 #include <nvmet/test_point.h>
 
+#include "../nvmet/target/nvme21.h"
+
 #define TT_TRTYPE	249
 #define TT_SUBNQN	"nqn.2026-11.io.nvmet-ng:kunit-target"
 #define TT_HOSTNQN	"nqn.2026-11.io.nvmet-ng:kunit-host"
@@ -125,6 +127,19 @@ static void tt_ram_write_zeroes(struct nvmet_req *req)
 	nvmet_req_complete(req, 0);
 }
 
+/* What the RAM backend says of its media; rotational if a case says so. */
+static bool tt_rotational;
+
+static void tt_ram_media_info(struct nvmet_ns *ns,
+			      struct nvmet_media_info *info)
+{
+	info->rotational = tt_rotational;
+	info->read_cmds = 7;
+	info->write_cmds = 3;
+	info->read_sectors = 2001;
+	info->write_sectors = 1000;
+}
+
 static const struct nvmet_backend_ops tt_ram_backend = {
 	.name		= "kunit-ram",
 	.owner		= THIS_MODULE,
@@ -134,6 +149,7 @@ static const struct nvmet_backend_ops tt_ram_backend = {
 	.close		= tt_ram_close,
 	.rw		= tt_ram_rw,
 	.write_zeroes	= tt_ram_write_zeroes,
+	.media_info	= tt_ram_media_info,
 };
 
 struct tt_env {
@@ -159,6 +175,7 @@ static int tt_init(struct kunit *test)
 	test->priv = env;
 	tt_deletes = 0;
 	tt_nr_queues = 0;
+	tt_rotational = false;
 	ret = nvmet_register_fabric(&tt_fabric);
 	if (ret)
 		return ret;
@@ -1057,6 +1074,361 @@ static void tt_test_disc_cntlid_unique(struct kunit *test)
 	nvmet_port_put(port2);
 }
 
+/* Little-endian fields at any offset of a returned buffer. */
+static u16 tt_le16(const void *p)
+{
+	__le16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return le16_to_cpu(v);
+}
+
+static u32 tt_le32(const void *p)
+{
+	__le32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32_to_cpu(v);
+}
+
+static u64 tt_le64(const void *p)
+{
+	__le64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64_to_cpu(v);
+}
+
+/* Get Log Page with LSP, LSI and CSI, at offset @lpo. */
+static u16 tt_get_log_ex(struct kunit *test, struct tt_queue *q, u8 lid,
+			 u8 lsp, u16 lsi, u8 csi, u64 lpo, void *buf, u32 len)
+{
+	struct nvme_command c = { };
+
+	c.get_log_page.opcode = nvme_admin_get_log_page;
+	c.get_log_page.lid = lid;
+	c.get_log_page.lsp = lsp;
+	c.get_log_page.numdl = cpu_to_le16((len / 4 - 1) & 0xffff);
+	c.get_log_page.numdu = cpu_to_le16((len / 4 - 1) >> 16);
+	c.common.cdw11 |= cpu_to_le32((u32)lsi << 16);
+	c.common.cdw14 = cpu_to_le32((u32)csi << 24);
+	c.get_log_page.lpo = cpu_to_le64(lpo);
+	return tt_submit(test, q, &c, buf, len);
+}
+
+static u16 tt_identify_ex(struct kunit *test, struct tt_queue *q, u8 cns,
+			  u8 csi, u32 nsid, u16 cnssid, void *buf)
+{
+	struct nvme_command c = { };
+
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.cns = cns;
+	c.identify.csi = csi;
+	c.identify.nsid = cpu_to_le32(nsid);
+	c.common.cdw11 |= cpu_to_le32(cnssid);
+	return tt_submit(test, q, &c, buf, NVME_IDENTIFY_DATA_SIZE);
+}
+
+/*
+ * NVMe 2.1 log pages: the Supported Log Pages log lists exactly the
+ * pages the controller answers (each one is read back), the FID log the
+ * features Get Features answers; offsets, LSP, LSI, CSI and OT checked.
+ */
+static void tt_test_log_pages_21(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_command c;
+	__le32 *lids, *fis;
+	unsigned int lid, fid, n = 0;
+	u8 *buf;
+
+	tt_admin_up(test, aq);
+	lids = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	fis = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	buf = kunit_kzalloc(test, SZ_8K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, lids);
+	KUNIT_ASSERT_NOT_NULL(test, fis);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVMET_LOG_SUPPORTED, lids,
+					 1024), 0);
+	for (lid = 0; lid < 256; lid++) {
+		u32 e = le32_to_cpu(lids[lid]);
+		/* A page the controller answers reads with status 0. */
+		u16 st = tt_get_log_ex(test, aq, lid, 0, lid == 9 ? 1 : 0, 0,
+				       0, buf, 512);
+
+		if (lid == NVMET_LOG_RMI)	/* not rotational: refused */
+			KUNIT_EXPECT_EQ(test, st, TT_INVALID);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, st == 0, e != 0,
+					    "LID %#x listed %#x, status %#x",
+					    lid, e, st);
+		KUNIT_EXPECT_TRUE(test, e == 0 || e == NVMET_LIDS_LSUPP);
+		n += e != 0;
+	}
+	/* 00 01 02 03 04 05 09 0c 12 13 16 */
+	KUNIT_EXPECT_EQ(test, n, 11);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(lids[NVMET_LOG_RMI]),
+			NVMET_LIDS_LSUPP);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(lids[NVME_LOG_DISC]), 0);
+	/* A longer read than the page: zeroes past its 1024 bytes. */
+	memset(buf, 0xff, SZ_8K);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVMET_LOG_SUPPORTED, buf,
+					 2048), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, lids, 1024), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf + 1024, 0, 1024));
+	/* Offsets: within, at the end (nothing left: zeroes), past it. */
+	KUNIT_ASSERT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_SUPPORTED, 0,
+					    0, 0, 8, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, tt_le32(buf),
+			le32_to_cpu(lids[2]));
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_SUPPORTED, 0,
+					    0, 0, 1024, buf, 4), 0);
+	KUNIT_EXPECT_EQ(test, tt_le32(buf), 0);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_SUPPORTED, 0,
+					    0, 0, 1028, buf, 4), TT_INVALID);
+	/* LSP, LSI, CSI this page does not define; an index offset. */
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_SUPPORTED, 1,
+					    0, 0, 0, buf, 1024), TT_INVALID);
+	KUNIT_EXPECT_EQ(test, aq->req.error_loc,
+			offsetof(struct nvme_get_log_page_command, lsp));
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_SUPPORTED, 0,
+					    1, 0, 0, buf, 1024), TT_INVALID);
+	KUNIT_EXPECT_EQ(test, aq->req.error_loc, 46);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_FEATURES, 0,
+					    0, NVME_CSI_ZNS, 0, buf, 1024),
+			TT_INVALID);
+	KUNIT_EXPECT_EQ(test, aq->req.error_loc, 59);
+	tt_get_log_cmd(&c, NVMET_LOG_SUPPORTED, 1024);
+	c.common.cdw14 = cpu_to_le32(NVMET_LOG_CDW14_OT);
+	KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, buf, 1024), TT_INVALID);
+	tt_get_log_cmd(&c, NVME_LOG_ERROR, 64);
+	c.common.cdw14 = cpu_to_le32(NVMET_LOG_CDW14_OT);
+	KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, buf, 64), TT_INVALID);
+
+	/* FID Supported and Effects: what Get Features answers. */
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVMET_LOG_FEATURES, fis,
+					 1024), 0);
+	for (fid = 0, n = 0; fid < 256; fid++) {
+		u32 e = le32_to_cpu(fis[fid]);
+
+		memset(&c, 0, sizeof(c));
+		c.features.opcode = nvme_admin_get_features;
+		c.features.fid = cpu_to_le32(fid);
+		c.features.dword11 = cpu_to_le32(fid == NVME_FEAT_HOST_ID);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    tt_submit(test, aq, &c, buf,
+					      fid == NVME_FEAT_HOST_ID ?
+					      16 : 0) == 0, e != 0,
+				    "FID %#x listed %#x", fid, e);
+		KUNIT_EXPECT_TRUE(test, e == 0 ||
+				  e == (NVMET_FIS_FSUPP | NVMET_FIS_CSCPE));
+		n += e != 0;
+	}
+	KUNIT_EXPECT_EQ(test, n, 5);
+
+	/* NVMe-MI Commands Supported and Effects: 4 KiB, none. */
+	memset(buf, 0xff, SZ_8K);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVMET_LOG_MI_CMDS, buf,
+					 SZ_4K), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, SZ_4K));
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_MI_CMDS, 0,
+					    0, 0, SZ_4K + 4, buf, 4),
+			TT_INVALID);
+
+	/* Effects: each admin command of controller scope. */
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_CMD_EFFECTS, buf,
+					 sizeof(struct nvme_effects_log)), 0);
+	KUNIT_EXPECT_EQ(test, tt_le32(buf + 4 * nvme_admin_identify),
+			NVME_CMD_EFFECTS_CSUPP | NVMET_CMD_EFFECTS_CSP_CTRL);
+	KUNIT_EXPECT_EQ(test, tt_le32(buf + 4 * 0x10), 0);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* Endurance Group and Rotational Media Information log pages. */
+static void tt_test_endgrp_rmi(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvmet_endgrp_log *eg;
+	struct nvmet_rmi_log *rmi;
+
+	tt_admin_up(test, aq);
+	eg = kunit_kzalloc(test, sizeof(*eg), GFP_KERNEL);
+	rmi = kunit_kzalloc(test, sizeof(*rmi), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, eg);
+	KUNIT_ASSERT_NOT_NULL(test, rmi);
+
+	KUNIT_ASSERT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    0, 1, 0, 0, eg, sizeof(*eg)), 0);
+	KUNIT_EXPECT_EQ(test, eg->avsp, 100);
+	KUNIT_EXPECT_EQ(test, eg->avspt, 10);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(eg->dur[0]), 3);	/* 2001/1000 up */
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(eg->duw[0]), 1);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(eg->hrc[0]), 7);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(eg->hwc[0]), 3);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(eg->tegcap[0]), TT_NS_SIZE);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(eg->tegcap[1]), 0);
+	/* Part of it, at an offset: Host Read Commands. */
+	KUNIT_ASSERT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    0, 1, 0, 96, rmi, 8), 0);
+	KUNIT_EXPECT_EQ(test, tt_le64(rmi), 7);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    0, 1, 0, 516, eg, 4), TT_INVALID);
+	/* No Endurance Group 0 or 2; LSP and CSI refused. */
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    0, 0, 0, 0, eg, sizeof(*eg)),
+			TT_INVALID);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    0, 2, 0, 0, eg, sizeof(*eg)),
+			TT_INVALID);
+	KUNIT_EXPECT_EQ(test, aq->req.error_loc, 46);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    2, 1, 0, 0, eg, sizeof(*eg)),
+			TT_INVALID);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_ENDURANCE_GROUP,
+					    0, 1, 1, 0, eg, sizeof(*eg)),
+			TT_INVALID);
+
+	/* Not rotational: no Rotational Media Information. */
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_RMI, 0, 1, 0,
+					    0, rmi, sizeof(*rmi)), TT_INVALID);
+	tt_rotational = true;
+	memset(rmi, 0xff, sizeof(*rmi));
+	KUNIT_ASSERT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_RMI, 0, 1, 0,
+					    0, rmi, sizeof(*rmi)), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(rmi->endgid), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(rmi->numa), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(rmi->nrs), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(&rmi->spinc, 0, 16));
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_RMI, 0, 5, 0,
+					    0, rmi, sizeof(*rmi)), TT_INVALID);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_RMI, 1, 1, 0,
+					    0, rmi, sizeof(*rmi)), TT_INVALID);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/*
+ * Identify: the vendor IDs, the NVMe 2.1 controller fields, CSI-specific
+ * namespace and controller data, the active list of a CSI, the
+ * Endurance Group list and the CSI-independent namespace bits.
+ */
+static void tt_test_identify_21(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_id_ns_cs_indep *indep;
+	struct nvme_id_ctrl *id;
+	struct nvme_id_ns *idns;
+	struct nvmet_ns *ns2;
+	__le16 *list16;
+	__le32 *list;
+	u8 *buf;
+
+	KUNIT_ASSERT_EQ(test, nvmet_subsys_set_vendor_id(env->subsys, 0x1b36),
+			0);
+	KUNIT_ASSERT_EQ(test,
+			nvmet_subsys_set_subsys_vendor_id(env->subsys, 0xabcd),
+			0);
+	ns2 = nvmet_ns_create(env->subsys, 70000);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns2));
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_backend(ns2, "kunit-ram"), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_enable(ns2), 0);
+
+	tt_admin_up(test, aq);
+	buf = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	id = (void *)buf;
+	idns = (void *)buf;
+	indep = (void *)buf;
+	list = (void *)buf;
+	list16 = (void *)buf;
+
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(id->vid), 0x1b36);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(id->ssvid), 0xabcd);
+	KUNIT_EXPECT_EQ(test, id->lpa, 0x27);
+	KUNIT_EXPECT_TRUE(test, le32_to_cpu(id->ctratt) & NVMET_CTRL_ATTR_EGS);
+	KUNIT_EXPECT_EQ(test, tt_le16(buf + 340), 0xffff);
+	/* Frozen now, like the other identity attributes. */
+	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_vendor_id(env->subsys, 1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, nvmet_subsys_set_subsys_vendor_id(env->subsys,
+								1),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, env->subsys->vendor_id, 0x1b36);
+
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->endgid), 1);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 70000,
+					  idns), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->endgid), 0);
+
+	/* CNS 05h NVM: zeroes for NSID 1 and an inactive one; bad NSID, CSI. */
+	memset(buf, 0xff, NVME_IDENTIFY_DATA_SIZE);
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
+					     NVME_CSI_NVM, 1, 0, buf), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, NVME_IDENTIFY_DATA_SIZE));
+	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
+					     NVME_CSI_NVM, 3, 0, buf), 0);
+	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
+					     NVME_CSI_NVM, 0, 0, buf),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
+					     NVME_CSI_ZNS, 1, 0, buf),
+			TT_INVALID);
+	KUNIT_EXPECT_EQ(test, aq->req.error_loc,
+			offsetof(struct nvme_identify, csi));
+	/* CNS 06h NVM: zeroes; another CSI refused. */
+	memset(buf, 0xff, NVME_IDENTIFY_DATA_SIZE);
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_CTRL,
+					     NVME_CSI_NVM, 0, 0, buf), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, NVME_IDENTIFY_DATA_SIZE));
+	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_CTRL,
+					     3, 0, 0, buf), TT_INVALID);
+
+	/* CNS 07h: the active NSIDs of the NVM command set. */
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq,
+					     NVMET_ID_CNS_CS_NS_ACTIVE_LIST,
+					     NVME_CSI_NVM, 0, 0, list), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[0]), 1);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[1]), 70000);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[2]), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq,
+					     NVMET_ID_CNS_CS_NS_ACTIVE_LIST,
+					     NVME_CSI_NVM, 1, 0, list), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[0]), 70000);
+	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq,
+					     NVMET_ID_CNS_CS_NS_ACTIVE_LIST,
+					     NVME_CSI_ZNS, 0, 0, list),
+			TT_INVALID);
+
+	/* CNS 19h: Endurance Groups above CNSSID; NSID 70000 is in none. */
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq, NVMET_ID_CNS_ENDGRP_LIST,
+					     0, 0, 0, list16), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(list16[0]), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(list16[1]), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(list16[2]), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq, NVMET_ID_CNS_ENDGRP_LIST,
+					     0, 0, 1, list16), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(list16[0]), 0);
+
+	/* CNS 08h: rotational and no-cache bits follow the backend. */
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS_CS_INDEP, 1,
+					  indep), 0);
+	KUNIT_EXPECT_EQ(test, indep->nsfeat, NVMET_NS_FEAT_VWC_NOT_PRESENT);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(indep->endgid), 1);
+	tt_rotational = true;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS_CS_INDEP, 1,
+					  indep), 0);
+	KUNIT_EXPECT_EQ(test, indep->nsfeat, NVMET_NS_FEAT_VWC_NOT_PRESENT |
+			NVMET_NS_FEAT_ROTATIONAL);
+	nvmet_sq_destroy(&aq->sq);
+	nvmet_ns_free(ns2);
+}
+
 static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_connect_errors),
 	KUNIT_CASE(tt_test_registers_identify),
@@ -1074,6 +1446,9 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_kato_off_vs_running_ka),
 	KUNIT_CASE(tt_test_dsm_nr_wrap),
 	KUNIT_CASE(tt_test_disc_cntlid_unique),
+	KUNIT_CASE(tt_test_log_pages_21),
+	KUNIT_CASE(tt_test_endgrp_rmi),
+	KUNIT_CASE(tt_test_identify_21),
 	{}
 };
 

@@ -27,6 +27,24 @@ struct nvmet_req;
 #define NVMET_BF_NR		3
 
 /**
+ * struct nvmet_media_info - what a namespace's device says of its media,
+ *			     for the Endurance Group Information and
+ *			     Rotational Media Information log pages
+ * @rotational: the device is rotational media (a hard disk)
+ * @read_cmds: read requests the device completed, since it appeared
+ * @write_cmds: write requests the device completed
+ * @read_sectors: 512-byte sectors read
+ * @write_sectors: 512-byte sectors written
+ */
+struct nvmet_media_info {
+	bool rotational;
+	u64 read_cmds;
+	u64 write_cmds;
+	u64 read_sectors;
+	u64 write_sectors;
+};
+
+/**
  * struct nvmet_backend_ops - what a backend offers the core
  * @name: short name, e.g. "bdev"; at most NVMET_BACKEND_NAME_MAX - 1 chars
  * @owner: the module that implements the backend (THIS_MODULE)
@@ -54,6 +72,10 @@ struct nvmet_req;
  *	 (cdw10.nr + 1) struct nvme_dsm_range entries are in req->sg.
  *	 Called only for a command with the deallocate attribute (AD)
  *	 and while NVMET_BF_DEALLOCATE is on.  Optional.
+ * @media_info: fill in a zeroed struct nvmet_media_info for an enabled
+ *		namespace, which the caller holds an I/O reference on; no
+ *		lock held, must not sleep.  Optional: without it the media
+ *		are not rotational and the counters zero.
  *
  * The I/O callbacks run in the context the fabric calls req->execute()
  * from: process context, where they may sleep briefly (a bio allocation,
@@ -75,6 +97,7 @@ struct nvmet_backend_ops {
 	void (*flush)(struct nvmet_req *req);
 	void (*write_zeroes)(struct nvmet_req *req);
 	void (*dsm)(struct nvmet_req *req);
+	void (*media_info)(struct nvmet_ns *ns, struct nvmet_media_info *info);
 };
 
 int nvmet_register_backend(const struct nvmet_backend_ops *ops);

@@ -120,6 +120,8 @@ struct nvmet_host {
  * @lock: protects the S fields
  * @ver: Version register value (S)
  * @ieee_oui: IEEE OUI reported by Identify (S)
+ * @vendor_id: PCI Vendor ID reported by Identify (VID) (S)
+ * @subsys_vendor_id: PCI Subsystem Vendor ID reported by Identify (SSVID) (S)
  * @cntlid_min: lowest dynamic controller ID (S)
  * @cntlid_max: highest dynamic controller ID (S)
  * @max_qid: most I/O queues a controller may have (S)
@@ -152,6 +154,8 @@ struct nvmet_subsys {
 	struct mutex lock;		/* the S fields */
 	u32 ver;
 	u32 ieee_oui;
+	u16 vendor_id;
+	u16 subsys_vendor_id;
 	u16 cntlid_min;
 	u16 cntlid_max;
 	u16 max_qid;
@@ -320,6 +324,8 @@ int nvmet_subsys_set_serial(struct nvmet_subsys *subsys, const char *buf);
 int nvmet_subsys_set_model(struct nvmet_subsys *subsys, const char *buf);
 int nvmet_subsys_set_firmware(struct nvmet_subsys *subsys, const char *buf);
 int nvmet_subsys_set_ieee_oui(struct nvmet_subsys *subsys, u32 oui);
+int nvmet_subsys_set_vendor_id(struct nvmet_subsys *subsys, u32 vid);
+int nvmet_subsys_set_subsys_vendor_id(struct nvmet_subsys *subsys, u32 ssvid);
 int nvmet_subsys_set_cntlid_min(struct nvmet_subsys *subsys, u16 min);
 int nvmet_subsys_set_cntlid_max(struct nvmet_subsys *subsys, u16 max);
 int nvmet_subsys_set_qid_max(struct nvmet_subsys *subsys, u16 qid_max);

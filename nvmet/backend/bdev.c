@@ -17,6 +17,7 @@
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/part_stat.h>
 #include <linux/slab.h>
 
 #include <nvmet/ns.h>
@@ -249,6 +250,19 @@ static void nvmet_bdev_dsm(struct nvmet_req *req)
 	nvmet_backend_defer(req, nvmet_bdev_dsm_work);
 }
 
+/* The block layer's own counters of the device, as in-tree reports them. */
+static void nvmet_bdev_media_info(struct nvmet_ns *ns,
+				  struct nvmet_media_info *info)
+{
+	struct block_device *bdev = file_bdev(nvmet_bdev_file(ns));
+
+	info->rotational = !bdev_nonrot(bdev);
+	info->read_cmds = part_stat_read(bdev, ios[STAT_READ]);
+	info->write_cmds = part_stat_read(bdev, ios[STAT_WRITE]);
+	info->read_sectors = part_stat_read(bdev, sectors[STAT_READ]);
+	info->write_sectors = part_stat_read(bdev, sectors[STAT_WRITE]);
+}
+
 static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.name		= "bdev",
 	.owner		= THIS_MODULE,
@@ -262,6 +276,7 @@ static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.flush		= nvmet_bdev_flush,
 	.write_zeroes	= nvmet_bdev_write_zeroes,
 	.dsm		= nvmet_bdev_dsm,
+	.media_info	= nvmet_bdev_media_info,
 };
 
 /**

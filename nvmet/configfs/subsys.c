@@ -185,6 +185,74 @@ static ssize_t nvmet_subsys_attr_ieee_oui_store(struct config_item *item,
 	return ret ? ret : count;
 }
 
+/*
+ * attr_vendor_id and attr_subsys_vendor_id: 16 bits, printed "0x%x" and
+ * parsed with kstrtou32 base 0, as in-tree (6.14).
+ */
+static int nvmet_subsys_parse_pci_id(struct nvmet_subsys *subsys,
+				     const char *page, const char *what,
+				     u32 *val)
+{
+	if (kstrtou32(page, 0, val)) {
+		pr_err("nvmet: subsystem %s: %s must be a number of 16 bits\n",
+		       subsys->nqn, what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static ssize_t nvmet_subsys_attr_vendor_id_show(struct config_item *item,
+						char *page)
+{
+	struct nvmet_subsys *subsys = to_subsys(item);
+	u16 vid;
+
+	mutex_lock(&subsys->lock);
+	vid = subsys->vendor_id;
+	mutex_unlock(&subsys->lock);
+	return sysfs_emit(page, "0x%x\n", vid);
+}
+
+static ssize_t nvmet_subsys_attr_vendor_id_store(struct config_item *item,
+						 const char *page, size_t count)
+{
+	struct nvmet_subsys *subsys = to_subsys(item);
+	u32 vid;
+	int ret;
+
+	ret = nvmet_subsys_parse_pci_id(subsys, page, "vendor ID", &vid);
+	if (!ret)
+		ret = nvmet_subsys_set_vendor_id(subsys, vid);
+	return ret ? ret : count;
+}
+
+static ssize_t nvmet_subsys_attr_subsys_vendor_id_show(struct config_item *item,
+						       char *page)
+{
+	struct nvmet_subsys *subsys = to_subsys(item);
+	u16 ssvid;
+
+	mutex_lock(&subsys->lock);
+	ssvid = subsys->subsys_vendor_id;
+	mutex_unlock(&subsys->lock);
+	return sysfs_emit(page, "0x%x\n", ssvid);
+}
+
+static ssize_t nvmet_subsys_attr_subsys_vendor_id_store(struct config_item *item,
+							const char *page,
+							size_t count)
+{
+	struct nvmet_subsys *subsys = to_subsys(item);
+	u32 ssvid;
+	int ret;
+
+	ret = nvmet_subsys_parse_pci_id(subsys, page, "subsystem vendor ID",
+					&ssvid);
+	if (!ret)
+		ret = nvmet_subsys_set_subsys_vendor_id(subsys, ssvid);
+	return ret ? ret : count;
+}
+
 static ssize_t nvmet_subsys_attr_cntlid_min_show(struct config_item *item,
 						 char *page)
 {
@@ -267,6 +335,8 @@ CONFIGFS_ATTR(nvmet_subsys_, attr_serial);
 CONFIGFS_ATTR(nvmet_subsys_, attr_model);
 CONFIGFS_ATTR(nvmet_subsys_, attr_firmware);
 CONFIGFS_ATTR(nvmet_subsys_, attr_ieee_oui);
+CONFIGFS_ATTR(nvmet_subsys_, attr_vendor_id);
+CONFIGFS_ATTR(nvmet_subsys_, attr_subsys_vendor_id);
 CONFIGFS_ATTR(nvmet_subsys_, attr_cntlid_min);
 CONFIGFS_ATTR(nvmet_subsys_, attr_cntlid_max);
 CONFIGFS_ATTR(nvmet_subsys_, attr_qid_max);
@@ -279,6 +349,8 @@ static struct configfs_attribute *nvmet_subsys_attrs[] = {
 	&nvmet_subsys_attr_attr_model,
 	&nvmet_subsys_attr_attr_firmware,
 	&nvmet_subsys_attr_attr_ieee_oui,
+	&nvmet_subsys_attr_attr_vendor_id,
+	&nvmet_subsys_attr_attr_subsys_vendor_id,
 	&nvmet_subsys_attr_attr_cntlid_min,
 	&nvmet_subsys_attr_attr_cntlid_max,
 	&nvmet_subsys_attr_attr_qid_max,

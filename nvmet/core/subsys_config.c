@@ -3,7 +3,8 @@
  * Subsystem configuration: attribute changes and the allowed-hosts ACL.
  *
  * Each change takes only the subsystem's own lock.  Identity attributes
- * (version, serial, model, firmware, IEEE OUI) freeze once a host has read
+ * (version, serial, model, firmware, IEEE OUI, PCI vendor and subsystem
+ * vendor IDs) freeze once a host has read
  * Identify Controller, as in the in-tree target, since hosts cache them.
  *
  * Conventions:
@@ -143,6 +144,55 @@ int nvmet_subsys_set_ieee_oui(struct nvmet_subsys *subsys, u32 oui)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(nvmet_subsys_set_ieee_oui);
+
+static int nvmet_subsys_set_pci_id(struct nvmet_subsys *subsys, u16 *field,
+				   u32 val, const char *what)
+{
+	int ret;
+
+	if (val > 0xffff) {
+		pr_err("nvmet: subsystem %s: %s 0x%x has more than 16 bits\n",
+		       subsys->nqn, what, val);
+		return -EINVAL;
+	}
+	mutex_lock(&subsys->lock);
+	ret = nvmet_subsys_check_identity(subsys, what);
+	if (!ret)
+		*field = val;
+	mutex_unlock(&subsys->lock);
+	return ret;
+}
+
+/**
+ * nvmet_subsys_set_vendor_id() - set the PCI Vendor ID (attr_vendor_id)
+ * @subsys: the subsystem
+ * @vid: a 16-bit value, Identify Controller VID
+ *
+ * Context: Process context; takes and releases subsys->lock.
+ * Return: 0 or -EINVAL.
+ */
+int nvmet_subsys_set_vendor_id(struct nvmet_subsys *subsys, u32 vid)
+{
+	return nvmet_subsys_set_pci_id(subsys, &subsys->vendor_id, vid,
+				       "vendor ID");
+}
+EXPORT_SYMBOL_GPL(nvmet_subsys_set_vendor_id);
+
+/**
+ * nvmet_subsys_set_subsys_vendor_id() - set the PCI Subsystem Vendor ID
+ *					 (attr_subsys_vendor_id)
+ * @subsys: the subsystem
+ * @ssvid: a 16-bit value, Identify Controller SSVID
+ *
+ * Context: Process context; takes and releases subsys->lock.
+ * Return: 0 or -EINVAL.
+ */
+int nvmet_subsys_set_subsys_vendor_id(struct nvmet_subsys *subsys, u32 ssvid)
+{
+	return nvmet_subsys_set_pci_id(subsys, &subsys->subsys_vendor_id,
+				       ssvid, "subsystem vendor ID");
+}
+EXPORT_SYMBOL_GPL(nvmet_subsys_set_subsys_vendor_id);
 
 /**
  * nvmet_subsys_set_cntlid_min() - set the lowest controller ID

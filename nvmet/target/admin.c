@@ -6,12 +6,14 @@
  * context) and read configuration through RCU or the owning object's own
  * lock, never a global one.
  */
+#include <linux/math.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include <nvmet/fabric.h>
 #include "../core/core.h"
 #include "ctrl.h"
+#include "nvme21.h"
 
 /**
  * nvmet_get_log_page_len() - bytes a Get Log Page command asks for
@@ -154,8 +156,15 @@ static size_t nvmet_fill_log_effects(struct nvmet_req *req, void *buf)
 	struct nvme_effects_log *log = buf;
 	unsigned int i;
 
+	/*
+	 * Each admin command acts on the controller it is sent to (LPA bit
+	 * 5 promises a scope).  The I/O commands' scope, the namespace, is
+	 * left unreported: a Linux host warns about any effect bit beyond
+	 * CSUPP and LBCC on an I/O command.
+	 */
 	for (i = 0; i < ARRAY_SIZE(admin); i++)
-		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+						 NVMET_CMD_EFFECTS_CSP_CTRL);
 	if (req->cmd->get_log_page.csi == NVME_CSI_NVM) {
 		log->iocs[nvme_cmd_read] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 		log->iocs[nvme_cmd_flush] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
@@ -252,11 +261,232 @@ static size_t nvmet_fill_log_ana(struct nvmet_req *req, void *buf)
 	return off;
 }
 
+/* The log pages an I/O controller answers, as LID 00h lists them. */
+static const u8 nvmet_supported_lids[] = {
+	NVMET_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
+	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS, NVMET_LOG_ENDURANCE_GROUP,
+	NVME_LOG_ANA, NVMET_LOG_FEATURES, NVMET_LOG_MI_CMDS, NVMET_LOG_RMI,
+};
+
+/*
+ * Supported Log Pages (LID 00h): LSUPP for each; no index offsets (IOS
+ * clear), no LID specific parameter reported.
+ */
+static size_t nvmet_fill_log_supported(struct nvmet_req *req, void *buf)
+{
+	struct nvmet_supported_log *log = buf;
+	unsigned int i;
+
+	nvmet_nvme21_build_checks();
+	for (i = 0; i < ARRAY_SIZE(nvmet_supported_lids); i++)
+		log->lids[nvmet_supported_lids[i]] =
+			cpu_to_le32(NVMET_LIDS_LSUPP);
+	return sizeof(*log);
+}
+
+/*
+ * FID Supported and Effects (LID 12h): the features Get Features answers
+ * (and Set Features changes, except the volatile write cache, which is
+ * always on, and the Host Identifier, which only Connect sets), each of
+ * controller scope and without side effects.
+ */
+static size_t nvmet_fill_log_features(struct nvmet_req *req, void *buf)
+{
+	static const u8 fids[] = {
+		NVME_FEAT_VOLATILE_WC, NVME_FEAT_NUM_QUEUES,
+		NVME_FEAT_ASYNC_EVENT, NVME_FEAT_KATO, NVME_FEAT_HOST_ID,
+	};
+	struct nvmet_supported_features_log *log = buf;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fids); i++)
+		log->fis[fids[i]] = cpu_to_le32(NVMET_FIS_FSUPP |
+						NVMET_FIS_CSCPE);
+	return sizeof(*log);
+}
+
+/* NVMe-MI Commands Supported and Effects (LID 13h): no NVMe-MI commands. */
+static size_t nvmet_fill_log_mi_cmds(struct nvmet_req *req, void *buf)
+{
+	return sizeof(struct nvmet_mi_cmds_log);
+}
+
+/*
+ * Log pages that define no LSP, no LSI and are kept for the NVM command
+ * set: anything else in those fields is refused.
+ */
+static u16 nvmet_check_log_plain(struct nvmet_req *req, bool lsi_is_endgid)
+{
+	struct nvme_command *cmd = req->cmd;
+
+	if (cmd->get_log_page.lsp & NVMET_LOG_LSP_MASK) {
+		req->error_loc = offsetof(struct nvme_get_log_page_command,
+					  lsp);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (!lsi_is_endgid && le32_to_cpu(cmd->common.cdw11) >> 16) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw11) + 2;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (le32_to_cpu(cmd->common.cdw14) >> 24 != NVME_CSI_NVM) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw14) + 3;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
+/*
+ * Each namespace is an Endurance Group of its own, its NSID the group's
+ * ID, as in-tree (a namespace with an NSID above 65535 is in none).
+ */
+static u16 nvmet_ns_endgid(const struct nvmet_ns *ns)
+{
+	return ns->nsid <= NVMET_ID_CNSSID_MASK ? ns->nsid : 0;
+}
+
+/* The namespace of the Endurance Group in LSI, with an I/O reference. */
+static struct nvmet_ns *nvmet_log_endgrp_ns(struct nvmet_req *req, u16 *status)
+{
+	u16 endgid = le32_to_cpu(req->cmd->common.cdw11) >> 16;
+	struct nvmet_ns *ns = NULL;
+
+	*status = nvmet_check_log_plain(req, true);
+	if (*status)
+		return NULL;
+	if (endgid)
+		ns = nvmet_ns_io_get(req->sq->ctrl->subsys, endgid);
+	if (!ns) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw11) + 2;
+		*status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	return ns;
+}
+
+static void nvmet_ns_media_info(struct nvmet_ns *ns,
+				struct nvmet_media_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (ns->backend->media_info)
+		ns->backend->media_info(ns, info);
+}
+
+/* 128-bit little-endian counter, as the log pages carry them. */
+static void nvmet_put_u128(__le64 *field, u64 val)
+{
+	field[0] = cpu_to_le64(val);
+	field[1] = 0;
+}
+
+/*
+ * Endurance Group Information (LID 09h): the device's own counters where
+ * the backend has them (a block device), its capacity, a full spare.
+ */
+static void nvmet_execute_log_endgrp(struct nvmet_req *req)
+{
+	struct nvmet_media_info info;
+	struct nvmet_endgrp_log *log;
+	struct nvmet_ns *ns;
+	u16 status;
+
+	ns = nvmet_log_endgrp_ns(req, &status);
+	if (!ns)
+		goto out;
+	status = NVME_SC_INTERNAL;
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (log) {
+		nvmet_ns_media_info(ns, &info);
+		log->avsp = 100;
+		log->avspt = 10;
+		nvmet_put_u128(log->dur,
+			       DIV_ROUND_UP_ULL(info.read_sectors, 1000));
+		nvmet_put_u128(log->duw,
+			       DIV_ROUND_UP_ULL(info.write_sectors, 1000));
+		nvmet_put_u128(log->hrc, info.read_cmds);
+		nvmet_put_u128(log->hwc, info.write_cmds);
+		nvmet_put_u128(log->tegcap, READ_ONCE(ns->size));
+		status = nvmet_copy_log(req, log, sizeof(*log));
+		kfree(log);
+	}
+	nvmet_ns_io_put(ns);
+out:
+	nvmet_req_complete(req, status);
+}
+
+/*
+ * Rotational Media Information (LID 16h): for an Endurance Group on
+ * rotational media only (Invalid Field otherwise, as in-tree); one
+ * actuator, speed and counts not reported.
+ */
+static void nvmet_execute_log_rmi(struct nvmet_req *req)
+{
+	struct nvmet_media_info info;
+	struct nvmet_rmi_log *log;
+	struct nvmet_ns *ns;
+	u16 status;
+
+	ns = nvmet_log_endgrp_ns(req, &status);
+	if (!ns)
+		goto out;
+	nvmet_ns_media_info(ns, &info);
+	if (!info.rotational) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw11) + 2;
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		goto out_put;
+	}
+	status = NVME_SC_INTERNAL;
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (log) {
+		log->endgid = cpu_to_le16(nvmet_ns_endgid(ns));
+		log->numa = cpu_to_le16(1);
+		status = nvmet_copy_log(req, log, sizeof(*log));
+		kfree(log);
+	}
+out_put:
+	nvmet_ns_io_put(ns);
+out:
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_send_log_plain(struct nvmet_req *req, size_t size,
+				 size_t (*fill)(struct nvmet_req *req,
+						void *buf))
+{
+	u16 status = nvmet_check_log_plain(req, false);
+
+	if (status)
+		nvmet_req_complete(req, status);
+	else
+		nvmet_send_log(req, size, fill);
+}
+
 static void nvmet_execute_get_log_page(struct nvmet_req *req)
 {
 	if (!nvmet_check_transfer_len(req, req->data_len))
 		return;
+	/* No log page takes an index offset (IOS is clear in LID 00h). */
+	if (le32_to_cpu(req->cmd->common.cdw14) & NVMET_LOG_CDW14_OT) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw14) + 2;
+		nvmet_req_complete(req, NVME_SC_INVALID_FIELD |
+				   NVME_STATUS_DNR);
+		return;
+	}
 	switch (req->cmd->get_log_page.lid) {
+	case NVMET_LOG_SUPPORTED:
+		return nvmet_send_log_plain(req,
+					    sizeof(struct nvmet_supported_log),
+					    nvmet_fill_log_supported);
+	case NVMET_LOG_FEATURES:
+		return nvmet_send_log_plain(req,
+				sizeof(struct nvmet_supported_features_log),
+				nvmet_fill_log_features);
+	case NVMET_LOG_MI_CMDS:
+		return nvmet_send_log_plain(req,
+					    sizeof(struct nvmet_mi_cmds_log),
+					    nvmet_fill_log_mi_cmds);
+	case NVMET_LOG_ENDURANCE_GROUP:
+		return nvmet_execute_log_endgrp(req);
+	case NVMET_LOG_RMI:
+		return nvmet_execute_log_rmi(req);
 	case NVME_LOG_ERROR:
 		return nvmet_send_log(req, NVMET_ERROR_LOG_SLOTS *
 				      sizeof(struct nvme_error_slot),
@@ -363,13 +593,23 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	id->ieee[1] = (subsys->ieee_oui >> 8) & 0xff;
 	id->ieee[2] = (subsys->ieee_oui >> 16) & 0xff;
 	id->ver = cpu_to_le32(subsys->ver);
+	id->vid = cpu_to_le16(subsys->vendor_id);
+	id->ssvid = cpu_to_le16(subsys->subsys_vendor_id);
 	mutex_unlock(&subsys->lock);
 	id->cntrltype = NVME_CTRL_IO;
 	id->cmic = NVME_CTRL_CMIC_MULTI_PORT | NVME_CTRL_CMIC_MULTI_CTRL |
 		   NVME_CTRL_CMIC_ANA;
 	id->oaes = cpu_to_le32(NVMET_AEN_CFG_IO);
 	id->frmw = (1 << 1) | 1;
-	id->lpa = (1 << 0) | NVME_CTRL_LPA_CMD_EFFECTS_LOG | (1 << 2);
+	id->ctratt |= cpu_to_le32(NVMET_CTRL_ATTR_EGS);
+	/* SMART per namespace, effects, extended data, LID 00h/12h/13h. */
+	id->lpa = (1 << 0) | NVME_CTRL_LPA_CMD_EFFECTS_LOG | (1 << 2) |
+		  NVMET_CTRL_LPA_LID_SUPPORTED;
+	/* ENDGIDMAX: <linux/nvme.h> of 6.12 calls the field reserved. */
+	BUILD_BUG_ON(offsetof(struct nvme_id_ctrl, anatt) !=
+		     NVMET_ID_CTRL_ANATT_OFF);
+	*(__le16 *)((u8 *)id + NVMET_ID_CTRL_ENDGIDMAX_OFF) =
+		cpu_to_le16(NVMET_ID_CNSSID_MASK);
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->mnan = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM |
@@ -408,6 +648,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	id->lbaf[0].ds = ns->blksize_shift;
 	id->nmic = 1;
 	id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
+	id->endgid = cpu_to_le16(nvmet_ns_endgid(ns));
 	memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
 	if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
 		id->nsfeat |= NVME_NS_FEAT_THIN;
@@ -415,6 +656,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	return 0;
 }
 
+/* Active NSIDs above the command's; CNS 02h, and CNS 07h for NVM. */
 static u16 nvmet_fill_id_active_ns(struct nvmet_req *req, void *buf)
 {
 	u32 start = le32_to_cpu(req->cmd->identify.nsid);
@@ -477,22 +719,86 @@ static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvme_id_ns_cs_indep *id = buf;
+	struct nvmet_media_info info;
 	struct nvmet_ns *ns;
 
 	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
 	if (ns) {
+		nvmet_ns_media_info(ns, &info);
+		if (info.rotational)
+			id->nsfeat |= NVMET_NS_FEAT_ROTATIONAL;
+		if (!(READ_ONCE(ns->features) & NVMET_BF_VWC))
+			id->nsfeat |= NVMET_NS_FEAT_VWC_NOT_PRESENT;
 		id->nmic = 1;
 		id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
+		id->endgid = cpu_to_le16(nvmet_ns_endgid(ns));
 		id->nstat = 1;
 		nvmet_ns_io_put(ns);
 	}
 	return 0;
 }
 
-/* Identify data that is all zeroes for the NVM command set. */
-static u16 nvmet_fill_id_zero(struct nvmet_req *req, void *buf)
+/*
+ * I/O Command Set specific Identify Namespace, NVM (CNS 05h): no storage
+ * tags (LBSTM 0), no protection information (PIC 0), and the extended
+ * LBA format 0 has a 16-bit guard and no storage tag (ELBAF[0] 0): all
+ * zeroes for an active namespace, as for an inactive one.  NSIDs 0 and
+ * FFFFFFFFh are invalid, as for CNS 00h.
+ */
+static u16 nvmet_fill_id_ns_nvm(struct nvmet_req *req, void *buf)
+{
+	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
+
+	if (nsid == 0 || nsid == NVME_NSID_ALL) {
+		req->error_loc = offsetof(struct nvme_identify, nsid);
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
+/*
+ * I/O Command Set specific Identify Controller, NVM (CNS 06h): no Verify
+ * (VSL), no Write Zeroes limit beyond the command's (WZSL), the ranges
+ * and sizes of Dataset Management limited only by the command (DMRL,
+ * DMRSL, DMSL): all zeroes.
+ */
+static u16 nvmet_fill_id_ctrl_nvm(struct nvmet_req *req, void *buf)
 {
 	return 0;
+}
+
+/*
+ * Endurance Group List (CNS 19h): the number of IDs, then the IDs above
+ * CNSSID in ascending order, at most 2047; one group per namespace.
+ */
+static u16 nvmet_fill_id_endgrp_list(struct nvmet_req *req, void *buf)
+{
+	u16 start = le32_to_cpu(req->cmd->common.cdw11) & NVMET_ID_CNSSID_MASK;
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	__le16 *list = buf;
+	unsigned long idx;
+	struct nvmet_ns *ns;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	xa_for_each_range(&subsys->namespaces, idx, ns,
+			  (unsigned long)start + 1, NVMET_ID_CNSSID_MASK) {
+		list[++n] = cpu_to_le16(idx);
+		if (n == NVME_IDENTIFY_DATA_SIZE / sizeof(__le16) - 1)
+			break;
+	}
+	rcu_read_unlock();
+	list[0] = cpu_to_le16(n);
+	return 0;
+}
+
+/* Is the CSI of this Identify one we implement (NVM only)? */
+static bool nvmet_identify_csi_ok(struct nvmet_req *req)
+{
+	if (req->cmd->identify.csi == NVME_CSI_NVM)
+		return true;
+	req->error_loc = offsetof(struct nvme_identify, csi);
+	return false;
 }
 
 static void nvmet_execute_identify(struct nvmet_req *req)
@@ -511,16 +817,28 @@ static void nvmet_execute_identify(struct nvmet_req *req)
 	case NVME_ID_CNS_NS_DESC_LIST:
 		return nvmet_send_identify(req, nvmet_fill_id_desclist);
 	case NVME_ID_CNS_CS_NS:
+		if (!nvmet_identify_csi_ok(req))
+			goto invalid;
+		return nvmet_send_identify(req, nvmet_fill_id_ns_nvm);
 	case NVME_ID_CNS_CS_CTRL:
-		if (id->csi == NVME_CSI_NVM)
-			return nvmet_send_identify(req, nvmet_fill_id_zero);
-		break;
+		if (!nvmet_identify_csi_ok(req))
+			goto invalid;
+		return nvmet_send_identify(req, nvmet_fill_id_ctrl_nvm);
+	case NVMET_ID_CNS_CS_NS_ACTIVE_LIST:
+		if (!nvmet_identify_csi_ok(req))
+			goto invalid;
+		return nvmet_send_identify(req, nvmet_fill_id_active_ns);
 	case NVME_ID_CNS_NS_CS_INDEP:
 		return nvmet_send_identify(req, nvmet_fill_id_cs_indep);
+	case NVMET_ID_CNS_ENDGRP_LIST:
+		return nvmet_send_identify(req, nvmet_fill_id_endgrp_list);
+	default:
+		req->error_loc = offsetof(struct nvme_identify, cns);
+		break;
 	}
+invalid:
 	pr_debug("nvmet: identify cns 0x%x csi %u not supported\n", id->cns,
 		 id->csi);
-	req->error_loc = offsetof(struct nvme_identify, cns);
 	nvmet_req_complete(req, NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
 }
 

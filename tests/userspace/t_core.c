@@ -451,6 +451,30 @@ static void check_notifications(void)
 	free_port(port);
 }
 
+/* attr_vendor_id, attr_subsys_vendor_id: 16 bits, frozen once read. */
+static void check_vendor_ids(void)
+{
+	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:vid");
+
+	CHECK(!IS_ERR(s));
+	CHECK_EQ(s->vendor_id, 0);
+	CHECK_EQ(s->subsys_vendor_id, 0);
+	CHECK_EQ(nvmet_subsys_set_vendor_id(s, 0x1b36), 0);
+	CHECK_EQ(nvmet_subsys_set_subsys_vendor_id(s, 0xffff), 0);
+	CHECK_EQ(nvmet_subsys_set_vendor_id(s, 0x10000), -EINVAL);
+	CHECK_EQ(nvmet_subsys_set_subsys_vendor_id(s, 0x10000), -EINVAL);
+	CHECK_EQ(s->vendor_id, 0x1b36);
+	CHECK_EQ(s->subsys_vendor_id, 0xffff);
+	mutex_lock(&s->lock);
+	s->discovered = true;
+	mutex_unlock(&s->lock);
+	CHECK_EQ(nvmet_subsys_set_vendor_id(s, 1), -EINVAL);
+	CHECK_EQ(nvmet_subsys_set_subsys_vendor_id(s, 1), -EINVAL);
+	CHECK_EQ(s->vendor_id, 0x1b36);
+	CHECK_EQ(s->subsys_vendor_id, 0xffff);
+	free_subsys(s);
+}
+
 TEST_MAIN("t_core", {
 	nvmet_core_init();
 	nvmet_register_fabric(&mock_fabric);
@@ -458,6 +482,7 @@ TEST_MAIN("t_core", {
 	RUN_CASE(check_host_acl);
 	RUN_CASE(check_port_states);
 	RUN_CASE(check_port_mdts);
+	RUN_CASE(check_vendor_ids);
 	RUN_CASE(check_remove_while_linked);
 	RUN_CASE(check_allocation_failures);
 	RUN_CASE(check_fabric_registration);

@@ -9,7 +9,7 @@ S=$CFS/subsystems/nqn.2026-11.io.nvmet-ng:s1
 
 mkdir $S || fail "mkdir subsystem"
 expect_eq "subsystem dirs" "allowed_hosts namespaces passthru" "$(subdirs $S)"
-expect_eq "subsystem attrs" "attr_allow_any_host attr_cntlid_max attr_cntlid_min attr_firmware attr_ieee_oui attr_model attr_pi_enable attr_qid_max attr_serial attr_version" "$(attrs $S)"
+expect_eq "subsystem attrs" "attr_allow_any_host attr_cntlid_max attr_cntlid_min attr_firmware attr_ieee_oui attr_model attr_pi_enable attr_qid_max attr_serial attr_subsys_vendor_id attr_vendor_id attr_version" "$(attrs $S)"
 expect_file $S/attr_allow_any_host 0
 expect_file $S/attr_version 1.3
 expect_file $S/attr_model Linux
@@ -18,6 +18,8 @@ expect_file $S/attr_cntlid_max 65519
 expect_file $S/attr_qid_max 128
 expect_file $S/attr_ieee_oui 0x000000
 expect_file $S/attr_pi_enable 0
+expect_file $S/attr_vendor_id 0x0
+expect_file $S/attr_subsys_vendor_id 0x0
 expect_eq "serial length" 20 "$(cat $S/attr_serial | tr -d '\n' | wc -c)"
 
 rt $S/attr_version 2.0
@@ -27,6 +29,11 @@ rt $S/attr_model "nvmet-ng test model"
 rt $S/attr_firmware fw1
 rt $S/attr_ieee_oui 0x123456
 rt $S/attr_ieee_oui 1193046 0x123456
+rt $S/attr_vendor_id 0x1b36
+rt $S/attr_vendor_id 6966 0x1b36
+rt $S/attr_vendor_id 0xffff
+rt $S/attr_subsys_vendor_id 0x1af4
+rt $S/attr_subsys_vendor_id 0 0x0
 rt $S/attr_cntlid_max 100
 rt $S/attr_cntlid_min 5
 rt $S/attr_qid_max 4
@@ -41,6 +48,13 @@ bad $S/attr_serial 123456789012345678901 "Invalid argument"
 bad $S/attr_model 12345678901234567890123456789012345678901 "Invalid argument"
 bad $S/attr_firmware 123456789 "Invalid argument"
 bad $S/attr_ieee_oui 0x1000000 "Invalid argument"
+M=$(kmsg_mark vendor-ids)
+bad $S/attr_vendor_id 0x10000 "Invalid argument"
+bad $S/attr_vendor_id vendor "Invalid argument"
+bad $S/attr_subsys_vendor_id -1 "Invalid argument"
+bad $S/attr_subsys_vendor_id 65536 "Invalid argument"
+expect_eq "vendor ID errors name the subsystem" 4 \
+	"$(dmesg_since "$M" | grep -c "subsystem ${S##*/}: .*vendor ID")"
 bad $S/attr_cntlid_min 0 "Invalid argument"
 bad $S/attr_cntlid_min 200 "Invalid argument"
 bad $S/attr_cntlid_max 0 "Invalid argument"
