@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 
 #include <nvmet/nvmet.h>
+#include <nvmet/test_point.h>
 
 #include "nvmet-fc.h"
 
@@ -151,9 +152,13 @@ static int nvmet_fc_assoc_publish(struct nvmet_fc_assoc *assoc,
 		list_add_tail(&assoc->entry, &tgtport->assoc_list);
 	}
 	spin_unlock_bh(&tgtport->lock);
-	if (ret)
+	if (ret) {
 		nvmet_fc_hostref_put(tgtport, assoc->hostref);
-	return ret;
+		return ret;
+	}
+	/* Where a walker of assoc_list may first meet @assoc. */
+	nvmet_test_point(NVMET_TP_FC_ASSOC_LISTED, assoc);
+	return 0;
 }
 
 /**

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Test points: places in the command engine where a KUnit suite may run
- * code of its own, to force an interleaving a race needs (an unlink
- * between a Connect's lookup and its insert, a keep-alive run in
- * progress while Set Features stops the timer).  Built only with
+ * Test points: places in the command engine and the fabrics where a
+ * KUnit suite may run code of its own, to force an interleaving a race
+ * needs (an unlink between a Connect's lookup and its insert, a
+ * keep-alive run in progress while Set Features stops the timer, a host
+ * invalidated while an FC association is published).  Built only with
  * CONFIG_NVMET_NG_KUNIT_TEST; elsewhere a test point is nothing.
  */
 #ifndef _NVMET_TEST_POINT_H
@@ -21,11 +22,16 @@
  *			    controller (sq->ctrl); @obj is the controller
  * @NVMET_TP_KA_WORK: the keep-alive work starts a run; @obj is the
  *		      controller
+ * @NVMET_TP_FC_ASSOC_LISTED: nvmet-fc's Create Association put the new
+ *			      association on its target port's assoc_list
+ *			      and dropped the port's lock; @obj is the
+ *			      association
  */
 enum nvmet_test_point_id {
 	NVMET_TP_CTRL_INSERT,
 	NVMET_TP_INSTALL_QUEUE,
 	NVMET_TP_KA_WORK,
+	NVMET_TP_FC_ASSOC_LISTED,
 };
 
 /* What a suite installs in nvmet_test_hook; runs in the caller's context. */
