@@ -13,8 +13,9 @@
 #   F_MOD    the target transport module (nvmet_tcp, nvme_loop, ...)
 #   F_CTRL   the host controller, F_D1 namespace 1's block device
 #   F_KATO   the keep-alive timeout the host connected with (host loss)
-# and defines fault_link_down / fault_link_up (host loss) when its fabric
-# has a link to lose.
+# and defines fault_connect (connects the host, sets F_CTRL and F_D1), and
+# fault_link_down / fault_link_up (host loss) when its fabric has a link
+# to lose, else sets F_NO_LINK to the reason.
 
 FIO_STOP=/tmp/e2e-fault-fio.stop
 FIO_LOG=/tmp/e2e-fault-fio.out
@@ -73,11 +74,31 @@ fault_ns_add() {
 
 # fault_port_bounce: the subsystem's link is removed from the port and
 # restored; the host (connected with a long ctrl-loss-tmo and
-# reconnect-delay 1) reconnects, fio carries on and verifies
+# reconnect-delay 1) reconnects, fio carries on and verifies.  With
+# F_RECONNECT=0 (loop: nvme-loop, like in-tree, deletes the host
+# controller with the target's and has no reconnect) the unlink deletes
+# the controller and its device, cutting fio off with an I/O error; after
+# the relink fault_connect connects anew, and fio verifies on the new
+# device.
 fault_port_bounce() {
 	echo "== port unlink and relink"
 	fault_fio_begin "the unlink"
-	port_bounce $F_PORT $F_NQN $F_CTRL 90
+	if [ "${F_RECONNECT:-1}" = 1 ]; then
+		port_bounce $F_PORT $F_NQN $F_CTRL 90
+		fault_fio_end "port unlink and relink"
+		return
+	fi
+	rm $CFS/ports/$F_PORT/subsystems/$F_NQN ||
+		fail "unlink the subsystem from the port"
+	wait_ctrl_gone $F_NQN 30
+	wait_dev_gone $F_NQN 1 30
+	echo "after unlink: $F_CTRL and $F_D1 gone"
+	fio_wait 120
+	fio_cut_off $FIO_LOG
+	tgt_link $F_PORT $F_NQN
+	fault_connect
+	echo "after relink: connected again, $F_CTRL, $F_D1"
+	fault_fio_begin "the check after the reconnect"
 	fault_fio_end "port unlink and relink"
 }
 
@@ -230,6 +251,10 @@ fault_rmmod_refused() {
 # expiry line (the target can only learn of a silent loss through it).
 fault_host_loss() {
 	local mark n0 n t0 s line
+	if [ -n "${F_NO_LINK:-}" ]; then
+		echo "== host loss: not run: $F_NO_LINK"
+		return 0
+	fi
 	echo "== host loss (link down past KATO $F_KATO s)"
 	fault_fio_begin "the link loss"
 	n0=$(tgt_ctrls)
@@ -278,6 +303,36 @@ fault_host_loss() {
 	n=$(tgt_ctrls)
 	expect_eq "target controllers after the reconnect" "$n0" "$n"
 	fault_fio_end "host loss"
+}
+
+# ------------------------------------------------------------ the runs --
+
+F_IMG1=/tmp/e2e-faults1.img
+F_IMG2=/tmp/e2e-faults2.img
+F_CLEANUP='touch $FIO_STOP; [ -n "$FIO" ] && kill $FIO 2>/dev/null; wait'
+
+# fault_images: the backing files of namespace 1 (F_IMG1, fio's) and 2
+fault_images() {
+	truncate -s 256M $F_IMG1 || fail "truncate $F_IMG1"
+	truncate -s 64M $F_IMG2 || fail "truncate $F_IMG2"
+}
+
+# fault_found: after a connect, F_CTRL and F_D1 are the new controller
+# and its namespace 1
+fault_found() {
+	F_CTRL=$(ctrl_of $F_NQN) || fail "no controller of $F_NQN"
+	F_D1=$(wait_for_dev $F_NQN 1) || fail "no namespace 1 of $F_NQN"
+}
+
+# fault_run_all BLOCKDEV: every step, namespace 2 on F_IMG2 and the error
+# device over BLOCKDEV, then the teardown
+fault_run_all() {
+	fault_host_loss
+	fault_port_bounce
+	fault_ns_cycle $F_IMG2
+	fault_dm_errors $1
+	fault_rmmod_refused
+	fault_teardown
 }
 
 # ------------------------------------------------------------- teardown --

@@ -31,9 +31,8 @@ TADDR=10.89.0.1
 IP=/usr/bin/ip		# iproute2's (busybox sh would run its own applet)
 HADDR=10.89.0.2
 e2e_begin
-E2E_CLEANUP='touch $FIO_STOP; [ -n "$FIO" ] && kill $FIO 2>/dev/null; wait;
-	host_disconnect_all; tgt_teardown; fault_dm_remove;
-	$IP netns del $NS 2>/dev/null; $IP link del $VT 2>/dev/null'
+E2E_CLEANUP="$F_CLEANUP; host_disconnect_all; tgt_teardown; fault_dm_remove;
+	\$IP netns del \$NS 2>/dev/null; \$IP link del \$VT 2>/dev/null"
 out=$($IP netns list 2>&1) || fail "no ip netns (iproute2) in the VM image: $out"
 tgt_load
 null_blk_load
@@ -49,6 +48,9 @@ $IP -n $NS link set $VH up || fail "$VH up"
 $IP -n $NS link set lo up
 
 fault_link_down() {
+	b=$(veth_bytes)
+	echo "veth $VT: $(( (b - B0) >> 20 )) MiB across it since the connect"
+	[ $((b - B0)) -gt 1048576 ] || fail "the host's I/O did not cross the veth"
 	$IP -n $NS link set $VH down || fail "$VH down"
 	$IP link set $VT down || fail "$VT down"
 	$IP addr del $TADDR/24 dev $VT || fail "address off $VT"
@@ -72,15 +74,16 @@ F_PORT=1
 F_MOD=nvmet_tcp
 F_KATO=5
 F_LOSS_BY=kato
-truncate -s 256M /tmp/e2e-faults1.img || fail "truncate"
-truncate -s 64M /tmp/e2e-faults2.img || fail "truncate"
-tgt_setup_tcp_subsys $F_NQN $F_PORT $TADDR 4420 /tmp/e2e-faults1.img
+fault_images
+tgt_setup_tcp_subsys $F_NQN $F_PORT $TADDR 4420 $F_IMG1
 
-$IP netns exec $NS nvme connect -t tcp -a $TADDR -s 4420 -n $F_NQN \
-	--keep-alive-tmo=$F_KATO --reconnect-delay=1 --ctrl-loss-tmo=600 ||
-	fail "nvme connect from $NS"
-F_CTRL=$(ctrl_of $F_NQN) || fail "no controller"
-F_D1=$(wait_for_dev $F_NQN 1) || fail "no namespace 1"
+fault_connect() {
+	$IP netns exec $NS nvme connect -t tcp -a $TADDR -s 4420 -n $F_NQN \
+		--keep-alive-tmo=$F_KATO --reconnect-delay=1 \
+		--ctrl-loss-tmo=600 || fail "nvme connect from $NS"
+	fault_found
+}
+fault_connect
 addr=$(cat /sys/class/nvme/$F_CTRL/address)
 echo "connected from $NS: $F_CTRL ($addr), $F_D1"
 case $addr in
@@ -88,16 +91,10 @@ case $addr in
 *) fail "the host's connection does not come from $HADDR: $addr" ;;
 esac
 
-b0=$(veth_bytes)
-fault_host_loss
-b1=$(veth_bytes)
-echo "veth $VT: $(( (b1 - b0) >> 20 )) MiB across it before the link loss"
-[ $((b1 - b0)) -gt 1048576 ] || fail "the host's I/O did not cross the veth"
-
-fault_port_bounce
-fault_ns_cycle /tmp/e2e-faults2.img
-fault_dm_errors /dev/nullb0
-fault_rmmod_refused
-fault_teardown
+# fault_run_all starts with the host loss, while the host's queues are
+# the ones its connect made in the namespace (the reconnects after it
+# come from init_net).
+B0=$(veth_bytes)
+fault_run_all /dev/nullb0
 $IP netns del $NS || fail "ip netns del"
 exit 0
