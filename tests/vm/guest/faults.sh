@@ -255,7 +255,7 @@ fault_host_loss() {
 		echo "== host loss: not run: $F_NO_LINK"
 		return 0
 	fi
-	echo "== host loss (link down past KATO $F_KATO s)"
+	echo "== host loss (link down; KATO $F_KATO s)"
 	fault_fio_begin "the link loss"
 	n0=$(tgt_ctrls)
 	mark=$(kmsg_mark "faults: link down")
@@ -274,14 +274,14 @@ fault_host_loss() {
 			fail "the target kept the lost host's controller for $((3 * F_KATO + 60)) s"
 		sleep 0.2
 	done
-	echo "target expired the controller after $(( $(date +%s) - t0 )) s (controllers $n0 -> $n)"
+	echo "target ended the controller after $(( $(date +%s) - t0 )) s (controllers $n0 -> $n)"
 	[ -z "$line" ] && line=$(dmesg_since "$mark" | grep -m1 -E 'keep-alive tim')
 	if [ -n "$line" ]; then
 		echo "target log: ${line#*] }"
 	elif [ "${F_LOSS_BY:-}" = kato ]; then
 		fail "no keep-alive expiry in the kernel log"
 	else
-		echo "target log: no keep-alive expiry (the transport ended the controller first):"
+		echo "target log: no keep-alive expiry (the fabric told the target first); its nvmet lines:"
 		dmesg_since "$mark" | grep -E 'nvmet' | head -n 5 | sed 's/^/  /'
 	fi
 	s=$(wait_ctrl_state $F_CTRL "resetting|connecting" 60) ||
@@ -297,8 +297,11 @@ fault_host_loss() {
 		fail "the host got a controller back with the link down ($n)"
 	echo "link down $(( $(date +%s) - t0 )) s: host $s, target controllers $n"
 	fault_link_up
-	s=$(wait_ctrl_state $F_CTRL live 90) ||
+	if ! s=$(wait_ctrl_state $F_CTRL live 90); then
+		# what waits where, on the console (not a pass either way)
+		echo w > /proc/sysrq-trigger 2>/dev/null
 		fail "the host did not reconnect after the link came up"
+	fi
 	echo "link up: $F_CTRL is $s again ($(cat /sys/class/nvme/$F_CTRL/address))"
 	n=$(tgt_ctrls)
 	expect_eq "target controllers after the reconnect" "$n0" "$n"
