@@ -95,6 +95,9 @@ copy_binary /usr/bin/fio
 copy_binary /usr/bin/rdma		# rdma link add: Soft-RoCE (tests 4*)
 copy_binary /usr/sbin/mkfs.ext4		# a copy of mke2fs; the name picks ext4
 copy_binary /usr/sbin/dmsetup		# a device that hangs (test 63)
+# iproute2's ip, for network namespaces (tests 7*); busybox sh runs its
+# own applet for a bare "ip", so the tests call it by path
+copy_binary /usr/bin/ip
 cp /etc/mke2fs.conf "$STAGE/etc/"
 [ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true
 

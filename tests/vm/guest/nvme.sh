@@ -270,16 +270,14 @@ wait_ctrl_state() {
 	done
 }
 
-# host_survives_port_bounce PORTID NQN CTRL DEV LIVE_SECONDS DD_BS DD_COUNT:
-# unlinking NQN from the port sends the host controller CTRL to
-# reconnecting (it is not deleted, and still reconnecting 3 s later);
-# relinking brings it back live within LIVE_SECONDS and a write of
-# DD_COUNT blocks of DD_BS to DEV works; a second unlink takes it out of
-# live again, and nvme disconnect-all then removes it and DEV.
-host_survives_port_bounce() {
+# port_bounce PORTID NQN CTRL LIVE_SECONDS: unlinking NQN from the port
+# sends the host controller CTRL to reconnecting (it is not deleted, and
+# still reconnecting 3 s later); relinking brings it back live within
+# LIVE_SECONDS.
+port_bounce() {
 	rm $CFS/ports/$1/subsystems/$2 ||
 		fail "unlink the subsystem from the port"
-	s=$(wait_ctrl_state $3 "resetting|connecting|deleting|gone" 15) ||
+	s=$(wait_ctrl_state $3 "resetting|connecting|deleting|gone" 30) ||
 		fail "host controller did not notice the port going away"
 	echo "after unlink: $3 is $s"
 	[ "$s" = gone ] && fail "$3 was deleted instead of reconnecting"
@@ -291,9 +289,17 @@ host_survives_port_bounce() {
 	esac
 
 	tgt_link $1 $2
-	s=$(wait_ctrl_state $3 live $5) ||
+	s=$(wait_ctrl_state $3 live $4) ||
 		fail "host did not reconnect after relink"
 	echo "after relink: $3 is $s"
+}
+
+# host_survives_port_bounce PORTID NQN CTRL DEV LIVE_SECONDS DD_BS DD_COUNT:
+# port_bounce, then a write of DD_COUNT blocks of DD_BS to DEV works; a
+# second unlink takes it out of live again, and nvme disconnect-all then
+# removes it and DEV.
+host_survives_port_bounce() {
+	port_bounce $1 $2 $3 $5
 	dd if=/dev/zero of=$4 bs=$6 count=$7 oflag=direct 2>/dev/null ||
 		fail "write after reconnect"
 
