@@ -20,7 +20,8 @@ set -euo pipefail
 
 MIRROR=${NVMET_NG_MIRROR:-http://deb.debian.org/debian}
 # gcc-14 and what Debian's linux-kbuild and headers packages run.
-PKGS=gcc-14,make,libc6-dev,libelf1t64,libssl3t64,zlib1g,libzstd1,perl,bc,bison,flex,kmod,python3,xz-utils
+# pahole: the kernel's BTF for modules, and its version check.
+PKGS=gcc-14,make,libc6-dev,libelf1t64,libssl3t64,zlib1g,libzstd1,perl,bc,bison,flex,kmod,python3,xz-utils,pahole
 
 log() { echo "buildroot: $*" >&2; }
 
@@ -29,7 +30,20 @@ root_of() { echo "$NVMET_NG_CACHE/buildroot/$1"; }
 init() {
 	local suite=$1 root tmp start
 	root=$(root_of "$suite")
-	[ -f "$root/.done" ] && return 0
+	[ -f "$root/.done" ] && [ "$(cat "$root/.done")" = "$PKGS" ] && return 0
+	if [ -f "$root/.done" ]; then
+		log "adding packages to $root"
+		chroot "$root" /bin/sh -c "apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends $(echo "$PKGS" | tr , ' ') &&
+			apt-get clean" > "$NVMET_NG_CACHE/buildroot/$suite.log" 2>&1 || {
+			tail -n 20 "$NVMET_NG_CACHE/buildroot/$suite.log"
+			log "apt-get install in $root failed"
+			exit 1
+		}
+		echo "$PKGS" > "$root/.done"
+		return 0
+	fi
 	command -v debootstrap >/dev/null || {
 		log "debootstrap missing (scripts/deps.sh installs it)"; exit 1; }
 	start=$(date +%s)
@@ -48,7 +62,7 @@ init() {
 	rm -rf "$tmp"/var/cache/apt/archives/*.deb
 	rm -rf "$root"
 	mv "$tmp" "$root"
-	touch "$root/.done"
+	echo "$PKGS" > "$root/.done"
 	log "$suite ready in $(( $(date +%s) - start ))s, $(du -sh "$root" | cut -f1)"
 }
 

@@ -71,9 +71,11 @@ NVMET_NG_KROOT=$NVMET_NG_CACHE/kernel/$KVER/root
 NVMET_NG_KDIR=$NVMET_NG_KROOT/usr/src/linux-headers-$KVER
 NVMET_NG_VMLINUZ=$NVMET_NG_KROOT/boot/vmlinuz-$KVER
 NVMET_NG_MODDIR=$NVMET_NG_KROOT/lib/modules/$KVER
-# Merged /usr: trixie's kernels ship their modules under /usr/lib/modules.
+# Merged /usr: the 7.x packages ship modules and vmlinuz in /usr/lib/modules.
 [ -d "$NVMET_NG_MODDIR" ] || [ ! -d "$NVMET_NG_KROOT/usr/lib/modules/$KVER" ] ||
 	NVMET_NG_MODDIR=$NVMET_NG_KROOT/usr/lib/modules/$KVER
+[ -f "$NVMET_NG_VMLINUZ" ] || [ ! -f "$NVMET_NG_MODDIR/vmlinuz" ] ||
+	NVMET_NG_VMLINUZ=$NVMET_NG_MODDIR/vmlinuz
 NVMET_NG_SRC=$NVMET_NG_CACHE/linux-source-6.12
 # drivers/nvme/host of the line's own source (nvme-loop's private headers):
 # the whole 6.12 source, or the part scripts/kernels.sh unpacks.

@@ -110,10 +110,14 @@ unpack_kernel() {
 		dpkg -x "$deb" "$dir/root"
 	done
 	rm -rf "$tmp"
-	# The headers' Makefile includes the common tree by absolute path.
-	sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" \
+	# The headers' Makefile includes the common tree by absolute path (and
+	# 7.x's names its own directory as KBUILD_OUTPUT).
+	sed -i -e "s|^include /usr/src/|include $dir/root/usr/src/|" \
+		-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$dir/root/usr/src/|" \
 		"$dir/root/usr/src/linux-headers-$KVER/Makefile"
-	[ -f "$dir/root/boot/vmlinuz-$KVER" ] || { log "no vmlinuz-$KVER in the image debs"; exit 1; }
+	[ -f "$dir/root/boot/vmlinuz-$KVER" ] ||
+		[ -f "$dir/root/usr/lib/modules/$KVER/vmlinuz" ] ||
+		{ log "no vmlinuz for $KVER in the image debs"; exit 1; }
 	touch "$dir/.done"
 	log "kernel $KVER unpacked: $(size "$dir/root")"
 }
