@@ -3,7 +3,8 @@
  * Compatibility layer, the kernel library: include this instead of
  * <linux/unaligned.h> or <linux/hex.h>, which moved, and for
  * timer_container_of(), which was from_timer() before 7.x (a macro: it
- * needs no probe).  See include/nvmet/compat.h.
+ * needs no probe), and for the driver core's const struct class.  See
+ * include/nvmet/compat.h.
  */
 #ifndef _NVMET_COMPAT_LIB_H
 #define _NVMET_COMPAT_LIB_H
@@ -20,6 +21,16 @@
 #include <linux/hex.h>
 #else
 #include <linux/kernel.h>
+#endif
+
+/*
+ * nvmet_class_const: what a struct class of ours is declared with, const
+ * where the driver core takes it so.
+ */
+#ifdef HAVE_CONST_CLASS
+#define nvmet_class_const	const
+#else
+#define nvmet_class_const
 #endif
 
 #include <linux/timer.h>
