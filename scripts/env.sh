@@ -62,8 +62,8 @@ nvmet_ng_kver() {
 		return 0
 	fi
 	[ "$NVMET_NG_KERNEL" = 6.12 ] || return 0
-	ls -1 "$NVMET_NG_CACHE/kernel" 2>/dev/null | grep '^6\.12\.' |
-		sort -V | tail -n 1
+	{ ls -1 "$NVMET_NG_CACHE/kernel" 2>/dev/null || true; } |
+		{ grep '^6\.12\.' || true; } | sort -V | tail -n 1
 }
 
 KVER=${KVER:-$(nvmet_ng_kver)}
