@@ -12,13 +12,22 @@
 #
 # KDIR defaults to the running kernel's build tree when it has one, else to
 # the Debian 6.12 headers that scripts/deps.sh unpacks into the cache.
+# KERNEL=6.1|6.12|newest builds against that Debian kernel of the cache
+# (scripts/kernels.sh fetches 6.1 and newest) with its nvme host headers;
+# newest builds inside the trixie build root (scripts/buildroot.sh), as
+# Debian builds it with gcc-14.
 
 TOP		:= $(CURDIR)
 VM_KVER		:= $(shell scripts/kver.sh KVER)
 VM_KDIR		:= $(shell scripts/kver.sh NVMET_NG_KDIR)
 RUN_KDIR	:= /lib/modules/$(shell uname -r)/build
 
-ifneq ($(wildcard $(RUN_KDIR)/Makefile),)
+ifneq ($(KERNEL),)
+kver_line	= $(shell NVMET_NG_KERNEL=$(KERNEL) scripts/kver.sh $(1))
+KDIR		:= $(call kver_line,NVMET_NG_KDIR)
+NVME_HOST_SRC	:= $(call kver_line,NVMET_NG_HOST_SRC)
+BUILDROOT	:= $(call kver_line,NVMET_NG_BUILDROOT)
+else ifneq ($(wildcard $(RUN_KDIR)/Makefile),)
 KDIR		?= $(RUN_KDIR)
 else
 KDIR		?= $(VM_KDIR)
@@ -52,9 +61,15 @@ all: modules
 modules:
 	@test -f $(KDIR)/Makefile || { \
 		echo "no kernel build tree at KDIR=$(KDIR)"; \
-		echo "run 'make deps' (Debian 6.12 headers) or pass KDIR="; \
+		echo "run 'make deps' (Debian 6.12 headers), 'scripts/kernels.sh $(KERNEL)'"; \
+		echo "or pass KDIR="; \
 		exit 1; }
-	$(KMAKE) modules
+ifneq ($(BUILDROOT),)
+	+scripts/buildroot.sh run $(BUILDROOT) $(MAKE) KDIR=$(KDIR) \
+		NVME_HOST_SRC=$(NVME_HOST_SRC) TEST_FABRIC=$(TEST_FABRIC) modules
+else
+	+$(KMAKE) modules
+endif
 
 install:
 	@test -z "$(TEST_FABRIC)" || { echo "make install never installs the test fabric"; exit 1; }
@@ -64,6 +79,7 @@ install:
 
 clean:
 	$(MAKE) -C $(if $(wildcard $(KDIR)/Makefile),$(KDIR),$(VM_KDIR)) M=$(TOP) clean || true
+	rm -rf .compat
 	$(MAKE) -C tests/userspace clean
 
 deps:

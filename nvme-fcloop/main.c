@@ -19,6 +19,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-lib.h>
+
 #include "fcloop.h"
 
 /* Completes LSs and aborted commands outside the callers' contexts. */
@@ -211,7 +213,7 @@ static struct attribute *fcloop_ctl_attrs[] = {
 };
 ATTRIBUTE_GROUPS(fcloop_ctl);
 
-static const struct class fcloop_class = {
+static nvmet_class_const struct class fcloop_class = {
 	.name = "fcloop",
 };
 

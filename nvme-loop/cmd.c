@@ -13,6 +13,8 @@
 #include <linux/blk-mq.h>
 #include <linux/scatterlist.h>
 
+#include <nvmet/compat-blk.h>
+
 #include "nvme-loop.h"
 
 static void nvme_loop_init_iod(struct nvme_loop_iod *iod,
@@ -41,7 +43,7 @@ static int nvme_loop_map_data(struct nvme_loop_iod *iod, struct request *rq)
 		memset(&iod->sgt, 0, sizeof(iod->sgt));
 		return ret;
 	}
-	iod->sgt.nents = blk_rq_map_sg(rq->q, rq, iod->sgt.sgl);
+	iod->sgt.nents = nvmet_blk_rq_map_sg(rq, iod->sgt.sgl);
 	iod->req.transfer_len = blk_rq_payload_bytes(rq);
 	return 0;
 }
@@ -121,7 +123,7 @@ static enum blk_eh_timer_return nvme_loop_timeout(struct request *rq)
 
 static int nvme_loop_init_request(struct blk_mq_tag_set *set,
 				  struct request *rq, unsigned int hctx_idx,
-				  unsigned int numa_node)
+				  nvmet_numa_node_t numa_node)
 {
 	struct nvme_loop_ctrl *ctrl = to_loop_ctrl(set->driver_data);
 	struct nvme_loop_iod *iod = blk_mq_rq_to_pdu(rq);

@@ -174,7 +174,7 @@ static int nvme_loop_configure_admin_queue(struct nvme_loop_ctrl *ctrl,
 	ctrl->ctrl.max_hw_sectors =
 		(NVME_LOOP_MAX_SEGMENTS - 1) << PAGE_SECTORS_SHIFT;
 	nvme_unquiesce_admin_queue(&ctrl->ctrl);
-	ret = nvme_init_ctrl_finish(&ctrl->ctrl, false);
+	ret = nvmet_nvme_init_ctrl_finish(&ctrl->ctrl);
 	if (ret)
 		goto out_quiesce;
 	return 0;
@@ -241,7 +241,7 @@ static int nvme_loop_resize_io_queues(struct nvme_loop_ctrl *ctrl,
 {
 	nvme_start_freeze(&ctrl->ctrl);
 	nvme_unquiesce_io_queues(&ctrl->ctrl);
-	if (!nvme_wait_freeze_timeout(&ctrl->ctrl, NVME_IO_TIMEOUT)) {
+	if (!nvmet_nvme_wait_freeze_timeout(&ctrl->ctrl)) {
 		nvme_unfreeze(&ctrl->ctrl);
 		return -ENODEV;
 	}
@@ -304,7 +304,7 @@ static void nvme_loop_teardown_ctrl(struct nvme_loop_ctrl *ctrl, bool shutdown)
 	nvme_loop_teardown_io_queues(ctrl, shutdown);
 	nvme_quiesce_admin_queue(&ctrl->ctrl);
 	if (test_bit(NVME_LOOP_Q_LIVE, &ctrl->queues[0].flags))
-		nvme_disable_ctrl(&ctrl->ctrl, shutdown);
+		nvmet_nvme_disable_ctrl(&ctrl->ctrl, shutdown);
 	nvme_loop_teardown_admin_queue(ctrl, shutdown);
 }
 

@@ -36,11 +36,9 @@
 #include <linux/scatterlist.h>
 #include <linux/workqueue.h>
 
+#include <nvmet/compat-nvme-host.h>
 #include <nvmet/fabric.h>
 #include <nvmet/req.h>
-
-#include "nvme.h"
-#include "fabrics.h"
 
 /* Data segments of one command; bounds the requests blk-mq builds. */
 #define NVME_LOOP_MAX_SEGMENTS		256

@@ -18,7 +18,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/nvme.h>
-#include <linux/unaligned.h>
+
+#include <nvmet/compat-lib.h>
 
 #include "nvmet-rdma.h"
 

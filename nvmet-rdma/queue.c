@@ -35,6 +35,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
+#include <nvmet/compat-net.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
@@ -202,7 +203,7 @@ static int nvmet_rdma_init_queue(struct nvmet_rdma_queue *queue,
 	queue->host_qid = conn->qid;
 	queue->sq_depth = conn->sq_depth;
 	queue->nr_cmds = NVMET_RDMA_RECV_FACTOR * conn->sq_depth;
-	queue->listen_any = inet_addr_is_any((struct sockaddr *)&rport->addr);
+	queue->listen_any = nvmet_inet_addr_is_any(&rport->addr);
 	/* Hosts send in-capsule data on I/O queues only (ICDOFF, IOCCSZ). */
 	queue->inline_max = conn->qid ? rport->inline_data_size : 0;
 	queue->state = NVMET_RDMA_Q_CONNECTING;

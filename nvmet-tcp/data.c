@@ -13,6 +13,8 @@
 #include <linux/net.h>
 #include <linux/scatterlist.h>
 
+#include <nvmet/compat-net.h>
+
 #include "nvmet-tcp.h"
 
 /**

@@ -24,6 +24,8 @@
 #include <linux/moduleparam.h>
 #include <linux/timer.h>
 
+#include <nvmet/compat-lib.h>
+
 #include "nvmet-tcp.h"
 
 /*
@@ -69,7 +71,7 @@ unsigned int nvmet_tcp_max_pending(void)
 
 static void nvmet_tcp_deadline_fn(struct timer_list *t)
 {
-	struct nvmet_tcp_queue *queue = from_timer(queue, t, deadline);
+	struct nvmet_tcp_queue *queue = timer_container_of(queue, t, deadline);
 
 	set_bit(NVMET_TCP_QF_DEADLINE, &queue->flags);
 	nvmet_tcp_kick(queue);

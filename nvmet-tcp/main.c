@@ -21,6 +21,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include <nvmet/compat-net.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
@@ -58,7 +59,7 @@ static void nvmet_tcp_accept_work(struct work_struct *work)
 {
 	struct nvmet_tcp_port *tport =
 		container_of(work, struct nvmet_tcp_port, accept_work);
-	bool any = inet_addr_is_any((struct sockaddr *)&tport->addr);
+	bool any = nvmet_inet_addr_is_any(&tport->addr);
 	struct socket *sock;
 	int ret;
 
@@ -121,8 +122,7 @@ static int nvmet_tcp_listen(struct nvmet_tcp_port *tport, u16 portid)
 	sk->sk_data_ready = nvmet_tcp_listen_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 
-	ret = kernel_bind(tport->sock, (struct sockaddr *)&tport->addr,
-			  sizeof(tport->addr));
+	ret = nvmet_kernel_bind(tport->sock, &tport->addr);
 	if (ret) {
 		pr_err("port %u: cannot bind to %pISpc: %d\n", portid,
 		       &tport->addr, ret);

@@ -14,7 +14,8 @@
 #include <linux/net.h>
 #include <linux/nvme.h>
 #include <linux/uio.h>
-#include <linux/unaligned.h>
+
+#include <nvmet/compat-lib.h>
 
 #include "nvmet-tcp.h"
 

@@ -4,6 +4,9 @@
 # (libelf-dev, libssl-dev, time: the debug kernel's build).
 # Idempotent and quick when everything is present.
 #
+#   scripts/deps.sh [LINE...]   LINE: 6.1, newest: also fetch those kernels
+#                               (scripts/kernels.sh; 6.12 is always fetched)
+#
 # Host packages come from apt.  The Debian 6.12 kernel (headers, kbuild and
 # the unsigned image with its modules) is *not* installed into the host: its
 # debs are fetched with apt-get download and unpacked with dpkg -x into the
@@ -14,7 +17,7 @@ set -euo pipefail
 PKGS="make gcc gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole xz-utils
       python3 bc bison flex perl kmod cpio busybox-static nvme-cli fio
       qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG
-      libelf-dev libssl-dev time"
+      libelf-dev libssl-dev time debootstrap"
 
 log() { echo "deps: $*"; }
 
@@ -92,3 +95,8 @@ fi
 unpack_kernel
 unpack_source
 log "ready: kernel $KVER, KDIR=$NVMET_NG_KDIR"
+lines=
+for l in "$@"; do
+	[ "$l" = 6.12 ] || lines="$lines $l"
+done
+[ -z "$lines" ] || "$NVMET_NG_TOP/scripts/kernels.sh" $lines

@@ -20,6 +20,7 @@
 #include <linux/part_stat.h>
 #include <linux/slab.h>
 
+#include <nvmet/compat-blk.h>
 #include <nvmet/ns.h>
 #include <nvmet/req.h>
 #include "backends.h"
@@ -37,8 +38,7 @@ static int nvmet_bdev_open(struct nvmet_ns *ns)
 	lockdep_assert_held(&ns->lock);
 	if (!ns->device_path)
 		return -EINVAL;
-	f = bdev_file_open_by_path(ns->device_path,
-				   BLK_OPEN_READ | BLK_OPEN_WRITE, NULL, NULL);
+	f = nvmet_bdev_file_open(ns->device_path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (nvmet_backend_wq_alloc(ns)) {

@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/sysfs.h>
 
+#include <nvmet/compat.h>
 #include "configfs.h"
 
 static const struct nvmet_name_map nvmet_trtypes[] = {
@@ -78,7 +79,7 @@ int nvmet_addr_set_trtype(struct nvmf_disc_rsp_page_entry *a,
 		a->tsas.rdma.prtype = NVMF_RDMA_PRTYPE_NOT_SPECIFIED;
 		a->tsas.rdma.cms = NVMF_RDMA_CMS_RDMA_CM;
 	} else if (trtype == NVMF_TRTYPE_TCP) {
-		a->tsas.tcp.sectype = NVMF_TCP_SECTYPE_NONE;
+		nvmet_tsas_tcp_sectype(&a->tsas) = NVMF_TCP_SECTYPE_NONE;
 	}
 	return 0;
 }
@@ -129,7 +130,7 @@ ssize_t nvmet_addr_tsas_show(const struct nvmf_disc_rsp_page_entry *a,
 	if (a->trtype == NVMF_TRTYPE_TCP)
 		return nvmet_addr_show_name(nvmet_tcp_sectypes,
 					    ARRAY_SIZE(nvmet_tcp_sectypes),
-					    a->tsas.tcp.sectype, page);
+					    nvmet_tsas_tcp_sectype(&a->tsas), page);
 	if (a->trtype == NVMF_TRTYPE_RDMA)
 		return nvmet_addr_show_name(nvmet_rdma_qptypes,
 					    ARRAY_SIZE(nvmet_rdma_qptypes),
@@ -157,7 +158,7 @@ int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
 			pr_err("nvmet: addr_tsas tls1.3: TLS is not supported by nvmet-ng yet\n");
 			return -EINVAL;
 		}
-		a->tsas.tcp.sectype = v;
+		nvmet_tsas_tcp_sectype(&a->tsas) = v;
 		a->treq &= ~NVME_TREQ_SECURE_CHANNEL_MASK;
 		return 0;
 	}

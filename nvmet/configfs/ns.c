@@ -16,7 +16,6 @@
  * @page: the attribute's buffer
  */
 #include <linux/completion.h>
-#include <linux/hex.h>
 #include <linux/jiffies.h>
 #include <linux/kstrtox.h>
 #include <linux/module.h>
@@ -24,6 +23,7 @@
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/ns.h>
 #include "configfs.h"
 

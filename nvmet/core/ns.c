@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat.h>
 #include <nvmet/ns.h>
 #include "core.h"
 
@@ -424,7 +425,7 @@ EXPORT_SYMBOL_GPL(nvmet_ns_revalidate);
  * Return: 0, or -EBUSY while the namespace is enabled.
  */
 int nvmet_ns_config_begin(struct nvmet_ns *ns)
-	__cond_acquires(&ns->lock)
+	nvmet_cond_acquires_zero(&ns->lock)
 {
 	mutex_lock(&ns->lock);
 	if (!ns->enabled)

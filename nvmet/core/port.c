@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat.h>
 #include <nvmet/fabric.h>
 #include "core.h"
 
@@ -202,7 +203,7 @@ EXPORT_SYMBOL_GPL(nvmet_port_is_live);
  * address is what hosts are using.
  */
 int nvmet_port_config_begin(struct nvmet_port *port)
-	__cond_acquires(&port->lock)
+	nvmet_cond_acquires_zero(&port->lock)
 {
 	mutex_lock(&port->lock);
 	if (port->state == NVMET_PORT_DISABLED)

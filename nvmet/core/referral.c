@@ -14,6 +14,8 @@
 #include <linux/export.h>
 #include <linux/slab.h>
 
+#include <nvmet/compat.h>
+
 #include "core.h"
 
 /**
@@ -73,7 +75,7 @@ EXPORT_SYMBOL_GPL(nvmet_referral_remove);
  * Return: 0, or -EACCES while the referral is enabled.
  */
 int nvmet_referral_config_begin(struct nvmet_referral *ref)
-	__cond_acquires(&ref->port->lock)
+	nvmet_cond_acquires_zero(&ref->port->lock)
 {
 	mutex_lock(&ref->port->lock);
 	if (!ref->enabled)

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Compatibility layer, the kernel library: include this instead of
+ * <linux/unaligned.h> or <linux/hex.h>, which moved, and for
+ * timer_container_of(), which was from_timer() before 7.x (a macro: it
+ * needs no probe), and for the driver core's const struct class.  See
+ * include/nvmet/compat.h.
+ */
+#ifndef _NVMET_COMPAT_LIB_H
+#define _NVMET_COMPAT_LIB_H
+
+#include <nvmet/compat.h>
+
+#ifdef HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#ifdef HAVE_LINUX_HEX_H
+#include <linux/hex.h>
+#else
+#include <linux/kernel.h>
+#endif
+
+/*
+ * nvmet_class_const: what a struct class of ours is declared with, const
+ * where the driver core takes it so.
+ */
+#ifdef HAVE_CONST_CLASS
+#define nvmet_class_const	const
+#else
+#define nvmet_class_const
+#endif
+
+#include <linux/timer.h>
+#ifndef timer_container_of
+#define timer_container_of(var, timer, field)	from_timer(var, timer, field)
+#endif
+
+#endif /* _NVMET_COMPAT_LIB_H */
