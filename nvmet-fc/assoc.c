@@ -166,43 +166,48 @@ static int nvmet_fc_assoc_publish(struct nvmet_fc_assoc *assoc,
  * @tgtport: the target port the Create Association LS came to
  * @hosthandle: the LLDD's handle of the host port
  * @sqsize: entries of the admin queue
- * @err: where to return the errno on failure
+ * @association_id: where to return the new association's ID
+ *
+ * Only the ID comes back, read before the association is published: once
+ * it is, a concurrent invalidation of the host, unbind or unregister may
+ * delete and free it, and the caller holds no reference to it.
  *
  * Context: Process context (LS work).
- * Return: the association, published, or NULL: -ENXIO if no nvmet port is
+ * Return: 0 with the association published, -ENXIO if no nvmet port is
  * bound to @tgtport, -ENOMEM.
  */
-struct nvmet_fc_assoc *nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport,
-					     void *hosthandle, u16 sqsize,
-					     int *err)
+int nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport, void *hosthandle,
+			  u16 sqsize, u64 *association_id)
 {
 	struct nvmet_fc_hostref *spare;
 	struct nvmet_fc_assoc *assoc;
 	struct nvmet_port *nport;
+	int err;
 
 	spin_lock_bh(&tgtport->lock);
 	nport = tgtport->nport;
 	if (nport)
 		nvmet_port_get(nport);
 	spin_unlock_bh(&tgtport->lock);
-	*err = -ENXIO;
 	if (!nport)
-		return NULL;
+		return -ENXIO;
+	err = -ENXIO;
 	if (!nvmet_fc_tgtport_use(tgtport))
 		goto out_put_port;
 
-	*err = -ENOMEM;
+	err = -ENOMEM;
 	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
 	if (!spare)
 		goto out_unuse;
 	assoc = nvmet_fc_assoc_alloc(tgtport, nport);
 	if (!assoc)
 		goto out_free_spare;
-	*err = nvmet_fc_queue_create(assoc, 0, sqsize);
-	if (*err)
+	err = nvmet_fc_queue_create(assoc, 0, sqsize);
+	if (err)
 		goto out_free_assoc;
-	*err = nvmet_fc_assoc_publish(assoc, spare, hosthandle);
-	if (*err) {
+	*association_id = assoc->association_id;
+	err = nvmet_fc_assoc_publish(assoc, spare, hosthandle);
+	if (err) {
 		struct nvmet_fc_queue *queue =
 			rcu_access_pointer(assoc->queues[0]);
 
@@ -213,7 +218,7 @@ struct nvmet_fc_assoc *nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport,
 		kfree(assoc);
 		goto out_unuse;
 	}
-	return assoc;
+	return 0;
 
 out_free_assoc:
 	xa_erase_bh(&tgtport->assocs, assoc->idx);
@@ -224,7 +229,7 @@ out_unuse:
 	nvmet_fc_tgtport_unuse(tgtport);
 out_put_port:
 	nvmet_port_put(nport);
-	return NULL;
+	return err;
 }
 
 /**

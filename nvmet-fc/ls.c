@@ -129,7 +129,7 @@ static u32 nvmet_fc_ls_create_assoc(struct nvmet_fc_ls_ctx *ctx)
 {
 	struct fcnvme_ls_cr_assoc_rqst *rq = &ctx->rq.cr_assoc;
 	struct fcnvme_ls_cr_assoc_acc *acc = &ctx->rsp.cr_assoc;
-	struct nvmet_fc_assoc *assoc;
+	u64 association_id;
 	u8 explan;
 	int err;
 
@@ -145,10 +145,11 @@ static u32 nvmet_fc_ls_create_assoc(struct nvmet_fc_ls_ctx *ctx)
 	if (explan)
 		return nvmet_fc_ls_rjt(ctx, FCNVME_RJT_RC_INV_PARAM, explan);
 
-	assoc = nvmet_fc_assoc_create(ctx->tgtport, ctx->hosthandle,
-				      be16_to_cpu(rq->assoc_cmd.sqsize) + 1,
-				      &err);
-	if (!assoc) {
+	/* Only the ID: the association may be gone again by now. */
+	err = nvmet_fc_assoc_create(ctx->tgtport, ctx->hosthandle,
+				    be16_to_cpu(rq->assoc_cmd.sqsize) + 1,
+				    &association_id);
+	if (err) {
 		pr_info("target port %u: Create Association rejected: %d\n",
 			ctx->tgtport->fc_port.port_num, err);
 		return nvmet_fc_ls_rjt(ctx, err == -ENOMEM ?
@@ -158,8 +159,8 @@ static u32 nvmet_fc_ls_create_assoc(struct nvmet_fc_ls_ctx *ctx)
 	nvmet_fc_ls_acc_hdr(ctx, &acc->hdr, sizeof(*acc));
 	acc->associd.desc_tag = cpu_to_be32(FCNVME_LSDESC_ASSOC_ID);
 	acc->associd.desc_len = fcnvme_lsdesc_len(sizeof(acc->associd));
-	acc->associd.association_id = cpu_to_be64(assoc->association_id);
-	nvmet_fc_conn_id_desc(&acc->connectid, assoc->association_id);
+	acc->associd.association_id = cpu_to_be64(association_id);
+	nvmet_fc_conn_id_desc(&acc->connectid, association_id);
 	return sizeof(*acc);
 }
 

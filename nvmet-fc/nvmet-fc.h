@@ -262,9 +262,8 @@ void nvmet_fc_hostref_put(struct nvmet_fc_tgtport *tgtport,
 void nvmet_fc_delete_ctrl(struct nvmet_ctrl *ctrl);
 
 /* assoc.c */
-struct nvmet_fc_assoc *nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport,
-					     void *hosthandle, u16 sqsize,
-					     int *err);
+int nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport, void *hosthandle,
+			  u16 sqsize, u64 *association_id);
 struct nvmet_fc_assoc *nvmet_fc_assoc_find(struct nvmet_fc_tgtport *tgtport,
 					   u64 association_id);
 struct nvmet_fc_assoc *nvmet_fc_assoc_find_get(struct nvmet_fc_tgtport *tgtport,
