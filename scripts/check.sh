@@ -14,20 +14,19 @@
 #
 # LANES selects lanes (default: style userspace vm vm-debug kunit).
 # vm-debug builds the debug kernel (cached) and runs a subset of the VM
-# tests on it (DEBUG_LANE_TESTS, default 0,6,70: see
-# scripts/debug-kernel.sh).  When both VM lanes run, the vm lane leaves the
-# isolation, fuzzer and TCP fault tests (DEBUG_ONLY_TESTS, default 6,70) to
-# the debug kernel, which runs the same scripts with KASAN, lockdep and
+# tests on it (DEBUG_LANE_TESTS, default 0,6: see scripts/debug-kernel.sh).
+# When both VM lanes run, the vm lane leaves the isolation, deadline and
+# fuzzer tests (DEBUG_ONLY_TESTS, default 6) to the debug kernel, which runs the same scripts with KASAN, lockdep and
 # kmemleak watching, so that make check fits its time budget.
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$NVMET_NG_TOP"
 
 LANES=${LANES:-style userspace vm vm-debug kunit}
-export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6,70}
+export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6}
 case " $LANES " in
 *" vm-debug "*)
-	VM_LANE_ARGS="except=${DEBUG_ONLY_TESTS:-6,70}" ;;
+	VM_LANE_ARGS="except=${DEBUG_ONLY_TESTS:-6}" ;;
 *)	VM_LANE_ARGS= ;;
 esac
 RESULTS=$NVMET_NG_TOP/results
