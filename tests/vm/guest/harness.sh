@@ -46,23 +46,20 @@ kmemleak_scan() {	# kmemleak_scan [WAIT_SECONDS]: print new reports
 }
 kmemleak_scan > /dev/null
 
-tests=$(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort)
-if [ -n "$FILTER" ]; then
-	tests=$(for t in $tests; do
-		for p in $FILTER; do
-			case ${t##*/} in "$p"*) echo "$t"; break ;; esac
-		done
-	done)
-fi
-if [ -n "$EXCEPT" ]; then
-	tests=$(for t in $tests; do
-		keep=1
-		for p in $EXCEPT; do
-			case ${t##*/} in "$p"*) keep=0; break ;; esac
-		done
-		[ $keep -eq 1 ] && echo "$t"
-	done)
-fi
+# named NAME PREFIX...: NAME starts with one of the prefixes
+named() {
+	n=$1
+	shift
+	for p in "$@"; do
+		case $n in "$p"*) return 0 ;; esac
+	done
+	return 1
+}
+tests=$(for t in $(ls "$DIR"/[0-9]*.sh 2>/dev/null | sort); do
+	[ -z "$FILTER" ] || named "${t##*/}" $FILTER || continue
+	named "${t##*/}" $EXCEPT && continue
+	echo "$t"
+done)
 echo "KTAP version 1"
 echo "1..$(( $(echo "$tests" | grep -c .) + 1 ))"
 
