@@ -254,8 +254,16 @@ static struct fcloop_exch *fcloop_exch_alloc(struct fcloop_nport *nport,
  * @hw_queue_handle: unused
  * @fcpreq: the command
  *
+ * A command the target refuses (its association is going away, say) is
+ * not an error of the send: on a wire the host would see the exchange
+ * fail, so the request completes with that error from done_work, which
+ * nvme-fc turns into a path error the host retries or fails over.  Only
+ * a send that did not happen returns an error: -EBUSY when no exchange
+ * could be allocated (nvme-fc retries it), -ECONNREFUSED when the remote
+ * port has no target port bound.
+ *
  * Context: Any context.
- * Return: 0, -ENOMEM, or -ECONNREFUSED when the target does not take it.
+ * Return: 0, -EBUSY or -ECONNREFUSED.
  */
 int fcloop_host_fcp_io(struct nvme_fc_local_port *localport,
 		       struct nvme_fc_remote_port *remoteport,
@@ -269,7 +277,7 @@ int fcloop_host_fcp_io(struct nvme_fc_local_port *localport,
 
 	exch = fcloop_exch_alloc(nport, fcpreq);
 	if (!exch)
-		return -ENOMEM;
+		return -EBUSY;
 	fcpreq->transferred_length = 0;
 	fcpreq->rcv_rsplen = 0;
 
@@ -284,6 +292,10 @@ int fcloop_host_fcp_io(struct nvme_fc_local_port *localport,
 		if (ret) {
 			exch->tgt_active = false;
 			kref_put(&exch->ref, fcloop_exch_release);
+			spin_lock(&exch->lock);
+			fcloop_host_fail(exch, ret);
+			spin_unlock(&exch->lock);
+			ret = 0;
 		}
 	}
 	if (ret)
