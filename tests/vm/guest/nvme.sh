@@ -456,11 +456,42 @@ fio_running() {
 	tries=0
 	while n=$(dev_inflight $FIO_DEV); [ "$n" -eq 0 ]; do
 		tries=$((tries + 1))
-		[ $tries -gt 200 ] && fail "no request in flight on $FIO_DEV for 10 s before $1"
+		if [ $tries -gt 200 ]; then
+			host_io_diag $FIO_DEV
+			fail "no request in flight on $FIO_DEV for 10 s before $1"
+		fi
 		sleep 0.05
 	done
 	kill -0 "$FIO" 2>/dev/null || fail "fio ended before $1"
 	echo "before $1: fio running, $n requests in flight on $FIO_DEV"
+}
+
+# host_io_diag DEV: where the host's I/O to DEV waits, for a failing
+# test's log: the controllers' states, the block layer's view of DEV and
+# its paths (debugfs), fio's wait channel, and blocked tasks on the
+# console (sysrq w).  Prints; never fails.
+host_io_diag() {
+	local d f
+	echo "diag: controllers: $(for c in /sys/class/nvme/nvme*; do
+		[ -e $c/state ] && printf '%s=%s ' ${c##*/} "$(cat $c/state)"
+	done)"
+	for d in /sys/kernel/debug/block/nvme*; do
+		[ -d "$d" ] || continue
+		for f in state requeue_list hctx0/busy hctx0/dispatch \
+			 hctx0/state hctx1/busy hctx1/dispatch; do
+			[ -r "$d/$f" ] &&
+				echo "diag: ${d##*/}/$f: $(tr '\n' ' ' < "$d/$f")"
+		done
+	done
+	for d in /proc/[0-9]*; do
+		[ "$(cat $d/comm 2>/dev/null)" = fio ] &&
+			echo "diag: fio ${d#/proc/} wchan $(cat $d/wchan 2>/dev/null)"
+	done
+	for f in /sys/block/nvme*/inflight; do
+		echo "diag: ${f#/sys/block/}: $(cat $f)"
+	done
+	echo w > /proc/sysrq-trigger 2>/dev/null
+	return 0
 }
 
 # dev_inflight DEV: requests in flight on DEV (reads + writes)
