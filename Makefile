@@ -125,19 +125,23 @@ help:
 # given KERNEL= or KDIR=, for that kernel only, against that directory.
 NG_VERSION	:= $(shell cat $(TOP)/VERSION)
 DKMS_SRC	= $(DESTDIR)/usr/src/nvmet-ng-$(NG_VERSION)
-DKMS_ONE	= $(if $(or $(KERNEL),$(filter command line,$(origin KDIR))),\
-		  $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
-			$(KDIR)/include/generated/utsrelease.h) $(KDIR))
+DKMS_FORCE	= $(DESTDIR)/usr/share/dkms/modules_to_force_install/nvmet-ng
+DKMS_KDIR	= $(if $(or $(KERNEL),$(filter command line,$(origin KDIR))),$(KDIR))
+DKMS_ONE	= $(if $(DKMS_KDIR),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+			$(KDIR)/include/generated/utsrelease.h 2>/dev/null) $(KDIR))
 
 .PHONY: dkms-install dkms-uninstall deb
 
 dkms-install: dkms-uninstall
+	@test -z "$(DKMS_KDIR)" -o -f "$(KDIR)/include/generated/utsrelease.h" || { \
+		echo "no kernel headers at KDIR=$(KDIR)"; exit 1; }
 	scripts/deb.sh src $(DKMS_SRC)
+	install -D -m 644 dkms/modules_to_force_install $(DKMS_FORCE)
 	sh $(DKMS_SRC)/dkms/setup.sh install $(NG_VERSION) $(DKMS_ONE)
 
 dkms-uninstall:
 	sh dkms/setup.sh remove $(NG_VERSION)
-	rm -rf $(DKMS_SRC)
+	rm -rf $(DKMS_SRC) $(DKMS_FORCE)
 
 deb:
 	scripts/deb.sh deb $(TOP)

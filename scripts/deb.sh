@@ -54,6 +54,8 @@ make_deb() {
 	trap 'rm -rf "$STAGE"' EXIT
 	make_src "$stage/usr/src/nvmet-ng-$VERSION"
 	install -d "$stage/usr/share/doc/$PKG" "$stage/DEBIAN"
+	install -D -m 644 "$TOP/dkms/modules_to_force_install" \
+		"$stage/usr/share/dkms/modules_to_force_install/nvmet-ng"
 	cat > "$stage/usr/share/doc/$PKG/copyright" <<-COPYRIGHT
 	Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 	Upstream-Name: nvmet-ng
