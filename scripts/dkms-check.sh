@@ -63,11 +63,12 @@ in_root() {
 		[ "$road" != env ] || export NVME_HOST_SRC=$host
 	done
 
-	if apt-get install -y -qq --no-install-recommends "/out/nvmet-ng-dkms_${ver}_all.deb" > /out/apt-install.log 2>&1; then
+	alog=/out/apt-install-${1%%:*}.log
+	if apt-get install -y -qq --no-install-recommends "/out/nvmet-ng-dkms_${ver}_all.deb" > "$alog" 2>&1; then
 		ok "apt install ./nvmet-ng-dkms_${ver}_all.deb"
 	else
-		bad "apt install ./nvmet-ng-dkms_${ver}_all.deb (/out/apt-install.log)"
-		tail -n 20 /out/apt-install.log
+		bad "apt install ./nvmet-ng-dkms_${ver}_all.deb ($alog)"
+		tail -n 20 "$alog"
 	fi
 	for spec in "$@"; do
 		IFS=: read -r line kver kdir road host <<< "$spec"
@@ -89,6 +90,7 @@ in_root() {
 	for spec in "$@"; do
 		IFS=: read -r line kver kdir road host <<< "$spec"
 		f=/var/lib/dkms/nvmet-ng/$ver/$kver/x86_64/log/make.log
+		[ -f "$f" ] || f=/var/lib/dkms/nvmet-ng/$ver/build/make.log
 		[ ! -f "$f" ] || cp "$f" "/out/make-$line.log"
 		dkms status -m nvmet-ng -v "$ver" -k "$kver" | grep -q ': installed' &&
 			ok "$line: dkms status: installed" ||
@@ -132,10 +134,10 @@ in_root() {
 		done
 	done
 
-	if apt-get remove -y -qq nvmet-ng-dkms > /out/apt-remove.log 2>&1; then
+	if apt-get remove -y -qq nvmet-ng-dkms > "/out/apt-remove-${1%%:*}.log" 2>&1; then
 		ok "apt remove nvmet-ng-dkms"
 	else
-		bad "apt remove nvmet-ng-dkms (/out/apt-remove.log)"
+		bad "apt remove nvmet-ng-dkms (/out/apt-remove-${1%%:*}.log)"
 	fi
 	[ -z "$(dkms status -m nvmet-ng 2>/dev/null)" ] && ok "dkms status: nvmet-ng gone" ||
 		bad "dkms status after remove: $(dkms status -m nvmet-ng)"
