@@ -9,6 +9,10 @@
 #                   modules against it (scripts/debug-kernel.sh)
 #   make run        install dependencies, boot the VM, show the target
 #   make style      checkpatch --strict and kernel-doc on our sources
+#   make dkms-install  register with dkms, build and install for every
+#                   kernel with headers (or KERNEL=/KDIR= only)
+#   make dkms-uninstall  take it out of dkms again (in-tree nvmet is back)
+#   make deb        nvmet-ng-dkms_<version>_all.deb (scripts/deb.sh)
 #
 # KDIR defaults to the running kernel's build tree when it has one, else to
 # the Debian 6.12 headers that scripts/deps.sh unpacks into the cache.
@@ -114,4 +118,30 @@ style:
 	scripts/check-style.sh
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,19p' Makefile
+
+# DKMS: dkms.conf, dkms/ and scripts/deb.sh; the version is VERSION's.
+# dkms-install builds for every kernel under /lib/modules with headers, or,
+# given KERNEL= or KDIR=, for that kernel only, against that directory.
+NG_VERSION	:= $(shell cat $(TOP)/VERSION)
+DKMS_SRC	= $(DESTDIR)/usr/src/nvmet-ng-$(NG_VERSION)
+DKMS_FORCE	= $(DESTDIR)/usr/share/dkms/modules_to_force_install/nvmet-ng
+DKMS_KDIR	= $(if $(or $(KERNEL),$(filter command line,$(origin KDIR))),$(KDIR))
+DKMS_ONE	= $(if $(DKMS_KDIR),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+			$(KDIR)/include/generated/utsrelease.h 2>/dev/null) $(KDIR))
+
+.PHONY: dkms-install dkms-uninstall deb
+
+dkms-install: dkms-uninstall
+	@test -z "$(DKMS_KDIR)" -o -f "$(KDIR)/include/generated/utsrelease.h" || { \
+		echo "no kernel headers at KDIR=$(KDIR)"; exit 1; }
+	scripts/deb.sh src $(DKMS_SRC)
+	install -D -m 644 dkms/modules_to_force_install $(DKMS_FORCE)
+	sh $(DKMS_SRC)/dkms/setup.sh install $(NG_VERSION) $(DKMS_ONE)
+
+dkms-uninstall:
+	sh dkms/setup.sh remove $(NG_VERSION)
+	rm -rf $(DKMS_SRC) $(DKMS_FORCE)
+
+deb:
+	scripts/deb.sh deb $(TOP)
