@@ -85,9 +85,11 @@ clean:
 deps:
 	scripts/deps.sh
 
-# Every lane, against the Debian kernel the VM boots; the vm-debug lane
-# builds the debug kernel and our modules for it itself.
-check: deps
+# Every lane, against the Debian kernel the VM boots; the vm-debug,
+# vm-6.1 and vm-newest lanes build our modules for their kernels
+# themselves (scripts/line-modules.sh), in copies of the checkout.
+check:
+	scripts/deps.sh 6.1 newest
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	scripts/check.sh
 

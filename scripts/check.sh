@@ -12,7 +12,12 @@
 # The last line printed here is the total of the test lanes:
 #   N passed, N failed, N skipped
 #
-# LANES selects lanes (default: style userspace vm vm-debug kunit).
+# LANES selects lanes (default: style userspace vm vm-debug kunit vm-6.1
+# vm-newest).  vm-6.1 and vm-newest boot Debian's 6.1 and newest kernels
+# with their own host drivers and our modules built for them, on a subset
+# of the VM tests (scripts/vm-line.sh, VM_LINE_TESTS); the style lane
+# builds W=1 for every kernel of STYLE_KERNELS (default here: 6.1 6.12
+# newest).
 # vm-debug builds the debug kernel (cached) and runs a subset of the VM
 # tests on it (DEBUG_LANE_TESTS, default 0,6: see scripts/debug-kernel.sh).
 # When both VM lanes run, the vm lane leaves the isolation, deadline and
@@ -22,7 +27,8 @@ set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$NVMET_NG_TOP"
 
-LANES=${LANES:-style userspace vm vm-debug kunit}
+LANES=${LANES:-style userspace vm vm-debug kunit vm-6.1 vm-newest}
+export STYLE_KERNELS=${STYLE_KERNELS:-6.1 6.12 newest}
 export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6}
 # Quarantined VM tests (VM_QUARANTINE, default 70,72): fault runs that
 # failed one run in two on this machine, for reasons not yet understood
@@ -45,6 +51,8 @@ lane_cmd() {
 	vm)		echo tests/vm/run.sh check ;;
 	vm-debug)	echo scripts/debug-kernel.sh lane ;;
 	kunit)		echo scripts/kunit.sh ;;
+	vm-6.1)		echo scripts/vm-line.sh 6.1 ;;
+	vm-newest)	echo scripts/vm-line.sh newest ;;
 	*)		return 1 ;;
 	esac
 }
