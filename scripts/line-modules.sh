@@ -19,6 +19,7 @@
 #
 # The copy is what git tracks or would track, unpacked with the sources'
 # mtimes: make rebuilds only what changed since the last build there.
+# LINE_JOBS sets make -j (default: the number of CPUs).
 # Exits with make's status; make's output is this script's.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -57,4 +58,4 @@ mkdir -p "$OUTDIR"
 (cd "$NVMET_NG_TOP" && git ls-files --cached --others --exclude-standard |
 	while read -r f; do [ -e "$f" ] && echo "$f"; done |
 	tar -c -T - -f -) | tar -x -C "$OUTDIR" -f -
-exec make -C "$OUTDIR" "${build[@]}" TEST_FABRIC=1 modules
+exec make -C "$OUTDIR" -j"${LINE_JOBS:-$(nproc)}" "${build[@]}" TEST_FABRIC=1 modules
