@@ -89,8 +89,12 @@ clean:
 deps:
 	scripts/deps.sh
 
-# Every lane, against the Debian kernel the VM boots; the vm-debug lane
-# builds the debug kernel and our modules for it itself.
+# Every lane, against the Debian kernel the VM boots; the vm-debug,
+# vm-6.1 and vm-newest lanes build our modules for their kernels
+# themselves (scripts/line-modules.sh), in copies of the checkout, and
+# scripts/check.sh fetches the 6.1 and newest kernels (scripts/kernels.sh,
+# as "scripts/deps.sh 6.1 newest" would) in the background while the 6.12
+# lanes run.
 check: deps
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	scripts/check.sh

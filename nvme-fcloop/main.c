@@ -223,7 +223,7 @@ static int __init fcloop_init(void)
 {
 	int ret;
 
-	fcloop_wq = alloc_workqueue("fcloop_wq", WQ_MEM_RECLAIM, 0);
+	fcloop_wq = alloc_workqueue("fcloop_wq", WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	if (!fcloop_wq)
 		return -ENOMEM;
 	ret = class_register(&fcloop_class);

@@ -408,6 +408,7 @@ static const struct nvme_ctrl_ops nvme_loop_ctrl_ops = {
 	.submit_async_event	= nvme_loop_submit_async_event,
 	.delete_ctrl		= nvme_loop_ctrl_delete,
 	.get_address		= nvmf_get_address,
+	NVMET_NVMF_VIRT_BOUNDARY
 };
 
 static int nvme_loop_alloc_queues(struct nvme_loop_ctrl *ctrl,

@@ -28,6 +28,7 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/nvmet.h>
 #include <nvmet/test_point.h>
 
@@ -493,7 +494,8 @@ u16 nvmet_fc_install_queue(struct nvmet_sq *sq)
  */
 int nvmet_fc_assocs_init(void)
 {
-	nvmet_fc_del_wq = alloc_workqueue("nvmet_fc_del_wq", WQ_MEM_RECLAIM, 0);
+	nvmet_fc_del_wq = alloc_workqueue("nvmet_fc_del_wq",
+					  WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	return nvmet_fc_del_wq ? 0 : -ENOMEM;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
@@ -145,7 +146,7 @@ static int __init nvmet_fc_init(void)
 	int ret;
 
 	nvmet_fc_wq = alloc_workqueue("nvmet_fc_wq",
-				      WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+				      WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU, 0);
 	if (!nvmet_fc_wq)
 		return -ENOMEM;
 	ret = nvmet_fc_assocs_init();

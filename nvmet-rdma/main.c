@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
@@ -54,7 +55,8 @@ static int __init nvmet_rdma_init(void)
 {
 	int ret;
 
-	nvmet_rdma_wq = alloc_workqueue("nvmet_rdma_wq", WQ_MEM_RECLAIM, 0);
+	nvmet_rdma_wq = alloc_workqueue("nvmet_rdma_wq",
+					WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	if (!nvmet_rdma_wq)
 		return -ENOMEM;
 	ret = ib_register_client(&nvmet_rdma_ib_client);

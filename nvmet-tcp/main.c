@@ -21,6 +21,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/compat-net.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
@@ -251,7 +252,8 @@ static int __init nvmet_tcp_init(void)
 	int ret;
 
 	nvmet_tcp_wq = alloc_workqueue("nvmet_tcp_wq",
-				       WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+				       WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU,
+				       0);
 	if (!nvmet_tcp_wq)
 		return -ENOMEM;
 	ret = nvmet_tcp_queues_init();

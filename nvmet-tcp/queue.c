@@ -38,6 +38,7 @@
 #include <net/sock.h>
 #include <net/tcp.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
@@ -533,7 +534,7 @@ void nvmet_tcp_delete_ctrl(struct nvmet_ctrl *ctrl)
 int nvmet_tcp_queues_init(void)
 {
 	nvmet_tcp_release_wq = alloc_workqueue("nvmet_tcp_release_wq",
-					       WQ_MEM_RECLAIM, 0);
+					       WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	return nvmet_tcp_release_wq ? 0 : -ENOMEM;
 }
 

@@ -4,8 +4,10 @@
 #  - scripts/checkpatch.pl --strict --no-tree -f on each file
 #  - scripts/kernel-doc -none -Wall on each file
 #  - a W=1 build of every module with no warning, for each kernel line of
-#    STYLE_KERNELS (default 6.12; e.g. STYLE_KERNELS="6.1 6.12 newest",
-#    which scripts/kernels.sh must have fetched: see make KERNEL=)
+#    STYLE_KERNELS (default 6.12; make check's scripts/check.sh sets
+#    "6.1 6.12 newest", which scripts/kernels.sh must have fetched); lines
+#    other than 6.12 build in their copy of the checkout
+#    (scripts/line-modules.sh)
 #
 # Ends with "style: N files clean, N with findings, W=1 build clean|failed"
 # (a file is clean when neither checker has anything to say about it; the
@@ -44,8 +46,11 @@ for f in $files; do
 	fi
 done
 
-# 6.12 last, so that the checkout is left with the modules the VM lane
-# boots (make check builds them before this lane).
+# The other lines build in their copies of the checkout
+# (scripts/line-modules.sh --clean: every file compiled, so that every
+# warning shows; the vm-6.1 and vm-newest lanes then reuse those builds);
+# 6.12 builds in the checkout, last, so that the checkout is left with the
+# modules the VM lane boots (make check builds them before this lane).
 kernels=
 for k in ${STYLE_KERNELS:-6.12}; do
 	[ "$k" = 6.12 ] || kernels="$kernels $k"
@@ -53,21 +58,24 @@ done
 case " ${STYLE_KERNELS:-6.12} " in *" 6.12 "*) kernels="$kernels 6.12" ;; esac
 build=clean
 for k in $kernels; do
-	# The default line keeps its KDIR= form (and make check's log line).
+	start=$(date +%s)
 	if [ "$k" = 6.12 ]; then
-		what="KDIR=$(scripts/kver.sh NVMET_NG_KDIR)" name=
+		# The default line keeps its KDIR= form (and make check's log line).
+		name=
+		out=$(make -s TEST_FABRIC=1 clean >/dev/null 2>&1
+		      make -s "KDIR=$(scripts/kver.sh NVMET_NG_KDIR)" TEST_FABRIC=1 modules 2>&1)
 	else
-		what="KERNEL=$k" name=" ($k)"
+		name=" ($k)"
+		out=$(scripts/line-modules.sh --clean "$k" 2>&1)
 	fi
-	out=$(make -s TEST_FABRIC=1 clean >/dev/null 2>&1;
-	      make -s "$what" TEST_FABRIC=1 modules 2>&1)
 	st=$?
 	echo "$out" | grep -E 'warning:|error:' && st=1
 	if [ $st -ne 0 ]; then
 		build=failed
-		echo "not ok - W=1 build without warnings$name"
+		echo "$out" | tail -n 20
+		echo "not ok - W=1 build without warnings$name ($(( $(date +%s) - start ))s)"
 	else
-		echo "ok - W=1 build without warnings$name"
+		echo "ok - W=1 build without warnings$name ($(( $(date +%s) - start ))s)"
 	fi
 done
 

@@ -12,7 +12,13 @@
 # The last line printed here is the total of the test lanes:
 #   N passed, N failed, N skipped
 #
-# LANES selects lanes (default: style userspace vm vm-debug kunit).
+# LANES selects lanes (default: userspace vm vm-debug kunit style vm-6.1
+# vm-newest; style comes after the 6.12 lanes so that the other kernels'
+# cold fetch, below, hides behind them).  vm-6.1 and vm-newest boot Debian's 6.1 and newest kernels
+# with their own host drivers and our modules built for them, on a subset
+# of the VM tests (scripts/vm-line.sh, VM_LINE_TESTS); the style lane
+# builds W=1 for every kernel of STYLE_KERNELS (default here: 6.1 6.12
+# newest).
 # vm-debug builds the debug kernel (cached) and runs a subset of the VM
 # tests on it (DEBUG_LANE_TESTS, default 0,6: see scripts/debug-kernel.sh).
 # When both VM lanes run, the vm lane leaves the isolation, deadline and
@@ -22,7 +28,8 @@ set -uo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$NVMET_NG_TOP"
 
-LANES=${LANES:-style userspace vm vm-debug kunit}
+LANES=${LANES:-userspace vm vm-debug kunit style vm-6.1 vm-newest}
+export STYLE_KERNELS=${STYLE_KERNELS:-6.1 6.12 newest}
 export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6}
 # Quarantined VM tests (VM_QUARANTINE, default 70,72): fault runs that
 # failed one run in two on this machine, for reasons not yet understood
@@ -38,6 +45,40 @@ VM_LANE_ARGS=${VM_LANE_EXCEPT:+except=$VM_LANE_EXCEPT}
 RESULTS=$NVMET_NG_TOP/results
 mkdir -p "$RESULTS"
 
+# The kernel lines other than 6.12 that the lanes need are fetched
+# (scripts/kernels.sh: headers, image, host source, build root) in the
+# background from the start, while the 6.12 lanes run: cold, that is about
+# 11 minutes of download and debootstrap off make check's critical path;
+# warm, a few seconds.  A lane that needs them waits for the fetch first
+# (its log: results/kernels.log).
+lines_needed() {
+	local l k
+	for l in $LANES; do
+		case $l in
+		style)	for k in $STYLE_KERNELS; do echo "$k"; done ;;
+		vm-6.1)	echo 6.1 ;;
+		vm-newest) echo newest ;;
+		esac
+	done | grep -vx 6.12 | sort -u | paste -sd' '
+}
+fetch_lines=$(lines_needed)
+fetch_pid=
+if [ -n "$fetch_lines" ]; then
+	echo "=== fetching kernels $fetch_lines in the background (results/kernels.log)"
+	# shellcheck disable=SC2086 # one line a word
+	scripts/kernels.sh $fetch_lines > "$RESULTS/kernels.log" 2>&1 &
+	fetch_pid=$!
+fi
+wait_fetch() {
+	local st
+	[ -n "$fetch_pid" ] || return 0
+	wait "$fetch_pid"
+	st=$?
+	fetch_pid=
+	echo "=== kernels $fetch_lines fetched: exit $st"
+	[ $st -eq 0 ] || tail -n 20 "$RESULTS/kernels.log"
+}
+
 lane_cmd() {
 	case $1 in
 	style)		echo scripts/check-style.sh --lane ;;
@@ -45,6 +86,8 @@ lane_cmd() {
 	vm)		echo tests/vm/run.sh check ;;
 	vm-debug)	echo scripts/debug-kernel.sh lane ;;
 	kunit)		echo scripts/kunit.sh ;;
+	vm-6.1)		echo scripts/vm-line.sh 6.1 ;;
+	vm-newest)	echo scripts/vm-line.sh newest ;;
 	*)		return 1 ;;
 	esac
 }
@@ -55,6 +98,7 @@ for lane in $LANES; do
 	cmd=$(lane_cmd "$lane") || { echo "unknown lane $lane"; exit 2; }
 	log=$RESULTS/$lane.log
 	start=$(date +%s)
+	case $lane in style|vm-6.1|vm-newest) wait_fetch ;; esac
 	echo "=== lane $lane: $cmd"
 	vm_args=${VM_ARGS:-}
 	[ "$lane" = vm ] && vm_args="$VM_LANE_ARGS $vm_args"

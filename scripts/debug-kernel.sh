@@ -20,8 +20,8 @@
 #   root/lib/modules/<release>/ modules_install output, for the initramfs
 #   time.txt                    /usr/bin/time -v of the build
 # Our modules are built in a copy of the checkout under
-# $NVMET_NG_SCRATCH/debug-modules, so the checkout keeps the modules built
-# for Debian's kernel.
+# $NVMET_NG_SCRATCH/debug-modules (scripts/line-modules.sh debug), so the
+# checkout keeps the modules built for Debian's kernel.
 #
 # DEBUG_KERNEL_JOBS sets make -j (default: the number of CPUs).  The lane
 # runs the VM tests named in DEBUG_LANE_TESTS (default 0,6: load and
@@ -114,17 +114,11 @@ kernel() {
 	log "kernel $NVMET_NG_DEBUG_KVER: $NVMET_NG_DEBUG_VMLINUZ, KDIR=$BUILD"
 }
 
-# A copy of the sources (what git tracks or would track), built against the
-# debug kernel with the test fabric, as make check builds them for Debian.
+# Our modules, with the test fabric, in a copy of the checkout built
+# against the debug kernel (scripts/line-modules.sh, where every line's
+# modules are built).
 modules() {
-	local dst=$NVMET_NG_DEBUG_MODTOP
-	mkdir -p "$dst"
-	# tar keeps the sources' mtimes: make rebuilds only what changed.
-	(cd "$NVMET_NG_TOP" && git ls-files --cached --others --exclude-standard |
-		while read -r f; do [ -e "$f" ] && echo "$f"; done |
-		tar -c -T - -f -) | tar -x -C "$dst" -f -
-	make -C "$dst" KDIR="$BUILD" NVME_HOST_SRC="$SRC/drivers/nvme/host" \
-		TEST_FABRIC=1 modules
+	"$NVMET_NG_TOP/scripts/line-modules.sh" debug
 }
 
 case $CMD in

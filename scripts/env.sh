@@ -102,10 +102,19 @@ NVMET_NG_DEBUG_KVER=$({ sed -n 's/^\(VERSION\|PATCHLEVEL\|SUBLEVEL\) = //p' \
 		      paste -sd.)-nvmet-ng-debug
 NVMET_NG_DEBUG_VMLINUZ=$NVMET_NG_DEBUG_KDIR/arch/x86/boot/bzImage
 NVMET_NG_DEBUG_MODTOP=$NVMET_NG_SCRATCH/debug-modules
-NVMET_NG_MODTOP=${NVMET_NG_MODTOP:-$NVMET_NG_TOP}
+# NVMET_NG_MODTOP: the directory whose *.ko files are the VM's modules of
+# ours.  A preset value wins (modules built another way, e.g. by DKMS);
+# else the checkout for 6.12, and for the other lines and the debug kernel
+# the copy scripts/line-modules.sh builds for them.
+if [ "$NVMET_NG_KERNEL" = 6.12 ]; then
+	NVMET_NG_LINE_MODTOP=$NVMET_NG_TOP
+else
+	NVMET_NG_LINE_MODTOP=$NVMET_NG_SCRATCH/modules-$NVMET_NG_KERNEL
+fi
 if [ "${VM_KERNEL:-}" = debug ]; then
 	KVER=$NVMET_NG_DEBUG_KVER
 	NVMET_NG_MODDIR=$NVMET_NG_DEBUG/root/lib/modules/$KVER
 	NVMET_NG_VMLINUZ=$NVMET_NG_DEBUG_VMLINUZ
-	NVMET_NG_MODTOP=$NVMET_NG_DEBUG_MODTOP
+	NVMET_NG_LINE_MODTOP=$NVMET_NG_DEBUG_MODTOP
 fi
+NVMET_NG_MODTOP=${NVMET_NG_MODTOP:-$NVMET_NG_LINE_MODTOP}

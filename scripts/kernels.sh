@@ -88,6 +88,22 @@ download() {
 	(cd "$dest" && line_apt_get download "$@" > /dev/null)
 }
 
+# The headers' Makefile includes the common tree by absolute path (and
+# 7.x's names its own directory as KBUILD_OUTPUT): point both at this
+# cache, whatever path they had (/usr/src/ as packaged, or the cache this
+# one was copied from, which a build root does not see).  Idempotent.
+point_headers() {
+	local dir=$NVMET_NG_CACHE/kernel/$KVER mk
+	mk=$dir/root/usr/src/linux-headers-$KVER/Makefile
+	[ -f "$mk" ] || return 0
+	grep -E '^(include |KBUILD_OUTPUT=)' "$mk" |
+		grep -qvF -e "include $dir/root/usr/src/" \
+			-e "KBUILD_OUTPUT=$dir/root/usr/src/" || return 0
+	sed -i -E -e "s|^include (/[^ ]*)?/usr/src/|include $dir/root/usr/src/|" \
+		-e "s|^KBUILD_OUTPUT=(/[^ ]*)?/usr/src/|KBUILD_OUTPUT=$dir/root/usr/src/|" "$mk"
+	log "headers Makefile of $KVER points at $dir"
+}
+
 unpack_kernel() {
 	local dir=$NVMET_NG_CACHE/kernel/$KVER tmp deb start
 	[ -f "$dir/.done" ] && return 0
@@ -110,11 +126,7 @@ unpack_kernel() {
 		dpkg -x "$deb" "$dir/root"
 	done
 	rm -rf "$tmp"
-	# The headers' Makefile includes the common tree by absolute path (and
-	# 7.x's names its own directory as KBUILD_OUTPUT).
-	sed -i -e "s|^include /usr/src/|include $dir/root/usr/src/|" \
-		-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$dir/root/usr/src/|" \
-		"$dir/root/usr/src/linux-headers-$KVER/Makefile"
+	point_headers
 	[ -f "$dir/root/boot/vmlinuz-$KVER" ] ||
 		[ -f "$dir/root/usr/lib/modules/$KVER/vmlinuz" ] ||
 		{ log "no vmlinuz for $KVER in the image debs"; exit 1; }
@@ -161,6 +173,7 @@ fetch_line() {
 	[ -n "$KVER" ] || { log "$line: cannot resolve $NVMET_NG_META"; exit 1; }
 	. "$TOP/scripts/env.sh"
 	unpack_kernel
+	point_headers
 	unpack_host_src
 	echo "$KVER" > "$NVMET_NG_CACHE/kernel/line-$line"
 	[ -z "$NVMET_NG_BUILDROOT" ] || "$TOP/scripts/buildroot.sh" init "$NVMET_NG_BUILDROOT"

@@ -49,6 +49,14 @@ static inline struct block_device *file_bdev(struct file *f)
 }
 #endif
 
+#ifndef HAVE_BDEV_ROT
+/* Whether @bdev is rotational: kernels before 7.x ask the other way round. */
+static inline bool bdev_rot(struct block_device *bdev)
+{
+	return !bdev_nonrot(bdev);
+}
+#endif
+
 /* The type of the NUMA node blk_mq_ops.init_request() gets. */
 #ifdef HAVE_BLK_MQ_INIT_REQUEST_INT_NODE
 #define nvmet_numa_node_t	int

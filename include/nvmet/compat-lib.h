@@ -3,7 +3,8 @@
  * Compatibility layer, the kernel library: include this instead of
  * <linux/unaligned.h> or <linux/hex.h>, which moved, and for
  * timer_container_of(), which was from_timer() before 7.x (a macro: it
- * needs no probe), and for the driver core's const struct class.  See
+ * needs no probe), for the driver core's const struct class, and for
+ * WQ_PERCPU, which 7.x wants on every per-CPU workqueue.  See
  * include/nvmet/compat.h.
  */
 #ifndef _NVMET_COMPAT_LIB_H
@@ -31,6 +32,16 @@
 #define nvmet_class_const	const
 #else
 #define nvmet_class_const
+#endif
+
+/*
+ * WQ_PERCPU: what a per-CPU workqueue is allocated with.  7.x warns on a
+ * workqueue that names neither WQ_PERCPU nor WQ_UNBOUND; before the flag
+ * existed, naming neither meant per-CPU.
+ */
+#include <linux/workqueue.h>
+#ifndef HAVE_WQ_PERCPU
+#define WQ_PERCPU	0
 #endif
 
 #include <linux/timer.h>

@@ -55,6 +55,17 @@ static inline unsigned int nvmf_nr_io_queues(struct nvmf_ctrl_options *opts)
 }
 #endif
 
+/*
+ * NVMET_NVMF_VIRT_BOUNDARY: the nvme_ctrl_ops member that 7.x's core calls
+ * for the queue limits' virtual boundary (none on a fabric); older
+ * kernels have no such member.
+ */
+#ifdef HAVE_NVME_HOST_GET_VIRT_BOUNDARY
+#define NVMET_NVMF_VIRT_BOUNDARY	.get_virt_boundary = nvmf_get_virt_boundary,
+#else
+#define NVMET_NVMF_VIRT_BOUNDARY
+#endif
+
 /* nvme_init_ctrl_finish() of a controller that was not suspended. */
 static inline int nvmet_nvme_init_ctrl_finish(struct nvme_ctrl *ctrl)
 {

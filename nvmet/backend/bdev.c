@@ -256,7 +256,7 @@ static void nvmet_bdev_media_info(struct nvmet_ns *ns,
 {
 	struct block_device *bdev = file_bdev(nvmet_bdev_file(ns));
 
-	info->rotational = !bdev_nonrot(bdev);
+	info->rotational = bdev_rot(bdev);
 	info->read_cmds = part_stat_read(bdev, ios[STAT_READ]);
 	info->write_cmds = part_stat_read(bdev, ios[STAT_WRITE]);
 	info->read_sectors = part_stat_read(bdev, sectors[STAT_READ]);

@@ -24,7 +24,8 @@ set -euo pipefail
 OUT=$1
 TOP=$NVMET_NG_TOP
 VMDIR=$TOP/tests/vm
-STAGE=$NVMET_NG_SCRATCH/vm/stage
+# One stage per initramfs: each kernel line has its own.
+STAGE=${OUT%.cpio.gz}.stage
 MODSRC=$NVMET_NG_MODDIR
 
 # In-tree host-side modules, and those whose dependencies we also need.
@@ -106,13 +107,23 @@ gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
 gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
 cp "$FUZZ_BIN" "$STAGE/bin/nvme-tcp-fuzz"
 
-# Module name -> path, for the dependency closure.
+# Module name -> path, for the dependency closure.  Debian compresses
+# its modules with xz since 6.2 (6.1's are plain .ko); the guest's
+# busybox modprobe loads them uncompressed (unxz_module).
 declare -A modpath
 while read -r f; do
-	n=$(basename "$f" .ko.xz)
+	n=$(basename "$f")
+	n=${n%.ko*}
 	modpath[$n]=$f
 	modpath[${n//-/_}]=$f
-done < <(find "$MODSRC/kernel" -name '*.ko.xz')
+done < <(find "$MODSRC/kernel" -name '*.ko' -o -name '*.ko.xz')
+
+unxz_module() {	# unxz_module SRC DST.ko
+	case $1 in
+	*.xz)	xz -dc "$1" > "$2" ;;
+	*)	cp "$1" "$2" ;;
+	esac
+}
 
 declare -A staged
 stage_module() {	# stage_module name destdir
@@ -127,7 +138,7 @@ stage_module() {	# stage_module name destdir
 	if [ "$dest" = kernel ]; then
 		local rel=${f#"$MODSRC"/}
 		mkdir -p "$STAGE/lib/modules/$KVER/$(dirname "$rel")"
-		xz -dc "$f" > "$STAGE/lib/modules/$KVER/${rel%.xz}"
+		unxz_module "$f" "$STAGE/lib/modules/$KVER/${rel%.xz}"
 	fi
 }
 for m in $HOST_MODS; do
@@ -137,14 +148,15 @@ done
 # In-tree target modules: outside depmod's tree, with their own dep list.
 : > "$STAGE/lib/modules/intree-target/deps"
 for m in $INTREE_TARGET_MODS; do
-	f=${modpath[$m]}
+	f=${modpath[$m]:-}
+	[ -n "$f" ] || continue		# not built (6.1: nvme-loop, fcloop)
 	for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
 		case " $INTREE_TARGET_MODS " in
 		*" ${dep//_/-} "*|*" $dep "*) ;;
 		*) stage_module "$dep" kernel ;;
 		esac
 	done
-	xz -dc "$f" > "$STAGE/lib/modules/intree-target/$m.ko"
+	unxz_module "$f" "$STAGE/lib/modules/intree-target/$m.ko"
 	echo "$m: $(modinfo -F depends "$f" | tr ',' ' ')" \
 		>> "$STAGE/lib/modules/intree-target/deps"
 done
@@ -161,8 +173,15 @@ for f in $(bench_modules); do
 	cp "$TOP/$f" "$STAGE/lib/modules/bench/"
 done
 
-cp "$MODSRC"/modules.builtin "$MODSRC"/modules.builtin.modinfo \
-	"$MODSRC"/modules.order "$STAGE/lib/modules/$KVER/"
+# Debian's 7.x packages ship none of these: empty ones keep depmod quiet
+# (nothing the tests modprobe is built in there).
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	if [ -f "$MODSRC/$f" ]; then
+		cp "$MODSRC/$f" "$STAGE/lib/modules/$KVER/"
+	else
+		: > "$STAGE/lib/modules/$KVER/$f"
+	fi
+done
 mkdir -p "$STAGE/etc/depmod.d"
 echo "search updates built-in" > "$STAGE/etc/depmod.d/nvmet-ng.conf"
 depmod -b "$STAGE" -C "$STAGE/etc/depmod.d" "$KVER"
