@@ -31,12 +31,16 @@ cd "$NVMET_NG_TOP"
 LANES=${LANES:-userspace vm vm-debug kunit style vm-6.1 vm-newest}
 export STYLE_KERNELS=${STYLE_KERNELS:-6.1 6.12 newest}
 export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6}
-# Quarantined VM tests (VM_QUARANTINE, default 70,72): fault runs that
-# failed one run in two on this machine, for reasons not yet understood
-# (70: fio 3.33 aborted with "double free detected" after the port relink;
-# 72: reads got EIO across the FC port unlink and relink).  make check
-# leaves them out until they are fixed; VM_ARGS="tests=7" runs them.
-VM_LANE_EXCEPT=${VM_QUARANTINE-70,72}
+# Quarantined VM tests (VM_QUARANTINE, default 70): the TCP fault run
+# failed about one run in three to seven on a loaded machine: after the
+# port relink the host controller is live but fio has no request in
+# flight for 10 s (once instead: fio 3.33 aborted with "double free
+# detected").  fio_running now dumps where the host's I/O waits when it
+# fails; until that is understood make check leaves 70 out
+# (VM_ARGS="tests=70" runs it).  72 was quarantined too, for EIO across
+# the FC port unlink, until nvme-fcloop stopped failing the host's send
+# for a command the target refused.
+VM_LANE_EXCEPT=${VM_QUARANTINE-70}
 case " $LANES " in
 *" vm-debug "*)
 	VM_LANE_EXCEPT="${DEBUG_ONLY_TESTS:-6}${VM_LANE_EXCEPT:+,$VM_LANE_EXCEPT}" ;;
