@@ -35,6 +35,7 @@ HOST_B=$NQN_BASE:host-b
 IMG1=/tmp/e2e-rt1.img
 IMG2=/tmp/e2e-rt2.img
 IMG7=/tmp/e2e-rt7.img
+IMG4=/tmp/e2e-rt4.img
 SAVED=/tmp/e2e-nvmetcli.json
 PATTERN=/tmp/e2e-pattern
 
@@ -122,6 +123,8 @@ ns() {
 
 # --------------------------------------------------------- configuration --
 truncate -s 64M $IMG1 $IMG2 $IMG7 || fail "truncate"
+# not a multiple of 4 KiB: what device_size shows is restored before enable
+truncate -s 67109376 $IMG4 || fail "truncate"
 
 # Hosts: A connects; B only has DH-HMAC-CHAP settings.
 mkdir $CFS/hosts/$HOSTNQN_A $CFS/hosts/$HOST_B || fail "mkdir hosts"
@@ -160,7 +163,8 @@ cfg $S/passthru/admin_timeout 30
 cfg $S/passthru/io_timeout 60
 cfg $S/passthru/clear_ids 1
 
-# S2: any host, T10-PI on; null (ours) or file (in-tree) in ANA group 3.
+# S2: any host, T10-PI on; null (ours) or file (in-tree) in ANA group 3,
+# and a file of a size that is no multiple of 4 KiB.
 mkdir $CFS/subsystems/$S2 || fail "mkdir $S2"
 S=$CFS/subsystems/$S2
 cfg $S/attr_allow_any_host 1
@@ -174,6 +178,9 @@ else
 	ns $S2 3 $IMG2 8a4e3f6b-bcad-4e5f-a091-3d4e5f607182 \
 		3c4d5e6f-7081-92a3-b4c5-d6e7f8091a2b 3 1
 fi
+
+ns $S2 4 $IMG4 9b5f4a7c-cdbe-4f60-b1a2-4e5f60718293 \
+	4d5e6f70-8192-a3b4-c5d6-e7f8091a2b3c 1 1
 
 # Port 1: TCP, both subsystems, ANA groups 2 and 3, a referral.
 P=$CFS/ports/1
