@@ -24,9 +24,10 @@
 static int nvmet_null_open(struct nvmet_ns *ns)
 {
 	lockdep_assert_held(&ns->lock);
-	if (!ns->null_size) {
-		pr_err("nvmet: namespace %u: the null backend needs device_size\n",
-		       ns->nsid);
+	if (!ns->null_size ||
+	    ns->null_size & ((1ULL << NVMET_NULL_BLKSIZE_SHIFT) - 1)) {
+		pr_err("nvmet: namespace %u: the null backend needs a device_size that is a multiple of %u\n",
+		       ns->nsid, 1U << NVMET_NULL_BLKSIZE_SHIFT);
 		return -EINVAL;
 	}
 	ns->size = ns->null_size;

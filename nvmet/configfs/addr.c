@@ -141,6 +141,12 @@ ssize_t nvmet_addr_tsas_show(const struct nvmf_disc_rsp_page_entry *a,
 /*
  * tcp: "none" only: nvmet-ng has no TLS yet.  rdma: only the current
  * queue pair type, as in-tree.  Other transports have no subtype.
+ *
+ * Writing the tcp security type the port already has changes nothing.
+ * In-tree, any write resets addr_treq's secure-channel bits; nvmetcli
+ * restores addr_treq before addr_tsas (it sorts the names), so a saved
+ * "not required" or "required" came back as "not specified".  Only a
+ * change of the type resets addr_treq here.
  */
 int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
 {
@@ -158,8 +164,10 @@ int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
 			pr_err("nvmet: addr_tsas tls1.3: TLS is not supported by nvmet-ng yet\n");
 			return -EINVAL;
 		}
-		nvmet_tsas_tcp_sectype(&a->tsas) = v;
-		a->treq &= ~NVME_TREQ_SECURE_CHANNEL_MASK;
+		if (v != nvmet_tsas_tcp_sectype(&a->tsas)) {
+			nvmet_tsas_tcp_sectype(&a->tsas) = v;
+			a->treq &= ~NVME_TREQ_SECURE_CHANNEL_MASK;
+		}
 		return 0;
 	}
 	pr_err("nvmet: invalid addr_tsas '%s' for this addr_trtype\n", page);

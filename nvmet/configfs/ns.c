@@ -6,8 +6,9 @@
  * enable, buffered_io, revalidate_size) keep their formats and errors.
  * nvmet-ng adds, with the device_ prefix nvmetcli saves and restores:
  *   device_backend   "auto" (in-tree choice) or a backend's name
- *   device_size      size in bytes of a backend without storage (null);
- *                    while enabled, the namespace's size
+ *   device_size      size in bytes of a backend without storage (null),
+ *                    a multiple of 4096; while enabled, the namespace's
+ *                    size, which any backend takes back (nvmetcli)
  *   device_features  "name=0|1" for each backend feature; what it shows
  *                    can be written back
  *
@@ -261,6 +262,12 @@ static ssize_t nvmet_ns_device_size_show(struct config_item *item,
 	return sysfs_emit(page, "%llu\n", size);
 }
 
+/*
+ * The null backend's size must be a multiple of its 4 KiB blocks.  With
+ * any other backend the value is not used, and what an enabled namespace
+ * shows (its file's or device's size, any multiple of 512 or none) is
+ * taken back as it is: nvmetcli saves it and restores it before enable.
+ */
 static ssize_t nvmet_ns_device_size_store(struct config_item *item,
 					  const char *page, size_t count)
 {
@@ -268,17 +275,23 @@ static ssize_t nvmet_ns_device_size_store(struct config_item *item,
 	u64 size;
 	int ret;
 
-	if (kstrtou64(page, 0, &size) || size % 4096) {
-		pr_err("nvmet: subsystem %s namespace %u: device_size must be a multiple of 4096 bytes\n",
-		       ns->subsys->nqn, ns->nsid);
-		return -EINVAL;
-	}
+	if (kstrtou64(page, 0, &size))
+		goto out_invalid;
 	ret = nvmet_ns_config_begin(ns);
 	if (ret)
 		return ret;
+	if (size % 4096 && !strcmp(ns->backend_name, "null")) {
+		nvmet_ns_config_end(ns);
+		goto out_invalid;
+	}
 	ns->null_size = size;
 	nvmet_ns_config_end(ns);
 	return count;
+
+out_invalid:
+	pr_err("nvmet: subsystem %s namespace %u: device_size must be a multiple of 4096 bytes\n",
+	       ns->subsys->nqn, ns->nsid);
+	return -EINVAL;
 }
 
 static ssize_t nvmet_ns_device_features_show(struct config_item *item,

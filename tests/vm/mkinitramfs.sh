@@ -54,6 +54,7 @@ inputs_hash() {
 		(cd "$TOP" && bench_modules | xargs -r sha1sum)
 		sha1sum "$FUZZ_BIN"
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
+		"$VMDIR/stage-python.sh" hash
 	} | sha1sum | cut -d' ' -f1
 }
 
@@ -99,6 +100,7 @@ copy_binary /usr/sbin/dmsetup		# a device that hangs (test 63)
 # iproute2's ip, for network namespaces (tests 7*); busybox sh runs its
 # own applet for a bare "ip", so the tests call it by path
 copy_binary /usr/bin/ip
+"$VMDIR/stage-python.sh" "$STAGE"	# python3 and nvmetcli (test 80)
 cp /etc/mke2fs.conf "$STAGE/etc/"
 [ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true
 

@@ -29,6 +29,7 @@ rt $P/addr_trsvcid 4420
 rt $P/addr_treq required
 rt $P/addr_treq "not required"
 rt $P/addr_tsas none
+expect_file $P/addr_treq "not required"	# a rewrite of the same tsas keeps it
 rt $P/param_inline_data_size 16384
 rt $P/param_max_queue_size 0x80 128
 rt $P/param_pi_enable 1
