@@ -47,65 +47,55 @@ const char *nvmet_trace_prefix(struct trace_seq *p, u16 cntlid,
 			       const char *disk);
 
 TRACE_EVENT(nvmet_req_init,
-	TP_PROTO(struct nvmet_req *req, struct nvme_command *cmd),
-	TP_ARGS(req, cmd),
-	TP_STRUCT__entry(
-		__field(u16, ctrl_id)
-		__array(char, disk, NVMET_TRACE_DISK_LEN)
-		__field(int, qid)
-		__field(u16, cid)
-		__field(u8, opcode)
-		__field(u8, fctype)
-		__field(u8, flags)
-		__field(u32, nsid)
-		__field(u64, metadata)
-		__array(u8, cdw10, 24)
-	),
-	TP_fast_assign(
-		__entry->ctrl_id = nvmet_trace_cntlid(req);
-		nvmet_trace_disk(__entry->disk, req);
-		__entry->qid = req->sq->qid;
-		__entry->cid = cmd->common.command_id;
-		__entry->opcode = cmd->common.opcode;
-		__entry->fctype = cmd->fabrics.fctype;
-		__entry->flags = cmd->common.flags;
-		__entry->nsid = le32_to_cpu(cmd->common.nsid);
-		__entry->metadata = le64_to_cpu(cmd->common.metadata);
-		memcpy(__entry->cdw10, &cmd->common.cdws,
-		       sizeof(__entry->cdw10));
-	),
-	TP_printk("%sqid=%d, cmdid=%u, nsid=%u, flags=%#x, meta=%#llx, cmd=(%s, %s)",
-		  nvmet_trace_prefix(p, __entry->ctrl_id, __entry->disk),
-		  __entry->qid, __entry->cid, __entry->nsid, __entry->flags,
-		  __entry->metadata,
-		  show_opcode_name(__entry->qid, __entry->opcode,
-				   __entry->fctype),
-		  nvmet_trace_cmd(p, __entry->qid, __entry->opcode,
-				  __entry->fctype, __entry->cdw10))
+	    TP_PROTO(struct nvmet_req *req, struct nvme_command *cmd),
+	    TP_ARGS(req, cmd),
+	    TP_STRUCT__entry(__field(u16, ctrl_id)
+			     __array(char, disk, NVMET_TRACE_DISK_LEN)
+			     __field(int, qid)
+			     __field(u16, cid)
+			     __field(u8, opcode)
+			     __field(u8, fctype)
+			     __field(u8, flags)
+			     __field(u32, nsid)
+			     __field(u64, metadata)
+			     __array(u8, cdw10, 24)),
+	    TP_fast_assign(__entry->ctrl_id = nvmet_trace_cntlid(req);
+			   nvmet_trace_disk(__entry->disk, req);
+			   __entry->qid = req->sq->qid;
+			   __entry->cid = cmd->common.command_id;
+			   __entry->opcode = cmd->common.opcode;
+			   __entry->fctype = cmd->fabrics.fctype;
+			   __entry->flags = cmd->common.flags;
+			   __entry->nsid = le32_to_cpu(cmd->common.nsid);
+			   __entry->metadata = le64_to_cpu(cmd->common.metadata);
+			   memcpy(__entry->cdw10, &cmd->common.cdws, sizeof(__entry->cdw10));),
+	    TP_printk("%sqid=%d, cmdid=%u, nsid=%u, flags=%#x, meta=%#llx, cmd=(%s, %s)",
+		      nvmet_trace_prefix(p, __entry->ctrl_id, __entry->disk),
+		      __entry->qid, __entry->cid, __entry->nsid, __entry->flags,
+		      __entry->metadata,
+		      show_opcode_name(__entry->qid, __entry->opcode, __entry->fctype),
+		      nvmet_trace_cmd(p, __entry->qid, __entry->opcode, __entry->fctype,
+				      __entry->cdw10))
 );
 
 TRACE_EVENT(nvmet_req_complete,
-	TP_PROTO(struct nvmet_req *req),
-	TP_ARGS(req),
-	TP_STRUCT__entry(
-		__field(u16, ctrl_id)
-		__array(char, disk, NVMET_TRACE_DISK_LEN)
-		__field(int, qid)
-		__field(int, cid)
-		__field(u64, result)
-		__field(u16, status)
-	),
-	TP_fast_assign(
-		__entry->ctrl_id = nvmet_trace_cntlid(req);
-		nvmet_trace_disk(__entry->disk, req);
-		__entry->qid = req->cq->qid;
-		__entry->cid = req->cqe->command_id;
-		__entry->result = le64_to_cpu(req->cqe->result.u64);
-		__entry->status = le16_to_cpu(req->cqe->status) >> 1;
-	),
-	TP_printk("%sqid=%d, cmdid=%u, res=%#llx, status=%#x",
-		  nvmet_trace_prefix(p, __entry->ctrl_id, __entry->disk),
-		  __entry->qid, __entry->cid, __entry->result, __entry->status)
+	    TP_PROTO(struct nvmet_req *req),
+	    TP_ARGS(req),
+	    TP_STRUCT__entry(__field(u16, ctrl_id)
+			     __array(char, disk, NVMET_TRACE_DISK_LEN)
+			     __field(int, qid)
+			     __field(int, cid)
+			     __field(u64, result)
+			     __field(u16, status)),
+	    TP_fast_assign(__entry->ctrl_id = nvmet_trace_cntlid(req);
+			   nvmet_trace_disk(__entry->disk, req);
+			   __entry->qid = req->cq->qid;
+			   __entry->cid = req->cqe->command_id;
+			   __entry->result = le64_to_cpu(req->cqe->result.u64);
+			   __entry->status = le16_to_cpu(req->cqe->status) >> 1;),
+	    TP_printk("%sqid=%d, cmdid=%u, res=%#llx, status=%#x",
+		      nvmet_trace_prefix(p, __entry->ctrl_id, __entry->disk),
+		      __entry->qid, __entry->cid, __entry->result, __entry->status)
 );
 
 #endif /* _NVMET_TARGET_TRACE_H */
