@@ -115,14 +115,18 @@ reads=$(grep 'nvmet_req_init:' /tmp/e2e-trace |
 echo "trace: $(grep -c nvmet_req_init: /tmp/e2e-trace) init, $(grep -c nvmet_req_complete: /tmp/e2e-trace) complete, $reads reads of nsid 1 on I/O queues"
 grep 'nvmet_req_init:.*nvme_cmd_read' /tmp/e2e-trace | head -n 2 | sed 's/^ */  /'
 [ "$reads" -ge 4 ] || fail "expected at least 4 traced reads, got $reads"
-# LBA Out of Range (80h) with DNR: status 0x4080 as the event shows it.
+# The failed read's completion: LBA Out of Range (80h, ours) or Capacity
+# Exceeded (81h, in-tree's file backend) with DNR, and in-tree's More bit.
+bad='status=0x[46]08[01]$'
 grep 'nvmet_req_complete:' /tmp/e2e-trace | grep -v 'qid=0,' |
-	grep -q 'status=0x4080' || {
+	grep -q "$bad" || {
 	grep 'nvmet_req_complete:' /tmp/e2e-trace | tail -n 5
-	fail "no completion with LBA Out of Range in the trace"
+	fail "no failed read completion in the trace"
 }
-grep 'nvmet_req_complete:' /tmp/e2e-trace | grep 'status=0x4080' |
-	head -n 1 | sed 's/^ */  /'
+grep 'nvmet_req_complete:' /tmp/e2e-trace | grep "$bad" | head -n 1 |
+	sed 's/^ */  /'
+ours && { grep 'nvmet_req_complete:' /tmp/e2e-trace | grep -q 'status=0x4080$' ||
+	fail "our failed read is not LBA Out of Range with DNR"; }
 
 if ours; then
 	snap /tmp/e2e-s0b
