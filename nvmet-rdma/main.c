@@ -33,6 +33,7 @@ const struct nvmet_fabric_ops nvmet_rdma_ops = {
 	.delete_ctrl	= nvmet_rdma_delete_ctrl,
 	.install_queue	= nvmet_rdma_install_queue,
 	.disc_traddr	= nvmet_rdma_disc_traddr,
+	.host_traddr	= nvmet_rdma_host_traddr,
 	.get_mdts	= nvmet_rdma_get_mdts,
 };
 

@@ -301,6 +301,7 @@ void nvmet_rdma_remove_port(struct nvmet_port *nport);
 int nvmet_rdma_port_cm_event(struct nvmet_rdma_port *rport,
 			     struct rdma_cm_id *cm_id,
 			     struct rdma_cm_event *event);
+void nvmet_rdma_host_traddr(struct nvmet_req *req, char *traddr, size_t len);
 void nvmet_rdma_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport,
 			    char *traddr);
 

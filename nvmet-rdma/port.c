@@ -224,3 +224,19 @@ void nvmet_rdma_disc_traddr(struct nvmet_req *req, struct nvmet_port *nport,
 		memcpy(traddr, nport->disc_addr.traddr, NVMF_TRADDR_SIZE);
 	}
 }
+
+/**
+ * nvmet_rdma_host_traddr() - the host's address, for debugfs host_traddr
+ * @req: the Admin Connect
+ * @traddr: where to print it
+ * @len: bytes at @traddr
+ *
+ * Context: Process context.
+ */
+void nvmet_rdma_host_traddr(struct nvmet_req *req, char *traddr, size_t len)
+{
+	struct nvmet_rdma_queue *queue =
+		container_of(req->sq, struct nvmet_rdma_queue, nvme_sq);
+
+	snprintf(traddr, len, "%pISc", &queue->cm_id->route.addr.dst_addr);
+}

@@ -234,6 +234,17 @@ static void nvmet_tcp_disc_traddr(struct nvmet_req *req,
 	}
 }
 
+/* debugfs host_traddr: the peer's IP address, as in-tree. */
+static void nvmet_tcp_host_traddr(struct nvmet_req *req, char *traddr,
+				  size_t len)
+{
+	struct nvmet_tcp_queue *queue =
+		container_of(req->sq, struct nvmet_tcp_queue, nvme_sq);
+
+	if (queue->peer_addr.ss_family != AF_UNSPEC)
+		snprintf(traddr, len, "%pISc", &queue->peer_addr);
+}
+
 const struct nvmet_fabric_ops nvmet_tcp_ops = {
 	.name		= "tcp",
 	.owner		= THIS_MODULE,
@@ -245,6 +256,7 @@ const struct nvmet_fabric_ops nvmet_tcp_ops = {
 	.delete_ctrl	= nvmet_tcp_delete_ctrl,
 	.install_queue	= nvmet_tcp_install_queue,
 	.disc_traddr	= nvmet_tcp_disc_traddr,
+	.host_traddr	= nvmet_tcp_host_traddr,
 };
 
 static int __init nvmet_tcp_init(void)

@@ -63,6 +63,11 @@ struct nvmet_sq;
  *	      Identify's MDTS unit.  Optional (0: no limit).  The core
  *	      reports and enforces the smaller of it and the port's
  *	      param_mdts.
+ * @host_traddr: print the host's transport address (as Connect would
+ *		 take it in traddr: an IP address, or nn-0x...:pn-0x...) of
+ *		 @req's queue into @traddr, at most @len bytes with the NUL.
+ *		 Optional.  Called once per controller, with the Admin
+ *		 Connect, in its context; debugfs shows it.
  */
 struct nvmet_fabric_ops {
 	const char *name;
@@ -80,6 +85,7 @@ struct nvmet_fabric_ops {
 	void (*disc_traddr)(struct nvmet_req *req, struct nvmet_port *port,
 			    char *traddr);
 	u8 (*get_mdts)(const struct nvmet_ctrl *ctrl);
+	void (*host_traddr)(struct nvmet_req *req, char *traddr, size_t len);
 };
 
 int nvmet_register_fabric(const struct nvmet_fabric_ops *ops);

@@ -17,6 +17,7 @@
 #include <linux/uuid.h>
 
 #include <nvmet/backend.h>
+#include <nvmet/stats.h>
 
 struct nvmet_subsys;
 struct workqueue_struct;
@@ -56,6 +57,8 @@ struct workqueue_struct;
  * @draining: unpublished and @io_ref killed, backend still open: a
  *	      disable has to wait for @io_done and close it (N)
  * @removed: nvmet_ns_remove() ran; never enabled again (N)
+ * @stats: command counters, per CPU (I pointer; the I/O path adds to its
+ *	   CPU's copy without a lock); they outlive disable and enable
  * @rcu: frees the namespace after RCU readers are gone
  */
 struct nvmet_ns {
@@ -83,6 +86,7 @@ struct nvmet_ns {
 	struct completion io_done;
 	bool draining;
 	bool removed;
+	struct nvmet_stats __percpu *stats;
 	struct rcu_head rcu;
 };
 

@@ -31,6 +31,7 @@
 
 #include <nvmet/parse.h>
 
+struct dentry;
 struct nvmet_disc_log;
 struct nvmet_fabric_ops;
 
@@ -143,6 +144,10 @@ struct nvmet_host {
  * @max_nsid: highest NSID in @namespaces, 0 if none (S)
  * @ctrls: controllers by controller ID (xa_lock write, R read); entries
  *	   hold no reference, a controller erases itself when released
+ * @debugfs_dir: debugfs nvmet/<NQN>/ while it has controllers, or NULL
+ *		 (the debugfs lock, nvmet/debugfs.c)
+ * @debugfs_ctrls: controllers with a directory in @debugfs_dir (the
+ *		   debugfs lock)
  * @rcu: frees the subsystem after readers of the registry are gone
  * @nqn: the subsystem NQN (I)
  */
@@ -173,6 +178,8 @@ struct nvmet_subsys {
 	unsigned int nr_namespaces;
 	u32 max_nsid;
 	struct xarray ctrls;
+	struct dentry *debugfs_dir;
+	unsigned int debugfs_ctrls;
 	struct rcu_head rcu;
 	char nqn[];
 };

@@ -97,6 +97,8 @@ struct nvmet_sq {
  * @error_loc: offset in the command of the field an error is about, or
  *	       NVMET_NO_ERROR_LOC
  * @error_slba: LBA an error is about
+ * @start_ns: when nvmet_req_init() took it in (ktime_get_ns()), for the
+ *	      latency statistics
  * @work: for handlers that finish in process context
  * @f: state of the file backend
  * @f.iocb: the kiocb of a read or write
@@ -120,6 +122,7 @@ struct nvmet_req {
 	void (*execute)(struct nvmet_req *req);
 	u16 error_loc;
 	u64 error_slba;
+	u64 start_ns;
 	struct work_struct work;
 	union {
 		struct {

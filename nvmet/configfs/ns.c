@@ -26,6 +26,7 @@
 
 #include <nvmet/compat-lib.h>
 #include <nvmet/ns.h>
+#include <nvmet/stats.h>
 #include "configfs.h"
 
 /**
@@ -353,6 +354,15 @@ static ssize_t nvmet_ns_device_features_store(struct config_item *item,
 	return count;
 }
 
+/*
+ * Read-only statistics, "key value" lines (nvmet/target/stats.c).  No
+ * saved prefix (device_, ana_, resv_): nvmetcli must not save it.
+ */
+static ssize_t nvmet_ns_stats_show(struct config_item *item, char *page)
+{
+	return nvmet_stats_show(to_ns(item)->stats, page, PAGE_SIZE, false);
+}
+
 CONFIGFS_ATTR(nvmet_ns_, device_path);
 CONFIGFS_ATTR(nvmet_ns_, device_uuid);
 CONFIGFS_ATTR(nvmet_ns_, device_nguid);
@@ -363,6 +373,7 @@ CONFIGFS_ATTR_WO(nvmet_ns_, revalidate_size);
 CONFIGFS_ATTR(nvmet_ns_, device_backend);
 CONFIGFS_ATTR(nvmet_ns_, device_size);
 CONFIGFS_ATTR(nvmet_ns_, device_features);
+CONFIGFS_ATTR_RO(nvmet_ns_, stats);
 
 static struct configfs_attribute *nvmet_ns_attrs[] = {
 	&nvmet_ns_attr_device_path,
@@ -375,6 +386,7 @@ static struct configfs_attribute *nvmet_ns_attrs[] = {
 	&nvmet_ns_attr_device_backend,
 	&nvmet_ns_attr_device_size,
 	&nvmet_ns_attr_device_features,
+	&nvmet_ns_attr_stats,
 	NULL,
 };
 

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include <nvmet/stats.h>
 #include "configfs.h"
 
 /**
@@ -329,6 +330,17 @@ static ssize_t nvmet_subsys_attr_pi_enable_store(struct config_item *item,
 	return count;
 }
 
+/*
+ * Read-only, one line per controller (nvmet/target/stats.c has the
+ * counters; debugfs nvmet/<NQN>/ctrl<ID>/stats has all of them).  No
+ * attr_ prefix: nvmetcli must not save it.
+ */
+static ssize_t nvmet_subsys_ctrl_stats_show(struct config_item *item,
+					    char *page)
+{
+	return nvmet_stats_show_ctrls(to_subsys(item), page, PAGE_SIZE);
+}
+
 CONFIGFS_ATTR(nvmet_subsys_, attr_allow_any_host);
 CONFIGFS_ATTR(nvmet_subsys_, attr_version);
 CONFIGFS_ATTR(nvmet_subsys_, attr_serial);
@@ -341,6 +353,7 @@ CONFIGFS_ATTR(nvmet_subsys_, attr_cntlid_min);
 CONFIGFS_ATTR(nvmet_subsys_, attr_cntlid_max);
 CONFIGFS_ATTR(nvmet_subsys_, attr_qid_max);
 CONFIGFS_ATTR(nvmet_subsys_, attr_pi_enable);
+CONFIGFS_ATTR_RO(nvmet_subsys_, ctrl_stats);
 
 static struct configfs_attribute *nvmet_subsys_attrs[] = {
 	&nvmet_subsys_attr_attr_allow_any_host,
@@ -355,6 +368,7 @@ static struct configfs_attribute *nvmet_subsys_attrs[] = {
 	&nvmet_subsys_attr_attr_cntlid_max,
 	&nvmet_subsys_attr_attr_qid_max,
 	&nvmet_subsys_attr_attr_pi_enable,
+	&nvmet_subsys_attr_ctrl_stats,
 	NULL,
 };
 

@@ -15,6 +15,7 @@
  */
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -50,6 +51,11 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
+	ns->stats = alloc_percpu(struct nvmet_stats);
+	if (!ns->stats) {
+		kfree(ns);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&ns->ref);
 	mutex_init(&ns->lock);
 	nvmet_subsys_get(subsys);
@@ -71,6 +77,7 @@ static void nvmet_ns_release(struct kref *ref)
 	WARN_ON(ns->enabled || ns->draining);
 	nvmet_subsys_put(ns->subsys);
 	kfree(ns->device_path);
+	free_percpu(ns->stats);
 	mutex_destroy(&ns->lock);
 	nvmet_obj_released(NVMET_OBJ_NS);
 	kfree_rcu(ns, rcu);

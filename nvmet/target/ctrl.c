@@ -12,11 +12,13 @@
  */
 #include <linux/export.h>
 #include <linux/idr.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include <nvmet/fabric.h>
 #include "../core/core.h"
+#include "../debugfs.h"
 #include "ctrl.h"
 
 /*
@@ -48,6 +50,7 @@ static void nvmet_ctrl_free_rcu(struct rcu_head *rcu)
 {
 	struct nvmet_ctrl *ctrl = container_of(rcu, struct nvmet_ctrl, rcu);
 
+	free_percpu(ctrl->stats);
 	kfree(ctrl->changed_ns);
 	kfree(ctrl->sqs);
 	kfree(ctrl);
@@ -58,6 +61,7 @@ static void nvmet_ctrl_release(struct kref *ref)
 	struct nvmet_ctrl *ctrl = container_of(ref, struct nvmet_ctrl, ref);
 	struct nvmet_async_event *aen, *tmp;
 
+	nvmet_debugfs_ctrl_remove(ctrl);
 	xa_erase(nvmet_ctrl_xa(ctrl), ctrl->cntlid);
 	if (nvmet_ctrl_is_disc(ctrl))
 		ida_free(&nvmet_disc_cntlid_ida, ctrl->cntlid);
@@ -497,8 +501,12 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	ctrl->changed_ns = kmalloc_array(NVMET_MAX_CHANGED_NS,
 					 sizeof(*ctrl->changed_ns),
 					 GFP_KERNEL);
-	if (!ctrl->sqs || !ctrl->changed_ns)
+	ctrl->stats = alloc_percpu(struct nvmet_stats);
+	if (!ctrl->sqs || !ctrl->changed_ns || !ctrl->stats)
 		goto out_free;
+	if (req->ops->host_traddr)
+		req->ops->host_traddr(req, ctrl->host_traddr,
+				      sizeof(ctrl->host_traddr));
 
 	nvmet_port_get(port);
 	nvmet_test_point(NVMET_TP_CTRL_INSERT, ctrl);
@@ -519,6 +527,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(subsysnqn);
 		return NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;
 	}
+	nvmet_debugfs_ctrl_add(ctrl);
 	nvmet_ctrl_ka_start(ctrl);
 	*ctrlp = ctrl;
 	return 0;
@@ -526,6 +535,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 out_put_port:
 	nvmet_port_put(port);
 out_free:
+	free_percpu(ctrl->stats);
 	kfree(ctrl->changed_ns);
 	kfree(ctrl->sqs);
 	mutex_destroy(&ctrl->lock);

@@ -24,6 +24,7 @@
 #include <nvmet/nvmet.h>
 #include <nvmet/ns.h>
 #include <nvmet/req.h>
+#include <nvmet/stats.h>
 #include <nvmet/test_point.h>
 
 #define NVMET_ASYNC_EVENTS	4	/* AERL + 1 */
@@ -94,6 +95,10 @@ struct nvmet_async_event {
  * @errors: the Error Information log, a ring (E)
  * @hostnqn: the host's NQN (I)
  * @hostid: the host identifier from Connect (I)
+ * @host_traddr: the host's transport address as the fabric gave it at
+ *		 Admin Connect, "" if it gives none (I)
+ * @stats: command counters, per CPU (I pointer)
+ * @debugfs_dir: the controller's debugfs directory, or NULL (debugfs.c)
  * @rcu: frees the controller after RCU readers are gone
  */
 struct nvmet_ctrl {
@@ -126,6 +131,9 @@ struct nvmet_ctrl {
 	struct nvme_error_slot errors[NVMET_ERROR_LOG_SLOTS];
 	char hostnqn[NVMF_NQN_FIELD_LEN];
 	uuid_t hostid;
+	char host_traddr[NVMF_TRADDR_SIZE + 1];
+	struct nvmet_stats __percpu *stats;
+	struct dentry *debugfs_dir;
 	struct rcu_head rcu;
 };
 

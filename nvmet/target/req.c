@@ -14,6 +14,8 @@
 
 #include <nvmet/fabric.h>
 #include "ctrl.h"
+#include "stats.h"
+#include "trace.h"
 
 struct workqueue_struct *nvmet_wq;
 EXPORT_SYMBOL_GPL(nvmet_wq);
@@ -111,6 +113,8 @@ static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
 	req->cqe->status = cpu_to_le16(status << 1);
 	if (status && req->sq->ctrl)
 		nvmet_ctrl_log_error(req, status);
+	nvmet_stats_complete(req, ns, status);
+	trace_nvmet_req_complete(req);
 	req->ns = NULL;
 	/* The fabric may reuse @req as soon as this returns. */
 	req->ops->queue_response(req);
@@ -230,6 +234,7 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	u8 flags = req->cmd->common.flags;
 	u16 status;
 
+	req->start_ns = ktime_get_ns();
 	req->cq = cq;
 	req->sq = sq;
 	req->ops = ops;
@@ -270,6 +275,7 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	status = nvmet_req_check_len(req);
 	if (status)
 		goto fail;
+	trace_nvmet_req_init(req, req->cmd);
 
 	if (!percpu_ref_tryget_live(&sq->ref)) {
 		status = NVME_SC_INTERNAL | NVME_STATUS_DNR;

@@ -9,6 +9,11 @@
 
 #include_next <linux/compiler.h>
 
+/* Per-CPU data is one copy here (linux/percpu.h). */
+#ifndef __percpu
+#define __percpu
+#endif
+
 #ifdef SHIM_TSAN
 #undef READ_ONCE
 #undef WRITE_ONCE
