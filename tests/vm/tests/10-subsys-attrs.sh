@@ -9,7 +9,7 @@ S=$CFS/subsystems/nqn.2026-11.io.nvmet-ng:s1
 
 mkdir $S || fail "mkdir subsystem"
 expect_eq "subsystem dirs" "allowed_hosts namespaces passthru" "$(subdirs $S)"
-expect_eq "subsystem attrs" "attr_allow_any_host attr_cntlid_max attr_cntlid_min attr_firmware attr_ieee_oui attr_model attr_pi_enable attr_qid_max attr_serial attr_subsys_vendor_id attr_vendor_id attr_version" "$(attrs $S)"
+expect_eq "subsystem attrs" "attr_allow_any_host attr_cntlid_max attr_cntlid_min attr_firmware attr_ieee_oui attr_model attr_pi_enable attr_qid_max attr_serial attr_subsys_vendor_id attr_vendor_id attr_version ctrl_stats" "$(attrs $S)"
 expect_file $S/attr_allow_any_host 0
 expect_file $S/attr_version 1.3
 expect_file $S/attr_model Linux
