@@ -48,7 +48,8 @@ esac
 # a headers Makefile that names another tree (a cache copied elsewhere),
 # 7.x's clean deletes the headers' own Module.symvers.
 if [ -n "$clean" ] && [ -e "$OUTDIR" ]; then
-	[ -f "$OUTDIR/Kbuild" ] || {
+	# (empty: the checkout test above has just made it)
+	[ -f "$OUTDIR/Kbuild" ] || [ -z "$(ls -A "$OUTDIR")" ] || {
 		echo "line-modules: $OUTDIR is not a copy of ours; not removing it" >&2
 		exit 2
 	}
