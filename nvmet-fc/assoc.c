@@ -80,18 +80,19 @@ int nvmet_fc_queue_create(struct nvmet_fc_assoc *assoc, u16 qid, u16 sqsize)
 	struct nvmet_fc_tgtport *tgtport = assoc->tgtport;
 	struct nvmet_fc_queue *queue;
 	int ret = 0;
+	unsigned long flags;
 
 	queue = nvmet_fc_queue_alloc(assoc, qid, sqsize);
 	if (!queue)
 		return -ENOMEM;
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	if (test_bit(0, &assoc->deleting))
 		ret = -ENOENT;
 	else if (rcu_access_pointer(assoc->queues[qid]))
 		ret = -EEXIST;
 	else
 		rcu_assign_pointer(assoc->queues[qid], queue);
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	if (ret) {
 		nvmet_sq_destroy(&queue->nvme_sq);
 		kvfree(queue);
@@ -140,11 +141,12 @@ static int nvmet_fc_assoc_publish(struct nvmet_fc_assoc *assoc,
 {
 	struct nvmet_fc_tgtport *tgtport = assoc->tgtport;
 	int ret = 0;
+	unsigned long flags;
 
 	assoc->hostref = nvmet_fc_hostref_get(tgtport, hosthandle, spare);
 	if (assoc->hostref != spare)
 		kfree(spare);
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	if (!tgtport->registered || tgtport->nport != assoc->nport ||
 	    assoc->hostref->invalidated) {
 		ret = -ENXIO;
@@ -152,7 +154,7 @@ static int nvmet_fc_assoc_publish(struct nvmet_fc_assoc *assoc,
 		xa_store(&tgtport->assocs, assoc->idx, assoc, GFP_ATOMIC);
 		list_add_tail(&assoc->entry, &tgtport->assoc_list);
 	}
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	if (ret) {
 		nvmet_fc_hostref_put(tgtport, assoc->hostref);
 		return ret;
@@ -184,12 +186,13 @@ int nvmet_fc_assoc_create(struct nvmet_fc_tgtport *tgtport, void *hosthandle,
 	struct nvmet_fc_assoc *assoc;
 	struct nvmet_port *nport;
 	int err;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	nport = tgtport->nport;
 	if (nport)
 		nvmet_port_get(nport);
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	if (!nport)
 		return -ENXIO;
 	err = -ENXIO;
@@ -355,13 +358,14 @@ static void nvmet_fc_assoc_take_queues(struct nvmet_fc_assoc *assoc,
 {
 	struct nvmet_fc_tgtport *tgtport = assoc->tgtport;
 	int qid;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	for (qid = 0; qid < NVMET_FC_MAX_QUEUES; qid++) {
 		queues[qid] = nvmet_fc_queue_deref(assoc, qid);
 		RCU_INIT_POINTER(assoc->queues[qid], NULL);
 	}
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 }
 
 static void nvmet_fc_assoc_delete_work(struct work_struct *work)
@@ -371,6 +375,7 @@ static void nvmet_fc_assoc_delete_work(struct work_struct *work)
 	struct nvmet_fc_tgtport *tgtport = assoc->tgtport;
 	struct nvmet_fc_queue **queues;
 	int qid;
+	unsigned long flags;
 
 	queues = kcalloc(NVMET_FC_MAX_QUEUES, sizeof(*queues),
 			 GFP_KERNEL | __GFP_NOFAIL);
@@ -401,9 +406,9 @@ static void nvmet_fc_assoc_delete_work(struct work_struct *work)
 	}
 	kfree(queues);
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	list_del(&assoc->entry);
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	pr_debug("association 0x%016llx deleted\n", assoc->association_id);
 	nvmet_fc_hostref_put(tgtport, assoc->hostref);
 	nvmet_port_put(assoc->nport);
@@ -425,8 +430,9 @@ void nvmet_fc_delete_assocs(struct nvmet_fc_tgtport *tgtport,
 			    struct nvmet_port *nport, void *hosthandle)
 {
 	struct nvmet_fc_assoc *assoc;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	list_for_each_entry(assoc, &tgtport->assoc_list, entry) {
 		if (nport && assoc->nport != nport)
 			continue;
@@ -434,7 +440,7 @@ void nvmet_fc_delete_assocs(struct nvmet_fc_tgtport *tgtport,
 			continue;
 		nvmet_fc_assoc_schedule_delete(assoc);
 	}
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 }
 
 /**
@@ -452,8 +458,9 @@ bool nvmet_fc_tgtport_delete_ctrl(struct nvmet_fc_tgtport *tgtport,
 	struct nvmet_fc_assoc *assoc;
 	struct nvmet_fc_queue *queue;
 	bool found = false;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	list_for_each_entry(assoc, &tgtport->assoc_list, entry) {
 		queue = nvmet_fc_queue_deref(assoc, 0);
 		if (queue && READ_ONCE(queue->nvme_sq.ctrl) == ctrl) {
@@ -462,7 +469,7 @@ bool nvmet_fc_tgtport_delete_ctrl(struct nvmet_fc_tgtport *tgtport,
 			break;
 		}
 	}
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	return found;
 }
 

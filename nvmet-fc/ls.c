@@ -416,10 +416,11 @@ void nvmet_fc_send_disconnect(struct nvmet_fc_assoc *assoc)
 	const struct nvmet_fc_target_template *ops = tgtport->ops;
 	struct nvmet_fc_ls_out *out;
 	bool invalidated;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	invalidated = assoc->hostref->invalidated;
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	if (!ops->ls_req || invalidated)
 		return;
 	out = kzalloc(sizeof(*out) + ops->lsrqst_priv_sz, GFP_KERNEL);

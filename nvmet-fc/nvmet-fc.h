@@ -65,7 +65,9 @@
  *	   association, LS exchange and LS request; the last put calls
  *	   ops->targetport_delete()
  * @entry: on nvmet_fc_tgtports (nvmet_fc_tgtports_lock)
- * @lock: protects @assoc_list, @hosts and the T fields
+ * @lock: protects @assoc_list, @hosts and the T fields; taken with
+ *	  interrupts saved, as LLDDs call in (nvmet_fc_rcv_ls_req()...) with
+ *	  interrupts off
  * @nport: the nvmet port bound to us, NULL if none (T and
  *	   nvmet_fc_tgtports_lock write; either read)
  * @registered: not yet unregistered (T)

@@ -81,12 +81,13 @@ static void nvmet_fc_tgtport_delete_work(struct work_struct *work)
 bool nvmet_fc_tgtport_use(struct nvmet_fc_tgtport *tgtport)
 {
 	bool ok;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	ok = tgtport->registered;
 	if (ok)
 		refcount_inc(&tgtport->users);
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	return ok;
 }
 
@@ -227,13 +228,14 @@ EXPORT_SYMBOL_GPL(nvmet_fc_register_targetport);
 int nvmet_fc_unregister_targetport(struct nvmet_fc_target_port *fc_port)
 {
 	struct nvmet_fc_tgtport *tgtport = nvmet_fc_tgtport(fc_port);
+	unsigned long flags;
 
 	mutex_lock(&nvmet_fc_tgtports_lock);
 	list_del_init(&tgtport->entry);
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	tgtport->registered = false;
 	fc_port->port_state = FC_OBJSTATE_DELETED;
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	mutex_unlock(&nvmet_fc_tgtports_lock);
 
 	nvmet_fc_delete_assocs(tgtport, NULL, NULL);
@@ -277,16 +279,17 @@ int nvmet_fc_tgtport_bind(struct nvmet_fc_tgtport *tgtport,
 			  struct nvmet_port *nport)
 {
 	int ret = 0;
+	unsigned long flags;
 
 	mutex_lock(&nvmet_fc_tgtports_lock);
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	if (!tgtport->registered)
 		ret = -ENXIO;
 	else if (tgtport->nport)
 		ret = -EALREADY;
 	else
 		tgtport->nport = nport;
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	mutex_unlock(&nvmet_fc_tgtports_lock);
 	return ret;
 }
@@ -304,11 +307,13 @@ int nvmet_fc_tgtport_bind(struct nvmet_fc_tgtport *tgtport,
 void nvmet_fc_tgtport_unbind(struct nvmet_fc_tgtport *tgtport,
 			     struct nvmet_port *nport)
 {
+	unsigned long flags;
+
 	mutex_lock(&nvmet_fc_tgtports_lock);
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	if (tgtport->nport == nport)
 		tgtport->nport = NULL;
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	mutex_unlock(&nvmet_fc_tgtports_lock);
 
 	nvmet_fc_delete_assocs(tgtport, nport, NULL);
@@ -329,8 +334,9 @@ struct nvmet_fc_hostref *nvmet_fc_hostref_get(struct nvmet_fc_tgtport *tgtport,
 					      struct nvmet_fc_hostref *spare)
 {
 	struct nvmet_fc_hostref *hostref;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	list_for_each_entry(hostref, &tgtport->hosts, entry) {
 		if (hostref->handle == handle && !hostref->invalidated)
 			goto found;
@@ -340,7 +346,7 @@ struct nvmet_fc_hostref *nvmet_fc_hostref_get(struct nvmet_fc_tgtport *tgtport,
 	list_add_tail(&hostref->entry, &tgtport->hosts);
 found:
 	hostref->nr_assocs++;
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	return hostref;
 }
 
@@ -358,12 +364,13 @@ void nvmet_fc_hostref_put(struct nvmet_fc_tgtport *tgtport,
 			  struct nvmet_fc_hostref *hostref)
 {
 	bool last;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	last = !--hostref->nr_assocs;
 	if (last)
 		list_del(&hostref->entry);
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 	if (!last)
 		return;
 	if (hostref->invalidated && tgtport->ops->host_release)
@@ -388,8 +395,9 @@ void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *fc_port,
 	struct nvmet_fc_tgtport *tgtport = nvmet_fc_tgtport(fc_port);
 	struct nvmet_fc_hostref *hostref;
 	bool found = false;
+	unsigned long flags;
 
-	spin_lock_bh(&tgtport->lock);
+	spin_lock_irqsave(&tgtport->lock, flags);
 	list_for_each_entry(hostref, &tgtport->hosts, entry) {
 		if (hostref->handle == hosthandle && !hostref->invalidated) {
 			hostref->invalidated = true;
@@ -397,7 +405,7 @@ void nvmet_fc_invalidate_host(struct nvmet_fc_target_port *fc_port,
 			break;
 		}
 	}
-	spin_unlock_bh(&tgtport->lock);
+	spin_unlock_irqrestore(&tgtport->lock, flags);
 
 	if (!found) {
 		if (tgtport->ops->host_release)
