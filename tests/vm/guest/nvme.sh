@@ -58,10 +58,13 @@ tgt_ns() {
 		write_attr $ns/device_backend null
 		write_attr $ns/device_size "${3#null:}" ;;
 	*)	write_attr $ns/device_path "$3"
-		# A file the kernel cannot open O_DIRECT (tmpfs before 6.6:
-		# the 6.1 lane) takes buffered I/O, in-tree's and ours alike.
+		# A file the kernel cannot open O_DIRECT takes buffered I/O,
+		# in-tree's and ours alike (the guest's init makes /tmp ext4
+		# where tmpfs lacks O_DIRECT, before 6.6, so this is a last
+		# resort that says so).
 		if [ -f "$3" ] &&
 		   ! dd if="$3" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null; then
+			echo "tgt_ns: $3 has no O_DIRECT: buffered_io 1"
 			write_attr $ns/buffered_io 1
 		fi ;;
 	esac
@@ -495,6 +498,12 @@ host_io_diag() {
 	done
 	for f in /sys/block/nvme*/inflight; do
 		echo "diag: ${f#/sys/block/}: $(cat $f)"
+	done
+	# each path's ANA state and in-flight count: a multipath head
+	# parks bios (uncounted) while no path is usable
+	for d in /sys/class/nvme/nvme*/nvme*c*n*; do
+		[ -d "$d" ] || continue
+		echo "diag: path ${d##*/}: ana_state=$(cat $d/ana_state 2>/dev/null) inflight=$(cat $d/inflight 2>/dev/null | tr -s ' ')"
 	done
 	echo w > /proc/sysrq-trigger 2>/dev/null
 	return 0
