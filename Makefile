@@ -13,6 +13,10 @@
 #                   kernel with headers (or KERNEL=/KDIR= only)
 #   make dkms-uninstall  take it out of dkms again (in-tree nvmet is back)
 #   make deb        nvmet-ng-dkms_<version>_all.deb (scripts/deb.sh)
+#   make dkms-check the package installed by apt and dkms in Debian build
+#                   roots for 6.1, 6.12 and newest, and the VM smoke test
+#                   with those modules on each (scripts/dkms-check.sh; not
+#                   part of make check)
 #
 # KDIR defaults to the running kernel's build tree when it has one, else to
 # the Debian 6.12 headers that scripts/deps.sh unpacks into the cache.
@@ -122,7 +126,7 @@ style:
 	scripts/check-style.sh
 
 help:
-	@sed -n '3,19p' Makefile
+	@sed -n '3,/^$$/p' Makefile
 
 # DKMS: dkms.conf, dkms/ and scripts/deb.sh; the version is VERSION's.
 # dkms-install builds for every kernel under /lib/modules with headers, or,
@@ -134,7 +138,7 @@ DKMS_KDIR	= $(if $(or $(KERNEL),$(filter command line,$(origin KDIR))),$(KDIR))
 DKMS_ONE	= $(if $(DKMS_KDIR),$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
 			$(KDIR)/include/generated/utsrelease.h 2>/dev/null) $(KDIR))
 
-.PHONY: dkms-install dkms-uninstall deb
+.PHONY: dkms-install dkms-uninstall deb dkms-check
 
 dkms-install: dkms-uninstall
 	@test -z "$(DKMS_KDIR)" -o -f "$(KDIR)/include/generated/utsrelease.h" || { \
@@ -149,3 +153,10 @@ dkms-uninstall:
 
 deb:
 	scripts/deb.sh deb $(TOP)
+
+# The lines of DKMS_KERNELS (default all three) are fetched first, as make
+# check fetches them; make check leaves this out for its time budget.
+DKMS_KERNELS	?= 6.1 6.12 newest
+dkms-check: deps
+	$(if $(filter-out 6.12,$(DKMS_KERNELS)),scripts/kernels.sh $(filter-out 6.12,$(DKMS_KERNELS)))
+	DKMS_KERNELS="$(DKMS_KERNELS)" scripts/dkms-check.sh

@@ -19,8 +19,11 @@
 #      nothing of ours is left;
 #   5. the VM smoke test (tests DKMS_VM_TESTS, default 01,21: load, TCP
 #      connect and fio verify) with the modules dkms built, for each line
-#      of DKMS_VM_KERNELS (default 6.12; tests/vm/run.sh is called with
-#      NVMET_NG_KERNEL=<line>, so "6.1 6.12 newest" once it boots those).
+#      of DKMS_VM_KERNELS (default: DKMS_KERNELS), booted on the line's
+#      own Debian image (tests/vm/run.sh with NVMET_NG_KERNEL=<line>, the
+#      way scripts/vm-line.sh runs it); test 01 checks that the modules
+#      modprobe loads in the guest have the GNU build IDs of the ones dkms
+#      built (module_ids), so no other build of ours can pass it.
 #
 # nvme-loop takes a different road on each line, so that all three of
 # dkms/build.sh's are covered: 6.1 has no host sources (the stand-in is
@@ -170,8 +173,10 @@ WORK=$NVMET_NG_SCRATCH/dkms-check
 BR=$NVMET_NG_CACHE/buildroot
 MIRROR=${NVMET_NG_MIRROR:-http://deb.debian.org/debian}
 KERNELS=${DKMS_KERNELS:-6.1 6.12 newest}
-VM_KERNELS=${DKMS_VM_KERNELS-6.12}
+VM_KERNELS=${DKMS_VM_KERNELS-$KERNELS}
 VM_TESTS=${DKMS_VM_TESTS:-01,21}
+# The modules whose build IDs the smoke test compares in the guest.
+VM_IDS="nvmet nvmet-tcp"
 # What dkms and Debian's kbuild tools need in the bookworm root.
 BOOKWORM_PKGS=dkms,gcc-12,make,libc6-dev,libelf1,libssl3,zlib1g,libzstd1,perl,bc,bison,flex,kmod,xz-utils,dwarves
 
@@ -362,22 +367,45 @@ for suite in bookworm trixie; do
 	log "$suite (${lines[*]}) in $(since "$t")"
 done
 
+# The smoke test boots the line's own Debian image (tests/vm/run.sh with
+# NVMET_NG_KERNEL, as scripts/vm-line.sh does) with the modules dkms built
+# as NVMET_NG_MODTOP, and test 01 checks that nvmet and nvmet-tcp, as
+# modprobe loads them, have the GNU build IDs of dkms's (module_ids).
 for line in $VM_KERNELS; do
 	mods=$WORK/out/modules/$line
 	if [ ! -f "$mods/nvmet.ko" ]; then
 		result FAIL "$line: VM smoke test: no dkms-built modules"
 		continue
 	fi
+	ids=
+	for m in $VM_IDS; do
+		id=$(readelf -n "$mods/$m.ko" 2>/dev/null | sed -n 's/^ *Build ID: //p')
+		[ -n "$id" ] || { ids=; break; }
+		ids=${ids:+$ids,}$m:$id
+	done
+	if [ -z "$ids" ]; then
+		result FAIL "$line: VM smoke test: no build ID in the dkms-built $VM_IDS"
+		continue
+	fi
 	t=$(date +%s)
-	out=$(NVMET_NG_KERNEL=$line NVMET_NG_MODTOP=$mods NVMET_NG_SCRATCH=$WORK/vm \
-	      VM_ARGS="tests=$VM_TESTS" nice -n 10 "$TOP/tests/vm/run.sh" check 2>&1 |
-	      tee "$WORK/vm-$line.log" | grep -E '^vm: [0-9]+ passed' | tail -n 1 || true)
+	vlog=$WORK/vm-$line.log
+	out=$(NVMET_NG_KERNEL=$line KVER='' NVMET_NG_MODTOP=$mods NVMET_NG_SCRATCH=$WORK/vm \
+	      VM_ARGS="tests=$VM_TESTS module_ids=$ids verbose=1" \
+	      nice -n 10 "$TOP/tests/vm/run.sh" check 2>&1 |
+	      tee "$vlog" | grep -E '^vm(-[^:]*)?: [0-9]+ passed' | tail -n 1 || true)
+	out=${out#*: }
+	# verbose=1: the guest printed each ID it compared (test 01).
+	seen=$(grep -c '^# .*: build ID [0-9a-f]*$' "$vlog" || true)
 	case $out in
-	"vm: "*" passed, 0 failed"*)
-		[ "${out#vm: 0 passed}" = "$out" ] &&
-			result ok "$line: VM smoke test (tests=$VM_TESTS) with the dkms-built modules: ${out#vm: } in $(since "$t")" ||
-			result FAIL "$line: VM smoke test ran nothing: $out" ;;
-	*)	result FAIL "$line: VM smoke test: ${out:-no result} ($WORK/vm-$line.log)" ;;
+	"0 passed"*)
+		result FAIL "$line: VM smoke test ran nothing: $out ($vlog)" ;;
+	[0-9]*" passed, 0 failed"*)
+		if [ "$seen" -eq "$(echo "$VM_IDS" | wc -w)" ]; then
+			result ok "$line: VM smoke test (tests=$VM_TESTS) with the dkms-built modules, build IDs checked in the guest ($VM_IDS): $out in $(since "$t")"
+		else
+			result FAIL "$line: VM smoke test passed, but the guest compared $seen build IDs, not those of $VM_IDS ($vlog)"
+		fi ;;
+	*)	result FAIL "$line: VM smoke test: ${out:-no result} ($vlog)" ;;
 	esac
 done
 

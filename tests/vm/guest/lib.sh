@@ -52,6 +52,16 @@ write_attr() {
 	echo "$2" > "$1" || fail "writing '$2' to $1"
 }
 
+# module_build_id NAME: the GNU build ID of the loaded module NAME in hex,
+# as "readelf -n" prints it (nothing if it has none): its note section in
+# sysfs is the note header (name and descriptor sizes, type, "GNU\0": 16
+# bytes) and the ID.
+module_build_id() {
+	f=/sys/module/$(echo "$1" | tr - _)/notes/.note.gnu.build-id
+	[ -r "$f" ] || return 0
+	od -An -v -tx1 -j16 "$f" | tr -d ' \n'
+}
+
 # Load Debian's in-tree target module $1 and what it needs, by path.
 intree_load() {
 	mod=$1

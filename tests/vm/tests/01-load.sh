@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # modprobe nvmet loads nvmet-ng (from updates/, not Debian's nvmet), which
 # creates exactly subsystems/, ports/ and hosts/ plus discovery_nqn under
-# /sys/kernel/config/nvmet; rmmod removes the tree again.
+# /sys/kernel/config/nvmet; rmmod removes the tree again.  With
+# module_ids=NAME:ID[,NAME:ID...] (VM_ARGS; scripts/dkms-check.sh passes
+# those of the modules dkms built) each module NAME that modprobe loads has
+# that GNU build ID: the very build under test, not another one.
 . /vm/guest/lib.sh
 
 modprobe nvmet || fail "modprobe nvmet"
@@ -20,6 +23,18 @@ for d in subsystems ports hosts; do
 	expect_eq "$d/ is empty" "" "$(ls $CFS/$d)"
 done
 expect_file $CFS/discovery_nqn nqn.2014-08.org.nvmexpress.discovery
+
+others=
+for id in $(echo "${module_ids:-}" | tr ',' ' '); do
+	m=${id%%:*}
+	modprobe "$m" || fail "modprobe $m"
+	expect_eq "$m build ID" "${id#*:}" "$(module_build_id "$m")"
+	echo "$m: build ID ${id#*:}"
+	[ "$m" = nvmet ] || others="$m $others"
+done
+for m in $others; do
+	rmmod "$m" || fail "rmmod $m"
+done
 
 rmmod nvmet || fail "rmmod nvmet"
 expect_absent $CFS
