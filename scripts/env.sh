@@ -79,11 +79,18 @@ NVMET_NG_MODDIR=$NVMET_NG_KROOT/lib/modules/$KVER
 NVMET_NG_SRC=$NVMET_NG_CACHE/linux-source-6.12
 # drivers/nvme/host of the line's own source (nvme-loop's private headers):
 # the whole 6.12 source, or the part scripts/kernels.sh unpacks.
+# NVMET_NG_LINE_SRC: the top of that source, whose drivers/nvme/target is
+# what scripts/intree-modules.sh builds the in-tree modules the line's
+# image lacks from (a preset value wins: another unpacked copy of the same
+# version).  NVMET_NG_INTREE_EXTRA: where those modules end up.
 if [ "$NVMET_NG_KERNEL" = 6.12 ]; then
 	NVMET_NG_HOST_SRC=$NVMET_NG_SRC/drivers/nvme/host
+	NVMET_NG_LINE_SRC=${NVMET_NG_LINE_SRC:-$NVMET_NG_SRC}
 else
 	NVMET_NG_HOST_SRC=$NVMET_NG_CACHE/kernel/$KVER/src/drivers/nvme/host
+	NVMET_NG_LINE_SRC=${NVMET_NG_LINE_SRC:-$NVMET_NG_CACHE/kernel/$KVER/src}
 fi
+NVMET_NG_INTREE_EXTRA=$NVMET_NG_SCRATCH/intree-$NVMET_NG_KERNEL
 
 # The debug kernel (KASAN, lockdep, kmemleak) that scripts/debug-kernel.sh
 # builds from that source, cached under a key of the source version and

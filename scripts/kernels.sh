@@ -12,8 +12,10 @@
 #  - image: what linux-image-amd64 depends on for that release (6.1: the
 #    signed image with its modules; 7.x: the image, binary and modules
 #    packages), for the VM lane;
-#  - drivers/nvme/host of linux-source-<major.minor> of the same version
-#    (nvme-loop's private headers), only that part unpacked;
+#  - drivers/nvme/host and drivers/nvme/target of linux-source-<major.minor>
+#    of the same version (nvme-loop's private headers; the source of the
+#    in-tree modules the image lacks, scripts/intree-modules.sh), only those
+#    parts unpacked;
 #  - the trixie build root for lines that need one (scripts/buildroot.sh).
 # Packages are fetched with apt-get download and unpacked with dpkg -x into
 # $NVMET_NG_CACHE/kernel/<release>/root; nothing is installed into the host.
@@ -134,11 +136,16 @@ unpack_kernel() {
 	log "kernel $KVER unpacked: $(size "$dir/root")"
 }
 
-# drivers/nvme/host of linux-source-<major.minor>, the headers' version.
+# drivers/nvme/host and drivers/nvme/target of linux-source-<major.minor>,
+# the headers' version.  A cache unpacked before target/ was wanted gets it
+# once.
+host_src_done() {
+	[ -f "$1/.done" ] && [ -f "$1/drivers/nvme/target/nvmet.h" ]
+}
 unpack_host_src() {
 	local dir=$NVMET_NG_CACHE/kernel/$KVER src ver pkg tmp start
 	src=$dir/src
-	[ -f "$src/.done" ] && return 0
+	host_src_done "$src" && return 0
 	start=$(date +%s)
 	ver=$(line_apt_cache show "linux-headers-$KVER" | sed -n 's/^Version: //p' | head -n 1)
 	pkg=linux-source-$(echo "$KVER" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
@@ -149,11 +156,13 @@ unpack_host_src() {
 	log "$pkg $ver: $(size "$tmp") in $(since "$start")"
 	dpkg-deb --fsys-tarfile "$tmp"/*.deb |
 		tar -xO "./usr/src/$pkg.tar.xz" |
-		tar -xJ -C "$src" --strip-components=1 "$pkg/drivers/nvme/host"
+		tar -xJ -C "$src" --strip-components=1 "$pkg/drivers/nvme/host" \
+			"$pkg/drivers/nvme/target"
 	rm -rf "$tmp"
 	[ -f "$src/drivers/nvme/host/nvme.h" ] || { log "no drivers/nvme/host/nvme.h in $pkg"; exit 1; }
+	[ -f "$src/drivers/nvme/target/nvmet.h" ] || { log "no drivers/nvme/target/nvmet.h in $pkg"; exit 1; }
 	echo "$pkg $ver" > "$src/.done"
-	log "drivers/nvme/host of $pkg unpacked in $(since "$start"): $(size "$src")"
+	log "drivers/nvme/host and target of $pkg unpacked in $(since "$start"): $(size "$src")"
 }
 
 fetch_line() {
@@ -166,7 +175,7 @@ fetch_line() {
 	mkdir -p "$NVMET_NG_CACHE/kernel"
 	# Debian drops superseded releases: refresh before fetching a new one.
 	if [ -z "$KVER" ] || [ ! -f "$NVMET_NG_CACHE/kernel/$KVER/.done" ] ||
-	   [ ! -f "$NVMET_NG_CACHE/kernel/$KVER/src/.done" ]; then
+	   ! host_src_done "$NVMET_NG_CACHE/kernel/$KVER/src"; then
 		apt_update
 		KVER=$(nvmet_ng_kver)
 	fi

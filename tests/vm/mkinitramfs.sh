@@ -14,7 +14,11 @@
 #                                   depmod prefers them, so
 #                                   "modprobe nvmet" loads nvmet-ng
 #   /lib/modules/intree-target/     Debian's nvmet, nvmet-tcp, ... for the
-#                                   benchmarks, loaded by path (intree_load)
+#                                   benchmarks and TARGET=intree, loaded by
+#                                   path (intree_load); those the image
+#                                   lacks (6.1: nvme-loop, nvme-fcloop)
+#                                   from NVMET_NG_INTREE_EXTRA
+#                                   (scripts/intree-modules.sh), if built
 #   /lib/modules/bench/             benchmark-only modules
 #   /vm/                            harness, tests, benchmarks
 # Rebuilds only when an input changed.
@@ -52,6 +56,10 @@ inputs_hash() {
 			xargs sha1sum)
 		(cd "$NVMET_NG_MODTOP" && our_modules | xargs -r sha1sum)
 		(cd "$TOP" && bench_modules | xargs -r sha1sum)
+		for m in $INTREE_TARGET_MODS; do
+			[ ! -f "$NVMET_NG_INTREE_EXTRA/$m.ko" ] ||
+				sha1sum "$NVMET_NG_INTREE_EXTRA/$m.ko"
+		done
 		sha1sum "$FUZZ_BIN"
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
 		"$VMDIR/stage-python.sh" hash
@@ -151,7 +159,10 @@ done
 : > "$STAGE/lib/modules/intree-target/deps"
 for m in $INTREE_TARGET_MODS; do
 	f=${modpath[$m]:-}
-	[ -n "$f" ] || continue		# not built (6.1: nvme-loop, fcloop)
+	# not built by Debian (6.1: nvme-loop, fcloop): the kernel's own
+	# source built by scripts/intree-modules.sh, if it ran
+	[ -n "$f" ] || f=$NVMET_NG_INTREE_EXTRA/$m.ko
+	[ -f "$f" ] || continue
 	for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
 		case " $INTREE_TARGET_MODS " in
 		*" ${dep//_/-} "*|*" $dep "*) ;;

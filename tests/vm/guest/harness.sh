@@ -21,6 +21,13 @@
 # verbose=1 shows the output of every test, not only of those that fail.
 # Each test's wall time is printed as a KTAP diagnostic line before its
 # result ("# NAME: N s").
+#
+# known_splats=NAME[,NAME...] allows a known splat of the host kernel,
+# one that is neither ours nor the test's, by name: each name has its exact
+# signature and the tests it may show in (known_splat below), and each
+# report it drops is named in a diagnostic line ("# TEST: allowed ...").
+# Any other splat in the same window still fails the test.  Only
+# tests/vm/run.sh sets it, on the kernel line whose own source has the bug.
 . "$(dirname "$0")/lib.sh"
 FILTER=$(echo "${tests:-}" | tr ',' ' ')
 EXCEPT=$(echo "${except:-}" | tr ',' ' ')
@@ -63,6 +70,89 @@ done)
 echo "KTAP version 1"
 echo "1..$(( $(echo "$tests" | grep -c .) + 1 ))"
 
+KNOWN_SPLATS=$(echo "${known_splats:-}" | tr ',' ' ')
+
+# known_splat NAME TEST: the window of TEST on stdin, less every complete
+# report ("cut here" to "end trace") of the known splat NAME, on stdout;
+# the number of reports dropped in /tmp/known.count.  NAME may drop
+# reports only in the tests it names.
+#
+# nvme-fc-6.1-admin-q, in the FC tests (5*): Debian 6.1's nvme-fc
+# (6.1.170 and later) warns in blk_mq_release() whenever the last
+# reference of an FC host controller goes.  6.1's "nvme: fix admin
+# request_queue lifetime" (upstream 03b3bcd319b3, CVE-2025-68265) moved
+# the admin queues' blk_put_queue() into nvme_free_ctrl(), ahead of
+# ctrl->ops->free_ctrl(), but 6.1 lacks its prerequisite "nvme: nvme-fc:
+# move tagset removal to nvme_fc_delete_ctrl()" (upstream ea3442efabd0,
+# 6.6 and 6.12 stable have it), so nvme-fc still destroys them in
+# nvme_fc_ctrl_free(), after that put: the queue is released with its hctx
+# never exited, and WARN_ON_ONCE fires once a boot, as the first FC
+# controller (nvme discover's) goes.  It happens with the in-tree target
+# and its fcloop too.  The signature: one WARNING at block/blk-mq.c:N
+# blk_mq_release+, a call trace starting blk_release_queue+,
+# kobject_put+, nvme_free_ctrl+ [nvme_core].
+known_splat() {
+	case $1 in
+	nvme-fc-6.1-admin-q) ;;
+	*)	echo "harness: unknown known_splats name $1" >&2
+		cat
+		return ;;
+	esac
+	case $2 in
+	5*)	;;
+	*)	cat
+		return ;;
+	esac
+	awk -v count=/tmp/known.count '
+	function keep_block(i) { for (i = 1; i <= n; i++) print buf[i] }
+	BEGIN { dropped = 0 }
+	{
+		l = $0
+		sub(/^\[ *[0-9.]+\] /, "", l)
+		if (!inblk) {
+			if (l == "------------[ cut here ]------------") {
+				inblk = 1; n = 0; warns = 0; sig = 0
+				intrace = 0; frames = 0; fok = 1
+				buf[++n] = $0
+			} else
+				print
+			next
+		}
+		buf[++n] = $0
+		if (l ~ /^WARNING: /) {
+			warns++
+			if (l ~ /^WARNING: CPU: [0-9]+ PID: [0-9]+ at block\/blk-mq\.c:[0-9]+ blk_mq_release\+0x[0-9a-f]+\/0x[0-9a-f]+$/)
+				sig = 1
+		}
+		if (l == "Call Trace:") {
+			intrace = 1
+			next
+		}
+		if (intrace && l !~ /^ *<TASK>$/ && frames < 3) {
+			frames++
+			if (frames == 1 && l !~ /^ *blk_release_queue\+0x[0-9a-f]+\/0x[0-9a-f]+$/)
+				fok = 0
+			if (frames == 2 && l !~ /^ *kobject_put\+0x[0-9a-f]+\/0x[0-9a-f]+$/)
+				fok = 0
+			if (frames == 3 && l !~ /^ *nvme_free_ctrl\+0x[0-9a-f]+\/0x[0-9a-f]+ \[nvme_core\]$/)
+				fok = 0
+		}
+		if (l ~ /^---\[ end trace [0-9a-f]+ \]---$/) {
+			inblk = 0
+			if (warns == 1 && sig && frames == 3 && fok)
+				dropped++
+			else
+				keep_block()
+			n = 0
+		}
+	}
+	END {
+		if (inblk)
+			keep_block()
+		print dropped > count
+	}'
+}
+
 # check_log NAME FROM TO: NAME's window of the log, between the marks FROM
 # and TO; prints the reason and returns 1 on a splat or a lost window.
 check_log() {
@@ -74,6 +164,13 @@ check_log() {
 	*)	echo "# $1: the kernel log lacks the end mark '$3'"
 		return 1 ;;
 	esac
+	for k in $KNOWN_SPLATS; do
+		echo 0 > /tmp/known.count
+		win=$(echo "$win" | known_splat "$k" "$1")
+		c=$(cat /tmp/known.count)
+		[ "$c" = 0 ] ||
+			echo "# $1: allowed $c report(s) of the known host splat $k"
+	done
 	echo "$win" | grep -qE "$SPLAT" || return 0
 	echo "# $1: kernel splat in dmesg:"
 	echo "$win" | sed 's/^/# /'
