@@ -101,6 +101,13 @@ u32 nvmet_nqn_hash(const char *nqn);
  * @ref: lifetime; the registry does not hold one, configfs does
  * @node: entry in the host registry (I once published)
  * @id: index in the host id xarray, the key of subsys->hosts (I)
+ * @lock: protects the H fields
+ * @dhchap_secret: DH-HMAC-CHAP host key as written ("DHHC-1:NN:...:"),
+ *		   NULL for none (H)
+ * @dhchap_ctrl_secret: controller key for bidirectional authentication,
+ *			NULL for none (H)
+ * @dhchap_hash_id: hash the controller prefers, NVME_AUTH_HASH_* (H)
+ * @dhchap_dhgroup_id: DH group it prefers, NVME_AUTH_DHGROUP_* (H)
  * @rcu: frees the host after readers of the registry are gone
  * @nqn: the host NQN (I)
  */
@@ -108,8 +115,27 @@ struct nvmet_host {
 	struct kref ref;
 	struct nvmet_nqn_node node;
 	u32 id;
+	struct mutex lock;		/* the H fields */
+	char *dhchap_secret;
+	char *dhchap_ctrl_secret;
+	u8 dhchap_hash_id;
+	u8 dhchap_dhgroup_id;
 	struct rcu_head rcu;
 	char nqn[];
+};
+
+/**
+ * struct nvmet_host_dhchap - a copy of a host's DH-HMAC-CHAP settings
+ * @secret: host key, or NULL; the copy's own, see nvmet_host_dhchap_free()
+ * @ctrl_secret: controller key, or NULL; likewise
+ * @hash_id: NVME_AUTH_HASH_*
+ * @dhgroup_id: NVME_AUTH_DHGROUP_*
+ */
+struct nvmet_host_dhchap {
+	char *secret;
+	char *ctrl_secret;
+	u8 hash_id;
+	u8 dhgroup_id;
 };
 
 /**
@@ -311,6 +337,13 @@ void nvmet_host_remove(struct nvmet_host *host);
 struct nvmet_host *nvmet_host_find_get(const char *nqn);
 void nvmet_host_put(struct nvmet_host *host);
 unsigned long nvmet_host_count(void);
+int nvmet_host_set_dhchap_secret(struct nvmet_host *host, bool ctrl,
+				 const char *secret);
+void nvmet_host_set_dhchap_hash(struct nvmet_host *host, u8 hash_id);
+void nvmet_host_set_dhchap_dhgroup(struct nvmet_host *host, u8 dhgroup_id);
+int nvmet_host_get_dhchap(struct nvmet_host *host,
+			  struct nvmet_host_dhchap *out);
+void nvmet_host_dhchap_free(struct nvmet_host_dhchap *d);
 
 /* subsys.c */
 struct nvmet_subsys *nvmet_subsys_create(const char *nqn);

@@ -24,6 +24,7 @@
 
 #include <linux/completion.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/nvme.h>
 #include <linux/percpu-refcount.h>
 #include <linux/scatterlist.h>
@@ -37,6 +38,7 @@ struct nvmet_fabric_ops;
 struct nvmet_ns;
 struct nvmet_port;
 struct nvmet_req;
+struct nvmet_sq_auth;
 
 /* Largest I/O queue the core accepts (CAP.MQES + 1). */
 #define NVMET_QUEUE_SIZE	1024
@@ -64,6 +66,10 @@ struct nvmet_cq {
  * @sqhd_disabled: the host turned off SQ flow control (I after Connect)
  * @free_done: completed when @ref drops to zero
  * @confirm_done: completed when @ref is confirmed dead
+ * @auth_lock: serialises the queue's Authentication Send/Receive; protects
+ *	       @auth
+ * @auth: the DH-HMAC-CHAP transaction in progress, or NULL
+ * @authenticated: the queue passed DH-HMAC-CHAP (auth_lock write, A read)
  */
 struct nvmet_sq {
 	struct nvmet_ctrl *ctrl;
@@ -72,6 +78,9 @@ struct nvmet_sq {
 	u16 size;
 	u32 sqhd;
 	bool sqhd_disabled;
+	bool authenticated;
+	struct mutex auth_lock;		/* the queue's authentication */
+	struct nvmet_sq_auth *auth;
 	struct completion free_done;
 	struct completion confirm_done;
 };

@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * nvmet/hosts/<NQN>/: hosts that allowed_hosts links may name.
+ * nvmet/hosts/<NQN>/: hosts that allowed_hosts links may name, and their
+ * DH-HMAC-CHAP settings.
  *
- * The dhchap_* attributes exist as in a Debian kernel's nvmet, so saved
- * configurations restore.  nvmet-ng has no DH-HMAC-CHAP yet: each shows
- * its default, takes its default back, and refuses anything else, with
- * -EOPNOTSUPP for a well-formed value and -EINVAL for a malformed one.
+ * The dhchap_* attributes take what a Debian kernel's nvmet takes, with
+ * its errors and read-back: a key "DHHC-1:<hh>:<base64>:" with hh 00..03
+ * (-EINVAL otherwise; -ENOTSUPP for a hash the kernel lacks), shown as
+ * written; a hash and a DH group by name, where a name the kernel lacks
+ * is -ENOTSUPP (hash) or -EINVAL (group), as in-tree.  Ours differ on
+ * purpose in two ways: the key files are 0600 (in-tree: 0644), and an
+ * empty line clears a key (in-tree: -EINVAL).  Without DH-HMAC-CHAP (a
+ * kernel without nvme-auth) only the defaults are taken, and anything
+ * else well-formed is -EOPNOTSUPP.
  *
  * Conventions:
  * @item: a hosts/<NQN> item
  * @page: the attribute's buffer
  */
+#include <linux/ctype.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-auth.h>
 #include "configfs.h"
 
 struct nvmet_host_item {
@@ -28,96 +37,212 @@ static struct nvmet_host_item *to_host_item(struct config_item *item)
 			    group);
 }
 
+static struct nvmet_host *to_host(struct config_item *item)
+{
+	return to_host_item(item)->host;
+}
+
+/* Names by NVME_AUTH_HASH_* and NVME_AUTH_DHGROUP_* value. */
 static const char * const nvmet_dhchap_hashes[] = {
-	"hmac(sha256)", "hmac(sha384)", "hmac(sha512)",
+	[NVME_AUTH_HASH_SHA256]	= "hmac(sha256)",
+	[NVME_AUTH_HASH_SHA384]	= "hmac(sha384)",
+	[NVME_AUTH_HASH_SHA512]	= "hmac(sha512)",
 };
 
 static const char * const nvmet_dhchap_dhgroups[] = {
-	"null", "ffdhe2048", "ffdhe3072", "ffdhe4096", "ffdhe6144",
-	"ffdhe8192",
+	[NVME_AUTH_DHGROUP_NULL]	= "null",
+	[NVME_AUTH_DHGROUP_2048]	= "ffdhe2048",
+	[NVME_AUTH_DHGROUP_3072]	= "ffdhe3072",
+	[NVME_AUTH_DHGROUP_4096]	= "ffdhe4096",
+	[NVME_AUTH_DHGROUP_6144]	= "ffdhe6144",
+	[NVME_AUTH_DHGROUP_8192]	= "ffdhe8192",
 };
 
-static int nvmet_host_no_auth(struct config_item *item, const char *what)
+/*
+ * The entry @page starts with, as in-tree (nvme-auth's name lookups
+ * compare a name's length only, so "ffdhe2048\n" is ffdhe2048).
+ */
+static int nvmet_dhchap_match(const char * const *names, size_t nr,
+			      const char *page)
 {
-	pr_err("nvmet: host %s: %s: DH-HMAC-CHAP is not supported by nvmet-ng yet\n",
-	       to_host_item(item)->host->nqn, what);
-	return -EOPNOTSUPP;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (names[i] && !strncmp(page, names[i], strlen(names[i])))
+			return i;
+	return -EINVAL;
 }
 
-/* An empty value clears a key; "DHHC-1:<hh>:" with hh 00..03 starts one. */
-static ssize_t nvmet_host_key_store(struct config_item *item,
-				    const char *page, size_t count,
-				    const char *what)
+static ssize_t nvmet_host_key_show(struct config_item *item, char *page,
+				   bool ctrl)
 {
-	if (!strcspn(page, "\n"))
-		return count;
-	if (strncmp(page, "DHHC-1:", 7) || page[7] != '0' ||
-	    page[8] < '0' || page[8] > '3' || page[9] != ':') {
-		pr_err("nvmet: host %s: %s must start with DHHC-1:<00..03>:\n",
-		       to_host_item(item)->host->nqn, what);
-		return -EINVAL;
+	struct nvmet_host_dhchap d;
+	const char *key;
+	ssize_t ret;
+
+	ret = nvmet_host_get_dhchap(to_host(item), &d);
+	if (!ret) {
+		key = ctrl ? d.ctrl_secret : d.secret;
+		ret = sysfs_emit(page, "%s\n", key ? key : "");
 	}
-	return nvmet_host_no_auth(item, what);
+	nvmet_host_dhchap_free(&d);
+	return ret;
+}
+
+static ssize_t nvmet_host_key_store(struct config_item *item,
+				    const char *page, size_t count, bool ctrl)
+{
+	const char *what = ctrl ? "dhchap_ctrl_key" : "dhchap_key";
+	struct nvmet_host *host = to_host(item);
+	bool usable = true;
+	char *secret, *end;
+	s8 key_hash;
+	int ret;
+
+	secret = kstrndup(page, count, GFP_KERNEL);
+	if (!secret)
+		return -ENOMEM;
+	/* trailing white space goes, leading stays (and fails), as in-tree */
+	end = secret + strlen(secret);
+	while (end > secret && isspace(end[-1]))
+		*--end = '\0';
+	if (*skip_spaces(secret)) {
+		/* in-tree's rule, to the letter */
+		if (sscanf(secret, "DHHC-1:%hhd:%*s", &key_hash) != 1 ||
+		    key_hash < 0 || key_hash > 3) {
+			pr_err("nvmet: host %s: %s must be DHHC-1:<00..03>:<base64>:\n",
+			       host->nqn, what);
+			ret = -EINVAL;
+			goto out_free;
+		}
+		ret = nvmet_auth_check_key(secret, key_hash, &usable);
+		if (ret) {
+			pr_err("nvmet: host %s: %s: %s\n", host->nqn, what,
+			       ret == -EOPNOTSUPP ?
+			       "DH-HMAC-CHAP needs the kernel's nvme-auth" :
+			       "the kernel lacks its hash");
+			goto out_free;
+		}
+		if (!usable)
+			pr_warn("nvmet: host %s: %s is no valid key (base64 of 32, 48 or 64 bytes and a CRC): the host cannot authenticate\n",
+				host->nqn, what);
+	}
+	ret = nvmet_host_set_dhchap_secret(host, ctrl, secret);
+out_free:
+	kfree_sensitive(secret);
+	return ret ? ret : count;
 }
 
 static ssize_t nvmet_host_dhchap_key_show(struct config_item *item,
 					  char *page)
 {
-	return sysfs_emit(page, "\n");
+	return nvmet_host_key_show(item, page, false);
 }
 
 static ssize_t nvmet_host_dhchap_key_store(struct config_item *item,
 					   const char *page, size_t count)
 {
-	return nvmet_host_key_store(item, page, count, "dhchap_key");
+	return nvmet_host_key_store(item, page, count, false);
 }
 
 static ssize_t nvmet_host_dhchap_ctrl_key_show(struct config_item *item,
 					       char *page)
 {
-	return sysfs_emit(page, "\n");
+	return nvmet_host_key_show(item, page, true);
 }
 
 static ssize_t nvmet_host_dhchap_ctrl_key_store(struct config_item *item,
 						const char *page, size_t count)
 {
-	return nvmet_host_key_store(item, page, count, "dhchap_ctrl_key");
+	return nvmet_host_key_store(item, page, count, true);
 }
 
 static ssize_t nvmet_host_dhchap_hash_show(struct config_item *item,
 					   char *page)
 {
-	return sysfs_emit(page, "%s\n", nvmet_dhchap_hashes[0]);
+	struct nvmet_host *host = to_host(item);
+	u8 id;
+
+	mutex_lock(&host->lock);
+	id = host->dhchap_hash_id;
+	mutex_unlock(&host->lock);
+	return sysfs_emit(page, "%s\n", nvmet_dhchap_hashes[id]);
 }
 
 static ssize_t nvmet_host_dhchap_hash_store(struct config_item *item,
 					    const char *page, size_t count)
 {
-	int i = sysfs_match_string(nvmet_dhchap_hashes, page);
+	struct nvmet_host *host = to_host(item);
+	int id, ret;
 
-	if (i < 0)
+	id = nvmet_dhchap_match(nvmet_dhchap_hashes,
+				ARRAY_SIZE(nvmet_dhchap_hashes), page);
+	if (id < 0) {
+		pr_err("nvmet: host %s: dhchap_hash must be hmac(sha256), hmac(sha384) or hmac(sha512)\n",
+		       host->nqn);
 		return -EINVAL;
-	return i == 0 ? count : nvmet_host_no_auth(item, "dhchap_hash");
+	}
+	ret = nvmet_auth_check_hash(id);
+	if (ret) {
+		pr_err("nvmet: host %s: dhchap_hash %s: %s\n", host->nqn,
+		       nvmet_dhchap_hashes[id], ret == -EOPNOTSUPP ?
+		       "DH-HMAC-CHAP needs the kernel's nvme-auth" :
+		       "not in this kernel");
+		return ret;
+	}
+	nvmet_host_set_dhchap_hash(host, id);
+	return count;
 }
 
 static ssize_t nvmet_host_dhchap_dhgroup_show(struct config_item *item,
 					      char *page)
 {
-	return sysfs_emit(page, "%s\n", nvmet_dhchap_dhgroups[0]);
+	struct nvmet_host *host = to_host(item);
+	u8 id;
+
+	mutex_lock(&host->lock);
+	id = host->dhchap_dhgroup_id;
+	mutex_unlock(&host->lock);
+	return sysfs_emit(page, "%s\n", nvmet_dhchap_dhgroups[id]);
 }
 
 static ssize_t nvmet_host_dhchap_dhgroup_store(struct config_item *item,
 					       const char *page, size_t count)
 {
-	int i = sysfs_match_string(nvmet_dhchap_dhgroups, page);
+	struct nvmet_host *host = to_host(item);
+	int id, ret;
 
-	if (i < 0)
+	id = nvmet_dhchap_match(nvmet_dhchap_dhgroups,
+				ARRAY_SIZE(nvmet_dhchap_dhgroups), page);
+	if (id < 0) {
+		pr_err("nvmet: host %s: dhchap_dhgroup must be null or ffdhe2048 ... ffdhe8192\n",
+		       host->nqn);
 		return -EINVAL;
-	return i == 0 ? count : nvmet_host_no_auth(item, "dhchap_dhgroup");
+	}
+	ret = nvmet_auth_check_dhgroup(id);
+	if (ret) {
+		pr_err("nvmet: host %s: dhchap_dhgroup %s: %s\n", host->nqn,
+		       nvmet_dhchap_dhgroups[id], ret == -EOPNOTSUPP ?
+		       "DH-HMAC-CHAP needs the kernel's nvme-auth" :
+		       "not in this kernel");
+		return ret;
+	}
+	nvmet_host_set_dhchap_dhgroup(host, id);
+	return count;
 }
 
-CONFIGFS_ATTR(nvmet_host_, dhchap_key);
-CONFIGFS_ATTR(nvmet_host_, dhchap_ctrl_key);
+/* The keys are secrets: root only (in-tree: 0644). */
+#define NVMET_HOST_SECRET_ATTR(_name)					\
+static struct configfs_attribute nvmet_host_attr_##_name = {		\
+	.ca_name	= __stringify(_name),				\
+	.ca_mode	= 0600,						\
+	.ca_owner	= THIS_MODULE,					\
+	.show		= nvmet_host_##_name##_show,			\
+	.store		= nvmet_host_##_name##_store,			\
+}
+
+NVMET_HOST_SECRET_ATTR(dhchap_key);
+NVMET_HOST_SECRET_ATTR(dhchap_ctrl_key);
 CONFIGFS_ATTR(nvmet_host_, dhchap_hash);
 CONFIGFS_ATTR(nvmet_host_, dhchap_dhgroup);
 

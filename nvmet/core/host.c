@@ -5,6 +5,10 @@
  * The registry maps host NQNs to hosts (RCU readers on the connect path)
  * and gives each host a small integer id, the key of subsys->hosts.
  *
+ * A host also carries its DH-HMAC-CHAP settings (host->lock): the
+ * secrets as written, which this file stores, copies and frees, but
+ * never parses; nvmet/target/auth.c and the configfs glue check them.
+ *
  * Conventions:
  * @host: a host, referenced by the caller
  * @nqn:  a host NQN
@@ -51,6 +55,9 @@ struct nvmet_host *nvmet_host_create(const char *nqn)
 	if (!host)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&host->ref);
+	mutex_init(&host->lock);
+	host->dhchap_hash_id = NVME_AUTH_HASH_SHA256;
+	host->dhchap_dhgroup_id = NVME_AUTH_DHGROUP_NULL;
 	memcpy(host->nqn, nqn, len);
 
 	ret = xa_alloc(&nvmet_host_ids, &host->id, host, xa_limit_32b,
@@ -92,6 +99,9 @@ static void nvmet_host_release(struct kref *ref)
 	struct nvmet_host *host = container_of(ref, struct nvmet_host, ref);
 
 	nvmet_obj_released(NVMET_OBJ_HOST);
+	kfree_sensitive(host->dhchap_secret);
+	kfree_sensitive(host->dhchap_ctrl_secret);
+	mutex_destroy(&host->lock);
 	kfree_rcu(host, rcu);
 }
 
@@ -157,3 +167,119 @@ unsigned long nvmet_host_count(void)
 	return n;
 }
 EXPORT_SYMBOL_GPL(nvmet_host_count);
+
+/**
+ * nvmet_host_set_dhchap_secret() - set or clear a DH-HMAC-CHAP key
+ * @host: the host
+ * @ctrl: the controller key (bidirectional authentication), not the
+ *	  host key
+ * @secret: the key as the administrator wrote it, checked by the caller;
+ *	    "" clears it
+ *
+ * Controllers connected already keep the keys they authenticated with
+ * until the host authenticates again.
+ *
+ * Context: Process context; takes host->lock.
+ * Return: 0 or -ENOMEM (the old key stays).
+ */
+int nvmet_host_set_dhchap_secret(struct nvmet_host *host, bool ctrl,
+				 const char *secret)
+{
+	char *new = NULL, *old, **slot;
+
+	if (*secret) {
+		new = kstrdup(secret, GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+	}
+	slot = ctrl ? &host->dhchap_ctrl_secret : &host->dhchap_secret;
+	mutex_lock(&host->lock);
+	old = *slot;
+	*slot = new;
+	mutex_unlock(&host->lock);
+	kfree_sensitive(old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_host_set_dhchap_secret);
+
+/**
+ * nvmet_host_set_dhchap_hash() - the hash the controller prefers
+ * @host: the host
+ * @hash_id: NVME_AUTH_HASH_*, checked by the caller
+ *
+ * Context: Process context; takes host->lock.
+ */
+void nvmet_host_set_dhchap_hash(struct nvmet_host *host, u8 hash_id)
+{
+	mutex_lock(&host->lock);
+	host->dhchap_hash_id = hash_id;
+	mutex_unlock(&host->lock);
+}
+EXPORT_SYMBOL_GPL(nvmet_host_set_dhchap_hash);
+
+/**
+ * nvmet_host_set_dhchap_dhgroup() - the DH group the controller prefers
+ * @host: the host
+ * @dhgroup_id: NVME_AUTH_DHGROUP_*, checked by the caller
+ *
+ * Context: Process context; takes host->lock.
+ */
+void nvmet_host_set_dhchap_dhgroup(struct nvmet_host *host, u8 dhgroup_id)
+{
+	mutex_lock(&host->lock);
+	host->dhchap_dhgroup_id = dhgroup_id;
+	mutex_unlock(&host->lock);
+}
+EXPORT_SYMBOL_GPL(nvmet_host_set_dhchap_dhgroup);
+
+static int nvmet_host_dup_secret(const char *secret, char **out)
+{
+	*out = NULL;
+	if (!secret)
+		return 0;
+	*out = kstrdup(secret, GFP_KERNEL);
+	return *out ? 0 : -ENOMEM;
+}
+
+/**
+ * nvmet_host_get_dhchap() - copy a host's DH-HMAC-CHAP settings
+ * @host: the host
+ * @out: the copy; free it with nvmet_host_dhchap_free(), also after an
+ *	 error
+ *
+ * Context: Process context; takes host->lock.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_host_get_dhchap(struct nvmet_host *host,
+			  struct nvmet_host_dhchap *out)
+{
+	int ret;
+
+	mutex_lock(&host->lock);
+	out->hash_id = host->dhchap_hash_id;
+	out->dhgroup_id = host->dhchap_dhgroup_id;
+	ret = nvmet_host_dup_secret(host->dhchap_secret, &out->secret);
+	if (!ret)
+		ret = nvmet_host_dup_secret(host->dhchap_ctrl_secret,
+					    &out->ctrl_secret);
+	else
+		out->ctrl_secret = NULL;
+	mutex_unlock(&host->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_host_get_dhchap);
+
+/**
+ * nvmet_host_dhchap_free() - free what nvmet_host_get_dhchap() copied
+ * @d: the copy
+ *
+ * Context: Any context.
+ */
+void nvmet_host_dhchap_free(struct nvmet_host_dhchap *d)
+{
+	kfree_sensitive(d->secret);
+	kfree_sensitive(d->ctrl_secret);
+	d->secret = NULL;
+	d->ctrl_secret = NULL;
+}
+EXPORT_SYMBOL_GPL(nvmet_host_dhchap_free);

@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-auth.h>
 #include <nvmet/fabric.h>
 #include "../core/core.h"
 #include "../debugfs.h"
@@ -73,6 +74,7 @@ static void nvmet_ctrl_release(struct kref *ref)
 		list_del(&aen->entry);
 		kfree(aen);
 	}
+	nvmet_auth_ctrl_exit(ctrl);
 	if (ctrl->subsys)
 		nvmet_subsys_put(ctrl->subsys);
 	nvmet_port_put(ctrl->port);

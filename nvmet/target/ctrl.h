@@ -46,6 +46,8 @@
 #define NVMET_CONNECT_BAD_CMD(field) \
 	cpu_to_le32(offsetof(struct nvmf_connect_command, field))
 
+struct nvmet_auth_keys;
+
 /**
  * struct nvmet_async_event - an event waiting for an AER command
  * @entry: in ctrl->async_events (C)
@@ -98,6 +100,11 @@ struct nvmet_async_event {
  * @host_traddr: the host's transport address as the fabric gave it at
  *		 Admin Connect, "" if it gives none (I)
  * @stats: command counters, per CPU (I pointer)
+ * @auth_required: the host has a DH-HMAC-CHAP key: every queue must
+ *		   authenticate before other commands (I)
+ * @auth_keys: the keys authentication uses, a struct nvmet_auth_keys
+ *	       (nvmet/target/auth.h), replaced when the host
+ *	       re-authenticates on the admin queue (C)
  * @debugfs_dir: the controller's debugfs directory, or NULL (debugfs.c)
  * @rcu: frees the controller after RCU readers are gone
  */
@@ -133,6 +140,8 @@ struct nvmet_ctrl {
 	uuid_t hostid;
 	char host_traddr[NVMF_TRADDR_SIZE + 1];
 	struct nvmet_stats __percpu *stats;
+	bool auth_required;
+	struct nvmet_auth_keys *auth_keys;
 	struct dentry *debugfs_dir;
 	struct rcu_head rcu;
 };
@@ -185,6 +194,8 @@ u8 nvmet_mdts(const struct nvmet_port *port,
 /* fabrics.c */
 u16 nvmet_parse_connect_cmd(struct nvmet_req *req);
 u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req);
+u16 nvmet_parse_fabrics_io_cmd(struct nvmet_req *req);
+u16 nvmet_auth_gate(struct nvmet_req *req);
 
 /* admin.c */
 u16 nvmet_parse_admin_cmd(struct nvmet_req *req);

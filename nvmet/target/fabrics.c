@@ -6,6 +6,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-auth.h>
 #include <nvmet/fabric.h>
 #include "ctrl.h"
 
@@ -62,6 +63,16 @@ static u16 nvmet_install_queue(struct nvmet_ctrl *ctrl, struct nvmet_req *req)
 	return 0;
 }
 
+/* Controller ID, and "authenticate first" (ATR) when the host must. */
+static void nvmet_connect_result(struct nvmet_req *req, struct nvmet_ctrl *ctrl)
+{
+	u32 result = ctrl->cntlid;
+
+	if (ctrl->auth_required)
+		result |= NVME_CONNECT_AUTHREQ_ATR;
+	req->cqe->result.u32 = cpu_to_le32(result);
+}
+
 static u16 nvmet_connect_data(struct nvmet_req *req,
 			      struct nvmf_connect_data **datap)
 {
@@ -112,17 +123,22 @@ static void nvmet_execute_admin_connect(struct nvmet_req *req)
 				  le32_to_cpu(c->kato), &ctrl);
 	if (status)
 		goto out_free;
+	status = nvmet_auth_ctrl_init(ctrl);
+	if (status) {
+		nvmet_ctrl_put(ctrl);
+		goto out_free;
+	}
 	status = nvmet_install_queue(ctrl, req);
 	if (status) {
 		nvmet_ctrl_put(ctrl);
 		goto out_free;
 	}
-	pr_info("nvmet: %s controller %u of %s created for %*pE\n",
+	pr_info("nvmet: %s controller %u of %s created for %*pE%s\n",
 		nvmet_ctrl_is_disc(ctrl) ? "discovery" : "I/O", ctrl->cntlid,
 		nvmet_ctrl_is_disc(ctrl) ? NVMET_DISC_NQN : ctrl->subsys->nqn,
-		(int)strlen(ctrl->hostnqn), ctrl->hostnqn);
-	req->cqe->result.u32 = 0;
-	req->cqe->result.u16 = cpu_to_le16(ctrl->cntlid);
+		(int)strlen(ctrl->hostnqn), ctrl->hostnqn,
+		ctrl->auth_required ? " with DH-HMAC-CHAP" : "");
+	nvmet_connect_result(req, ctrl);
 out_free:
 	kfree(d);
 out:
@@ -166,8 +182,7 @@ static void nvmet_execute_io_connect(struct nvmet_req *req)
 	status = nvmet_install_queue(ctrl, req);
 	if (status)
 		goto out_put;
-	req->cqe->result.u32 = 0;
-	req->cqe->result.u16 = cpu_to_le16(ctrl->cntlid);
+	nvmet_connect_result(req, ctrl);
 	goto out_free;
 
 out_put:
@@ -284,8 +299,63 @@ u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req)
 	case nvme_fabrics_type_property_set:
 		req->execute = nvmet_execute_prop_set;
 		return 0;
+	case nvme_fabrics_type_auth_send:
+	case nvme_fabrics_type_auth_receive:
+		if (nvmet_auth_enabled())
+			return nvmet_parse_auth_cmd(req);
+		fallthrough;
 	default:
 		req->error_loc = offsetof(struct nvmf_common_command, fctype);
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 	}
+}
+
+/**
+ * nvmet_parse_fabrics_io_cmd() - a fabrics command on a connected I/O
+ *				  queue
+ * @req: the request
+ *
+ * Context: Process context.
+ * Return: 0, or Invalid Opcode: Authentication Send/Receive are the only
+ * fabrics commands an I/O queue takes.
+ */
+u16 nvmet_parse_fabrics_io_cmd(struct nvmet_req *req)
+{
+	switch (req->cmd->fabrics.fctype) {
+	case nvme_fabrics_type_auth_send:
+	case nvme_fabrics_type_auth_receive:
+		if (nvmet_auth_enabled())
+			return nvmet_parse_auth_cmd(req);
+		fallthrough;
+	default:
+		req->error_loc = offsetof(struct nvme_common_command, opcode);
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	}
+}
+
+/**
+ * nvmet_auth_gate() - may this command run before the queue authenticated?
+ * @req: a request on a connected queue
+ *
+ * A controller whose host has a DH-HMAC-CHAP key takes nothing but
+ * Authentication Send/Receive on a queue that has not authenticated:
+ * Property Get and Set wait as well (in-tree lets them through).
+ *
+ * Context: Any context.
+ * Return: 0, or Authentication Required.
+ */
+u16 nvmet_auth_gate(struct nvmet_req *req)
+{
+	struct nvme_command *cmd = req->cmd;
+
+	if (likely(!req->sq->ctrl->auth_required ||
+		   READ_ONCE(req->sq->authenticated)))
+		return 0;
+	if (nvme_is_fabrics(cmd) &&
+	    (cmd->fabrics.fctype == nvme_fabrics_type_auth_send ||
+	     cmd->fabrics.fctype == nvme_fabrics_type_auth_receive))
+		return 0;
+	pr_warn_ratelimited("nvmet: controller %u: queue %u: command before DH-HMAC-CHAP authentication\n",
+			    req->sq->ctrl->cntlid, req->sq->qid);
+	return NVME_SC_AUTH_REQUIRED | NVME_STATUS_DNR;
 }

@@ -144,10 +144,8 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
 	u16 status;
 
-	if (nvme_is_fabrics(cmd)) {
-		req->error_loc = offsetof(struct nvme_common_command, opcode);
-		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
-	}
+	if (nvme_is_fabrics(cmd))
+		return nvmet_parse_fabrics_io_cmd(req);
 	status = nvmet_check_ctrl_ready(req);
 	if (status)
 		return status;

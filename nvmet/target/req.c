@@ -12,6 +12,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
+#include <nvmet/compat-auth.h>
 #include <nvmet/fabric.h>
 #include "ctrl.h"
 #include "stats.h"
@@ -44,6 +45,7 @@ int nvmet_sq_init(struct nvmet_sq *sq)
 		return ret;
 	init_completion(&sq->free_done);
 	init_completion(&sq->confirm_done);
+	mutex_init(&sq->auth_lock);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_sq_init);
@@ -76,6 +78,8 @@ void nvmet_sq_destroy(struct nvmet_sq *sq)
 	wait_for_completion(&sq->confirm_done);
 	wait_for_completion(&sq->free_done);
 	percpu_ref_exit(&sq->ref);
+	nvmet_auth_sq_exit(sq);
+	mutex_destroy(&sq->auth_lock);
 	if (ctrl) {
 		cmpxchg(&ctrl->sqs[sq->qid], sq, NULL);
 		/* An admin queue gone means the association is gone. */
@@ -262,12 +266,15 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 		goto fail;
 	}
 
-	if (!READ_ONCE(sq->ctrl))
+	if (!READ_ONCE(sq->ctrl)) {
 		status = nvmet_parse_connect_cmd(req);
-	else if (!sq->qid)
-		status = nvmet_parse_admin_cmd(req);
-	else
-		status = nvmet_parse_io_cmd(req);
+	} else {
+		status = nvmet_auth_gate(req);
+		if (!status && !sq->qid)
+			status = nvmet_parse_admin_cmd(req);
+		else if (!status)
+			status = nvmet_parse_io_cmd(req);
+	}
 	if (status)
 		goto fail;
 	if (!req->data_max)

@@ -35,7 +35,7 @@ MODSRC=$NVMET_NG_MODDIR
 # In-tree host-side modules, and those whose dependencies we also need.
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
-	   crc32_generic dm-mod"
+	   crc32_generic dm-mod virtio-rng"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {

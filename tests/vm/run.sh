@@ -129,6 +129,7 @@ start=$(date +%s)
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 -accel tcg -cpu max -smp 2 -m "$MEM" \
+	-device virtio-rng-pci \
 	-display none -monitor none -no-reboot \
 	-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" -append "$append" \
 	-serial "file:$CONSOLE" -serial stdio < /dev/null | tr -d '\r' | tee "$OUT"

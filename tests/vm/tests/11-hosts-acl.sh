@@ -1,7 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# hosts/<NQN>/ and allowed_hosts/ links: the ACL rules, busy hosts, and the
-# dhchap_* files that exist but refuse what nvmet-ng cannot do yet.
+# hosts/<NQN>/ and allowed_hosts/ links: the ACL rules and busy hosts.
 . /vm/guest/lib.sh
 modprobe nvmet || fail "modprobe nvmet"
 S=$CFS/subsystems/nqn.2026-11.io.nvmet-ng:acl
@@ -9,18 +8,8 @@ H=$CFS/hosts/nqn.2026-11.io.nvmet-ng:host1
 mkdir $S $H || fail "mkdir"
 mkdir $CFS/ports/1 || fail "mkdir port"
 
+# The dhchap_* attributes: 18-hosts-dhchap.
 expect_eq "host attrs" "dhchap_ctrl_key dhchap_dhgroup dhchap_hash dhchap_key" "$(attrs $H)"
-expect_file $H/dhchap_hash "hmac(sha256)"
-expect_file $H/dhchap_dhgroup null
-expect_file $H/dhchap_key ""
-rt $H/dhchap_hash "hmac(sha256)"
-rt $H/dhchap_dhgroup null
-bad $H/dhchap_hash "hmac(sha512)" "Operation not supported"
-bad $H/dhchap_hash "hmac(md5)" "Invalid argument"
-bad $H/dhchap_dhgroup ffdhe2048 "Operation not supported"
-bad $H/dhchap_dhgroup bogus "Invalid argument"
-bad $H/dhchap_key "DHHC-1:00:c2VjcmV0:" "Operation not supported"
-bad $H/dhchap_key "secret" "Invalid argument"
 
 ln -s $H $S/allowed_hosts/nqn.2026-11.io.nvmet-ng:host1 || fail "ln host"
 expect_eq "allowed_hosts" "nqn.2026-11.io.nvmet-ng:host1" "$(ls $S/allowed_hosts)"

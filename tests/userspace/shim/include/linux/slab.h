@@ -27,6 +27,8 @@ void *kzalloc(size_t size, gfp_t gfp);
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
 void *kmalloc_array(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
+/* No zeroing worth modelling here: the same as kfree(). */
+#define kfree_sensitive(p)	kfree(p)
 char *kstrdup(const char *s, gfp_t gfp);
 char *kstrndup(const char *s, size_t max, gfp_t gfp);
 
