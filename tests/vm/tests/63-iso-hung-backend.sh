@@ -28,7 +28,12 @@
 . /vm/guest/nvme.sh
 command -v dmsetup > /dev/null || skip "no dmsetup in the VM image"
 PERIOD=${ISO_PERIOD:-60}
+# A configuration step may take LIMIT_MS over the baseline: on the
+# debug kernel (lockdep, KASAN, kmemleak: every fork and configfs call
+# several times slower) 3000 ms; both stay below the 5 s that tells a
+# blocked step (in-tree's) from a slow one.
 LIMIT_MS=1000
+[ -e /sys/kernel/debug/kmemleak ] && LIMIT_MS=3000
 DM=e2e-isoA
 export DM_DISABLE_UDEV=1
 e2e_begin
@@ -124,6 +129,7 @@ note "A: $nstuck of 12 commands stuck on the suspended device"
 # the time less BASE_MS, what starting and timing `true` the same way
 # costs on this (emulated, loaded) machine.
 FAILS=
+CHECKED=
 BASE_MS=0
 timed() {
 	what=$1
@@ -144,12 +150,21 @@ timed() {
 	wait $pid || FAILS="$FAILS; $what failed: $(cat /tmp/e2e-iso-timed.out)"
 	T_MS=$(( $(now_ms) - t0 ))
 	note "  $what: $T_MS ms ($((T_MS - BASE_MS)) ms over the baseline)"
-	[ $((T_MS - BASE_MS)) -lt $LIMIT_MS ] ||
+	[ -z "$CHECKED" ] || [ $((T_MS - BASE_MS)) -lt $LIMIT_MS ] ||
 		FAILS="$FAILS; $what took $T_MS ms (baseline $BASE_MS, limit $LIMIT_MS)"
 }
 
-timed "baseline (true)" true
-BASE_MS=$T_MS
+# The baseline is the median of five runs of `true`: one sample swung
+# from 270 ms to 2020 ms on a loaded debug kernel.  It is not checked
+# against the limit itself.
+base=
+for i in 1 2 3 4 5; do
+	timed "baseline (true) $i" true
+	base="$base $T_MS"
+done
+BASE_MS=$(echo $base | tr ' ' '\n' | sort -n | sed -n 3p)
+note "  baseline: $BASE_MS ms (median of$base)"
+CHECKED=1
 echo "configuration while A's I/O is stuck:"
 timed "rmdir A's enabled namespace" rmdir $CFS/subsystems/$NA/namespaces/1
 timed "mkdir subsystem C" mkdir $CFS/subsystems/$NC
