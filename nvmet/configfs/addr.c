@@ -139,7 +139,8 @@ ssize_t nvmet_addr_tsas_show(const struct nvmf_disc_rsp_page_entry *a,
 }
 
 /*
- * tcp: "none" only: nvmet-ng has no TLS yet.  rdma: only the current
+ * tcp: "none" only: nvmet-ng has no TLS yet, and a kernel without
+ * net/handshake (HAVE_NET_HANDSHAKE unset: 6.1) never will.  rdma: only the current
  * queue pair type, as in-tree.  Other transports have no subtype.
  *
  * Writing the tcp security type the port already has changes nothing.
@@ -161,7 +162,11 @@ int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
 	    !nvmet_parse_name(nvmet_tcp_sectypes,
 			      ARRAY_SIZE(nvmet_tcp_sectypes), page, &v)) {
 		if (v == NVMF_TCP_SECTYPE_TLS13) {
+#ifdef HAVE_NET_HANDSHAKE
 			pr_err("nvmet: addr_tsas tls1.3: TLS is not supported by nvmet-ng yet\n");
+#else
+			pr_err("nvmet: addr_tsas tls1.3: this kernel has no TLS handshake upcall (net/handshake)\n");
+#endif
 			return -EINVAL;
 		}
 		if (v != nvmet_tsas_tcp_sectype(&a->tsas)) {
