@@ -595,16 +595,19 @@ void nvmet_port_for_each(void (*fn)(struct nvmet_port *port, void *data),
 	struct nvmet_port *port;
 	unsigned long idx = 0;
 
-	for (;;) {
+	for (;; idx++) {
+		bool live;
+
 		rcu_read_lock();
 		port = xa_find(&nvmet_port_ids, &idx, ULONG_MAX, XA_PRESENT);
-		if (port && !kref_get_unless_zero(&port->ref))
-			port = NULL;
+		live = port && kref_get_unless_zero(&port->ref);
 		rcu_read_unlock();
 		if (!port)
 			return;
+		/* A port on its way out is skipped; the walk goes on. */
+		if (!live)
+			continue;
 		fn(port, data);
 		nvmet_port_put(port);
-		idx++;
 	}
 }
