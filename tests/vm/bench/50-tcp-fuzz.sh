@@ -11,7 +11,8 @@
 # Under a loaded TCG host ours ran 280 PDUs/s: 1 M PDUs take about an
 # hour, more than run.sh's default VM_TIMEOUT for bench (3600 s).  On the
 # debug kernel at a load of 20 it ran 51 PDUs/s (309,212 PDUs in the 6,000 s
-# that BENCH_FUZZ_SECS allows by default): give it an idle machine, or
+# that BENCH_FUZZ_SECS allows by default), and 126 PDUs/s beside lighter
+# load (707,657 in 5,600 s): give it an idle machine, or
 # BENCH_FUZZ_SECS and VM_TIMEOUT to match.  Pass/fail as tests/vm/tests/65 (see
 # guest/fuzz.sh); prints PDUs/s and what each target answered.  Sourced by
 # guest/bench.sh: each run is a subshell, so a failure ends only it.
