@@ -13,10 +13,10 @@
 #include <linux/net.h>
 #include <net/handshake.h>
 
-static_assert(IS_ENABLED(CONFIG_NET_HANDSHAKE));
-
-int nvmet_probe(const struct tls_handshake_args *args);
-int nvmet_probe(const struct tls_handshake_args *args)
+bool nvmet_probe(const struct tls_handshake_args *args);
+bool nvmet_probe(const struct tls_handshake_args *args)
 {
-	return tls_server_hello_psk(args, GFP_KERNEL);
+	return !tls_server_hello_psk(args, GFP_KERNEL);
 }
+
+static_assert(IS_ENABLED(CONFIG_NET_HANDSHAKE));

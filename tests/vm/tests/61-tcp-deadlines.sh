@@ -76,9 +76,12 @@ else
 	bad_case A "connection without ICReq still open after 20 s"
 fi
 
-# B: ICReq, then nothing
+# B: ICReq, then nothing.  The ICReq is built before the connection: the
+# shell builds it byte by byte, and on the debug kernel that took longer
+# than the 2 s ICReq deadline (stop 21's make check).
+icreq > /tmp/e2e-dl.icreq
 mark
-{ icreq; sleep 60; } | nc 127.0.0.1 4420 > /tmp/e2e-dl.b &
+{ cat /tmp/e2e-dl.icreq; sleep 60; } | nc 127.0.0.1 4420 > /tmp/e2e-dl.b &
 NC=$!
 PIDS="$PIDS $NC"
 if gone $NC 20; then
@@ -95,7 +98,6 @@ fi
 # shell builds them byte by byte, slowly), and the Connect deadline is
 # longer here: this case is about the data.
 param connect_timeout_ms 20000
-icreq > /tmp/e2e-dl.icreq
 connect 1 0 65535 $N $HOSTNQN_A > /tmp/e2e-dl.aconn
 prop_set_cc 2 $((0x460001)) > /tmp/e2e-dl.cc
 write_r2t 2 1 4096 > /tmp/e2e-dl.write
