@@ -21,6 +21,21 @@ dh_skip_without_auth() {
 		skip "no nvme-auth in this kernel: no DH-HMAC-CHAP"
 }
 
+# dh_subsys: subsystem $N with a 64 MiB file as namespace 1, host A
+# allowed; the test adds its fabric's port and links it
+dh_subsys() {
+	truncate -s 64M /tmp/e2e-dhchap.img || fail "truncate"
+	tgt_subsys $N 0
+	tgt_ns $N 1 /tmp/e2e-dhchap.img
+	tgt_allow $N $HOSTNQN_A
+}
+
+# dh_tcp_connect [connect options]: DH_CONNECT for NVMe/TCP, with
+# DH_QUEUES I/O queues (2)
+dh_tcp_connect() {
+	host_connect $N -q $HOSTNQN_A -I $HOSTID_A -i ${DH_QUEUES:-2} "$@"
+}
+
 # dh_admitted WHAT [connect options]: host A connects, the controller is
 # live, namespace 1 reads (so every queue authenticated); prints the
 # connect time; stays connected (dh_disconnect ends it)
@@ -33,7 +48,8 @@ dh_admitted() {
 		fail "$what: refused"
 	}
 	C=$(ctrl_of $N) || fail "$what: no controller"
-	s=$(wait_ctrl_state $C live 20) || fail "$what: $C not live: $s"
+	# nvme connect returns once the controller is live, on every fabric
+	expect_file /sys/class/nvme/$C/state live
 	D=$(wait_for_dev $N 1) || fail "$what: no namespace"
 	DH_CONNECT_S=$(awk -v a="$t0" '{ printf "%.2f", $1 - a }' /proc/uptime)
 	dd if=$D of=/dev/null bs=4k count=16 iflag=direct 2>/dev/null ||

@@ -21,17 +21,11 @@ dh_skip_without_auth
 
 N=$NQN_BASE:dhchap-matrix
 H=$CFS/hosts/$HOSTNQN_A
-truncate -s 64M /tmp/e2e-dhchap.img || fail "truncate"
-tgt_subsys $N 0
-tgt_ns $N 1 /tmp/e2e-dhchap.img
-tgt_allow $N $HOSTNQN_A
+dh_subsys
 tgt_port 1 127.0.0.1 4420
 tgt_link 1 $N
 
-tcp_dh_connect() {
-	host_connect $N -q $HOSTNQN_A -I $HOSTID_A -i ${DH_QUEUES:-2} "$@"
-}
-DH_CONNECT=tcp_dh_connect
+DH_CONNECT=dh_tcp_connect
 
 # Connect time, one I/O queue: without a key (before any is set; in-tree
 # cannot clear a key again), then with one.

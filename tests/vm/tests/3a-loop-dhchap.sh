@@ -18,10 +18,7 @@ loop_load
 dh_skip_without_auth
 
 N=$NQN_BASE:loop-dhchap
-truncate -s 64M /tmp/e2e-dhchap.img || fail "truncate"
-tgt_subsys $N 0
-tgt_ns $N 1 /tmp/e2e-dhchap.img
-tgt_allow $N $HOSTNQN_A
+dh_subsys
 loop_port 1
 tgt_link 1 $N
 

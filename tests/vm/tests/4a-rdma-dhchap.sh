@@ -15,10 +15,7 @@ rdma_tgt_load
 dh_skip_without_auth
 
 N=$NQN_BASE:rdma-dhchap
-truncate -s 64M /tmp/e2e-dhchap.img || fail "truncate"
-tgt_subsys $N 0
-tgt_ns $N 1 /tmp/e2e-dhchap.img
-tgt_allow $N $HOSTNQN_A
+dh_subsys
 rdma_tgt_port 1
 tgt_link 1 $N
 

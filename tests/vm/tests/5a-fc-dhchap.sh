@@ -14,11 +14,8 @@ fc_begin
 dh_skip_without_auth
 
 N=$NQN_BASE:fc-dhchap
-truncate -s 64M /tmp/e2e-dhchap.img || fail "truncate"
 fc_add_pair 1
-tgt_subsys $N 0
-tgt_ns $N 1 /tmp/e2e-dhchap.img
-tgt_allow $N $HOSTNQN_A
+dh_subsys
 fc_port 1 "$(fc_traddr tgt 1)"
 tgt_link 1 $N
 
