@@ -54,6 +54,14 @@ fi
 SLOW=1			# time-out factor
 MEM=${VM_MEM:-2G}
 append="console=ttyS0 panic=-1 rdinit=/init log_buf_len=8M nvmet_ng.mode=$MODE"
+# no5lvl: with QEMU's -cpu max the kernel picks 5-level paging, and an
+# interrupt taken early in the boot then faults: on the debug kernel,
+# KASAN wild-memory-access reports on the direct map from an interrupt in
+# arch_cpu_finalize_init() (seen under load, where TCG is slow enough for
+# the timer to fire there); on 7.3 in CI, a fatal exception in interrupt
+# context in sched_clock_cpu() 2 s into the boot, with LA57 set in CR4.
+# Every lane boots with 4-level paging, as most real machines do.
+append="$append no5lvl"
 # The other lines' lanes come last in make check, often beside other
 # work: on this two-core machine at a load of 15, 21-tcp-connect-io took
 # 286-306 s of the harness's 300 and the whole subset 836 s of 900.
@@ -65,11 +73,7 @@ case ${VM_KERNEL:-} in
 "")	;;
 debug)	LANE=vm-debug SLOW=4 MEM=${VM_MEM:-3G}
 	INITRD=$NVMET_NG_SCRATCH/vm/initramfs-debug.cpio.gz
-	# no5lvl: with QEMU's -cpu max the kernel picks 5-level paging, and
-	# an interrupt taken in arch_cpu_finalize_init() then gets KASAN
-	# wild-memory-access reports on the direct map (seen under load,
-	# where TCG is slow enough for the timer to fire there).
-	append="$append kasan_multi_shot no5lvl nvmet_ng.TEST_TIMEOUT=1200"
+	append="$append kasan_multi_shot nvmet_ng.TEST_TIMEOUT=1200"
 	[ -f "$NVMET_NG_VMLINUZ" ] ||
 		{ echo "$LANE: no debug kernel; run scripts/debug-kernel.sh"; exit 1; } ;;
 *)	echo "VM_KERNEL=$VM_KERNEL: only debug" >&2; exit 2 ;;
@@ -131,16 +135,35 @@ for kv in ${VM_ARGS:-}; do
 done
 [ "$MODE" = check ] || append="$append quiet loglevel=3"
 
+# boot: one run of the guest; its exit status in $status
+boot() {
+	set +e
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+		-machine q35 -accel tcg -cpu max -smp 2 -m "$MEM" \
+		-device virtio-rng-pci \
+		-display none -monitor none -no-reboot \
+		-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" -append "$append" \
+		-serial "file:$CONSOLE" -serial stdio < /dev/null |
+		tr -d '\r' | tee "$OUT"
+	status=${PIPESTATUS[0]}
+	set -e
+}
+
+# A kernel that panics while it boots, before the guest's init has run
+# anything of ours (no KTAP plan, no demo or bench output on the second
+# port), is not a result of the code under test (see no5lvl above: the
+# same 7.3 kernel then booted and passed).  Such a boot is retried once,
+# and says so; the first console is kept as $CONSOLE.boot1.
 start=$(date +%s)
-set +e
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-machine q35 -accel tcg -cpu max -smp 2 -m "$MEM" \
-	-device virtio-rng-pci \
-	-display none -monitor none -no-reboot \
-	-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" -append "$append" \
-	-serial "file:$CONSOLE" -serial stdio < /dev/null | tr -d '\r' | tee "$OUT"
-status=${PIPESTATUS[0]}
-set -e
+boot
+if [ "$status" -ne 124 ] && [ "$status" -ne 137 ] && [ ! -s "$OUT" ] &&
+   grep -q 'Kernel panic' "$CONSOLE"; then
+	echo "$LANE: the guest kernel panicked while booting, before our init ran; booting once more"
+	{ grep -m 1 -B 2 -A 6 -E 'Oops|BUG:|RIP:|Kernel panic' "$CONSOLE" ||
+	  true; } | sed 's/^/    /'
+	mv "$CONSOLE" "$CONSOLE.boot1"
+	boot
+fi
 elapsed=$(( $(date +%s) - start ))
 
 finished=0
