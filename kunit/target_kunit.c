@@ -255,8 +255,25 @@ static void tt_prep(struct kunit *test, struct tt_queue *q,
 }
 
 /*
+ * The completion's status field less the More bit, which says only that
+ * the Error Information log page has an entry naming the failed field
+ * (tt_test_log_pages_21 checks it): DNR and the status code stay.
+ */
+static u16 tt_cqe_status(struct tt_queue *q)
+{
+	return (le16_to_cpu(q->cqe.status) >> 1) & ~NVME_STATUS_MORE;
+}
+
+/* The completion's More bit. */
+static bool tt_cqe_more(struct tt_queue *q)
+{
+	return (le16_to_cpu(q->cqe.status) >> 1) & NVME_STATUS_MORE;
+}
+
+/*
  * Run one command as a fabric would: init, data in, execute, wait for the
- * completion, data out.  Returns the status field (DNR included).
+ * completion, data out.  Returns the status field (DNR included, More
+ * not: tt_cqe_status()).
  */
 static u16 tt_submit(struct kunit *test, struct tt_queue *q,
 		     struct nvme_command *cmd, void *buf, u32 len)
@@ -276,7 +293,7 @@ static u16 tt_submit(struct kunit *test, struct tt_queue *q,
 	if (len && req->sg && !nvme_is_write(req->cmd))
 		sg_copy_to_buffer(req->sg, req->sg_cnt, buf, len);
 	nvmet_req_free_sgl(req);
-	status = le16_to_cpu(q->cqe.status) >> 1;
+	status = tt_cqe_status(q);
 	return status;
 }
 
@@ -634,7 +651,7 @@ static bool tt_refused(struct kunit *test, struct tt_queue *q,
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&q->done, 10 * HZ),
 			0);
 	KUNIT_EXPECT_NULL(test, req->sg);
-	*status = le16_to_cpu(q->cqe.status) >> 1;
+	*status = tt_cqe_status(q);
 	return true;
 }
 
@@ -1196,6 +1213,8 @@ static void tt_test_log_pages_21(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_SUPPORTED, 0,
 					    1, 0, 0, buf, 1024), TT_INVALID);
 	KUNIT_EXPECT_EQ(test, aq->req.error_loc, 46);
+	/* An error that names its field sets More, as in-tree. */
+	KUNIT_EXPECT_TRUE(test, tt_cqe_more(aq));
 	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVMET_LOG_FEATURES, 0,
 					    0, NVME_CSI_ZNS, 0, buf, 1024),
 			TT_INVALID);
@@ -1210,6 +1229,7 @@ static void tt_test_log_pages_21(struct kunit *test)
 	/* FID Supported and Effects: what Get Features answers. */
 	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVMET_LOG_FEATURES, fis,
 					 1024), 0);
+	KUNIT_EXPECT_FALSE(test, tt_cqe_more(aq));
 	for (fid = 0, n = 0; fid < 256; fid++) {
 		u32 e = le32_to_cpu(fis[fid]);
 

@@ -115,8 +115,15 @@ static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
 	req->cqe->sq_id = cpu_to_le16(req->sq->qid);
 	req->cqe->command_id = req->cmd->common.command_id;
 	req->cqe->status = cpu_to_le16(status << 1);
-	if (status && req->sq->ctrl)
+	if (status && req->sq->ctrl) {
 		nvmet_ctrl_log_error(req, status);
+		/*
+		 * More: the Error Information log page says which field was
+		 * wrong.  As in-tree, only for errors that name a field.
+		 */
+		if (req->error_loc != NVMET_NO_ERROR_LOC)
+			req->cqe->status |= cpu_to_le16(NVME_STATUS_MORE << 1);
+	}
 	nvmet_stats_complete(req, ns, status);
 	trace_nvmet_req_complete(req);
 	req->ns = NULL;

@@ -88,16 +88,16 @@ phase
 OURS_KIB=$HELD_KIB
 grep -q "^associations: $CONNS," /tmp/e2e-hog.ours ||
 	fail "ours: the hog did not open $CONNS associations"
-expect_eq "ours: Set Features 512 MiB refused (SGL Data Block Invalid, DNR)" \
-	$CONNS "$(hog_count disc-set-features-512M 'status\[0x400f\]')"
-expect_eq "ours: Get Log Page 256 MiB refused (Invalid Field, DNR)" \
-	$CONNS "$(hog_count disc-get-log-256M 'status\[0x4002\]')"
+expect_eq "ours: Set Features 512 MiB refused (SGL Data Block Invalid, DNR, More)" \
+	$CONNS "$(hog_count disc-set-features-512M 'status\[0x600f\]')"
+expect_eq "ours: Get Log Page 256 MiB refused (Invalid Field, DNR, More)" \
+	$CONNS "$(hog_count disc-get-log-256M 'status\[0x6002\]')"
 expect_eq "ours: Write 1 GiB for one block refused" \
-	$CONNS "$(hog_count io-write-1G-for-1-block 'status\[0x400f\]')"
+	$CONNS "$(hog_count io-write-1G-for-1-block 'status\[0x600f\]')"
 expect_eq "ours: Write 32 MiB refused" \
-	$CONNS "$(hog_count io-write-32M 'status\[0x4002\]')"
+	$CONNS "$(hog_count io-write-32M 'status\[0x6002\]')"
 expect_eq "ours: Write 4 MiB refused" \
-	$CONNS "$(hog_count io-write-4M 'status\[0x4002\]')"
+	$CONNS "$(hog_count io-write-4M 'status\[0x6002\]')"
 expect_eq "ours: Write 1 MiB (MDTS) gets its R2T" \
 	$CONNS "$(hog_count io-write-1M r2t)"
 
