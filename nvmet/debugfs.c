@@ -5,6 +5,10 @@
  * /sys/kernel/debug/nvmet-ng/objects: live object counts, one
  * "<type> <count>" line each, for leak checks after a teardown.
  *
+ * /sys/kernel/debug/nvmet-ng/hosts: one "<host NQN> auth_failures=<n>"
+ * line per host of configfs' hosts/, n its failed DH-HMAC-CHAP
+ * transactions since its mkdir.
+ *
  * /sys/kernel/debug/nvmet/: the in-tree target's layout, so its tools and
  * habits work: a directory per subsystem NQN (the discovery NQN for
  * discovery controllers) holding a directory ctrl<cntlid> per controller
@@ -55,6 +59,21 @@ static int nvmet_objects_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(nvmet_objects);
+
+static void nvmet_host_line(struct nvmet_host *host, void *data)
+{
+	struct seq_file *m = data;
+
+	seq_printf(m, "%s auth_failures=%u\n", host->nqn,
+		   atomic_read(&host->auth_failures));
+}
+
+static int nvmet_hosts_show(struct seq_file *m, void *unused)
+{
+	nvmet_hosts_walk_rcu(nvmet_host_line, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nvmet_hosts);
 
 static int nvmet_ctrl_port_show(struct seq_file *m, void *unused)
 {
@@ -271,6 +290,8 @@ void nvmet_debugfs_init(void)
 	nvmet_debugfs_dir = debugfs_create_dir("nvmet-ng", NULL);
 	debugfs_create_file("objects", 0444, nvmet_debugfs_dir, NULL,
 			    &nvmet_objects_fops);
+	debugfs_create_file("hosts", 0400, nvmet_debugfs_dir, NULL,
+			    &nvmet_hosts_fops);
 	dir = debugfs_create_dir("nvmet", NULL);
 	if (IS_ERR(dir))
 		return;

@@ -108,6 +108,8 @@ u32 nvmet_nqn_hash(const char *nqn);
  *			NULL for none (H)
  * @dhchap_hash_id: hash the controller prefers, NVME_AUTH_HASH_* (H)
  * @dhchap_dhgroup_id: DH group it prefers, NVME_AUTH_DHGROUP_* (H)
+ * @auth_failures: DH-HMAC-CHAP transactions of this host that failed
+ *		   (atomic; debugfs nvmet-ng/hosts shows it)
  * @rcu: frees the host after readers of the registry are gone
  * @nqn: the host NQN (I)
  */
@@ -120,6 +122,7 @@ struct nvmet_host {
 	char *dhchap_ctrl_secret;
 	u8 dhchap_hash_id;
 	u8 dhchap_dhgroup_id;
+	atomic_t auth_failures;
 	struct rcu_head rcu;
 	char nqn[];
 };
@@ -337,6 +340,9 @@ void nvmet_host_remove(struct nvmet_host *host);
 struct nvmet_host *nvmet_host_find_get(const char *nqn);
 void nvmet_host_put(struct nvmet_host *host);
 unsigned long nvmet_host_count(void);
+unsigned int nvmet_host_auth_failed(const char *nqn);
+typedef void (*nvmet_host_fn)(struct nvmet_host *host, void *data);
+void nvmet_hosts_walk_rcu(nvmet_host_fn fn, void *data);
 int nvmet_host_set_dhchap_secret(struct nvmet_host *host, bool ctrl,
 				 const char *secret);
 void nvmet_host_set_dhchap_hash(struct nvmet_host *host, u8 hash_id);
@@ -396,12 +402,17 @@ u8 nvmet_port_ana_state(struct nvmet_port *port, u32 grpid);
 void nvmet_port_disc_changed(struct nvmet_port *port);
 void nvmet_port_for_each(void (*fn)(struct nvmet_port *port, void *data),
 			 void *data);
+void nvmet_subsys_for_each(void (*fn)(struct nvmet_subsys *subsys,
+				      void *data),
+			   void *data);
 
 /* notify.c: events the configuration raises for controllers */
 void nvmet_subsys_disc_changed(struct nvmet_subsys *subsys);
 void nvmet_subsys_ctrls_delete(struct nvmet_subsys *subsys,
 			       struct nvmet_port *port);
 void nvmet_port_ctrls_delete(struct nvmet_port *port);
+void nvmet_subsys_acl_revoked(struct nvmet_subsys *subsys);
+void nvmet_host_ctrls_delete(const char *nqn);
 void nvmet_port_ana_changed(struct nvmet_port *port);
 void nvmet_subsys_ana_changed(struct nvmet_subsys *subsys);
 void nvmet_all_disc_changed(void);

@@ -308,7 +308,11 @@ static struct config_group *nvmet_host_make(struct config_group *group,
 static void nvmet_host_drop(struct config_group *group,
 			    struct config_item *item)
 {
-	nvmet_host_remove(to_host_item(item)->host);
+	struct nvmet_host *host = to_host_item(item)->host;
+
+	nvmet_host_remove(host);
+	/* Not slow: each fabric's delete_ctrl() only starts the teardown. */
+	nvmet_host_ctrls_delete(host->nqn);
 	config_item_put(item);
 }
 

@@ -169,6 +169,49 @@ unsigned long nvmet_host_count(void)
 EXPORT_SYMBOL_GPL(nvmet_host_count);
 
 /**
+ * nvmet_host_auth_failed() - count a failed authentication of a host
+ * @nqn: the host NQN the controller was created for
+ *
+ * Context: Any context; takes and releases rcu_read_lock().
+ * Return: the host's failures so far, this one included; 0 when no host
+ * of that NQN is published (it was removed meanwhile).
+ */
+unsigned int nvmet_host_auth_failed(const char *nqn)
+{
+	struct nvmet_host *host;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	host = __nvmet_host_lookup(nqn);
+	if (host)
+		n = atomic_inc_return(&host->auth_failures);
+	rcu_read_unlock();
+	return n;
+}
+EXPORT_SYMBOL_GPL(nvmet_host_auth_failed);
+
+/**
+ * nvmet_hosts_walk_rcu() - call a function on every published host
+ * @fn: the function; it must not sleep, and must not keep @host past its
+ *	return without a reference of its own
+ * @data: passed to @fn
+ *
+ * Context: Any context; takes and releases rcu_read_lock() around the
+ * walk.
+ */
+void nvmet_hosts_walk_rcu(nvmet_host_fn fn, void *data)
+{
+	struct nvmet_host *host;
+	unsigned long index;
+
+	rcu_read_lock();
+	xa_for_each(&nvmet_host_ids, index, host)
+		fn(host, data);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(nvmet_hosts_walk_rcu);
+
+/**
  * nvmet_host_set_dhchap_secret() - set or clear a DH-HMAC-CHAP key
  * @host: the host
  * @ctrl: the controller key (bidirectional authentication), not the

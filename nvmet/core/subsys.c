@@ -307,6 +307,41 @@ struct nvmet_subsys *nvmet_subsys_find_get(const char *nqn)
 EXPORT_SYMBOL_GPL(nvmet_subsys_find_get);
 
 /**
+ * nvmet_subsys_for_each() - call a function on every published subsystem
+ * @fn: the function, called with a reference on the subsystem and no lock
+ * @data: passed to @fn
+ *
+ * Subsystems created or removed meanwhile may or may not be visited; one
+ * on its way out is skipped and the walk goes on.
+ *
+ * Context: Process context.
+ */
+void nvmet_subsys_for_each(void (*fn)(struct nvmet_subsys *subsys,
+				      void *data),
+			   void *data)
+{
+	struct nvmet_subsys *subsys;
+	unsigned long idx = 0;
+
+	for (;; idx++) {
+		bool live;
+
+		rcu_read_lock();
+		subsys = xa_find(&nvmet_subsys_ids, &idx, ULONG_MAX,
+				 XA_PRESENT);
+		live = subsys && kref_get_unless_zero(&subsys->ref);
+		rcu_read_unlock();
+		if (!subsys)
+			return;
+		if (!live)
+			continue;
+		fn(subsys, data);
+		nvmet_subsys_put(subsys);
+	}
+}
+EXPORT_SYMBOL_GPL(nvmet_subsys_for_each);
+
+/**
  * nvmet_subsys_count() - number of published subsystems
  *
  * For leak checks in tests.

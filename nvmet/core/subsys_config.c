@@ -273,11 +273,15 @@ EXPORT_SYMBOL_GPL(nvmet_subsys_set_qid_max);
  * @subsys: the subsystem
  * @allow: true to let every host connect
  *
+ * Turning the ACL on ends the controllers of hosts it does not name
+ * (in-tree leaves them connected).
+ *
  * Context: Process context; takes and releases subsys->lock.
  * Return: 0, or -EINVAL to allow any host while allowed_hosts has links.
  */
 int nvmet_subsys_set_allow_any_host(struct nvmet_subsys *subsys, bool allow)
 {
+	bool narrowed = false;
 	int ret = 0;
 
 	mutex_lock(&subsys->lock);
@@ -286,12 +290,16 @@ int nvmet_subsys_set_allow_any_host(struct nvmet_subsys *subsys, bool allow)
 		       subsys->nqn);
 		ret = -EINVAL;
 	} else {
+		narrowed = subsys->allow_any_host && !allow;
 		WRITE_ONCE(subsys->allow_any_host, allow);
 	}
 	mutex_unlock(&subsys->lock);
-	if (!ret)
-		nvmet_subsys_disc_changed(subsys);
-	return ret;
+	if (ret)
+		return ret;
+	nvmet_subsys_disc_changed(subsys);
+	if (narrowed)
+		nvmet_subsys_acl_revoked(subsys);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_subsys_set_allow_any_host);
 
@@ -339,7 +347,8 @@ EXPORT_SYMBOL_GPL(nvmet_subsys_allow_host);
  * @subsys: the subsystem
  * @host: the host
  *
- * Controllers the host already has stay connected, as in-tree.
+ * Controllers the host already has are deleted, unlike in-tree, which
+ * leaves them connected and able to do I/O.
  *
  * Context: Process context; takes and releases subsys->lock.
  * Return: 0, or -ENOENT if the host was not allowed.
@@ -357,6 +366,7 @@ int nvmet_subsys_disallow_host(struct nvmet_subsys *subsys,
 	if (!old)
 		return -ENOENT;
 	nvmet_subsys_disc_changed(subsys);
+	nvmet_subsys_acl_revoked(subsys);
 	nvmet_host_put(old);
 	return 0;
 }

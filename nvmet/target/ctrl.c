@@ -116,8 +116,8 @@ static void nvmet_ctrl_fatal_work(struct work_struct *work)
 	struct nvmet_ctrl *ctrl = container_of(work, struct nvmet_ctrl,
 					       fatal_work);
 
-	pr_err("nvmet: controller %u of %s: fatal error, tearing it down\n",
-	       ctrl->cntlid, ctrl->hostnqn);
+	pr_err("nvmet: controller %u of %*pE: fatal error, tearing it down\n",
+	       ctrl->cntlid, (int)strlen(ctrl->hostnqn), ctrl->hostnqn);
 	nvmet_ctrl_delete(ctrl);
 }
 
@@ -402,16 +402,17 @@ static u16 nvmet_ctrl_insert(struct nvmet_ctrl *ctrl, u16 min, u16 max)
 
 /*
  * Is what the controller connects to still offered?  Called after the
- * controller is in its xarray: an unlink or a port disable either comes
- * after the insert and its walk finds the controller, or it came before
- * and this sees it (both sides order their store and their load with a
- * full barrier).
+ * controller is in its xarray: an unlink, a port disable or a host ACL
+ * change (nvmet_subsys_acl_revoked(); the caller rechecks the ACL after
+ * this barrier) either comes after the insert and its walk finds the
+ * controller, or it came before and this sees it (both sides order their
+ * store and their load with a full barrier).
  */
 static bool nvmet_ctrl_still_offered(struct nvmet_ctrl *ctrl)
 {
 	struct nvmet_port *port = ctrl->port;
 
-	smp_mb();	/* the insert before the loads; pairs with port.c */
+	smp_mb();	/* the insert before the loads; pairs with port.c, notify.c */
 	if (!nvmet_port_is_live(port))
 		return false;
 	return !ctrl->subsys ||
@@ -528,6 +529,13 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 		nvmet_ctrl_put(ctrl);
 		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(subsysnqn);
 		return NVME_SC_CONNECT_INVALID_PARAM | NVME_STATUS_DNR;
+	}
+	if (subsys && !nvmet_subsys_host_allowed(subsys, hostnqn)) {
+		pr_info_ratelimited("nvmet: subsystem %s: host %*pE was refused while it connected\n",
+				    subsys->nqn, (int)strlen(hostnqn), hostnqn);
+		nvmet_ctrl_put(ctrl);
+		req->cqe->result.u32 = NVMET_CONNECT_BAD_DATA(hostnqn);
+		return NVME_SC_CONNECT_INVALID_HOST | NVME_STATUS_DNR;
 	}
 	nvmet_debugfs_ctrl_add(ctrl);
 	nvmet_ctrl_ka_start(ctrl);

@@ -61,10 +61,12 @@ static void nvmet_auth_fail(struct nvmet_req *req, struct nvmet_sq_auth *a,
 			    u8 status)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	unsigned int n = nvmet_host_auth_failed(ctrl->hostnqn);
 
-	pr_warn_ratelimited("nvmet: controller %u of %s: queue %u: host %s: DH-HMAC-CHAP: %s\n",
+	pr_warn_ratelimited("nvmet: controller %u of %s: queue %u: host %*pE: DH-HMAC-CHAP: %s (failure %u of this host)\n",
 			    ctrl->cntlid, ctrl->subsys->nqn, req->sq->qid,
-			    ctrl->hostnqn, nvmet_auth_reason(status));
+			    (int)strlen(ctrl->hostnqn), ctrl->hostnqn,
+			    nvmet_auth_reason(status), n);
 	a->step = NVME_AUTH_DHCHAP_MESSAGE_FAILURE1;
 	a->status = status;
 	WRITE_ONCE(req->sq->authenticated, false);

@@ -243,6 +243,75 @@ void nvmet_subsys_ctrls_delete(struct nvmet_subsys *subsys,
 	nvmet_ctrls_for_each(&subsys->ctrls, nvmet_ctrl_delete_on_port, port);
 }
 
+static void nvmet_ctrl_delete_if_refused(struct nvmet_ctrl *ctrl, void *data)
+{
+	struct nvmet_subsys *subsys = data;
+
+	if (nvmet_subsys_host_allowed(subsys, ctrl->hostnqn))
+		return;
+	pr_info("nvmet: subsystem %s: host %*pE is no longer allowed, deleting its controller %u\n",
+		subsys->nqn, (int)strlen(ctrl->hostnqn), ctrl->hostnqn,
+		ctrl->cntlid);
+	nvmet_ctrl_delete(ctrl);
+}
+
+/**
+ * nvmet_subsys_acl_revoked() - end the controllers the host ACL now refuses
+ * @subsys: the subsystem, whose ACL just narrowed (an allowed_hosts link
+ *	    went, or attr_allow_any_host was cleared)
+ *
+ * In-tree leaves such controllers connected and able to do I/O.  A Connect
+ * racing this either has its controller in @subsys->ctrls before the walk
+ * below, which then finds it, or rechecks the ACL after its insert and
+ * sees the change (nvmet_ctrl_still_offered()).
+ *
+ * Context: Process context; no lock held.
+ */
+void nvmet_subsys_acl_revoked(struct nvmet_subsys *subsys)
+{
+	/* The ACL store before the walk; pairs with nvmet_ctrl_still_offered() */
+	smp_mb();
+	nvmet_ctrls_for_each(&subsys->ctrls, nvmet_ctrl_delete_if_refused,
+			     subsys);
+}
+
+static void nvmet_ctrl_delete_of_host(struct nvmet_ctrl *ctrl, void *data)
+{
+	const char *nqn = data;
+
+	if (strcmp(ctrl->hostnqn, nqn))
+		return;
+	pr_info("nvmet: subsystem %s: host %*pE was removed, deleting its controller %u\n",
+		ctrl->subsys->nqn, (int)strlen(nqn), nqn, ctrl->cntlid);
+	nvmet_ctrl_delete(ctrl);
+}
+
+static void nvmet_subsys_host_removed(struct nvmet_subsys *subsys, void *data)
+{
+	nvmet_ctrls_for_each(&subsys->ctrls, nvmet_ctrl_delete_of_host, data);
+}
+
+/**
+ * nvmet_host_ctrls_delete() - end a removed host's controllers
+ * @nqn: the host's NQN, already unpublished (nvmet_host_remove())
+ *
+ * Every I/O controller of that host NQN goes, also on subsystems that
+ * allow any host: the host's DH-HMAC-CHAP keys went with it.  In-tree
+ * leaves them connected.
+ *
+ * Context: Process context; no lock held.
+ */
+void nvmet_host_ctrls_delete(const char *nqn)
+{
+	/*
+	 * The unpublish before the walk: a Connect whose controller the walk
+	 * misses looks the host up after its insert and barrier
+	 * (nvmet_ctrl_still_offered()) and finds no keys, as a new one would.
+	 */
+	smp_mb();
+	nvmet_subsys_for_each(nvmet_subsys_host_removed, (void *)nqn);
+}
+
 /**
  * nvmet_port_ctrls_delete() - tear down the port's discovery controllers
  * @port: the port, being disabled

@@ -414,7 +414,7 @@ static void check_notifications(void)
 	struct nvmet_port *port = new_port(MOCK_TRTYPE);
 	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:notify");
 	struct nvmet_host *h = nvmet_host_create("nqn.test:notify-host");
-	int disc, acl, del;
+	int disc, acl, del, rev;
 
 	disc = notified(SHIM_NOTIFY_PORT_DISC);
 	CHECK_EQ(nvmet_port_link_subsys(port, s), 0);
@@ -423,12 +423,25 @@ static void check_notifications(void)
 	CHECK_EQ(notified(SHIM_NOTIFY_PORT_DISC), disc + 1);
 
 	acl = notified(SHIM_NOTIFY_SUBSYS_DISC);
+	rev = notified(SHIM_NOTIFY_ACL_REVOKED);
 	CHECK_EQ(nvmet_subsys_allow_host(s, h), 0);
 	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 1);
 	CHECK_EQ(nvmet_subsys_set_allow_any_host(s, true), -EINVAL);
 	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 1);
+	CHECK_EQ(notified(SHIM_NOTIFY_ACL_REVOKED), rev);
+	/* A host leaving the ACL ends its controllers. */
 	CHECK_EQ(nvmet_subsys_disallow_host(s, h), 0);
 	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 2);
+	CHECK_EQ(notified(SHIM_NOTIFY_ACL_REVOKED), rev + 1);
+	/* So does turning the ACL on; turning it off or on twice does not. */
+	CHECK_EQ(nvmet_subsys_set_allow_any_host(s, true), 0);
+	CHECK_EQ(nvmet_subsys_set_allow_any_host(s, true), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_ACL_REVOKED), rev + 1);
+	CHECK_EQ(nvmet_subsys_set_allow_any_host(s, false), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_ACL_REVOKED), rev + 2);
+	CHECK_EQ(nvmet_subsys_set_allow_any_host(s, false), 0);
+	CHECK_EQ(notified(SHIM_NOTIFY_ACL_REVOKED), rev + 2);
+	CHECK_EQ(notified(SHIM_NOTIFY_SUBSYS_DISC), acl + 6);
 
 	del = notified(SHIM_NOTIFY_CTRLS_DELETE);
 	CHECK_EQ(nvmet_subsys_set_qid_max(s, 4), 0);

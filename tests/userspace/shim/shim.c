@@ -593,6 +593,11 @@ void nvmet_port_ctrls_delete(struct nvmet_port *port)
 	shim_notify(SHIM_NOTIFY_CTRLS_DELETE);
 }
 
+void nvmet_subsys_acl_revoked(struct nvmet_subsys *subsys)
+{
+	shim_notify(SHIM_NOTIFY_ACL_REVOKED);
+}
+
 void nvmet_port_ana_changed(struct nvmet_port *port)
 {
 	shim_notify(SHIM_NOTIFY_ANA);

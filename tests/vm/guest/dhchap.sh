@@ -85,16 +85,32 @@ dh_refused() {
 	return 0
 }
 
-# dh_fabric_checks HOSTDIR: the checks every fabric runs: one hash and group unidirectional (right, wrong, missing key), bidirectional
-# (right and wrong controller key), and a re-authentication the host asks
-# for while connected, with I/O after it
+# dh_failures: host A's failed authentications as nvmet-ng/hosts in
+# debugfs counts them (ours only)
+dh_failures() {
+	sed -n "s|^$HOSTNQN_A auth_failures=\([0-9]*\)\$|\1|p" \
+		/sys/kernel/debug/nvmet-ng/hosts
+}
+
+# dh_fabric_checks HOSTDIR: the checks every fabric runs: one hash and
+# group unidirectional (right, wrong, missing key; the wrong key counted
+# in host A's auth_failures), bidirectional (right and wrong controller
+# key), and a re-authentication the host asks for while connected, with
+# I/O after it
 dh_fabric_checks() {
 	h=$1
 	write_attr $h/dhchap_key "$DH_K00"
 	write_attr $h/dhchap_hash "hmac(sha256)"
 	write_attr $h/dhchap_dhgroup ffdhe2048
 	dh_ok "sha256 ffdhe2048: right key" --dhchap-secret="$DH_K00"
+	f0=$(dh_failures)
 	dh_refused "wrong key" --dhchap-secret="$DH_K00B"
+	if [ "$TARGET" != intree ]; then
+		f1=$(dh_failures)
+		[ -n "$f0" ] && [ "${f1:-0}" -gt "$f0" ] ||
+			fail "wrong key: host A's auth_failures went from ${f0:-none} to ${f1:-none}"
+		echo "wrong key: host A's auth_failures $f0 -> $f1"
+	fi
 	dh_refused "no key"
 	write_attr $h/dhchap_ctrl_key "$DH_K00C"
 	dh_admitted "bidirectional" --dhchap-secret="$DH_K00" \
