@@ -195,11 +195,14 @@ host_connect() {
 		-n "$n" "$@"
 }
 
-# ctrl_of NQN: the name (nvmeN) of the host controller of subsystem NQN
+# ctrl_of NQN [HOSTNQN]: the name (nvmeN) of the host controller of
+# subsystem NQN (that HOSTNQN owns, when given)
 ctrl_of() {
 	for c in /sys/class/nvme/nvme*; do
 		[ -e "$c/subsysnqn" ] || continue
 		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		[ -z "${2:-}" ] ||
+			[ "$(cat "$c/hostnqn" 2>/dev/null)" = "$2" ] || continue
 		echo "${c##*/}"
 		return 0
 	done

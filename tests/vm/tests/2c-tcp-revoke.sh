@@ -30,17 +30,6 @@ tgt_link 1 $N
 tgt_link 2 $N
 S=$CFS/subsystems/$N
 
-# ctrl_of_host HOSTNQN: the host controller of $N that HOSTNQN owns
-ctrl_of_host() {
-	for c in /sys/class/nvme/nvme*; do
-		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$N" ] || continue
-		[ "$(cat "$c/hostnqn" 2>/dev/null)" = "$1" ] || continue
-		echo "${c##*/}"
-		return 0
-	done
-	return 1
-}
-
 # conn HOSTNQN HOSTID TRSVCID [options]: connects; prints the controller
 conn() {
 	h=$1 id=$2 svc=$3
@@ -51,7 +40,7 @@ conn() {
 		echo "connect $h: refused" >&2
 		return 1
 	}
-	c=$(ctrl_of_host $h) || { echo "connect $h: no controller" >&2; return 1; }
+	c=$(ctrl_of $N $h) || { echo "connect $h: no controller" >&2; return 1; }
 	[ "$(cat /sys/class/nvme/$c/state)" = live ] ||
 		{ echo "connect $h: $c not live" >&2; return 1; }
 	echo $c
@@ -76,7 +65,7 @@ revoked() {
 		nvme disconnect -d $1 > /dev/null || fail "disconnect $1"
 		return 0
 	fi
-	st=$(wait_ctrl_state $1 "gone" 30) ||
+	wait_ctrl_state $1 "gone" 30 > /dev/null ||
 		fail "$2: $1 still $(cat /sys/class/nvme/$1/state 2>/dev/null)"
 	echo "$2: $1 went"
 }
@@ -89,7 +78,7 @@ reads $CA "A: host A"
 rm $S/allowed_hosts/$HOSTNQN_B || fail "unlink host B"
 revoked $CB "A: host B unlinked"
 reads $CA "A: host A after B's unlink"
-expect_eq "A: host A's controller" "$CA" "$(ctrl_of_host $HOSTNQN_A)"
+expect_eq "A: host A's controller" "$CA" "$(ctrl_of $N $HOSTNQN_A)"
 conn $HOSTNQN_B $HOSTID_B 4421 > /dev/null 2>&1 &&
 	fail "A: host B connected after its unlink"
 if [ "$TARGET" != intree ]; then
