@@ -3,9 +3,10 @@
  * Deadlines for peers that stop talking, and the bound on connections a
  * port holds before they connect.
  *
- * A queue must get its ICReq within icreq_timeout_ms of the accept, and a
- * controller (a successful Connect) within connect_timeout_ms of the
- * ICReq; a command waiting for data (in-capsule, or after our R2T) must
+ * A queue must get its ICReq within icreq_timeout_ms of the accept (and
+ * on a TLS port finish its TLS handshake within tls_handshake_timeout of
+ * its start), and a controller (a successful Connect) within
+ * connect_timeout_ms of the ICReq; a command waiting for data (in-capsule, or after our R2T) must
  * get some within data_timeout_ms of the last it got.  A queue that misses
  * one is closed, which frees its memory and, through nvmet_req_uninit()
  * of its waiting commands, drops their namespace references.
@@ -111,6 +112,25 @@ void nvmet_tcp_deadline_icreq(struct nvmet_tcp_queue *queue)
 }
 
 /**
+ * nvmet_tcp_deadline_handshake() - a TLS handshake starts: it must be
+ * done within tls_handshake_timeout (tls.c); the ICReq deadline still runs
+ * @queue: the queue
+ *
+ * Context: Process context (the accept work or io_work), before the
+ * handshake is submitted.
+ */
+void nvmet_tcp_deadline_handshake(struct nvmet_tcp_queue *queue)
+{
+	unsigned int ms = nvmet_tcp_tls_timeout_ms();
+	unsigned long due = jiffies + msecs_to_jiffies(ms);
+
+	queue->hs_at = jiffies;
+	if (ms && (!timer_pending(&queue->deadline) ||
+		   time_before(due, queue->deadline.expires)))
+		mod_timer(&queue->deadline, due);
+}
+
+/**
  * nvmet_tcp_deadline_connected() - Connect succeeded: only data deadlines
  * are left
  * @queue: the queue
@@ -197,6 +217,13 @@ bool nvmet_tcp_deadline_passed(struct nvmet_tcp_queue *queue)
 
 	switch (READ_ONCE(queue->state)) {
 	case NVMET_TCP_Q_CONNECTING:
+		ms = nvmet_tcp_tls_timeout_ms();
+		if (ms && test_bit(NVMET_TCP_QF_TLS_HS, &queue->flags) &&
+		    nvmet_tcp_due(queue->hs_at, ms, &next, &armed)) {
+			nvmet_tcp_err(queue, "TLS handshake not done within %u ms, closing\n",
+				      ms);
+			return true;
+		}
 		ms = READ_ONCE(icreq_timeout_ms);
 		if (ms && nvmet_tcp_due(queue->born, ms, &next, &armed)) {
 			nvmet_tcp_err(queue, "no ICReq within %u ms of the connection, closing\n",

@@ -72,11 +72,19 @@ static void nvmet_tcp_accept_work(struct work_struct *work)
 						    tport->portid, ret);
 			return;
 		}
+		if (tport->tls != NVMET_TCP_TLS_OFF) {
+			ret = nvmet_tcp_tls_file(sock);
+			if (ret) {
+				pr_err_ratelimited("port %u: cannot give a connection a file for TLS: %d\n",
+						   tport->portid, ret);
+				continue;
+			}
+		}
 		ret = nvmet_tcp_alloc_queue(tport, sock, any);
 		if (ret) {
 			pr_err_ratelimited("port %u: cannot set up a queue: %d\n",
 					   tport->portid, ret);
-			sock_release(sock);
+			nvmet_tcp_sock_free(sock);
 		}
 	}
 }
@@ -165,6 +173,7 @@ static int nvmet_tcp_port_config(struct nvmet_port *nport,
 	if (nport->max_queue_size < 0)
 		nport->max_queue_size = NVMET_QUEUE_SIZE;
 	tport->inline_data_size = nport->inline_data_size;
+	tport->tls = nvmet_tcp_tls_port_config(nport);
 	mutex_unlock(&nport->lock);
 	return nvmet_port_inet_addr(nport, &tport->addr);
 }
@@ -197,7 +206,9 @@ static int nvmet_tcp_add_port(struct nvmet_port *nport)
 	 * whose delete_ctrl() would look for it.
 	 */
 	WRITE_ONCE(nport->priv, tport);
-	pr_info("port %u: listening on %pISpc\n", portid, &tport->addr);
+	pr_info("port %u: listening on %pISpc%s\n", portid, &tport->addr,
+		tport->tls == NVMET_TCP_TLS_REQUIRED ? ", TLS required" :
+		tport->tls == NVMET_TCP_TLS_OPTIONAL ? ", TLS optional" : "");
 	return 0;
 
 out_free:

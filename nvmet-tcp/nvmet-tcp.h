@@ -28,9 +28,12 @@
 #define _NVMET_TCP_H
 
 #include <linux/bvec.h>
+#include <linux/completion.h>
+#include <linux/key.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/llist.h>
+#include <linux/mutex.h>
 #include <linux/net.h>
 #include <linux/nvme-tcp.h>
 #include <linux/socket.h>
@@ -39,6 +42,7 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
+#include <nvmet/compat.h>
 #include <nvmet/req.h>
 
 /* Defaults the transport gives a port whose parameters are negative. */
@@ -121,6 +125,18 @@ enum nvmet_tcp_recv_stage {
 	NVMET_TCP_RECV_DATA,
 	NVMET_TCP_RECV_DDGST,
 	NVMET_TCP_RECV_DISCARD,
+};
+
+/**
+ * enum nvmet_tcp_tls_mode - TLS on a port (addr_tsas, addr_treq)
+ * @NVMET_TCP_TLS_OFF: plain TCP only
+ * @NVMET_TCP_TLS_REQUIRED: TLS only
+ * @NVMET_TCP_TLS_OPTIONAL: TLS or plain TCP, as the host starts
+ */
+enum nvmet_tcp_tls_mode {
+	NVMET_TCP_TLS_OFF,
+	NVMET_TCP_TLS_REQUIRED,
+	NVMET_TCP_TLS_OPTIONAL,
 };
 
 /**
@@ -228,6 +244,7 @@ union nvmet_tcp_rbuf {
  * @accept_work: accepts pending connections
  * @addr: the address listened on (I)
  * @inline_data_size: in-capsule data size of the port (I)
+ * @tls: enum nvmet_tcp_tls_mode of the port (I)
  * @saved_data_ready: the socket's callback before ours (I)
  * @entry: on nvmet_tcp_ports (nvmet_tcp_ports_lock)
  * @queues_lock: protects @queues, @nr_pending, @closed and the
@@ -245,6 +262,7 @@ struct nvmet_tcp_port {
 	struct work_struct accept_work;
 	struct sockaddr_storage addr;
 	u32 inline_data_size;
+	u8 tls;
 	void (*saved_data_ready)(struct sock *sk);
 	struct list_head entry;
 
@@ -284,6 +302,14 @@ struct nvmet_tcp_port {
  * @saved_data_ready: the socket's callback before ours
  * @saved_write_space: the socket's callback before ours
  * @saved_state_change: the socket's callback before ours
+ * @tls_lock: held while a TLS handshake is submitted (tls.c)
+ * @tls_done: completed when the handshake's done callback is finished
+ *	      with the queue
+ * @hs_at: jiffies when the TLS handshake started; its deadline counts
+ *	   from here
+ * @tls: the handshake succeeded: every receive checks the record type
+ *	 (written before NVMET_TCP_QF_TLS_HS clears, I afterwards)
+ * @tls_pskid: the key of the PSK the handshake used (as @tls)
  *
  * The fields below are owned by io_work, and by the release work once
  * io_work has been cancelled.
@@ -332,6 +358,8 @@ struct nvmet_tcp_queue {
 #define NVMET_TCP_QF_INSTALLED	0	/* install_queue() ran */
 #define NVMET_TCP_QF_PENDING	1	/* counted in tport->nr_pending */
 #define NVMET_TCP_QF_DEADLINE	2	/* the timer fired; io_work checks */
+#define NVMET_TCP_QF_TLS_HS	3	/* a TLS handshake is under way */
+#define NVMET_TCP_QF_TLS_SNIFF	4	/* TLS optional: first byte decides */
 	struct timer_list deadline;
 	unsigned long born;
 	unsigned long icreq_at;
@@ -341,6 +369,12 @@ struct nvmet_tcp_queue {
 	void (*saved_data_ready)(struct sock *sk);
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_state_change)(struct sock *sk);
+
+	struct mutex tls_lock;		/* submission of the handshake */
+	struct completion tls_done;
+	unsigned long hs_at;
+	bool tls;
+	key_serial_t tls_pskid;
 
 	bool hdr_digest;
 	bool data_digest;
@@ -387,6 +421,9 @@ void nvmet_tcp_err(const struct nvmet_tcp_queue *queue, const char *fmt, ...);
 int nvmet_tcp_alloc_queue(struct nvmet_tcp_port *tport, struct socket *sock,
 			  bool listen_any);
 void nvmet_tcp_kick(struct nvmet_tcp_queue *queue);
+int nvmet_tcp_set_callbacks(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_restore_callbacks(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_sock_free(struct socket *sock);
 void nvmet_tcp_schedule_release(struct nvmet_tcp_queue *queue);
 bool nvmet_tcp_set_live(struct nvmet_tcp_queue *queue);
 void nvmet_tcp_queue_connected(struct nvmet_tcp_queue *queue);
@@ -399,6 +436,7 @@ void nvmet_tcp_queues_exit(void);
 void nvmet_tcp_deadline_init(struct nvmet_tcp_queue *queue);
 void nvmet_tcp_deadline_icreq(struct nvmet_tcp_queue *queue);
 void nvmet_tcp_deadline_connected(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_deadline_handshake(struct nvmet_tcp_queue *queue);
 void nvmet_tcp_wait_data(struct nvmet_tcp_cmd *cmd);
 bool nvmet_tcp_deadline_passed(struct nvmet_tcp_queue *queue);
 unsigned int nvmet_tcp_max_pending(void);
@@ -425,6 +463,68 @@ unsigned int nvmet_tcp_cursor_map(const struct nvmet_tcp_sg_cursor *cur,
 void nvmet_tcp_cursor_advance(struct nvmet_tcp_sg_cursor *cur, u32 len);
 __le32 nvmet_tcp_sg_digest(struct nvmet_req *req, u32 off, u32 len);
 __le32 nvmet_tcp_digest(const void *buf, size_t len);
+
+/* tls.c: NVMe/TCP TLS, where the kernel has it (NVMET_TLS) */
+#ifdef NVMET_TLS
+unsigned int nvmet_tcp_tls_timeout_ms(void);
+void nvmet_tcp_tls_queue_init(struct nvmet_tcp_queue *queue,
+			      struct nvmet_tcp_port *tport);
+int nvmet_tcp_tls_start(struct nvmet_tcp_queue *queue);
+void nvmet_tcp_tls_stop(struct nvmet_tcp_queue *queue);
+bool nvmet_tcp_tls_busy(struct nvmet_tcp_queue *queue);
+int nvmet_tcp_tls_sniff(struct nvmet_tcp_queue *queue);
+int nvmet_tcp_tls_record(struct nvmet_tcp_queue *queue,
+			 const struct cmsghdr *cmsg, const u8 *buf, int len);
+u8 nvmet_tcp_tls_port_config(struct nvmet_port *nport);
+int nvmet_tcp_tls_file(struct socket *sock);
+#else
+static inline unsigned int nvmet_tcp_tls_timeout_ms(void)
+{
+	return 0;
+}
+
+static inline void nvmet_tcp_tls_queue_init(struct nvmet_tcp_queue *queue,
+					    struct nvmet_tcp_port *tport)
+{
+}
+
+static inline int nvmet_tcp_tls_start(struct nvmet_tcp_queue *queue)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void nvmet_tcp_tls_stop(struct nvmet_tcp_queue *queue)
+{
+}
+
+static inline bool nvmet_tcp_tls_busy(struct nvmet_tcp_queue *queue)
+{
+	return false;
+}
+
+static inline int nvmet_tcp_tls_sniff(struct nvmet_tcp_queue *queue)
+{
+	return 0;
+}
+
+static inline int nvmet_tcp_tls_record(struct nvmet_tcp_queue *queue,
+				       const struct cmsghdr *cmsg,
+				       const u8 *buf, int len)
+{
+	return 0;
+}
+
+/* configfs refuses addr_tsas tls1.3 on such kernels. */
+static inline u8 nvmet_tcp_tls_port_config(struct nvmet_port *nport)
+{
+	return NVMET_TCP_TLS_OFF;
+}
+
+static inline int nvmet_tcp_tls_file(struct socket *sock)
+{
+	return 0;
+}
+#endif
 
 /* recv.c */
 void nvmet_tcp_recv_init(struct nvmet_tcp_queue *queue);

@@ -10,7 +10,8 @@
  * callers do nothing.  From then on io_work returns at once and the
  * callbacks stop kicking it.  The release work:
  *   1. unlinks the queue from its port's list, so nobody finds it again;
- *   2. takes our callbacks off the socket and shuts the socket down;
+ *   2. shuts the socket down, ends a TLS handshake still under way
+ *      (tls.c) and takes our callbacks off the socket;
  *   3. stops the deadline timer for good and cancels io_work;
  *   4. nvmet_req_uninit()s the commands still waiting for data;
  *   5. nvmet_sq_destroy()s, which waits for the commands the core has;
@@ -30,6 +31,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/file.h>
 #include <linux/idr.h>
 #include <linux/inet.h>
 #include <linux/ratelimit.h>
@@ -136,6 +138,16 @@ static void nvmet_tcp_io_work(struct work_struct *work)
 		nvmet_tcp_schedule_release(queue);
 		return;
 	}
+	/* tlshd owns the socket until the handshake is done (tls.c). */
+	if (nvmet_tcp_tls_busy(queue))
+		return;
+	if (test_bit(NVMET_TCP_QF_TLS_SNIFF, &queue->flags)) {
+		ret = nvmet_tcp_tls_sniff(queue);
+		if (ret < 0)
+			goto close;
+		if (ret)
+			return;
+	}
 	do {
 		if (READ_ONCE(queue->state) == NVMET_TCP_Q_DISCONNECTING)
 			return;
@@ -163,12 +175,19 @@ close:
 	nvmet_tcp_schedule_release(queue);
 }
 
+/*
+ * On a TLS queue our callbacks sit on top of kTLS's, which must run too:
+ * its data_ready parses records, its write_space pushes a record that did
+ * not fit.
+ */
 static void nvmet_tcp_data_ready(struct sock *sk)
 {
 	struct nvmet_tcp_queue *queue;
 
 	read_lock_bh(&sk->sk_callback_lock);
 	queue = sk->sk_user_data;
+	if (queue && queue->tls)
+		queue->saved_data_ready(sk);
 	if (queue)
 		nvmet_tcp_kick(queue);
 	read_unlock_bh(&sk->sk_callback_lock);
@@ -180,6 +199,8 @@ static void nvmet_tcp_write_space(struct sock *sk)
 
 	read_lock_bh(&sk->sk_callback_lock);
 	queue = sk->sk_user_data;
+	if (queue && queue->tls)
+		queue->saved_write_space(sk);
 	if (queue && sk_stream_is_writeable(sk)) {
 		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		nvmet_tcp_kick(queue);
@@ -209,7 +230,14 @@ out:
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-static int nvmet_tcp_set_callbacks(struct nvmet_tcp_queue *queue)
+/**
+ * nvmet_tcp_set_callbacks() - put our callbacks on a queue's socket
+ * @queue: the queue; its socket has none of ours
+ *
+ * Context: Process context; takes sk->sk_callback_lock.
+ * Return: 0, or -ENOTCONN when the connection is closing already.
+ */
+int nvmet_tcp_set_callbacks(struct nvmet_tcp_queue *queue)
 {
 	struct sock *sk = queue->sock->sk;
 	int ret = 0;
@@ -231,7 +259,15 @@ out:
 	return ret;
 }
 
-static void nvmet_tcp_restore_callbacks(struct nvmet_tcp_queue *queue)
+/**
+ * nvmet_tcp_restore_callbacks() - take our callbacks off a queue's socket
+ * @queue: the queue
+ *
+ * Does nothing when they are not on it.
+ *
+ * Context: Process context; takes sk->sk_callback_lock.
+ */
+void nvmet_tcp_restore_callbacks(struct nvmet_tcp_queue *queue)
 {
 	struct sock *sk = queue->sock->sk;
 
@@ -245,9 +281,40 @@ static void nvmet_tcp_restore_callbacks(struct nvmet_tcp_queue *queue)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
+/*
+ * An accepted socket starts with the listener's callbacks, which it
+ * inherited (sk_clone): give it the socket's own back, which tlshd's
+ * waits rely on and which ours chain to.
+ */
+static void nvmet_tcp_reset_child(struct nvmet_tcp_port *tport,
+				  struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = tport->saved_data_ready;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/**
+ * nvmet_tcp_sock_free() - release an accepted socket
+ * @sock: the socket; with a file (TLS ports), that is put instead, and the
+ *	  socket goes with the file's last reference (tlshd may hold one)
+ *
+ * Context: Process context.
+ */
+void nvmet_tcp_sock_free(struct socket *sock)
+{
+	if (sock->file)
+		fput(sock->file);
+	else
+		sock_release(sock);
+}
+
 static void nvmet_tcp_free_queue(struct nvmet_tcp_queue *queue)
 {
-	sock_release(queue->sock);
+	nvmet_tcp_sock_free(queue->sock);
 	nvmet_tcp_port_put(queue->tport);
 	ida_free(&nvmet_tcp_queue_ida, queue->idx);
 	kfree(queue);
@@ -273,8 +340,14 @@ static void nvmet_tcp_release_work(struct work_struct *work)
 	nvmet_tcp_unpend(tport, queue);
 	spin_unlock(&tport->queues_lock);
 
-	nvmet_tcp_restore_callbacks(queue);
+	/*
+	 * Shut down first: a TLS handshake still running then fails fast,
+	 * and its done callback cannot put callbacks back on a closing
+	 * socket; wait for it before taking ours off.
+	 */
 	kernel_sock_shutdown(queue->sock, SHUT_RDWR);
+	nvmet_tcp_tls_stop(queue);
+	nvmet_tcp_restore_callbacks(queue);
 	/* io_work may still re-arm it: a shut-down timer ignores that. */
 	timer_shutdown_sync(&queue->deadline);
 	cancel_work_sync(&queue->io_work);
@@ -317,6 +390,8 @@ static int nvmet_tcp_init_queue(struct nvmet_tcp_queue *queue,
 	INIT_LIST_HEAD(&queue->send_list);
 	INIT_LIST_HEAD(&queue->free_cmds);
 	nvmet_tcp_recv_init(queue);
+	nvmet_tcp_tls_queue_init(queue, tport);
+	nvmet_tcp_reset_child(tport, sock);
 
 	ret = kernel_getsockname(sock, (struct sockaddr *)&queue->local_addr);
 	if (ret < 0)
@@ -427,9 +502,13 @@ int nvmet_tcp_alloc_queue(struct nvmet_tcp_port *tport, struct socket *sock,
 	}
 
 	/* From here on the release work undoes everything. */
-	if (nvmet_tcp_set_callbacks(queue))
-		nvmet_tcp_schedule_release(queue);
+	if (tport->tls == NVMET_TCP_TLS_REQUIRED)
+		ret = nvmet_tcp_tls_start(queue);
 	else
+		ret = nvmet_tcp_set_callbacks(queue);
+	if (ret)
+		nvmet_tcp_schedule_release(queue);
+	else if (tport->tls != NVMET_TCP_TLS_REQUIRED)
 		nvmet_tcp_kick(queue);	/* the ICReq may be in already */
 	return 0;
 

@@ -45,15 +45,44 @@ void nvmet_tcp_recv_init(struct nvmet_tcp_queue *queue)
 	nvmet_tcp_recv_next_pdu(queue);
 }
 
+/*
+ * Receive into @msg's iterator without blocking.  On a TLS queue kTLS
+ * needs room for the record type, which must be data (tls.c); @buf is
+ * where the bytes land when that is a kernel buffer, for an alert's
+ * fields.  Return: the bytes received, -EAGAIN, or a -errno that closes
+ * the queue (-ECONNRESET when the host closed).
+ */
+static int nvmet_tcp_recvmsg(struct nvmet_tcp_queue *queue,
+			     struct msghdr *msg, const u8 *buf)
+{
+	char cbuf[CMSG_LEN(sizeof(u8))] __aligned(sizeof(size_t));
+	int ret, err;
+
+	if (queue->tls) {
+		memset(cbuf, 0, sizeof(cbuf));
+		msg->msg_control = cbuf;
+		msg->msg_controllen = sizeof(cbuf);
+	}
+	ret = sock_recvmsg(queue->sock, msg, MSG_DONTWAIT);
+	if (ret <= 0)
+		return ret ? ret : -ECONNRESET;
+	if (queue->tls) {
+		err = nvmet_tcp_tls_record(queue, (struct cmsghdr *)cbuf, buf,
+					   ret);
+		if (err)
+			return err;
+	}
+	return ret;
+}
+
 static int nvmet_tcp_recv_buf(struct nvmet_tcp_queue *queue, void *buf,
 			      size_t len)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
-	int ret;
 
-	ret = kernel_recvmsg(queue->sock, &msg, &iov, 1, len, msg.msg_flags);
-	return ret ? ret : -ECONNRESET;
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &iov, 1, len);
+	return nvmet_tcp_recvmsg(queue, &msg, buf);
 }
 
 /* The header of a PDU type and whether a header digest follows it. */
@@ -429,9 +458,9 @@ static int nvmet_tcp_recv_data(struct nvmet_tcp_queue *queue)
 	if (WARN_ON_ONCE(!nr))
 		return -EIO;
 	iov_iter_bvec(&msg.msg_iter, ITER_DEST, bvec, nr, len);
-	ret = sock_recvmsg(queue->sock, &msg, msg.msg_flags);
-	if (ret <= 0)
-		return ret ? ret : -ECONNRESET;
+	ret = nvmet_tcp_recvmsg(queue, &msg, NULL);
+	if (ret < 0)
+		return ret;
 	nvmet_tcp_cursor_advance(&cmd->rcv_cur, ret);
 	cmd->data_at = jiffies;
 	queue->rcv_left -= ret;
@@ -468,9 +497,9 @@ static int nvmet_tcp_recv_skip(struct nvmet_tcp_queue *queue)
 	int ret;
 
 	iov_iter_discard(&msg.msg_iter, ITER_DEST, queue->rcv_left);
-	ret = sock_recvmsg(queue->sock, &msg, msg.msg_flags);
-	if (ret <= 0)
-		return ret ? ret : -ECONNRESET;
+	ret = nvmet_tcp_recvmsg(queue, &msg, NULL);
+	if (ret < 0)
+		return ret;
 	queue->rcv_left -= ret;
 	if (queue->rcv_left)
 		return ret;

@@ -49,4 +49,14 @@ enum {
 };
 #endif
 
+/*
+ * NVMET_TLS: NVMe/TCP TLS 1.3 is built: the kernel has the handshake
+ * upcall (HAVE_NET_HANDSHAKE), kTLS and the ".nvme" keyring
+ * (HAVE_NVME_KEYRING).  Without it addr_tsas tls1.3 is refused.  Kbuild
+ * passes the same answer to the makefiles as NVMET_NG_TLS.
+ */
+#if defined(HAVE_NET_HANDSHAKE) && defined(HAVE_NVME_KEYRING)
+#define NVMET_TLS 1
+#endif
+
 #endif /* _NVMET_COMPAT_H */

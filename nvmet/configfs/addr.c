@@ -9,9 +9,13 @@
  * @page: the attribute's buffer
  */
 #include <linux/kernel.h>
+#include <linux/key.h>
 #include <linux/sysfs.h>
 
 #include <nvmet/compat.h>
+#ifdef NVMET_TLS
+#include <linux/nvme-keyring.h>
+#endif
 #include "configfs.h"
 
 static const struct nvmet_name_map nvmet_trtypes[] = {
@@ -110,7 +114,18 @@ ssize_t nvmet_addr_treq_show(const struct nvmf_disc_rsp_page_entry *a,
 				    page);
 }
 
-/* Only the secure-channel bits change; SQ flow control disable stays. */
+static bool nvmet_addr_is_tls(const struct nvmf_disc_rsp_page_entry *a)
+{
+	return a->trtype == NVMF_TRTYPE_TCP &&
+	       nvmet_tsas_tcp_sectype(&a->tsas) == NVMF_TCP_SECTYPE_TLS13;
+}
+
+/*
+ * Only the secure-channel bits change; SQ flow control disable stays.
+ * With tls1.3 set, as in-tree: "not specified" is refused (in-tree says
+ * so at pr_debug only; here it is an error, like every refused value) and
+ * "not required" lets plain hosts in too, with a warning.
+ */
 int nvmet_addr_set_treq(struct nvmf_disc_rsp_page_entry *a, const char *page)
 {
 	u8 treq;
@@ -119,6 +134,14 @@ int nvmet_addr_set_treq(struct nvmf_disc_rsp_page_entry *a, const char *page)
 			     &treq)) {
 		pr_err("nvmet: invalid addr_treq '%s'\n", page);
 		return -EINVAL;
+	}
+	if (nvmet_addr_is_tls(a)) {
+		if (treq == NVMF_TREQ_NOT_SPECIFIED) {
+			pr_err("nvmet: addr_treq 'not specified' is not allowed with addr_tsas tls1.3\n");
+			return -EINVAL;
+		}
+		if (treq == NVMF_TREQ_NOT_REQUIRED)
+			pr_warn("nvmet: addr_treq 'not required' with addr_tsas tls1.3: hosts may connect without TLS\n");
 	}
 	a->treq = (a->treq & ~NVME_TREQ_SECURE_CHANNEL_MASK) | treq;
 	return 0;
@@ -139,19 +162,41 @@ ssize_t nvmet_addr_tsas_show(const struct nvmf_disc_rsp_page_entry *a,
 }
 
 /*
- * tcp: "none" only: nvmet-ng has no TLS yet, and a kernel without
- * net/handshake (HAVE_NET_HANDSHAKE unset: 6.1) never will.  rdma: only the current
- * queue pair type, as in-tree.  Other transports have no subtype.
+ * Whether addr_tsas tls1.3 can be served: built with TLS (NVMET_TLS, see
+ * compat.h) and the ".nvme" keyring exists.  nvmet depends on the
+ * nvme-keyring module for nvme_keyring_id(), so the keyring outlives
+ * every port; in-tree takes a key reference per port instead.
+ */
+static bool nvmet_addr_tls_ok(void)
+{
+#ifdef NVMET_TLS
+	if (nvme_keyring_id())
+		return true;
+	pr_err("nvmet: addr_tsas tls1.3: the .nvme keyring is not available\n");
+#elif defined(HAVE_NET_HANDSHAKE)
+	pr_err("nvmet: addr_tsas tls1.3: this kernel has no kTLS or nvme-keyring\n");
+#else
+	pr_err("nvmet: addr_tsas tls1.3: this kernel has no TLS handshake upcall (net/handshake)\n");
+#endif
+	return false;
+}
+
+/*
+ * tcp: "none", or "tls1.3" where TLS is built (nvmet_addr_tls_ok()).
+ * rdma: only the current queue pair type, as in-tree.  Other transports
+ * have no subtype.
  *
- * Writing the tcp security type the port already has changes nothing.
- * In-tree, any write resets addr_treq's secure-channel bits; nvmetcli
- * restores addr_treq before addr_tsas (it sorts the names), so a saved
- * "not required" or "required" came back as "not specified".  Only a
- * change of the type resets addr_treq here.
+ * Setting tls1.3 turns a secure-channel requirement of "not specified"
+ * into "required" and keeps "required" or "not required"; setting none
+ * makes it "not specified", as in-tree.  Writing the security type the
+ * port already has changes nothing: in-tree, any write resets addr_treq,
+ * and as nvmetcli restores addr_treq before addr_tsas (it sorts the
+ * names), a saved "not required" on a plain port came back as "not
+ * specified".
  */
 int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
 {
-	u8 v;
+	u8 v, sc;
 
 	if (a->trtype == NVMF_TRTYPE_RDMA &&
 	    !nvmet_parse_name(nvmet_rdma_qptypes,
@@ -161,18 +206,17 @@ int nvmet_addr_set_tsas(struct nvmf_disc_rsp_page_entry *a, const char *page)
 	if (a->trtype == NVMF_TRTYPE_TCP &&
 	    !nvmet_parse_name(nvmet_tcp_sectypes,
 			      ARRAY_SIZE(nvmet_tcp_sectypes), page, &v)) {
-		if (v == NVMF_TCP_SECTYPE_TLS13) {
-#ifdef HAVE_NET_HANDSHAKE
-			pr_err("nvmet: addr_tsas tls1.3: TLS is not supported by nvmet-ng yet\n");
-#else
-			pr_err("nvmet: addr_tsas tls1.3: this kernel has no TLS handshake upcall (net/handshake)\n");
-#endif
+		if (v == NVMF_TCP_SECTYPE_TLS13 && !nvmet_addr_tls_ok())
 			return -EINVAL;
-		}
-		if (v != nvmet_tsas_tcp_sectype(&a->tsas)) {
-			nvmet_tsas_tcp_sectype(&a->tsas) = v;
-			a->treq &= ~NVME_TREQ_SECURE_CHANNEL_MASK;
-		}
+		if (v == nvmet_tsas_tcp_sectype(&a->tsas))
+			return 0;
+		nvmet_tsas_tcp_sectype(&a->tsas) = v;
+		sc = a->treq & NVME_TREQ_SECURE_CHANNEL_MASK;
+		if (v != NVMF_TCP_SECTYPE_TLS13)
+			sc = NVMF_TREQ_NOT_SPECIFIED;
+		else if (sc == NVMF_TREQ_NOT_SPECIFIED)
+			sc = NVMF_TREQ_REQUIRED;
+		a->treq = (a->treq & ~NVME_TREQ_SECURE_CHANNEL_MASK) | sc;
 		return 0;
 	}
 	pr_err("nvmet: invalid addr_tsas '%s' for this addr_trtype\n", page);
