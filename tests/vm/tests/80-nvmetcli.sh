@@ -253,6 +253,19 @@ cfg $P/param_inline_data_size 4096
 mkdir $P/ana_groups/4 || fail "mkdir ANA group 4 of port 5"
 cfg $P/ana_groups/4/ana_state change
 
+# Port 6: TCP with TLS 1.3, plain hosts allowed too, not linked; where
+# the kernel has TLS (nvmet then depends on nvme-keyring).
+if [ -d /sys/module/nvme_keyring ]; then
+	P=$CFS/ports/6
+	mkdir $P || fail "mkdir port 6"
+	cfg $P/addr_trtype tcp
+	cfg $P/addr_adrfam ipv4
+	cfg $P/addr_traddr 127.0.0.1
+	cfg $P/addr_trsvcid 4422
+	cfg $P/addr_tsas tls1.3
+	cfg $P/addr_treq "not required"
+fi
+
 for l in "1 $S1" "1 $S2" "2 $S2" "3 $S2" "4 $S2"; do
 	# shellcheck disable=SC2086 # two words
 	tgt_link $l
