@@ -12,6 +12,9 @@
 # the unsigned image with its modules) is *not* installed into the host: its
 # debs are fetched with apt-get download and unpacked with dpkg -x into the
 # cache, so the host keeps its own kernel and no initramfs hook runs.
+# The VM's TLS tools (trixie's ktls-utils and nvme-cli, which bookworm lacks
+# or has too old) are fetched by tests/vm/stage-trixie.sh with apt state of
+# their own and unpacked into the cache, never installed.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -100,6 +103,7 @@ grep -q "^include $NVMET_NG_KROOT/usr/src/" "$NVMET_NG_KDIR/Makefile" ||
 	sed -i -E "s|^include (/[^ ]*)?/usr/src/linux-headers-|include $NVMET_NG_KROOT/usr/src/linux-headers-|" \
 		"$NVMET_NG_KDIR/Makefile"
 unpack_source
+"$NVMET_NG_TOP/tests/vm/stage-trixie.sh" fetch
 log "ready: kernel $KVER, KDIR=$NVMET_NG_KDIR"
 lines=
 for l in "$@"; do

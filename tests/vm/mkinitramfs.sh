@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the test VM's initramfs: busybox, nvme-cli, fio, mkfs.ext4, our
-# modules and the Debian kernel modules the tests need, and the guest
-# scripts.
+# modules and the Debian kernel modules the tests need, trixie's tlshd and
+# nvme-cli for the TLS tests (stage-trixie.sh), and the guest scripts.
 #
 #   tests/vm/mkinitramfs.sh OUT.cpio.gz
 #
@@ -20,6 +20,11 @@
 #                                   from NVMET_NG_INTREE_EXTRA
 #                                   (scripts/intree-modules.sh), if built
 #   /lib/modules/bench/             benchmark-only modules
+#   /trixie/, /usr/sbin/tlshd,      trixie's tlshd and nvme-cli 2.13 with
+#   /usr/sbin/nvme-tls              their libraries and loader
+#                                   (stage-trixie.sh); /usr/sbin/nvme
+#                                   stays bookworm's
+#   /etc/tlshd.conf                 tlshd links the .nvme keyring
 #   /vm/                            harness, tests, benchmarks
 # Rebuilds only when an input changed.
 set -euo pipefail
@@ -33,9 +38,13 @@ STAGE=${OUT%.cpio.gz}.stage
 MODSRC=$NVMET_NG_MODDIR
 
 # In-tree host-side modules, and those whose dependencies we also need.
+# TLS (test 2d): kTLS (tls), the AES-GCM of TLS 1.3's PSK suites (gcm,
+# ghash-generic; AES itself is built in) and the .nvme keyring
+# (nvme-keyring, 6.5 and later: 6.1 has none, and stage_module leaves a
+# name that is not there out, as it does a built-in one).
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
-	   crc32_generic dm-mod virtio-rng"
+	   crc32_generic dm-mod virtio-rng tls gcm ghash-generic nvme-keyring"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {
@@ -63,6 +72,7 @@ inputs_hash() {
 		sha1sum "$FUZZ_BIN"
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
 		"$VMDIR/stage-python.sh" hash
+		"$VMDIR/stage-trixie.sh" hash
 	} | sha1sum | cut -d' ' -f1
 }
 
@@ -109,6 +119,19 @@ copy_binary /usr/sbin/dmsetup		# a device that hangs (test 63)
 # own applet for a bare "ip", so the tests call it by path
 copy_binary /usr/bin/ip
 "$VMDIR/stage-python.sh" "$STAGE"	# python3 and nvmetcli (test 80)
+"$VMDIR/stage-trixie.sh" "$STAGE"	# tlshd, nvme-tls (test 2d)
+# tlshd reads this at start and links the keyrings it names into its
+# session keyring: .nvme is where the host (nvme gen-tls-key --insert)
+# and the target look PSKs up (tlshd.conf(5) of ktls-utils 1.0.0).
+cat > "$STAGE/etc/tlshd.conf" <<'EOF'
+[debug]
+loglevel=0
+tls=0
+nl=0
+
+[authenticate]
+keyrings=.nvme
+EOF
 cp /etc/mke2fs.conf "$STAGE/etc/"
 [ -e "$STAGE/lib64" ] || ln -s lib "$STAGE/lib64" 2>/dev/null || true
 
@@ -205,6 +228,8 @@ echo "nqn.2014-08.org.nvmexpress:uuid:$uuid" > "$STAGE/etc/nvme/hostnqn"
 echo "$uuid" > "$STAGE/etc/nvme/hostid"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$STAGE/etc/passwd"
 printf 'root:x:0:\n' > "$STAGE/etc/group"
+# tlshd names its peer by getnameinfo(): localhost, not a failed lookup
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' > "$STAGE/etc/hosts"
 
 # Guest scripts.
 cp "$VMDIR/guest/init" "$STAGE/init"
