@@ -25,7 +25,8 @@
 # it runs and steady the ratio), so these are wall-clock times under TCG,
 # which swing with the load on the host: each round's mean and each
 # connect's time are printed as the rounds run, and the table gives the
-# range of the round means, so a run can be judged by its own spread.
+# range of the ratio over the rounds, so a run can be judged by its own
+# spread.
 #
 # Expect ours to be slower with a DH group: ours makes a fresh ephemeral
 # key pair for every queue's exchange, in-tree one per controller, reused
@@ -237,23 +238,27 @@ awk -v q="$CA_QUEUES" -v per="$CA_PER" -v rounds="$CA_ROUNDS" \
 function cell(t, cf) {
 	return n[t, cf] && !failed[t, cf]
 }
-function spread(t, cf,    r, m, lo, hi) {
+# rratios CONFIG: the range of ours / in-tree over the rounds (the two
+# means of a round are taken minutes apart at most)
+function rratios(cf,    r, m, lo, hi) {
 	lo = -1
 	for (r = 1; r <= rounds; r++) {
-		if (!rn[t, cf, r])
+		if (!rn["ours", cf, r] || !rn["in-tree", cf, r] ||
+		    !rc["in-tree", cf, r])
 			continue
-		m = rc[t, cf, r] / rn[t, cf, r]
+		m = rc["ours", cf, r] / rn["ours", cf, r]
+		m /= rc["in-tree", cf, r] / rn["in-tree", cf, r]
 		if (lo < 0 || m < lo) lo = m
 		if (m > hi) hi = m
 	}
-	return lo < 0 ? "-" : sprintf("%d-%d", lo, hi)
+	return lo < 0 ? "-" : sprintf("%.2f-%.2f", lo, hi)
 }
 END {
 	printf "\nnvme connect over NVMe/TCP on 127.0.0.1, %d I/O queues, mean ms per connect (%d cycles per target: %d rounds of %d), no icount\n",
 	       q, per * rounds, rounds, per
-	printf "%-22s %9s %9s %7s %11s %11s %7s %13s %13s\n", "configuration",
+	printf "%-22s %9s %9s %7s %11s %12s %7s %13s\n", "configuration",
 	       "ours", "in-tree", "ratio", "ours+disc", "in-tree+disc",
-	       "ratio", "ours rounds", "in-tree rounds"
+	       "ratio", "round ratios"
 	nc = split(configs, cfg, " ")
 	for (i = 1; i <= nc; i++) {
 		cf = cfg[i]
@@ -263,13 +268,13 @@ END {
 		od = o ? (c["ours", cf] + d["ours", cf]) / n["ours", cf] : 0
 		td = t ? (c["in-tree", cf] + d["in-tree", cf]) / n["in-tree", cf] : 0
 		# (in parentheses: a bare ">" in the list of printf redirects)
-		printf("%-22s %9s %9s %7s %11s %12s %7s %13s %13s\n", cf,
+		printf("%-22s %9s %9s %7s %11s %12s %7s %13s\n", cf,
 		       o ? sprintf("%d", oc) : "failed",
 		       t ? sprintf("%d", tc) : "failed",
 		       o && t && tc > 0 ? sprintf("%.2fx", oc / tc) : "-",
 		       o ? sprintf("%d", od) : "-", t ? sprintf("%d", td) : "-",
 		       o && t && td > 0 ? sprintf("%.2fx", od / td) : "-",
-		       spread("ours", cf), spread("in-tree", cf))
+		       o && t ? rratios(cf) : "-")
 		if (o && t)
 			res = res sprintf("connect-auth: %s ours_ms=%d intree_ms=%d ratio=%.2f cycles=%d/%d queues=%d\n",
 					  cf, oc, tc, oc / tc, n["ours", cf],
