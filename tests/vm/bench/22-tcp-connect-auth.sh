@@ -20,13 +20,12 @@
 # translation cache) falls on both alike.  Each configuration starts with
 # one untimed cycle (the first use loads crypto modules and allocates the
 # transforms).  Times come from /proc/uptime (10 ms steps), read by the
-# shell itself.  There is no icount here: run.sh boots every mode alike,
-# without -icount (which would tie the guest's clock to the instructions
-# it runs and steady the ratio), so these are wall-clock times under TCG,
-# which swing with the load on the host: each round's mean and each
-# connect's time are printed as the rounds run, and the table gives the
-# range of the ratio over the rounds, so a run can be judged by its own
-# spread.
+# shell itself.  Run it with VM_ICOUNT=1 (tests/vm/run.sh: guest time
+# counts instructions) for ratios that repeat; without, these are
+# wall-clock times under TCG, which swing with the load on the host: each
+# round's mean and each connect's time are printed as the rounds run, and
+# the table gives the range of the ratio over the rounds, so a run can be
+# judged by its own spread.
 #
 # Expect ours to be slower with a DH group: ours makes a fresh ephemeral
 # key pair for every queue's exchange, in-tree one per controller, reused
