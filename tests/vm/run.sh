@@ -140,8 +140,12 @@ done
 # 1 %, where wall-clock figures under TCG swing by 15 %: for ratios of
 # ours against in-tree in the same boot.  Idle guest time then passes at
 # once, and TCG runs one vCPU thread.
+# The guest's scripts see it as icount=1.
 icount=()
-[ "${VM_ICOUNT:-0}" = 1 ] && icount=(-icount shift=3,sleep=off)
+if [ "${VM_ICOUNT:-0}" = 1 ]; then
+	icount=(-icount shift=3,sleep=off)
+	append="$append nvmet_ng.icount=1"
+fi
 
 # boot: one run of the guest; its exit status in $status
 boot() {

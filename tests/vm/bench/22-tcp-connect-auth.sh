@@ -225,7 +225,9 @@ while [ $r -le "$CA_ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-awk -v q="$CA_QUEUES" -v per="$CA_PER" -v rounds="$CA_ROUNDS" \
+clock="wall clock (no icount)"
+[ "${icount:-0}" = 1 ] && clock="guest time (icount)"
+awk -v q="$CA_QUEUES" -v per="$CA_PER" -v rounds="$CA_ROUNDS" -v clock="$clock" \
     -v configs="$CA_CONFIGS" '
 /^cycle / {
 	k = $2 SUBSEP $3
@@ -253,8 +255,8 @@ function rratios(cf,    r, m, lo, hi) {
 	return lo < 0 ? "-" : sprintf("%.2f-%.2f", lo, hi)
 }
 END {
-	printf "\nnvme connect over NVMe/TCP on 127.0.0.1, %d I/O queues, mean ms per connect (%d cycles per target: %d rounds of %d), no icount\n",
-	       q, per * rounds, rounds, per
+	printf "\nnvme connect over NVMe/TCP on 127.0.0.1, %d I/O queues, mean ms per connect (%d cycles per target: %d rounds of %d), %s\n",
+	       q, per * rounds, rounds, per, clock
 	printf "%-22s %9s %9s %7s %11s %12s %7s %13s\n", "configuration",
 	       "ours", "in-tree", "ratio", "ours+disc", "in-tree+disc",
 	       "ratio", "round ratios"
