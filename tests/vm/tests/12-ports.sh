@@ -42,27 +42,7 @@ bad $P/addr_traddr "$(printf '%0257d' 0)" "Invalid argument"
 bad $P/addr_trsvcid "$(printf '%033d' 0)" "Invalid argument"
 bad $P/param_inline_data_size big "Invalid argument"
 
-# addr_tsas tls1.3 where nvmet-ng is built with TLS (net/handshake, kTLS
-# and nvme-keyring, which nvmet then depends on: 6.12 and newer); the
-# secure-channel rules of addr_treq as in-tree's configfs.c.
-if [ -d /sys/module/nvme_keyring ]; then
-	rt $P/addr_treq "not specified"
-	rt $P/addr_tsas tls1.3
-	expect_file $P/addr_treq required	# "not specified" becomes required
-	bad $P/addr_treq "not specified" "Invalid argument"
-	rt $P/addr_treq "not required"
-	rt $P/addr_tsas tls1.3
-	expect_file $P/addr_treq "not required"	# the same tsas keeps it
-	bad $P/addr_tsas tls1.2 "Invalid argument"
-	rt $P/addr_tsas none
-	expect_file $P/addr_treq "not specified"	# none resets it
-	rt $P/addr_treq required
-	rt $P/addr_tsas tls1.3
-	expect_file $P/addr_treq required
-	rt $P/addr_tsas none
-else
-	bad $P/addr_tsas tls1.3 "Invalid argument"
-fi
+# addr_tsas tls1.3 and its addr_treq rules: 19-ports-tls-attrs.
 rt $P/addr_trtype rdma
 expect_file $P/addr_tsas connected
 bad $P/addr_tsas datagram "Invalid argument"
