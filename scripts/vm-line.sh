@@ -11,9 +11,9 @@
 # load and unload, the configfs ABI (subsystem attributes, port MDTS, TLS
 # port attributes, the NVMe 2.1 pages), NVMe/TCP connect with fio verify,
 # NVMe/TCP with TLS (skipped on 6.1, which has no net/handshake), the
-# nvme-fabrics loop host,
-# NVMe/RDMA over Soft-RoCE and NVMe/FC over fcloop: each transport against
-# that kernel's own host driver, in about 5 minutes each on this machine.
+# nvme-fabrics loop host, NVMe/RDMA over Soft-RoCE and NVMe/FC over
+# fcloop: each transport against that kernel's own host driver, in about
+# 5 minutes each on this machine.
 # The full lane runs on 6.12 (tests/vm/run.sh).  VM_ARGS adds guest
 # settings (a tests= of its own replaces the subset).  Ends with
 # "vm-LINE: N passed, N failed, N skipped"; a build failure counts as one
