@@ -12,6 +12,7 @@
  */
 #include <linux/export.h>
 #include <linux/idr.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -68,6 +69,7 @@ static void nvmet_ctrl_release(struct kref *ref)
 		ida_free(&nvmet_disc_cntlid_ida, ctrl->cntlid);
 	/* Queues are gone, so nothing re-arms these. */
 	cancel_delayed_work_sync(&ctrl->ka_work);
+	cancel_delayed_work_sync(&ctrl->auth_work);
 	cancel_work_sync(&ctrl->async_event_work);
 	cancel_work_sync(&ctrl->fatal_work);
 	list_for_each_entry_safe(aen, tmp, &ctrl->async_events, entry) {
@@ -155,6 +157,48 @@ struct nvmet_port *nvmet_ctrl_port(const struct nvmet_ctrl *ctrl)
 	return ctrl->port;
 }
 EXPORT_SYMBOL_GPL(nvmet_ctrl_port);
+
+/*
+ * A host that must authenticate gets this long after Admin Connect to do
+ * it on the admin queue; until then its controller takes nothing but
+ * Authentication Send/Receive, but it holds a controller ID, memory and
+ * a connection, and with a keep-alive timeout of 0 it would hold them for
+ * ever.  In-tree has no such bound.  A Linux host authenticates at once.
+ */
+static unsigned int auth_timeout_ms = 30000;
+module_param(auth_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(auth_timeout_ms,
+		 "ms from Admin Connect to a completed DH-HMAC-CHAP exchange before the controller is ended (0: none, default 30000)");
+
+static void nvmet_ctrl_auth_work(struct work_struct *work)
+{
+	struct nvmet_ctrl *ctrl = container_of(to_delayed_work(work),
+					       struct nvmet_ctrl, auth_work);
+
+	if (READ_ONCE(ctrl->auth_done))
+		return;
+	pr_err("nvmet: controller %u of %s: host %*pE did not authenticate within %u ms (failure %u of this host)\n",
+	       ctrl->cntlid, ctrl->subsys->nqn, (int)strlen(ctrl->hostnqn),
+	       ctrl->hostnqn, READ_ONCE(auth_timeout_ms),
+	       nvmet_host_auth_failed(ctrl->hostnqn));
+	nvmet_ctrl_fatal_error(ctrl);
+}
+
+/**
+ * nvmet_ctrl_auth_deadline() - start the time a new controller's host has
+ * to authenticate
+ * @ctrl: the controller, auth_required, its admin queue installed
+ *
+ * Context: Process context (Admin Connect).
+ */
+void nvmet_ctrl_auth_deadline(struct nvmet_ctrl *ctrl)
+{
+	unsigned int ms = READ_ONCE(auth_timeout_ms);
+
+	if (ms)
+		queue_delayed_work(nvmet_ctrl_wq, &ctrl->auth_work,
+				   msecs_to_jiffies(ms));
+}
 
 static void nvmet_ctrl_ka_work(struct work_struct *work)
 {
@@ -488,6 +532,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	mutex_init(&ctrl->lock);
 	spin_lock_init(&ctrl->error_lock);
 	INIT_DELAYED_WORK(&ctrl->ka_work, nvmet_ctrl_ka_work);
+	INIT_DELAYED_WORK(&ctrl->auth_work, nvmet_ctrl_auth_work);
 	INIT_WORK(&ctrl->fatal_work, nvmet_ctrl_fatal_work);
 	INIT_WORK(&ctrl->async_event_work, nvmet_async_event_work);
 	INIT_LIST_HEAD(&ctrl->async_events);

@@ -81,6 +81,9 @@ struct nvmet_async_event {
  * @kato: keep-alive timeout in ms, 0 for none (C)
  * @ka_work: keep-alive timer
  * @ka_traffic: a command arrived since the timer last ran (A)
+ * @auth_work: ends the controller if its host has not authenticated on
+ *	       the admin queue within auth_timeout_ms of Connect (ctrl.c)
+ * @auth_done: the admin queue authenticated once (A, set once)
  * @fatal_work: tears the controller down after a fatal error
  * @deleting: teardown started (A, set once)
  * @async_event_work: pairs events with AER commands
@@ -123,6 +126,8 @@ struct nvmet_ctrl {
 	u32 kato;
 	struct delayed_work ka_work;
 	bool ka_traffic;
+	struct delayed_work auth_work;
+	bool auth_done;
 	struct work_struct fatal_work;
 	bool deleting;
 	struct work_struct async_event_work;
@@ -179,6 +184,7 @@ void nvmet_ctrl_put(struct nvmet_ctrl *ctrl);
 void nvmet_ctrl_delete(struct nvmet_ctrl *ctrl);
 void nvmet_ctrl_set_cc(struct nvmet_ctrl *ctrl, u32 cc);
 void nvmet_ctrl_ka_start(struct nvmet_ctrl *ctrl);
+void nvmet_ctrl_auth_deadline(struct nvmet_ctrl *ctrl);
 void nvmet_ctrl_add_async_event(struct nvmet_ctrl *ctrl, u8 type, u8 info,
 				u8 log_page);
 void nvmet_ctrl_aer_done(struct nvmet_ctrl *ctrl);

@@ -80,6 +80,18 @@ static void nvmet_auth_end(struct nvmet_sq *sq)
 	sq->auth = NULL;
 }
 
+/*
+ * The transaction succeeded: the queue takes commands; on the admin queue
+ * this also stops the controller's deadline to authenticate (ctrl.c).
+ */
+static void nvmet_auth_done(struct nvmet_sq *sq)
+{
+	WRITE_ONCE(sq->authenticated, true);
+	if (!sq->qid)
+		WRITE_ONCE(sq->ctrl->auth_done, true);
+	nvmet_auth_end(sq);
+}
+
 /* The first ID of @ids[0..@n) the controller can use, @want if there. */
 static int nvmet_auth_pick(const u8 *ids, unsigned int n, u8 want,
 			   bool (*usable)(u8 id))
@@ -215,8 +227,7 @@ static bool nvmet_auth_recv_msg(struct nvmet_req *req, void *buf, u32 tl)
 		return true;
 	}
 	if (a->step == NVME_AUTH_DHCHAP_MESSAGE_SUCCESS2) {
-		WRITE_ONCE(sq->authenticated, true);
-		nvmet_auth_end(sq);
+		nvmet_auth_done(sq);
 		return true;
 	}
 	status = nvmet_auth_reply(req, a, buf, tl);
@@ -343,8 +354,7 @@ static u16 nvmet_auth_success1(struct nvmet_req *req,
 		a->step = NVME_AUTH_DHCHAP_MESSAGE_SUCCESS2;
 		return 0;
 	}
-	WRITE_ONCE(req->sq->authenticated, true);
-	nvmet_auth_end(req->sq);
+	nvmet_auth_done(req->sq);
 	return 0;
 }
 

@@ -138,6 +138,8 @@ static void nvmet_execute_admin_connect(struct nvmet_req *req)
 		nvmet_ctrl_is_disc(ctrl) ? NVMET_DISC_NQN : ctrl->subsys->nqn,
 		(int)strlen(ctrl->hostnqn), ctrl->hostnqn,
 		ctrl->auth_required ? " with DH-HMAC-CHAP" : "");
+	if (ctrl->auth_required)
+		nvmet_ctrl_auth_deadline(ctrl);
 	nvmet_connect_result(req, ctrl);
 out_free:
 	kfree(d);
