@@ -6,10 +6,11 @@
  * A queue must get its ICReq within icreq_timeout_ms of the accept (and
  * on a TLS port finish its TLS handshake within tls_handshake_timeout of
  * its start), and a controller (a successful Connect) within
- * connect_timeout_ms of the ICReq; a command waiting for data (in-capsule, or after our R2T) must
- * get some within data_timeout_ms of the last it got.  A queue that misses
- * one is closed, which frees its memory and, through nvmet_req_uninit()
- * of its waiting commands, drops their namespace references.
+ * connect_timeout_ms of the ICReq; a command waiting for data (in-capsule,
+ * or after our R2T) must get some within data_timeout_ms of the last it
+ * got.  A queue that misses one is closed, which frees its memory and,
+ * through nvmet_req_uninit() of its waiting commands, drops their
+ * namespace references.
  *
  * One timer per queue, re-armed lazily: it only flags the queue and kicks
  * io_work, which owns the state the deadlines are about and checks them

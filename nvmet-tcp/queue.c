@@ -502,14 +502,15 @@ int nvmet_tcp_alloc_queue(struct nvmet_tcp_port *tport, struct socket *sock,
 	}
 
 	/* From here on the release work undoes everything. */
-	if (tport->tls == NVMET_TCP_TLS_REQUIRED)
+	if (tport->tls == NVMET_TCP_TLS_REQUIRED) {
 		ret = nvmet_tcp_tls_start(queue);
-	else
+	} else {
 		ret = nvmet_tcp_set_callbacks(queue);
+		if (!ret)
+			nvmet_tcp_kick(queue);	/* the ICReq may be in already */
+	}
 	if (ret)
 		nvmet_tcp_schedule_release(queue);
-	else if (tport->tls != NVMET_TCP_TLS_REQUIRED)
-		nvmet_tcp_kick(queue);	/* the ICReq may be in already */
 	return 0;
 
 out_put_port:

@@ -9,11 +9,11 @@
  * @page: the attribute's buffer
  */
 #include <linux/kernel.h>
-#include <linux/key.h>
 #include <linux/sysfs.h>
 
 #include <nvmet/compat.h>
 #ifdef NVMET_TLS
+#include <linux/key.h>		/* 6.12's nvme-keyring.h lacks it */
 #include <linux/nvme-keyring.h>
 #endif
 #include "configfs.h"
