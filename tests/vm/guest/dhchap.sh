@@ -75,14 +75,8 @@ dh_ok() {
 dh_refused() {
 	what=$1
 	shift
-	$DH_CONNECT "$@" > /tmp/e2e-conn.out 2>&1 && {
-		cat /tmp/e2e-conn.out
-		fail "$what: connected"
-	}
-	sed "s/^/  $what: refused: /" /tmp/e2e-conn.out
-	wait_ctrl_gone $N
-	dev_of $N 1 && fail "$what: a block device exists after a refused connect"
-	return 0
+	# shellcheck disable=SC2086 # DH_CONNECT may be several words
+	host_refused "$what" $DH_CONNECT "$@"
 }
 
 # dh_failures: host A's failed authentications as nvmet-ng/hosts in

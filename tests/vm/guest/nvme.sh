@@ -256,6 +256,32 @@ wait_dev_gone() {
 	done
 }
 
+# host_refused WHAT CONNECT_CMD [ARGS...]: the connect command fails and
+# leaves no controller of $N and no block device
+host_refused() {
+	what=$1
+	shift
+	"$@" > /tmp/e2e-conn.out 2>&1 && {
+		cat /tmp/e2e-conn.out
+		fail "$what: connected"
+	}
+	sed "s/^/  $what: refused: /" /tmp/e2e-conn.out
+	wait_ctrl_gone $N
+	dev_of $N 1 && fail "$what: a block device exists after a refused connect"
+	return 0
+}
+
+# hog_ready PID SECONDS: wait until tcp-hog (PID, its output in
+# /tmp/e2e-hog.out) says "ready"; fail if it dies or takes longer
+hog_ready() {
+	t0=$(date +%s)
+	until grep -q '^ready' /tmp/e2e-hog.out; do
+		kill -0 $1 2>/dev/null || { cat /tmp/e2e-hog.out; fail "tcp-hog died"; }
+		[ $(( $(date +%s) - t0 )) -ge $2 ] && fail "tcp-hog not ready in $2 s"
+		sleep 0.2
+	done
+}
+
 # wait_ctrl_gone NQN [SECONDS(20)]
 wait_ctrl_gone() {
 	end=$(( $(date +%s) + ${2:-20} ))

@@ -29,6 +29,16 @@ tls_skip_without_handshake() {
 		skip "no nvme-keyring in this kernel: no TLS on NVMe/TCP"
 }
 
+# tls_begin: the start of a TLS test: skip without TLS, the target
+# loaded, kTLS ready, tlshd stopped at the end (tls_stop)
+tls_begin() {
+	e2e_begin
+	tls_skip_without_handshake
+	tgt_load
+	tls_prep
+	E2E_CLEANUP=tls_stop
+}
+
 # tls_prep: kTLS and its ciphers loaded, the .nvme keyring there, the
 # tools in place.  The AES-GCM modules are loaded where the kernel has
 # them as modules (7.x has no ghash-generic: GHASH is library code there).
@@ -133,7 +143,7 @@ tls_port() {
 		dmesg_since "$m" | sed 's/^/  dmesg: /'
 		[ "$TARGET" = intree ] &&
 			fail "port $1: the in-tree target refused addr_tsas tls1.3 ($out)"
-		fail "port $1: nvmet-ng refused addr_tsas tls1.3 ($out): it has no TLS yet (issue 11)"
+		fail "port $1: nvmet-ng refused addr_tsas tls1.3 ($out)"
 	fi
 	expect_file $p/addr_tsas tls1.3
 	expect_file $p/addr_treq required

@@ -15,17 +15,11 @@
 #   e. a port with treq "not required": a plain and a TLS connect both
 #      succeed.
 # Skipped on kernels without net/handshake (6.1).  TARGET=intree runs it
-# against the in-tree target, which must give the same results.  Ours
-# refuses addr_tsas tls1.3 until its TLS code lands: the test then fails
-# at that step and says so.
+# against the in-tree target, which must give the same results.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/tls.sh
-e2e_begin
-tls_skip_without_handshake
-tgt_load
-tls_prep
-E2E_CLEANUP=tls_stop
+tls_begin
 
 N=$NQN_BASE:tls
 truncate -s 64M /tmp/e2e-tls.img || fail "truncate"
@@ -89,10 +83,8 @@ gone() {
 refused() {
 	what=$1
 	shift
-	tls_connect $N "$@" > /tmp/e2e-conn.out 2>&1 && {
-		cat /tmp/e2e-conn.out
-		fail "$what: connected"
-	}
+	host_refused "$what" tls_connect $N "$@"
+}
 	sed "s/^/  $what: refused: /" /tmp/e2e-conn.out
 	wait_ctrl_gone $N
 	dev_of $N 1 && fail "$what: a block device exists after a refused connect"

@@ -18,11 +18,7 @@
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/tls.sh
-e2e_begin
-tls_skip_without_handshake
-tgt_load
-tls_prep
-E2E_CLEANUP=tls_stop
+tls_begin
 
 N=$NQN_BASE:tls-faults
 truncate -s 16M /tmp/e2e-tlsf.img || fail "truncate"

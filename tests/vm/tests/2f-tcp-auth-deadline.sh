@@ -42,12 +42,7 @@ m=$(kmsg_mark "2f hog")
 tcp-hog -a 127.0.0.1 -p 4420 -n $CONNS -s $N -t 120 -w 1 \
 	> /tmp/e2e-hog.out 2>&1 &
 HOGPID=$!
-t0=$(date +%s)
-until grep -q '^ready' /tmp/e2e-hog.out; do
-	kill -0 $HOGPID 2>/dev/null || { cat /tmp/e2e-hog.out; fail "tcp-hog died"; }
-	[ $(( $(date +%s) - t0 )) -ge 60 ] && fail "tcp-hog not ready in 60 s"
-	sleep 0.2
-done
+hog_ready $HOGPID 60
 sed 's/^/  hog: /' /tmp/e2e-hog.out
 echo "controllers of $N with the hog connected: $(ctrls)"
 

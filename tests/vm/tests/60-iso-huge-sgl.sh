@@ -45,12 +45,7 @@ phase() {
 	tcp-hog -a 127.0.0.1 -p 4420 -n $CONNS -s $N -f 614400 -t 900 \
 		> /tmp/e2e-hog.out 2>&1 &
 	HOG=$!
-	t0=$(date +%s)
-	until grep -q '^ready' /tmp/e2e-hog.out; do
-		kill -0 $HOG 2>/dev/null || { cat /tmp/e2e-hog.out; fail "tcp-hog died"; }
-		[ $(( $(date +%s) - t0 )) -ge 600 ] && fail "tcp-hog not ready in 600 s"
-		sleep 1
-	done
+	hog_ready $HOG 600
 	sleep 3
 	during=$(memavail)
 	HELD_KIB=$((before - during))
