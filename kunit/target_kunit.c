@@ -1449,6 +1449,91 @@ static void tt_test_identify_21(struct kunit *test)
 	nvmet_ns_free(ns2);
 }
 
+/*
+ * Statuses a multipath host fails over on: every ANA state but the two
+ * accessible ones, and a namespace that exists but is disabled, answer a
+ * path error (status code type 3h) without DNR; a namespace that does not
+ * exist, or no longer (removed), Invalid Namespace with DNR.  Identify's
+ * descriptor list tells the same two apart, as in-tree.
+ */
+static void tt_test_path_errors(struct kunit *test)
+{
+	static const struct {
+		u8 state;
+		u16 status;
+	} ana[] = {
+		{ NVME_ANA_NONOPTIMIZED, 0 },
+		{ NVME_ANA_INACCESSIBLE, NVME_SC_ANA_INACCESSIBLE },
+		{ NVME_ANA_PERSISTENT_LOSS, NVME_SC_ANA_PERSISTENT_LOSS },
+		{ NVME_ANA_CHANGE, NVME_SC_ANA_TRANSITION },
+		{ NVME_ANA_OPTIMIZED, 0 },
+	};
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	struct nvmet_ns *ns2;
+	u8 *buf;
+	int i;
+
+	buf = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 tt_admin_up(test, aq)), 0);
+	for (i = 0; i < ARRAY_SIZE(ana); i++) {
+		KUNIT_ASSERT_EQ(test, nvmet_port_set_ana_state(env->port, 1,
+							       ana[i].state),
+				0);
+		KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 0, 1,
+					    buf), ana[i].status);
+		KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 0, 1,
+					    buf), ana[i].status);
+		if (ana[i].status)
+			KUNIT_EXPECT_EQ(test, iq->req.error_loc,
+					offsetof(struct nvme_common_command,
+						 nsid));
+	}
+
+	/* Disabled: a path error on I/O; Identify NS reads as zeroes. */
+	nvmet_ns_disable(env->ns);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 0, 1, buf),
+			NVME_SC_INTERNAL_PATH_ERROR);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 0, 1, buf),
+			NVME_SC_INTERNAL_PATH_ERROR);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 2, 0, 1, buf),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS_DESC_LIST,
+					  1, buf), NVME_SC_INTERNAL_PATH_ERROR);
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS_DESC_LIST,
+					  2, buf),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	memset(buf, 0xff, NVME_IDENTIFY_DATA_SIZE);
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, buf), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, NVME_IDENTIFY_DATA_SIZE));
+	KUNIT_ASSERT_EQ(test, nvmet_ns_enable(env->ns), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 0, 1, buf), 0);
+
+	/* Two namespaces of one NSID: it exists until both are removed. */
+	ns2 = nvmet_ns_create(env->subsys, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns2));
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 2, 0, 1, buf),
+			NVME_SC_INTERNAL_PATH_ERROR);
+	nvmet_ns_free(env->ns);
+	env->ns = nvmet_ns_create(env->subsys, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(env->ns));
+	nvmet_ns_free(ns2);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 2, 0, 1, buf),
+			NVME_SC_INTERNAL_PATH_ERROR);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 0, 1, buf),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	/* Removed (rmdir): no longer there for the host either. */
+	KUNIT_EXPECT_FALSE(test, nvmet_ns_remove(env->ns));
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 2, 0, 1, buf),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	KUNIT_EXPECT_FALSE(test, nvmet_ns_exists(env->subsys, 2));
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
 static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_connect_errors),
 	KUNIT_CASE(tt_test_registers_identify),
@@ -1469,6 +1554,7 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_log_pages_21),
 	KUNIT_CASE(tt_test_endgrp_rmi),
 	KUNIT_CASE(tt_test_identify_21),
+	KUNIT_CASE(tt_test_path_errors),
 	{}
 };
 

@@ -56,7 +56,8 @@ struct workqueue_struct;
  * @io_done: completed when @io_ref is dead and drained
  * @draining: unpublished and @io_ref killed, backend still open: a
  *	      disable has to wait for @io_done and close it (N)
- * @removed: nvmet_ns_remove() ran; never enabled again (N)
+ * @removed: nvmet_ns_remove() ran, its NSID left subsys->ns_ids; never
+ *	    enabled again (N)
  * @stats: command counters, per CPU (I pointer; the I/O path adds to its
  *	   CPU's copy without a lock); they outlive disable and enable
  * @rcu: frees the namespace after RCU readers are gone
@@ -107,5 +108,6 @@ struct nvmet_ns *nvmet_ns_io_get(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_ns_io_put(struct nvmet_ns *ns);
 struct nvmet_ns *nvmet_ns_find_get(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_ns_put(struct nvmet_ns *ns);
+bool nvmet_ns_exists(struct nvmet_subsys *subsys, u32 nsid);
 
 #endif /* _NVMET_NS_H */

@@ -171,6 +171,10 @@ struct nvmet_host_dhchap {
  *		looks a namespace up with one xa_load())
  * @nr_namespaces: entries in @namespaces (S)
  * @max_nsid: highest NSID in @namespaces, 0 if none (S)
+ * @ns_ids: the NSIDs of every namespace that exists, enabled or not, from
+ *	    nvmet_ns_create() to nvmet_ns_remove(), each to how many
+ *	    namespaces hold it (xa_mk_value) (S write, R read: only an I/O
+ *	    command's namespace miss looks, nvmet_ns_exists())
  * @ctrls: controllers by controller ID (xa_lock write, R read); entries
  *	   hold no reference, a controller erases itself when released
  * @debugfs_dir: debugfs nvmet/<NQN>/ while it has controllers, or NULL
@@ -206,6 +210,7 @@ struct nvmet_subsys {
 	struct xarray namespaces;
 	unsigned int nr_namespaces;
 	u32 max_nsid;
+	struct xarray ns_ids;
 	struct xarray ctrls;
 	struct dentry *debugfs_dir;
 	unsigned int debugfs_ctrls;

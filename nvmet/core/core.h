@@ -21,4 +21,7 @@ struct nvmet_subsys *__nvmet_subsys_lookup(const char *nqn);
 void nvmet_port_registry_init(void);
 void nvmet_port_registry_exit(void);
 
+int nvmet_ns_id_hold(struct nvmet_subsys *subsys, u32 nsid);
+void nvmet_ns_id_drop(struct nvmet_subsys *subsys, u32 nsid);
+
 #endif /* _NVMET_CORE_CORE_H */

@@ -52,7 +52,8 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
 	ns->stats = alloc_percpu(struct nvmet_stats);
-	if (!ns->stats) {
+	if (!ns->stats || nvmet_ns_id_hold(subsys, nsid)) {
+		free_percpu(ns->stats);
 		kfree(ns);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -96,13 +97,15 @@ void nvmet_ns_put(struct nvmet_ns *ns)
 EXPORT_SYMBOL_GPL(nvmet_ns_put);
 
 /**
- * nvmet_ns_free() - disable a namespace and drop the creator's reference
+ * nvmet_ns_free() - remove and disable a namespace, drop the creator's
+ * reference
  * @ns: the namespace
  *
  * Context: Process context; takes ns->lock and subsys->lock.
  */
 void nvmet_ns_free(struct nvmet_ns *ns)
 {
+	nvmet_ns_remove(ns);
 	nvmet_ns_disable(ns);
 	nvmet_ns_put(ns);
 }
@@ -380,6 +383,8 @@ bool nvmet_ns_remove(struct nvmet_ns *ns)
 	bool unpublished = false, drain;
 
 	mutex_lock(&ns->lock);
+	if (!ns->removed)
+		nvmet_ns_id_drop(ns->subsys, ns->nsid);
 	ns->removed = true;
 	if (ns->enabled) {
 		nvmet_ns_unpublish(ns);
@@ -636,3 +641,68 @@ struct nvmet_ns *nvmet_ns_find_get(struct nvmet_subsys *subsys, u32 nsid)
 	return ns;
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_find_get);
+
+/**
+ * nvmet_ns_id_hold() - count one more namespace of @nsid in @subsys
+ * @subsys: the subsystem
+ * @nsid: the namespace ID
+ *
+ * subsys->ns_ids knows every NSID that exists, enabled or not, so that a
+ * command for a disabled namespace can be told from one for no namespace
+ * without a lock, and with no cost to enabled namespaces' lookups.
+ *
+ * Context: Process context; takes subsys->lock.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_ns_id_hold(struct nvmet_subsys *subsys, u32 nsid)
+{
+	void *old;
+	int ret;
+
+	mutex_lock(&subsys->lock);
+	old = xa_load(&subsys->ns_ids, nsid);
+	ret = xa_err(xa_store(&subsys->ns_ids, nsid,
+			      xa_mk_value(old ? xa_to_value(old) + 1 : 1),
+			      GFP_KERNEL));
+	mutex_unlock(&subsys->lock);
+	return ret;
+}
+
+/**
+ * nvmet_ns_id_drop() - end one nvmet_ns_id_hold()
+ * @subsys: the subsystem
+ * @nsid: the namespace ID
+ *
+ * Context: Process context; takes subsys->lock.
+ */
+void nvmet_ns_id_drop(struct nvmet_subsys *subsys, u32 nsid)
+{
+	void *old;
+
+	mutex_lock(&subsys->lock);
+	old = xa_load(&subsys->ns_ids, nsid);
+	if (WARN_ON(!old) || xa_to_value(old) == 1)
+		xa_erase(&subsys->ns_ids, nsid);
+	else	/* replaces the entry in place: allocates nothing */
+		xa_store(&subsys->ns_ids, nsid,
+			 xa_mk_value(xa_to_value(old) - 1), GFP_KERNEL);
+	mutex_unlock(&subsys->lock);
+}
+
+/**
+ * nvmet_ns_exists() - does a namespace of @nsid exist, enabled or not?
+ * @subsys: the subsystem
+ * @nsid: the namespace ID
+ *
+ * For a command whose namespace nvmet_ns_io_get() did not find: a
+ * disabled namespace answers a path error, no namespace at all Invalid
+ * Namespace.  One xa_load() under RCU.
+ *
+ * Context: Any context.
+ * Return: true from the namespace's creation until its removal.
+ */
+bool nvmet_ns_exists(struct nvmet_subsys *subsys, u32 nsid)
+{
+	return xa_load(&subsys->ns_ids, nsid);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_exists);

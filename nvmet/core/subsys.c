@@ -177,6 +177,7 @@ struct nvmet_subsys *nvmet_subsys_create(const char *nqn)
 	mutex_init(&subsys->lock);
 	xa_init(&subsys->hosts);
 	xa_init(&subsys->namespaces);
+	xa_init(&subsys->ns_ids);
 	xa_init_flags(&subsys->ctrls, XA_FLAGS_ALLOC);
 	memcpy(subsys->nqn, nqn, len);
 	nvmet_subsys_init_defaults(subsys);
@@ -243,6 +244,8 @@ static void nvmet_subsys_release(struct kref *ref)
 	WARN_ON(subsys->nr_namespaces || !xa_empty(&subsys->namespaces));
 	xa_destroy(&subsys->hosts);
 	xa_destroy(&subsys->namespaces);
+	WARN_ON(!xa_empty(&subsys->ns_ids));
+	xa_destroy(&subsys->ns_ids);
 	WARN_ON(!xa_empty(&subsys->ctrls));
 	xa_destroy(&subsys->ctrls);
 	mutex_destroy(&subsys->lock);

@@ -702,6 +702,9 @@ static u16 nvmet_fill_id_desclist(struct nvmet_req *req, void *buf)
 	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
 	if (!ns) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
+		/* A disabled namespace: a path error, as in-tree. */
+		if (nvmet_ns_exists(req->sq->ctrl->subsys, nsid))
+			return NVME_SC_INTERNAL_PATH_ERROR;
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	}
 	if (!uuid_is_null(&ns->uuid))

@@ -9,19 +9,46 @@
 #include <nvmet/fabric.h>
 #include "ctrl.h"
 
+/*
+ * Every ANA status is a path error without DNR, as in-tree: a multipath
+ * host fails the command over to another controller (and rereads the
+ * ANA log) instead of failing it; persistent loss included, since another
+ * port may still reach the namespace.
+ */
 static u16 nvmet_ana_status(struct nvmet_req *req)
 {
+	u16 status;
+
 	switch (nvmet_port_ana_state(req->port, READ_ONCE(req->ns->anagrpid))) {
 	case NVME_ANA_OPTIMIZED:
 	case NVME_ANA_NONOPTIMIZED:
 		return 0;
 	case NVME_ANA_PERSISTENT_LOSS:
-		return NVME_SC_ANA_PERSISTENT_LOSS | NVME_STATUS_DNR;
+		status = NVME_SC_ANA_PERSISTENT_LOSS;
+		break;
 	case NVME_ANA_CHANGE:
-		return NVME_SC_ANA_TRANSITION;
+		status = NVME_SC_ANA_TRANSITION;
+		break;
 	default:
-		return NVME_SC_ANA_INACCESSIBLE;
+		status = NVME_SC_ANA_INACCESSIBLE;
+		break;
 	}
+	req->error_loc = offsetof(struct nvme_common_command, nsid);
+	return status;
+}
+
+/*
+ * No enabled namespace has the command's NSID.  One that exists but is
+ * disabled answers a path error without DNR, as in-tree 6.12 does: the
+ * host retries, or fails over, rather than failing the I/O.  Only this
+ * miss looks up subsys->ns_ids.
+ */
+static u16 nvmet_ns_miss_status(struct nvmet_req *req, u32 nsid)
+{
+	req->error_loc = offsetof(struct nvme_common_command, nsid);
+	if (nvmet_ns_exists(req->sq->ctrl->subsys, nsid))
+		return NVME_SC_INTERNAL_PATH_ERROR;
+	return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 }
 
 /* Is [slba, slba + nlb) inside the namespace? */
@@ -133,7 +160,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
  * @req: the request, on a connected I/O queue
  *
  * Lookup cost: one xarray load (RCU) for the namespace and a per-cpu
- * reference; no lock.
+ * reference; no lock.  A miss costs one more xarray load.
  *
  * Context: Any context.
  * Return: 0, with req->ns referenced, or an NVMe status.
@@ -151,10 +178,8 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 		return status;
 
 	req->ns = nvmet_ns_io_get(ctrl->subsys, le32_to_cpu(cmd->rw.nsid));
-	if (!req->ns) {
-		req->error_loc = offsetof(struct nvme_common_command, nsid);
-		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-	}
+	if (unlikely(!req->ns))
+		return nvmet_ns_miss_status(req, le32_to_cpu(cmd->rw.nsid));
 	status = nvmet_ana_status(req);
 	if (status)
 		return status;
