@@ -150,7 +150,8 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	if (status)
 		return status;
 
-	req->ns = nvmet_ns_io_get(ctrl->subsys, le32_to_cpu(cmd->rw.nsid));
+	/* A namespace this host does not see is not there for it. */
+	req->ns = nvmet_ctrl_ns_io_get(ctrl, le32_to_cpu(cmd->rw.nsid));
 	if (!req->ns) {
 		req->error_loc = offsetof(struct nvme_common_command, nsid);
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
