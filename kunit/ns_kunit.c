@@ -88,6 +88,48 @@ static void ns_test_enable_disable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nvmet_obj_count(NVMET_OBJ_NS), 0);
 }
 
+/*
+ * Visibility changes on an enabled namespace under lockdep: each takes
+ * ns->vis_lock and raises its events (notify.c asserts the lock) in the
+ * kernel's own notify.c; the links hold host references.
+ */
+static void ns_test_visibility(struct kunit *test)
+{
+	struct nvmet_subsys *subsys;
+	struct nvmet_host *host;
+	struct nvmet_ns *ns;
+
+	subsys = nvmet_subsys_create("nqn.test:kunit-vis");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, subsys);
+	host = nvmet_host_create("nqn.test:kunit-vis-host");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, host);
+	ns = nvmet_ns_create(subsys, 5);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ns);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_set_backend(ns, "kunit-ns"), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_enable(ns), 0);
+	KUNIT_EXPECT_TRUE(test, ns->auto_visible);
+
+	nvmet_ns_set_auto_visible(ns, false);
+	KUNIT_EXPECT_FALSE(test, nvmet_ns_host_linked(ns, host));
+	KUNIT_EXPECT_EQ(test, nvmet_ns_allow_host(ns, host), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_allow_host(ns, host), -EEXIST);
+	KUNIT_EXPECT_TRUE(test, nvmet_ns_host_linked(ns, host));
+	KUNIT_EXPECT_EQ(test, kref_read(&host->ref), 2);
+	nvmet_ns_disable(ns);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_enable(ns), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_disallow_host(ns, host), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_disallow_host(ns, host), -ENOENT);
+	KUNIT_EXPECT_EQ(test, kref_read(&host->ref), 1);
+	nvmet_ns_set_auto_visible(ns, true);
+
+	nvmet_ns_free(ns);
+	nvmet_host_remove(host);
+	nvmet_host_put(host);
+	nvmet_subsys_remove(subsys);
+	nvmet_subsys_put(subsys);
+	KUNIT_EXPECT_EQ(test, nvmet_obj_count(NVMET_OBJ_NS), 0);
+}
+
 static void ns_test_backend_registry(struct kunit *test)
 {
 	struct nvmet_backend_ops bad = ns_test_backend;
@@ -108,6 +150,7 @@ static void ns_test_backend_registry(struct kunit *test)
 
 static struct kunit_case ns_test_cases[] = {
 	KUNIT_CASE(ns_test_enable_disable),
+	KUNIT_CASE(ns_test_visibility),
 	KUNIT_CASE(ns_test_backend_registry),
 	{}
 };

@@ -2,8 +2,10 @@
 /*
  * Namespaces.  Lock legend as in nvmet.h, plus
  *   N   ns->lock
+ *   V   ns->vis_lock
  * Lock order: ns->lock, then subsys->lock.  Opening a backend (which may
- * sleep for long) happens under ns->lock only.
+ * sleep for long) happens under ns->lock only.  ns->vis_lock nests inside
+ * nothing; only ctrl->lock (events) nests inside it.
  */
 #ifndef _NVMET_NS_H
 #define _NVMET_NS_H
@@ -15,10 +17,12 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
+#include <linux/xarray.h>
 
 #include <nvmet/backend.h>
 #include <nvmet/stats.h>
 
+struct nvmet_host;
 struct nvmet_subsys;
 struct workqueue_struct;
 
@@ -61,6 +65,14 @@ struct workqueue_struct;
  * @stats: command counters, per CPU (I pointer; the I/O path adds to its
  *	   CPU's copy without a lock); they outlive disable and enable
  * @rcu: frees the namespace after RCU readers are gone
+ * @vis_lock: serialises visibility changes (the V fields) and the events
+ *	      they raise
+ * @auto_visible: visible to every host the subsystem admits (V write, A
+ *		  read: the only load the I/O path makes for such a
+ *		  namespace); when false, only to the hosts in @vis_hosts
+ * @vis_hosts: the hosts linked in allowed_hosts/ by host id, each holding
+ *	       a host reference (V write, R read)
+ * @nr_vis_hosts: entries in @vis_hosts (V)
  */
 struct nvmet_ns {
 	struct kref ref;
@@ -89,6 +101,10 @@ struct nvmet_ns {
 	bool removed;
 	struct nvmet_stats __percpu *stats;
 	struct rcu_head rcu;
+	struct mutex vis_lock;		/* the V fields */
+	bool auto_visible;
+	struct xarray vis_hosts;
+	unsigned int nr_vis_hosts;
 };
 
 struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);
@@ -109,5 +125,18 @@ void nvmet_ns_io_put(struct nvmet_ns *ns);
 struct nvmet_ns *nvmet_ns_find_get(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_ns_put(struct nvmet_ns *ns);
 bool nvmet_ns_exists(struct nvmet_subsys *subsys, u32 nsid);
+
+/* ns_visibility.c: which hosts see the namespace */
+void nvmet_ns_visibility_init(struct nvmet_ns *ns);
+void nvmet_ns_visibility_destroy(struct nvmet_ns *ns);
+int nvmet_ns_allow_host(struct nvmet_ns *ns, struct nvmet_host *host);
+int nvmet_ns_disallow_host(struct nvmet_ns *ns, struct nvmet_host *host);
+void nvmet_ns_set_auto_visible(struct nvmet_ns *ns, bool on);
+bool nvmet_ns_host_linked(struct nvmet_ns *ns, const struct nvmet_host *host);
+
+/* notify.c: namespace events for the controllers that see it */
+void nvmet_ns_notify_changed(struct nvmet_ns *ns);
+void nvmet_ns_visibility_changed(struct nvmet_ns *ns,
+				 const struct nvmet_host *host);
 
 #endif /* _NVMET_NS_H */

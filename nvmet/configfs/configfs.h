@@ -11,7 +11,8 @@
  *
  * Files: root.c (nvmet/, discovery_nqn), subsys.c (subsystems/ and
  * allowed_hosts/), host.c (hosts/), port.c (ports/ and their subsystems/
- * links), referral.c, ana.c, ns.c (namespaces/).
+ * links), referral.c, ana.c, ns.c (namespaces/), ns_hosts.c (a
+ * namespace's allowed_hosts/).
  */
 #ifndef _NVMET_CONFIGFS_H
 #define _NVMET_CONFIGFS_H
@@ -111,5 +112,21 @@ struct nvmet_port_item {
 
 /* ns.c: the type of subsystems/<NQN>/namespaces/ */
 extern const struct config_item_type nvmet_namespaces_type;
+
+struct nvmet_ns;
+
+/**
+ * struct nvmet_ns_hosts_group - namespaces/<NSID>/allowed_hosts/ (ns_hosts.c)
+ * @group: the directory, a default group of the namespace's item
+ * @ns: the namespace, referenced by the namespace's item
+ */
+struct nvmet_ns_hosts_group {
+	struct config_group group;
+	struct nvmet_ns *ns;
+};
+
+void nvmet_ns_hosts_group_init(struct nvmet_ns_hosts_group *hg,
+			       struct config_group *parent,
+			       struct nvmet_ns *ns);
 
 #endif /* _NVMET_CONFIGFS_H */

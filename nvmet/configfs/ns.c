@@ -11,6 +11,9 @@
  *                    size, which any backend takes back (nvmetcli)
  *   device_features  "name=0|1" for each backend feature; what it shows
  *                    can be written back
+ *   device_auto_visible  1 (default): visible to every host the subsystem
+ *                    admits; 0: only to the hosts linked in allowed_hosts/
+ *                    (ns_hosts.c); may change at any time
  *
  * Conventions:
  * @item: a namespaces/<NSID> item
@@ -36,12 +39,14 @@
  * @drain_work: after rmdir, waits for the I/O in flight and closes the
  *		backend; holds an item reference meanwhile
  * @drained: completed by @drain_work once the backend is closed
+ * @allowed_hosts: allowed_hosts/ (ns_hosts.c)
  */
 struct nvmet_ns_item {
 	struct config_group group;
 	struct nvmet_ns *ns;
 	struct work_struct drain_work;
 	struct completion drained;
+	struct nvmet_ns_hosts_group allowed_hosts;
 };
 
 /*
@@ -354,6 +359,28 @@ static ssize_t nvmet_ns_device_features_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t nvmet_ns_device_auto_visible_show(struct config_item *item,
+						 char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(to_ns(item)->auto_visible));
+}
+
+static ssize_t nvmet_ns_device_auto_visible_store(struct config_item *item,
+						  const char *page,
+						  size_t count)
+{
+	struct nvmet_ns *ns = to_ns(item);
+	bool on;
+
+	if (kstrtobool(page, &on)) {
+		pr_err("nvmet: subsystem %s namespace %u: device_auto_visible takes 0 or 1\n",
+		       ns->subsys->nqn, ns->nsid);
+		return -EINVAL;
+	}
+	nvmet_ns_set_auto_visible(ns, on);
+	return count;
+}
+
 /*
  * Read-only statistics, "key value" lines (nvmet/target/stats.c).  No
  * saved prefix (device_, ana_, resv_): nvmetcli must not save it.
@@ -373,6 +400,7 @@ CONFIGFS_ATTR_WO(nvmet_ns_, revalidate_size);
 CONFIGFS_ATTR(nvmet_ns_, device_backend);
 CONFIGFS_ATTR(nvmet_ns_, device_size);
 CONFIGFS_ATTR(nvmet_ns_, device_features);
+CONFIGFS_ATTR(nvmet_ns_, device_auto_visible);
 CONFIGFS_ATTR_RO(nvmet_ns_, stats);
 
 static struct configfs_attribute *nvmet_ns_attrs[] = {
@@ -386,6 +414,7 @@ static struct configfs_attribute *nvmet_ns_attrs[] = {
 	&nvmet_ns_attr_device_backend,
 	&nvmet_ns_attr_device_size,
 	&nvmet_ns_attr_device_features,
+	&nvmet_ns_attr_device_auto_visible,
 	&nvmet_ns_attr_stats,
 	NULL,
 };
@@ -445,6 +474,7 @@ static struct config_group *nvmet_ns_make(struct config_group *group,
 	INIT_WORK(&ni->drain_work, nvmet_ns_drain_work);
 	init_completion(&ni->drained);
 	config_group_init_type_name(&ni->group, name, &nvmet_ns_type);
+	nvmet_ns_hosts_group_init(&ni->allowed_hosts, &ni->group, ns);
 	return &ni->group;
 }
 

@@ -66,6 +66,7 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	strscpy(ns->backend_name, NVMET_BACKEND_AUTO,
 		sizeof(ns->backend_name));
 	uuid_gen(&ns->uuid);
+	nvmet_ns_visibility_init(ns);
 	nvmet_obj_created(NVMET_OBJ_NS);
 	return ns;
 }
@@ -79,6 +80,7 @@ static void nvmet_ns_release(struct kref *ref)
 	nvmet_subsys_put(ns->subsys);
 	kfree(ns->device_path);
 	free_percpu(ns->stats);
+	nvmet_ns_visibility_destroy(ns);
 	mutex_destroy(&ns->lock);
 	nvmet_obj_released(NVMET_OBJ_NS);
 	kfree_rcu(ns, rcu);
@@ -111,10 +113,10 @@ void nvmet_ns_free(struct nvmet_ns *ns)
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_free);
 
-/* Namespace attribute changed: tell the subsystem's controllers. */
+/* Namespace attribute changed: tell the controllers that see it. */
 static void nvmet_ns_changed(struct nvmet_ns *ns)
 {
-	nvmet_subsys_ns_changed(ns->subsys, ns->nsid);
+	nvmet_ns_notify_changed(ns);
 }
 
 static void nvmet_ns_io_release(struct percpu_ref *ref)

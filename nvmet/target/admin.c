@@ -115,6 +115,31 @@ static size_t nvmet_fill_log_smart(struct nvmet_req *req, void *buf)
 	return sizeof(*log);
 }
 
+/*
+ * The SMART log is the same for every namespace, but an NSID other than
+ * 0 and FFFFFFFFh must name a namespace this host sees (Invalid
+ * Namespace otherwise, as in-tree answers an NSID it does not have).
+ */
+static void nvmet_execute_log_smart(struct nvmet_req *req)
+{
+	u32 nsid = le32_to_cpu(req->cmd->get_log_page.nsid);
+	struct nvmet_ns *ns;
+
+	if (nsid && nsid != NVME_NSID_ALL) {
+		ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
+		if (!ns) {
+			req->error_loc =
+				offsetof(struct nvme_get_log_page_command, nsid);
+			nvmet_req_complete(req, NVME_SC_INVALID_NS |
+					   NVME_STATUS_DNR);
+			return;
+		}
+		nvmet_ns_io_put(ns);
+	}
+	nvmet_send_log(req, sizeof(struct nvme_smart_log),
+		       nvmet_fill_log_smart);
+}
+
 static size_t nvmet_fill_log_fw_slot(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
@@ -242,7 +267,8 @@ static size_t nvmet_fill_log_ana(struct nvmet_req *req, void *buf)
 			rcu_read_lock();
 			xa_for_each(&subsys->namespaces, idx, ns) {
 				if (READ_ONCE(ns->anagrpid) != grpid ||
-				    total >= NVMET_MAX_NAMESPACES)
+				    total >= NVMET_MAX_NAMESPACES ||
+				    !nvmet_ns_visible(req->sq->ctrl, ns))
 					continue;
 				desc->nsids[nnsids++] = cpu_to_le32(ns->nsid);
 				total++;
@@ -354,7 +380,7 @@ static struct nvmet_ns *nvmet_log_endgrp_ns(struct nvmet_req *req, u16 *status)
 	if (*status)
 		return NULL;
 	if (endgid)
-		ns = nvmet_ns_io_get(req->sq->ctrl->subsys, endgid);
+		ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, endgid);
 	if (!ns) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw11) + 2;
 		*status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
@@ -492,8 +518,7 @@ static void nvmet_execute_get_log_page(struct nvmet_req *req)
 				      sizeof(struct nvme_error_slot),
 				      nvmet_fill_log_error);
 	case NVME_LOG_SMART:
-		return nvmet_send_log(req, sizeof(struct nvme_smart_log),
-				      nvmet_fill_log_smart);
+		return nvmet_execute_log_smart(req);
 	case NVME_LOG_FW_SLOT:
 		return nvmet_send_log(req, sizeof(struct nvme_fw_slot_info_log),
 				      nvmet_fill_log_fw_slot);
@@ -635,7 +660,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	}
 	/* An inactive NSID reads as zeroes (NVMe 1.4, 5.15.2.1). */
-	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
+	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 	if (!ns)
 		return 0;
 	id->nsze = cpu_to_le64(READ_ONCE(ns->size) >> ns->blksize_shift);
@@ -672,6 +697,8 @@ static u16 nvmet_fill_id_active_ns(struct nvmet_req *req, void *buf)
 	}
 	rcu_read_lock();
 	xa_for_each_start(&subsys->namespaces, idx, ns, (unsigned long)start + 1) {
+		if (!nvmet_ns_visible(req->sq->ctrl, ns))
+			continue;
 		list[n++] = cpu_to_le32(idx);
 		if (n == NVME_IDENTIFY_DATA_SIZE / sizeof(__le32))
 			break;
@@ -699,7 +726,7 @@ static u16 nvmet_fill_id_desclist(struct nvmet_req *req, void *buf)
 	struct nvmet_ns *ns;
 	size_t off = 0;
 
-	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
+	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 	if (!ns) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
 		/* A disabled namespace: a path error, as in-tree. */
@@ -725,7 +752,7 @@ static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
 	struct nvmet_media_info info;
 	struct nvmet_ns *ns;
 
-	ns = nvmet_ns_io_get(req->sq->ctrl->subsys, nsid);
+	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 	if (ns) {
 		nvmet_ns_media_info(ns, &info);
 		if (info.rotational)
@@ -786,6 +813,8 @@ static u16 nvmet_fill_id_endgrp_list(struct nvmet_req *req, void *buf)
 	rcu_read_lock();
 	xa_for_each_range(&subsys->namespaces, idx, ns,
 			  (unsigned long)start + 1, NVMET_ID_CNSSID_MASK) {
+		if (!nvmet_ns_visible(req->sq->ctrl, ns))
+			continue;
 		list[++n] = cpu_to_le16(idx);
 		if (n == NVME_IDENTIFY_DATA_SIZE / sizeof(__le16) - 1)
 			break;

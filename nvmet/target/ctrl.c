@@ -77,6 +77,8 @@ static void nvmet_ctrl_release(struct kref *ref)
 		kfree(aen);
 	}
 	nvmet_auth_ctrl_exit(ctrl);
+	if (ctrl->host)
+		nvmet_host_put(ctrl->host);
 	if (ctrl->subsys)
 		nvmet_subsys_put(ctrl->subsys);
 	nvmet_port_put(ctrl->port);

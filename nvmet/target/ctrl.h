@@ -110,6 +110,10 @@ struct nvmet_async_event {
  *	       re-authenticates on the admin queue (C)
  * @debugfs_dir: the controller's debugfs directory, or NULL (debugfs.c)
  * @rcu: frees the controller after RCU readers are gone
+ * @host: the host object of @hostnqn, referenced, found the first time a
+ *	  namespace without auto_visible asks (visibility.c), or NULL while
+ *	  none was looked up or none exists (A: set once with cmpxchg;
+ *	  dropped at release)
  */
 struct nvmet_ctrl {
 	struct kref ref;
@@ -149,6 +153,7 @@ struct nvmet_ctrl {
 	struct nvmet_auth_keys *auth_keys;
 	struct dentry *debugfs_dir;
 	struct rcu_head rcu;
+	struct nvmet_host *host;
 };
 
 /**
@@ -231,5 +236,49 @@ u16 nvmet_parse_discovery_cmd(struct nvmet_req *req);
 
 /* io.c */
 u16 nvmet_parse_io_cmd(struct nvmet_req *req);
+
+/* visibility.c */
+struct nvmet_host *nvmet_ctrl_host(struct nvmet_ctrl *ctrl);
+bool nvmet_ctrl_host_linked(struct nvmet_ctrl *ctrl, struct nvmet_ns *ns);
+
+/**
+ * nvmet_ns_visible() - does this controller's host see the namespace?
+ * @ctrl: an I/O controller
+ * @ns: a namespace of its subsystem
+ *
+ * Cost: one READ_ONCE() for a namespace visible to every host; otherwise
+ * one xa_load() (the first call per controller also looks its host up).
+ *
+ * Context: Any context.
+ * Return: true if visible.
+ */
+static inline bool nvmet_ns_visible(struct nvmet_ctrl *ctrl,
+				    struct nvmet_ns *ns)
+{
+	if (likely(READ_ONCE(ns->auto_visible)))
+		return true;
+	return nvmet_ctrl_host_linked(ctrl, ns);
+}
+
+/**
+ * nvmet_ctrl_ns_io_get() - nvmet_ns_io_get() for a controller: a
+ *			    namespace its host does not see is not there
+ * @ctrl: an I/O controller
+ * @nsid: the namespace ID
+ *
+ * Context: Any context.
+ * Return: the namespace, held until nvmet_ns_io_put(), or NULL.
+ */
+static inline struct nvmet_ns *nvmet_ctrl_ns_io_get(struct nvmet_ctrl *ctrl,
+						    u32 nsid)
+{
+	struct nvmet_ns *ns = nvmet_ns_io_get(ctrl->subsys, nsid);
+
+	if (ns && unlikely(!nvmet_ns_visible(ctrl, ns))) {
+		nvmet_ns_io_put(ns);
+		return NULL;
+	}
+	return ns;
+}
 
 #endif /* _NVMET_CORE_CTRL_H */

@@ -38,15 +38,22 @@ static u16 nvmet_ana_status(struct nvmet_req *req)
 }
 
 /*
- * No enabled namespace has the command's NSID.  One that exists but is
+ * No namespace this host sees has the command's NSID.  One that exists but is
  * disabled answers a path error without DNR, as in-tree 6.12 does: the
  * host retries, or fails over, rather than failing the I/O.  Only this
  * miss looks up subsys->ns_ids.
  */
 static u16 nvmet_ns_miss_status(struct nvmet_req *req, u32 nsid)
 {
+	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	bool enabled;
+
 	req->error_loc = offsetof(struct nvme_common_command, nsid);
-	if (nvmet_ns_exists(req->sq->ctrl->subsys, nsid))
+	/* Enabled but hidden from this host: as if it did not exist. */
+	rcu_read_lock();
+	enabled = xa_load(&subsys->namespaces, nsid);
+	rcu_read_unlock();
+	if (!enabled && nvmet_ns_exists(subsys, nsid))
 		return NVME_SC_INTERNAL_PATH_ERROR;
 	return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 }
@@ -177,7 +184,8 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	if (status)
 		return status;
 
-	req->ns = nvmet_ns_io_get(ctrl->subsys, le32_to_cpu(cmd->rw.nsid));
+	/* A namespace this host does not see is not there for it. */
+	req->ns = nvmet_ctrl_ns_io_get(ctrl, le32_to_cpu(cmd->rw.nsid));
 	if (unlikely(!req->ns))
 		return nvmet_ns_miss_status(req, le32_to_cpu(cmd->rw.nsid));
 	status = nvmet_ana_status(req);

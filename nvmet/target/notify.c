@@ -9,6 +9,7 @@
  * RCU; nothing here holds a lock across controllers.
  */
 #include <linux/export.h>
+#include <linux/string.h>
 
 #include "../core/core.h"
 #include "ctrl.h"
@@ -96,6 +97,64 @@ notice:
 void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid)
 {
 	nvmet_ctrls_for_each(&subsys->ctrls, nvmet_ctrl_ns_changed, &nsid);
+}
+
+static void nvmet_ctrl_ns_changed_if_visible(struct nvmet_ctrl *ctrl,
+					     void *data)
+{
+	struct nvmet_ns *ns = data;
+
+	if (nvmet_ns_visible(ctrl, ns))
+		nvmet_ctrl_ns_changed(ctrl, &ns->nsid);
+}
+
+/**
+ * nvmet_ns_notify_changed() - a namespace appeared, went or changed size:
+ *			       tell the controllers whose host sees it
+ * @ns: the namespace
+ *
+ * Context: Process context.
+ */
+void nvmet_ns_notify_changed(struct nvmet_ns *ns)
+{
+	nvmet_ctrls_for_each(&ns->subsys->ctrls,
+			     nvmet_ctrl_ns_changed_if_visible, ns);
+}
+
+/* What changed in a namespace's visibility: one host's link, or the flip */
+struct nvmet_ns_vis_change {
+	struct nvmet_ns *ns;
+	const struct nvmet_host *host;
+};
+
+static void nvmet_ctrl_ns_vis_changed(struct nvmet_ctrl *ctrl, void *data)
+{
+	struct nvmet_ns_vis_change *c = data;
+
+	if (c->host ? strcmp(ctrl->hostnqn, c->host->nqn) :
+		      nvmet_ctrl_host_linked(ctrl, c->ns))
+		return;
+	nvmet_ctrl_ns_changed(ctrl, &c->ns->nsid);
+}
+
+/**
+ * nvmet_ns_visibility_changed() - some hosts gained or lost a namespace
+ * @ns: the namespace, enabled or not (a host learns the NSID is inactive)
+ * @host: the host linked or unlinked: its controllers (by NQN) are told;
+ *	  NULL after auto_visible changed: every controller whose host is not
+ *	  linked is told
+ *
+ * Context: Process context; ns->vis_lock held (the order of two changes
+ * is the order of their events).
+ */
+void nvmet_ns_visibility_changed(struct nvmet_ns *ns,
+				 const struct nvmet_host *host)
+{
+	struct nvmet_ns_vis_change c = { .ns = ns, .host = host };
+
+	lockdep_assert_held(&ns->vis_lock);
+	nvmet_ctrls_for_each(&ns->subsys->ctrls, nvmet_ctrl_ns_vis_changed,
+			     &c);
 }
 
 static void nvmet_ctrl_ana_changed(struct nvmet_ctrl *ctrl, void *data)

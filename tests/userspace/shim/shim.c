@@ -558,6 +558,7 @@ void shim_spin_unlock(pthread_mutex_t *lock)
  * build: count the calls so tests can check that a change raised them.
  */
 #include <nvmet/nvmet.h>
+#include <nvmet/ns.h>
 #include <shim_notify.h>
 
 int shim_notify_calls[SHIM_NOTIFY_NR];
@@ -611,6 +612,22 @@ void nvmet_subsys_ana_changed(struct nvmet_subsys *subsys)
 void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid)
 {
 	shim_notify(SHIM_NOTIFY_NS);
+}
+
+void nvmet_ns_notify_changed(struct nvmet_ns *ns)
+{
+	shim_notify(SHIM_NOTIFY_NS);
+}
+
+const struct nvmet_host *shim_vis_host;
+
+/* Called with ns->vis_lock held, as notify.c asserts. */
+void nvmet_ns_visibility_changed(struct nvmet_ns *ns,
+				 const struct nvmet_host *host)
+{
+	lockdep_assert_held(&ns->vis_lock);
+	shim_vis_host = host;
+	shim_notify(SHIM_NOTIFY_NS_VIS);
 }
 
 void nvmet_disc_log_free(struct nvmet_port *port)

@@ -142,6 +142,10 @@ tgt_teardown() {
 		done
 		for n in $s/namespaces/*; do
 			[ -d "$n" ] || continue
+			for l in $n/allowed_hosts/*; do
+				[ -L "$l" ] || continue
+				rm "$l" || { echo "teardown: rm $l"; ok=1; }
+			done
 			echo 0 > $n/enable || { echo "teardown: disable $n"; ok=1; }
 			rmdir "$n" || { echo "teardown: rmdir $n"; ok=1; }
 		done

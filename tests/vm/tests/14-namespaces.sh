@@ -14,7 +14,9 @@ expect_errno "Invalid argument" mkdir $S/namespaces/0
 expect_errno "Invalid argument" mkdir $S/namespaces/0xffffffff
 expect_errno "Invalid argument" mkdir $S/namespaces/abc
 mkdir $NS || fail "mkdir namespace"
-expect_eq "namespace attrs" "ana_grpid buffered_io device_backend device_features device_nguid device_path device_size device_uuid enable revalidate_size stats" "$(attrs $NS)"
+expect_eq "namespace attrs" "ana_grpid buffered_io device_auto_visible device_backend device_features device_nguid device_path device_size device_uuid enable revalidate_size stats" "$(attrs $NS)"
+expect_eq "namespace dirs" "allowed_hosts" "$(subdirs $NS)"
+expect_file $NS/device_auto_visible 1
 expect_file $NS/device_path "(null)"
 expect_file $NS/device_nguid 00000000-0000-0000-0000-000000000000
 expect_eq "uuid length" 36 "$(tr -d '\n' < $NS/device_uuid | wc -c)"
