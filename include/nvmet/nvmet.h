@@ -421,7 +421,6 @@ void nvmet_host_ctrls_delete(const char *nqn);
 void nvmet_port_ana_changed(struct nvmet_port *port);
 void nvmet_subsys_ana_changed(struct nvmet_subsys *subsys);
 void nvmet_all_disc_changed(void);
-void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_port_disc_aen(struct nvmet_port *port);
 void nvmet_disc_log_free(struct nvmet_port *port);
 

@@ -87,18 +87,6 @@ notice:
 	mutex_unlock(&ctrl->lock);
 }
 
-/**
- * nvmet_subsys_ns_changed() - a namespace appeared, went or changed size
- * @subsys: the subsystem
- * @nsid: the namespace
- *
- * Context: Process context.
- */
-void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid)
-{
-	nvmet_ctrls_for_each(&subsys->ctrls, nvmet_ctrl_ns_changed, &nsid);
-}
-
 static void nvmet_ctrl_ns_changed_if_visible(struct nvmet_ctrl *ctrl,
 					     void *data)
 {

@@ -609,11 +609,6 @@ void nvmet_subsys_ana_changed(struct nvmet_subsys *subsys)
 	shim_notify(SHIM_NOTIFY_ANA);
 }
 
-void nvmet_subsys_ns_changed(struct nvmet_subsys *subsys, u32 nsid)
-{
-	shim_notify(SHIM_NOTIFY_NS);
-}
-
 void nvmet_ns_notify_changed(struct nvmet_ns *ns)
 {
 	shim_notify(SHIM_NOTIFY_NS);
