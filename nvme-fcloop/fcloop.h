@@ -150,6 +150,7 @@ extern struct workqueue_struct *fcloop_wq;
 extern struct nvme_fc_port_template fcloop_host_template;
 extern struct nvmet_fc_target_template fcloop_tgt_template;
 extern unsigned int fcloop_add_port_delay_ms;
+void fcloop_templates_init(void);
 void fcloop_nport_put(struct fcloop_nport *nport);
 int fcloop_add_local_port(u64 wwnn, u64 wwpn, u32 roles, u32 fcaddr);
 int fcloop_del_local_port(u64 wwnn, u64 wwpn);

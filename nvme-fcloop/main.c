@@ -223,6 +223,7 @@ static int __init fcloop_init(void)
 {
 	int ret;
 
+	fcloop_templates_init();
 	fcloop_wq = alloc_workqueue("fcloop_wq", WQ_MEM_RECLAIM | WQ_PERCPU, 0);
 	if (!fcloop_wq)
 		return -ENOMEM;

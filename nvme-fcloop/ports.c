@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <scsi/scsi_transport_fc.h>
+#include <nvmet/compat-fc.h>
 
 #include "fcloop.h"
 
@@ -68,6 +69,27 @@ static void fcloop_host_release(void *hosthandle)
 {
 }
 
+/*
+ * The host port's names for nvmet-fc (a template without host_traddr()
+ * cannot ask): the host handle is the nport the host's LSs came through,
+ * and its remote port, while registered, belongs to the host's local port.
+ */
+static int fcloop_host_traddr(void *hosthandle, u64 *wwnn, u64 *wwpn)
+{
+	struct fcloop_nport *nport = hosthandle;
+	unsigned long flags;
+	int ret = -ENODEV;
+
+	spin_lock_irqsave(&nport->lock, flags);
+	if (nport->rport) {
+		*wwnn = nport->rport->localport->node_name;
+		*wwpn = nport->rport->localport->port_name;
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&nport->lock, flags);
+	return ret;
+}
+
 struct nvme_fc_port_template fcloop_host_template = {
 	.localport_delete	= fcloop_localport_delete,
 	.remoteport_delete	= fcloop_remoteport_delete,
@@ -103,6 +125,12 @@ struct nvmet_fc_target_template fcloop_tgt_template = {
 	.target_priv_sz		= sizeof(struct fcloop_port_priv),
 	.lsrqst_priv_sz		= sizeof(struct fcloop_ls),
 };
+
+/* Completes the templates where the kernel has the members; before any use. */
+void __init fcloop_templates_init(void)
+{
+	nvmet_fc_template_host_traddr(&fcloop_tgt_template, fcloop_host_traddr);
+}
 
 static struct fcloop_lport *fcloop_lport_find(u64 wwnn, u64 wwpn)
 	__must_hold(&fcloop_ctl_lock)

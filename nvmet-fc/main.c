@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-fc.h>
 #include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
@@ -129,6 +130,24 @@ static void nvmet_fc_remove_port(struct nvmet_port *nport)
 	nvmet_fc_tgtport_unbind(tgtport, nport);
 }
 
+/*
+ * debugfs host_traddr: the host port's names, as in-tree prints them.  At
+ * Connect, the association and its host handle live at least as long as
+ * the command.
+ */
+static void nvmet_fc_host_traddr(struct nvmet_req *req, char *traddr,
+				 size_t len)
+{
+	struct nvmet_fc_cmd *cmd = container_of(req, struct nvmet_fc_cmd, req);
+	struct nvmet_fc_assoc *assoc = cmd->queue->assoc;
+	u64 wwnn, wwpn;
+
+	if (nvmet_fc_lldd_host_traddr(assoc->tgtport->ops,
+				      assoc->hostref->handle, &wwnn, &wwpn))
+		return;
+	snprintf(traddr, len, "nn-0x%llx:pn-0x%llx", wwnn, wwpn);
+}
+
 const struct nvmet_fabric_ops nvmet_fc_fabric_ops = {
 	.name		= "fc",
 	.owner		= THIS_MODULE,
@@ -139,6 +158,7 @@ const struct nvmet_fabric_ops nvmet_fc_fabric_ops = {
 	.queue_response	= nvmet_fc_queue_response,
 	.delete_ctrl	= nvmet_fc_delete_ctrl,
 	.install_queue	= nvmet_fc_install_queue,
+	.host_traddr	= nvmet_fc_host_traddr,
 };
 
 static int __init nvmet_fc_init(void)
