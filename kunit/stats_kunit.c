@@ -2,8 +2,8 @@
 /*
  * KUnit tests for the command statistics (nvmet/target/stats.{c,h}): the
  * latency buckets and their bounds, folding the per-CPU copies, what a
- * completion counts where (kind, bytes, bucket, error classes), and the
- * text form.
+ * completion counts where (kind, bytes, bucket, error classes), latency
+ * turned off, and the text form.
  */
 #include <kunit/test.h>
 #include <linux/percpu.h>
@@ -150,6 +150,48 @@ static void stats_test_complete(struct kunit *test)
 	free_percpu(t->ctrl.stats);
 }
 
+/*
+ * stats_latency off: commands still count, the latency buckets do not
+ * grow, and nvmet_req_init() reads no clock; a command that started while
+ * latency was off lands in no bucket once it is back on.
+ */
+static void stats_test_latency_off(struct kunit *test)
+{
+	struct stats_test_req *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct nvmet_stats n;
+	unsigned int b;
+	u64 lat = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->ctrl.stats = alloc_percpu(struct nvmet_stats);
+	t->ns.stats = alloc_percpu(struct nvmet_stats);
+	KUNIT_ASSERT_NOT_NULL(test, t->ctrl.stats);
+	KUNIT_ASSERT_NOT_NULL(test, t->ns.stats);
+
+	static_branch_disable(&nvmet_stats_lat_on);
+	KUNIT_EXPECT_EQ(test, nvmet_stats_start(), 0);
+	stats_test_prep(t, 1, nvme_cmd_read, 4096, 300);
+	nvmet_stats_complete(&t->req, &t->ns, 0);
+	stats_test_prep(t, 1, nvme_cmd_read, 4096, 0);
+	t->req.start_ns = nvmet_stats_start();
+	static_branch_enable(&nvmet_stats_lat_on);
+	nvmet_stats_complete(&t->req, &t->ns, 0);
+	KUNIT_EXPECT_NE(test, nvmet_stats_start(), 0);
+	stats_test_prep(t, 1, nvme_cmd_write, 512, 300);
+	nvmet_stats_complete(&t->req, &t->ns, 0);
+
+	nvmet_stats_fold(t->ns.stats, &n);
+	KUNIT_EXPECT_EQ(test, n.reads, 2);
+	KUNIT_EXPECT_EQ(test, n.read_bytes, 8192);
+	KUNIT_EXPECT_EQ(test, n.writes, 1);
+	for (b = 0; b < NVMET_STATS_LAT_BUCKETS; b++)
+		lat += n.lat[b];
+	KUNIT_EXPECT_EQ(test, lat, 1);
+	KUNIT_EXPECT_EQ(test, n.lat[9], 1);
+	free_percpu(t->ns.stats);
+	free_percpu(t->ctrl.stats);
+}
+
 /* The value of line "@key value" in @text, or -1. */
 static long long stats_test_value(const char *text, const char *key)
 {
@@ -220,6 +262,7 @@ static struct kunit_case stats_test_cases[] = {
 	KUNIT_CASE(stats_test_buckets),
 	KUNIT_CASE(stats_test_fold),
 	KUNIT_CASE(stats_test_complete),
+	KUNIT_CASE(stats_test_latency_off),
 	KUNIT_CASE(stats_test_print),
 	{}
 };

@@ -245,7 +245,7 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	u8 flags = req->cmd->common.flags;
 	u16 status;
 
-	req->start_ns = ktime_get_ns();
+	req->start_ns = nvmet_stats_start();
 	req->cq = cq;
 	req->sq = sq;
 	req->ops = ops;

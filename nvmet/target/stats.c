@@ -23,6 +23,8 @@
  */
 #include <linux/cpumask.h>
 #include <linux/export.h>
+#include <linux/kstrtox.h>
+#include <linux/moduleparam.h>
 #include <linux/nvme.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -101,6 +103,41 @@ static int nvmet_stats_sc_index(u16 status)
 		return -1;
 	}
 }
+
+DEFINE_STATIC_KEY_TRUE(nvmet_stats_lat_on);
+
+/*
+ * stats_latency: measure each I/O command's latency for the lat_us_*
+ * buckets (two clock reads per command).  Off, the buckets stop growing
+ * and the I/O path has a static branch where the reads were.  Writes of
+ * module parameters are serialised by the kernel's parameter lock.
+ */
+static bool stats_latency = true;
+
+static int nvmet_stats_latency_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	if (on)
+		static_branch_enable(&nvmet_stats_lat_on);
+	else
+		static_branch_disable(&nvmet_stats_lat_on);
+	*(bool *)kp->arg = on;
+	return 0;
+}
+
+static const struct kernel_param_ops nvmet_stats_latency_ops = {
+	.set = nvmet_stats_latency_set,
+	.get = param_get_bool,
+};
+module_param_cb(stats_latency, &nvmet_stats_latency_ops, &stats_latency,
+		0644);
+MODULE_PARM_DESC(stats_latency,
+		 "measure I/O latency for the lat_us_* statistics (default 1)");
 
 /**
  * nvmet_stats_error() - count a failed command

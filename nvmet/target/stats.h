@@ -5,7 +5,8 @@
  * nvmet.ko.
  *
  * Cost per command: two clock reads (nvmet_req_init() and here, I/O
- * queues only) and, per object, three or four this_cpu_add()s (one
+ * queues only; none while the stats_latency module parameter is off,
+ * which leaves a static branch) and, per object, three or four this_cpu_add()s (one
  * instruction each on x86, preemption-safe, no lock, no atomic, no shared
  * cache line); a failure adds an out-of-line call.
  */
@@ -16,6 +17,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/percpu.h>
+#include <linux/jump_label.h>
 #include <linux/seq_buf.h>
 #include <linux/time64.h>
 #include <linux/timekeeping.h>
@@ -31,6 +33,23 @@ enum nvmet_stats_kind {
 	NVMET_STATS_ADMIN,
 	NVMET_STATS_FABRICS,
 };
+
+/* No latency bucket: not an I/O command, or latency is not measured. */
+#define NVMET_STATS_NO_BUCKET	NVMET_STATS_LAT_BUCKETS
+
+/* Latency is measured (the stats_latency module parameter, default on). */
+DECLARE_STATIC_KEY_TRUE(nvmet_stats_lat_on);
+
+/*
+ * nvmet_stats_start() - the start time nvmet_req_init() keeps for the
+ * latency histogram: now, or 0 while latency is off
+ */
+static __always_inline u64 nvmet_stats_start(void)
+{
+	if (static_branch_likely(&nvmet_stats_lat_on))
+		return ktime_get_ns();
+	return 0;
+}
 
 /**
  * nvmet_stats_lat_bucket() - the latency bucket of a duration
@@ -90,7 +109,7 @@ static __always_inline void nvmet_stats_count(struct nvmet_stats __percpu *st,
 		this_cpu_inc(st->fabrics);
 		break;
 	}
-	if (kind <= NVMET_STATS_OTHER)
+	if (kind <= NVMET_STATS_OTHER && bucket != NVMET_STATS_NO_BUCKET)
 		this_cpu_inc(st->lat[bucket]);
 	if (unlikely(status))
 		nvmet_stats_error(st, status);
@@ -102,7 +121,9 @@ static __always_inline void nvmet_stats_count(struct nvmet_stats __percpu *st,
  * @ns: its namespace (an I/O command that found one, referenced), or NULL
  * @status: its NVMe status
  *
- * A queue not connected yet has no controller and counts nowhere.
+ * A queue not connected yet has no controller and counts nowhere.  While
+ * latency is off, and for a command that started while it was off,
+ * nothing goes into the latency buckets.
  *
  * Context: Any context.
  */
@@ -112,7 +133,7 @@ static inline void nvmet_stats_complete(struct nvmet_req *req,
 	struct nvmet_ctrl *ctrl = READ_ONCE(req->sq->ctrl);
 	u8 opcode = req->cmd->common.opcode;
 	enum nvmet_stats_kind kind;
-	unsigned int bucket = 0;
+	unsigned int bucket = NVMET_STATS_NO_BUCKET;
 
 	if (unlikely(!ctrl))
 		return;
@@ -126,7 +147,8 @@ static inline void nvmet_stats_complete(struct nvmet_req *req,
 		kind = NVMET_STATS_WRITE;
 	else
 		kind = NVMET_STATS_OTHER;
-	if (kind <= NVMET_STATS_OTHER)
+	if (kind <= NVMET_STATS_OTHER &&
+	    static_branch_likely(&nvmet_stats_lat_on) && req->start_ns)
 		bucket = nvmet_stats_lat_bucket(ktime_get_ns() - req->start_ns);
 	nvmet_stats_count(ctrl->stats, kind, req->data_len, bucket, status);
 	if (ns && kind <= NVMET_STATS_OTHER)

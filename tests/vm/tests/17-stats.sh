@@ -10,9 +10,11 @@
 # tracepoints, enabled through tracefs, log the reads with their qid,
 # nsid and opcode, and the failed read's status; debugfs
 # nvmet/<NQN>/ctrl<ID>/ has port, hostnqn, kato, state and host_traddr
-# with the in-tree values.  TARGET=intree runs the trace and debugfs
-# checks against Debian's in-tree target (it has no statistics, and
-# Debian builds it without debugfs: that part says so and is left out).
+# with the in-tree values; with the module parameter stats_latency=0 the
+# commands still count and the histogram stops.  TARGET=intree runs the
+# trace and debugfs checks against Debian's in-tree target (it has no
+# statistics, and Debian builds it without debugfs: that part says so and
+# is left out).
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 
@@ -182,6 +184,32 @@ else
 		[ "$(sval $DBG/stats admin)" -gt 0 ] || fail "no admin command counted"
 		[ "$(sval $DBG/stats fabrics)" -gt 0 ] || fail "no Connect counted"
 	fi
+fi
+
+# stats_latency=0: commands still count, the histogram stops; back on,
+# it grows again by the commands done.
+if ours; then
+	P=/sys/module/nvmet/parameters/stats_latency
+	expect_file $P Y
+	rd() {
+		dd if=$D of=/dev/null bs=4k count=$1 skip=64 iflag=direct \
+			2>/dev/null || fail "dd read of $D"
+	}
+	snap /tmp/e2e-s0
+	echo 0 > $P || fail "cannot set $P"
+	rd 8
+	snap /tmp/e2e-s1
+	echo 1 > $P || fail "cannot set $P"
+	expect_file $P Y
+	expect_eq "reads with latency off" 8 "$(delta reads)"
+	expect_eq "histogram with latency off" "$(hist_total /tmp/e2e-s0)" \
+		"$(hist_total /tmp/e2e-s1)"
+	cp /tmp/e2e-s1 /tmp/e2e-s0
+	rd 4
+	snap /tmp/e2e-s1
+	expect_eq "histogram with latency back on" 4 \
+		$(( $(hist_total /tmp/e2e-s1) - $(hist_total /tmp/e2e-s0) ))
+	echo "stats_latency: off, 8 reads counted, histogram unchanged; on again, +4"
 fi
 
 # The directory goes with the controller.
