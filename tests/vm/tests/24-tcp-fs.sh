@@ -3,7 +3,7 @@
 # A file system over NVMe/TCP survives a disconnect: mkfs.ext4 on a
 # namespace, mount it, write a 20 MiB random file, sync, then read it back
 # from the target (page cache dropped, O_DIRECT, the namespace's read
-# counter grows by the file's size) with the same SHA-256; unmount,
+# counters grow by the file's size) with the same SHA-256; unmount,
 # disconnect, reconnect, mount again: the same again; last, the backing
 # image itself, mounted through a loop device, holds the file.
 . /vm/guest/lib.sh
@@ -13,10 +13,20 @@ e2e_begin
 E2E_CLEANUP='umount /mnt 2>/dev/null'
 tgt_load
 
-# sectors_read DEV: 512-byte sectors DEV has read
+# sectors_read DEV: 512-byte sectors DEV and its multipath paths have
+# read.  A multipath head (nvmeSnN) counts no I/O of its own before 6.2
+# (Debian 12's 6.1): its paths (nvmeScCnN) do; where both count, the sum
+# only grows faster.
 sectors_read() {
-	set -- $(cat /sys/block/${1#/dev/}/stat)
-	echo $3
+	t=0
+	h=${1#/dev/}
+	p=$(echo $h | sed 's/^\(nvme[0-9]*\)n\([0-9]*\)$/\1c*n\2/')
+	for st in /sys/block/$h/stat /sys/block/$p/stat; do
+		[ -e $st ] || continue
+		set -- $(cat $st)
+		t=$((t + $3))
+	done
+	echo $t
 }
 
 # target_sum WHAT...: /mnt/data hashes to SUM, read from the target: the
