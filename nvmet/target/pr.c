@@ -855,17 +855,23 @@ static bool nvmet_pr_conflicts(const struct nvmet_pr_state *s,
  */
 u16 nvmet_pr_check_io_slow(struct nvmet_req *req)
 {
+	enum nvmet_pr_class class = nvmet_pr_class(req->cmd->common.opcode);
 	struct nvmet_pr *pr = req->ns->pr;
 	struct nvmet_pr_state *s;
 
+	/*
+	 * Reservation commands hold nothing: a preempt-and-abort must not
+	 * wait for itself.
+	 */
+	if (class == NVMET_PR_NONE)
+		return 0;
 	rcu_read_lock();
 	/* A state being replaced is dead: the new one is published. */
 	do {
 		s = rcu_dereference(pr->state);
 	} while (!percpu_ref_tryget_live(&s->io));
 	rcu_read_unlock();
-	if (nvmet_pr_conflicts(s, nvmet_pr_hostid(req),
-			       nvmet_pr_class(req->cmd->common.opcode))) {
+	if (nvmet_pr_conflicts(s, nvmet_pr_hostid(req), class)) {
 		percpu_ref_put(&s->io);
 		req->error_loc = offsetof(struct nvme_common_command, nsid);
 		return NVMET_PR_CONFLICT;
