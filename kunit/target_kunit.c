@@ -21,6 +21,7 @@
 #include <nvmet/req.h>
 #include <nvmet/test_point.h>
 
+#include "../nvmet/target/ctrl.h"
 #include "../nvmet/target/nvme21.h"
 
 #define TT_TRTYPE	249
@@ -1184,8 +1185,8 @@ static void tt_test_log_pages_21(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, e == 0 || e == NVMET_LIDS_LSUPP);
 		n += e != 0;
 	}
-	/* 00 01 02 03 04 05 09 0c 12 13 16 */
-	KUNIT_EXPECT_EQ(test, n, 11);
+	/* 00 01 02 03 04 05 09 0c 12 13 16 80 */
+	KUNIT_EXPECT_EQ(test, n, 12);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(lids[NVMET_LOG_RMI]),
 			NVMET_LIDS_LSUPP);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(lids[NVME_LOG_DISC]), 0);
@@ -1233,6 +1234,21 @@ static void tt_test_log_pages_21(struct kunit *test)
 	for (fid = 0, n = 0; fid < 256; fid++) {
 		u32 e = le32_to_cpu(fis[fid]);
 
+		/*
+		 * Reservations' features are a namespace's, and this one has
+		 * none: listed, and refused without a namespace to act on.
+		 */
+		if (fid == NVME_FEAT_RESV_MASK || fid == NVME_FEAT_RESV_PERSIST) {
+			KUNIT_EXPECT_EQ(test, e, NVMET_FIS_FSUPP |
+					NVMET_FIS_NSCPE);
+			memset(&c, 0, sizeof(c));
+			c.features.opcode = nvme_admin_get_features;
+			c.features.fid = cpu_to_le32(fid);
+			KUNIT_EXPECT_EQ(test, tt_submit(test, aq, &c, buf, 0),
+					TT_INVALID);
+			n++;
+			continue;
+		}
 		memset(&c, 0, sizeof(c));
 		c.features.opcode = nvme_admin_get_features;
 		c.features.fid = cpu_to_le32(fid);
@@ -1246,7 +1262,7 @@ static void tt_test_log_pages_21(struct kunit *test)
 				  e == (NVMET_FIS_FSUPP | NVMET_FIS_CSCPE));
 		n += e != 0;
 	}
-	KUNIT_EXPECT_EQ(test, n, 5);
+	KUNIT_EXPECT_EQ(test, n, 7);
 
 	/* NVMe-MI Commands Supported and Effects: 4 KiB, none. */
 	memset(buf, 0xff, SZ_8K);
@@ -1566,3 +1582,711 @@ static struct kunit_suite tt_suite = {
 };
 
 kunit_test_suite(tt_suite);
+
+/*
+ * Reservations (nvmet/target/pr.c): the suite's namespace with
+ * resv_enable on, three hosts (A holds, B registers, C does neither) each
+ * with a host identifier of its own, on a backend that can hold a write
+ * in flight.
+ */
+#define RK_HOST_B	"nqn.2026-11.io.nvmet-ng:kunit-host-b"
+#define RK_HOST_C	"nqn.2026-11.io.nvmet-ng:kunit-host-c"
+#define RK_CONFLICT	(NVME_SC_RESERVATION_CONFLICT | NVME_STATUS_DNR)
+
+/* Writes the RAM backend holds instead of completing, while armed. */
+static bool rk_hold_armed;
+static struct nvmet_req *rk_held;
+static DECLARE_COMPLETION(rk_held_done);
+
+static void rk_ram_rw(struct nvmet_req *req)
+{
+	if (READ_ONCE(rk_hold_armed) && nvme_is_write(req->cmd)) {
+		WRITE_ONCE(rk_hold_armed, false);
+		rk_held = req;
+		complete(&rk_held_done);
+		return;
+	}
+	tt_ram_rw(req);
+}
+
+static const struct nvmet_backend_ops rk_ram_backend = {
+	.name		= "kunit-resv-ram",
+	.owner		= THIS_MODULE,
+	.features	= NVMET_BF_WRITE_ZEROES,
+	.changeable	= NVMET_BF_WRITE_ZEROES,
+	.open		= tt_ram_open,
+	.close		= tt_ram_close,
+	.rw		= rk_ram_rw,
+	.write_zeroes	= tt_ram_write_zeroes,
+};
+
+/* Hosts B and C of the current case. */
+static struct nvmet_host *rk_host_b, *rk_host_c;
+
+static int rk_init(struct kunit *test)
+{
+	struct tt_env *env;
+	int ret;
+
+	rk_host_b = NULL;
+	rk_host_c = NULL;
+	ret = tt_init(test);
+	if (ret)
+		return ret;
+	env = tt_env_of(test);
+	ret = nvmet_register_backend(&rk_ram_backend);
+	if (ret)
+		return ret;
+	rk_hold_armed = false;
+	rk_held = NULL;
+	reinit_completion(&rk_held_done);
+	nvmet_ns_disable(env->ns);
+	ret = nvmet_ns_set_backend(env->ns, "kunit-resv-ram") ?:
+	      nvmet_ns_set_resv_enable(env->ns, true) ?:
+	      nvmet_ns_enable(env->ns);
+	if (ret)
+		return ret;
+	rk_host_b = nvmet_host_create(RK_HOST_B);
+	if (IS_ERR(rk_host_b))
+		return PTR_ERR(rk_host_b);
+	rk_host_c = nvmet_host_create(RK_HOST_C);
+	if (IS_ERR(rk_host_c))
+		return PTR_ERR(rk_host_c);
+	return nvmet_subsys_allow_host(env->subsys, rk_host_b) ?:
+	       nvmet_subsys_allow_host(env->subsys, rk_host_c);
+}
+
+static void rk_host_drop(struct kunit *test, struct nvmet_host *host)
+{
+	if (IS_ERR_OR_NULL(host))
+		return;
+	nvmet_subsys_disallow_host(tt_env_of(test)->subsys, host);
+	nvmet_host_remove(host);
+	nvmet_host_put(host);
+}
+
+static void rk_exit(struct kunit *test)
+{
+	rk_host_drop(test, rk_host_c);
+	rk_host_drop(test, rk_host_b);
+	tt_exit(test);
+	nvmet_unregister_backend(&rk_ram_backend);
+}
+
+/* A registrant number as a host identifier: big-endian in bytes 14:15. */
+static void rk_set_id(struct nvmet_ctrl *ctrl, u16 v)
+{
+	memset(&ctrl->hostid, 0, sizeof(ctrl->hostid));
+	ctrl->hostid.b[14] = v >> 8;
+	ctrl->hostid.b[15] = v & 0xff;
+}
+
+/* A controller of one host: its admin and one I/O queue, both up. */
+struct rk_ctrl {
+	struct tt_queue *aq;
+	struct tt_queue *iq;
+};
+
+static u16 rk_connect(struct kunit *test, struct tt_queue *q, u16 qid,
+		      const char *hostnqn, u8 id, u16 cntlid)
+{
+	struct nvmf_connect_data *d;
+	struct nvme_command c = { };
+
+	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	strscpy(d->subsysnqn, TT_SUBNQN, sizeof(d->subsysnqn));
+	strscpy(d->hostnqn, hostnqn, sizeof(d->hostnqn));
+	memset(&d->hostid, id, sizeof(d->hostid));
+	d->cntlid = cpu_to_le16(cntlid);
+	c.connect.opcode = nvme_fabrics_command;
+	c.connect.fctype = nvme_fabrics_type_connect;
+	c.connect.qid = cpu_to_le16(qid);
+	c.connect.sqsize = cpu_to_le16(31);
+	c.connect.kato = cpu_to_le32(qid ? 0 : 5000);
+	return tt_submit(test, q, &c, d, sizeof(*d));
+}
+
+/* Host identifier: 16 bytes of @id. */
+static struct rk_ctrl rk_ctrl_up(struct kunit *test, const char *hostnqn,
+				 u8 id)
+{
+	struct rk_ctrl rc = { tt_queue_new(test), tt_queue_new(test) };
+	u16 cntlid;
+
+	KUNIT_ASSERT_EQ(test, rk_connect(test, rc.aq, 0, hostnqn, id, 0xffff),
+			0);
+	cntlid = le16_to_cpu(rc.aq->cqe.result.u16);
+	KUNIT_ASSERT_EQ(test, tt_prop_set_cc(test, rc.aq, TT_CC_EN), 0);
+	KUNIT_ASSERT_EQ(test, rk_connect(test, rc.iq, 1, hostnqn, id, cntlid),
+			0);
+	return rc;
+}
+
+static void rk_ctrl_down(struct rk_ctrl *rc)
+{
+	nvmet_sq_destroy(&rc->iq->sq);
+	nvmet_sq_destroy(&rc->aq->sq);
+}
+
+static void rk_resv_cmd(struct nvme_command *c, u8 op, u32 cdw10)
+{
+	memset(c, 0, sizeof(*c));
+	c->common.opcode = op;
+	c->common.nsid = cpu_to_le32(1);
+	c->common.cdw10 = cpu_to_le32(cdw10);
+}
+
+/* Register: @act, IEKEY, CPTPL in CDW10; CRKEY, NRKEY. */
+static u16 rk_register(struct kunit *test, struct rk_ctrl *rc, u32 cdw10,
+		       u64 crkey, u64 nrkey)
+{
+	__le64 d[2] = { cpu_to_le64(crkey), cpu_to_le64(nrkey) };
+	struct nvme_command c;
+
+	rk_resv_cmd(&c, nvme_cmd_resv_register, cdw10);
+	return tt_submit(test, rc->iq, &c, d, sizeof(d));
+}
+
+static u16 rk_acquire(struct kunit *test, struct rk_ctrl *rc, u8 act,
+		      u8 rtype, u64 crkey, u64 prkey)
+{
+	__le64 d[2] = { cpu_to_le64(crkey), cpu_to_le64(prkey) };
+	struct nvme_command c;
+
+	rk_resv_cmd(&c, nvme_cmd_resv_acquire, act | rtype << 8);
+	return tt_submit(test, rc->iq, &c, d, sizeof(d));
+}
+
+static u16 rk_release(struct kunit *test, struct rk_ctrl *rc, u8 act,
+		      u8 rtype, u64 crkey)
+{
+	__le64 d = cpu_to_le64(crkey);
+	struct nvme_command c;
+
+	rk_resv_cmd(&c, nvme_cmd_resv_release, act | rtype << 8);
+	return tt_submit(test, rc->iq, &c, &d, sizeof(d));
+}
+
+static u16 rk_report(struct kunit *test, struct rk_ctrl *rc, bool eds,
+		     void *buf, u32 len)
+{
+	struct nvme_command c;
+
+	rk_resv_cmd(&c, nvme_cmd_resv_report, len / 4 - 1);
+	c.common.cdw11 = cpu_to_le32(eds);
+	return tt_submit(test, rc->iq, &c, buf, len);
+}
+
+static u16 rk_io(struct kunit *test, struct rk_ctrl *rc, u8 op)
+{
+	static u8 buf[512];
+
+	return tt_rw(test, rc->iq, op, 1, 0, 1,
+		     op == nvme_cmd_flush ? NULL : buf);
+}
+
+static u32 rk_generation(struct kunit *test, struct rk_ctrl *rc)
+{
+	u8 buf[64];
+
+	KUNIT_EXPECT_EQ(test, rk_report(test, rc, true, buf, sizeof(buf)), 0);
+	return tt_le32(buf);
+}
+
+/* Resv disabled: the commands are not there, I/O is as before. */
+static void rk_test_disabled(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct rk_ctrl a;
+	u8 *id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_set_resv_enable(env->ns, false),
+			-EINVAL);
+	nvmet_ns_disable(env->ns);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_resv_enable(env->ns, false), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_enable(env->ns), 0);
+	KUNIT_EXPECT_NULL(test, env->ns->pr);
+	a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 0, 0, 1),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_report(test, &a, true, id, 64),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_read), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, a.aq, NVME_ID_CNS_NS, 1, id),
+			0);
+	KUNIT_EXPECT_EQ(test, ((struct nvme_id_ns *)id)->rescap, 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, a.aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_TRUE(test, le16_to_cpu(((struct nvme_id_ctrl *)id)->oncs) &
+			  NVME_CTRL_ONCS_RESERVATIONS);
+	rk_ctrl_down(&a);
+}
+
+/* Register, again, replace, unregister; IEKEY; the generation. */
+static void rk_test_register(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	u8 *id = kunit_kzalloc(test, NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, a.aq, NVME_ID_CNS_NS, 1, id),
+			0);
+	KUNIT_EXPECT_EQ(test, ((struct nvme_id_ns *)id)->rescap,
+			NVMET_PR_RESCAP);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 0, 0, 0x11), 0);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 1);
+	/* The same key again: no change; another: a conflict. */
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 0, 0, 0x11), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 0, 0, 0x12), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 1);
+	/* Replace with the wrong key, then ignoring it. */
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 2, 0x99, 0x12),
+			RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 2, 0x11, 0x12), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 2 | 8, 0x99, 0x13), 0);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 3);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1, 0x12, 0), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1, 0x13, 0), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1, 0x13, 0), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 2, 0x13, 0x14),
+			RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 4);
+	/* Unknown action; CPTPL 01b; PTPL on the stub store: refused. */
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 3, 0, 1),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1U << 30, 0, 1),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 3U << 30, 0, 1),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	/* A failed save keeps the old state. */
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 4);
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0, 1, 1, 0), RK_CONFLICT);
+	rk_ctrl_down(&a);
+}
+
+/* Report: only the extended data structure (128-bit host IDs). */
+static void rk_test_report(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl b = rk_ctrl_up(test, RK_HOST_B, 0xb);
+	struct nvmet_pr_status *r;
+	u8 *buf = kunit_kzalloc(test, 4096, GFP_KERNEL);
+	u8 id[16];
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	r = (void *)buf;
+	KUNIT_EXPECT_EQ(test, rk_report(test, &a, false, buf, 4096),
+			NVME_SC_HOST_ID_INCONSIST | NVME_STATUS_DNR);
+	KUNIT_ASSERT_EQ(test, rk_register(test, &b, 0, 0, 0xb0), 0);
+	KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, 0xa0), 0);
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &b, 0, NVME_PR_WRITE_EXCLUSIVE,
+					 0xb0, 0), 0);
+	memset(buf, 0xee, 4096);
+	KUNIT_ASSERT_EQ(test, rk_report(test, &a, true, buf, 4096), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->gen), 2);
+	KUNIT_EXPECT_EQ(test, r->rtype, NVME_PR_WRITE_EXCLUSIVE);
+	KUNIT_EXPECT_EQ(test, r->regctl[0] | r->regctl[1] << 8, 2);
+	KUNIT_EXPECT_EQ(test, r->ptpls, 0);
+	/* Sorted by host identifier: A (0x0a...) first. */
+	memset(id, 0xa, sizeof(id));
+	KUNIT_EXPECT_EQ(test, memcmp(r->regs[0].hostid, id, 16), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(r->regs[0].rkey), 0xa0);
+	KUNIT_EXPECT_EQ(test, r->regs[0].rcsts, 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(r->regs[0].cntlid), 0xffff);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(r->regs[1].rkey), 0xb0);
+	KUNIT_EXPECT_EQ(test, r->regs[1].rcsts, 1);
+	/* Zeroes after the last entry. */
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf + 64 + 2 * 64, 0,
+					   4096 - 64 - 2 * 64));
+	/* A short buffer: the header and what fits; the count stays. */
+	memset(buf, 0, 4096);
+	KUNIT_ASSERT_EQ(test, rk_report(test, &a, true, buf, 128), 0);
+	KUNIT_EXPECT_EQ(test, r->regctl[0], 2);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(r->regs[0].rkey), 0xa0);
+	rk_ctrl_down(&b);
+	rk_ctrl_down(&a);
+}
+
+/*
+ * Each type against reads and writes from the holder A, the registrant B
+ * and the non-registrant C: 1 allowed, 0 Reservation Conflict.
+ */
+static void rk_test_types(struct kunit *test)
+{
+	static const struct {
+		u8 rtype;
+		bool b_read, b_write, c_read, c_write;
+	} t[] = {
+		{ NVME_PR_WRITE_EXCLUSIVE,		1, 0, 1, 0 },
+		{ NVME_PR_EXCLUSIVE_ACCESS,		0, 0, 0, 0 },
+		{ NVME_PR_WRITE_EXCLUSIVE_REG_ONLY,	1, 1, 1, 0 },
+		{ NVME_PR_EXCLUSIVE_ACCESS_REG_ONLY,	1, 1, 0, 0 },
+		{ NVME_PR_WRITE_EXCLUSIVE_ALL_REGS,	1, 1, 1, 0 },
+		{ NVME_PR_EXCLUSIVE_ACCESS_ALL_REGS,	1, 1, 0, 0 },
+	};
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl b = rk_ctrl_up(test, RK_HOST_B, 0xb);
+	struct rk_ctrl c = rk_ctrl_up(test, RK_HOST_C, 0xc);
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, 0xa0), 0);
+	KUNIT_ASSERT_EQ(test, rk_register(test, &b, 0, 0, 0xb0), 0);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		u8 rt = t[i].rtype;
+
+		KUNIT_ASSERT_EQ(test, rk_acquire(test, &a, 0, rt, 0xa0, 0), 0);
+		/* Again is no change; another type, or B's, a conflict. */
+		KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0, rt, 0xa0, 0), 0);
+		KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0, rt % 6 + 1, 0xa0,
+						 0), RK_CONFLICT);
+		KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_read), 0);
+		KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), 0);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &b, nvme_cmd_read),
+				    t[i].b_read ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &b, nvme_cmd_write),
+				    t[i].b_write ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_read),
+				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_write),
+				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
+		/* Flush is of the write group. */
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_flush),
+				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
+		/* Release: the wrong type is refused; C is no registrant. */
+		KUNIT_EXPECT_EQ(test, rk_release(test, &c, 0, rt, 0),
+				RK_CONFLICT);
+		KUNIT_EXPECT_EQ(test, rk_release(test, &a, 0, rt % 6 + 1, 0xa0),
+				NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+		KUNIT_EXPECT_EQ(test, rk_release(test, &a, 0, rt, 0xa0), 0);
+		KUNIT_EXPECT_EQ(test, rk_io(test, &c, nvme_cmd_write), 0);
+	}
+	/* Acquire: IEKEY, a type out of range, the wrong key. */
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 8, 1, 0xa0, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0, 7, 0xa0, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0, 1, 0xa1, 0), RK_CONFLICT);
+	/* Clear: no reservation, no registrants, the generation moves. */
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &a, 0, 2, 0xa0, 0), 0);
+	KUNIT_EXPECT_EQ(test, rk_release(test, &b, 1, 0, 0xb0), 0);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &c), 3);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &c, nvme_cmd_write), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1, 0xa0, 0), RK_CONFLICT);
+	rk_ctrl_down(&c);
+	rk_ctrl_down(&b);
+	rk_ctrl_down(&a);
+}
+
+/* Read the Reservation Notification log: its type, 0 for none. */
+static u8 rk_log(struct kunit *test, struct rk_ctrl *rc, u64 *count)
+{
+	u8 log[64];
+
+	KUNIT_EXPECT_EQ(test, tt_get_log(test, rc->aq, NVME_LOG_RESERVATION,
+					 log, sizeof(log)), 0);
+	if (count)
+		*count = tt_le64(log);
+	if (log[8])
+		KUNIT_EXPECT_EQ(test, tt_le32(log + 12), 1);
+	return log[8];
+}
+
+/* Preempt: B takes A's reservation; A is unregistered and told. */
+static void rk_test_preempt(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl b = rk_ctrl_up(test, RK_HOST_B, 0xb);
+	u64 count;
+
+	KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, 0xa0), 0);
+	KUNIT_ASSERT_EQ(test, rk_register(test, &b, 0, 0, 0xb0), 0);
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &a, 0, NVME_PR_WRITE_EXCLUSIVE,
+					 0xa0, 0), 0);
+	/* Not the holder's key and 0: Invalid Field; no match: conflict. */
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &b, 1, 1, 0xb0, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &b, 1, 1, 0xb0, 0x77),
+			RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &b), 2);
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &b, 1,
+					 NVME_PR_EXCLUSIVE_ACCESS, 0xb0, 0xa0),
+			0);
+	KUNIT_EXPECT_EQ(test, rk_generation(test, &b), 3);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_read), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &b, nvme_cmd_write), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1, 0xa0, 0), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &a, &count),
+			NVMET_PR_LOG_REG_PREEMPTED);
+	KUNIT_EXPECT_EQ(test, count, 1);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &a, NULL), 0);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &b, NULL), 0);
+	rk_ctrl_down(&b);
+	rk_ctrl_down(&a);
+}
+
+/*
+ * Preempt-and-abort completes only after A's write in flight did; the
+ * new state holds for new commands meanwhile, from any controller of A.
+ */
+static void rk_test_preempt_abort(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl a2 = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl b = rk_ctrl_up(test, RK_HOST_B, 0xb);
+	__le64 d[2] = { cpu_to_le64(0xb0), cpu_to_le64(0xa0) };
+	struct tt_queue *wq = b.iq;
+	struct nvme_command c = { };
+
+	KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, 0xa0), 0);
+	KUNIT_ASSERT_EQ(test, rk_register(test, &b, 0, 0, 0xb0), 0);
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &a, 0, NVME_PR_WRITE_EXCLUSIVE,
+					 0xa0, 0), 0);
+	/* A's write: checked, then held by the backend. */
+	WRITE_ONCE(rk_hold_armed, true);
+	tt_write_cmd(&c, 0, 1);
+	tt_prep(test, a.iq, &c, 512);
+	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&a.iq->req, &a.iq->cq,
+					       &a.iq->sq, &tt_fabric));
+	KUNIT_ASSERT_EQ(test, nvmet_req_alloc_sgl(&a.iq->req), 0);
+	a.iq->req.execute(&a.iq->req);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&rk_held_done,
+							  10 * HZ), 0);
+	/* B's preempt-and-abort waits. */
+	rk_resv_cmd(&c, nvme_cmd_resv_acquire,
+		    NVMET_PR_ACQ_PREEMPT_ABORT | NVME_PR_WRITE_EXCLUSIVE << 8);
+	tt_prep(test, wq, &c, sizeof(d));
+	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&wq->req, &wq->cq, &wq->sq,
+					       &tt_fabric));
+	KUNIT_ASSERT_EQ(test, nvmet_req_alloc_sgl(&wq->req), 0);
+	sg_copy_from_buffer(wq->req.sg, wq->req.sg_cnt, d, sizeof(d));
+	wq->req.execute(&wq->req);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&wq->done, HZ / 5),
+			0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a2, nvme_cmd_write), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a2, nvme_cmd_read), 0);
+	/* A's write completes; then the preempt-and-abort does. */
+	tt_ram_rw(rk_held);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a.iq->done, 10 * HZ),
+			0);
+	nvmet_req_free_sgl(&a.iq->req);
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(a.iq), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&wq->done, 10 * HZ),
+			0);
+	nvmet_req_free_sgl(&wq->req);
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(wq), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &b, nvme_cmd_write), 0);
+	rk_ctrl_down(&b);
+	rk_ctrl_down(&a2);
+	rk_ctrl_down(&a);
+}
+
+/* Submit an AER on @rc's admin queue, in a slot of its own. */
+static struct tt_queue *rk_aer(struct kunit *test, struct rk_ctrl *rc)
+{
+	struct tt_queue *eq = kunit_kzalloc(test, sizeof(*eq), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, eq);
+	eq->cmd.common.opcode = nvme_admin_async_event;
+	eq->cmd.common.flags = NVME_CMD_SGL_METABUF;
+	init_completion(&eq->done);
+	eq->req.cmd = &eq->cmd;
+	eq->req.cqe = &eq->cqe;
+	eq->req.port = tt_env_of(test)->port;
+	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&eq->req, &rc->aq->cq,
+					       &rc->aq->sq, &tt_fabric));
+	eq->req.execute(&eq->req);
+	return eq;
+}
+
+static u16 rk_features(struct kunit *test, struct rk_ctrl *rc, bool set,
+		       u8 fid, u32 nsid, u32 cdw11)
+{
+	struct nvme_command c = { };
+
+	c.features.opcode = set ? nvme_admin_set_features :
+				  nvme_admin_get_features;
+	c.features.fid = cpu_to_le32(fid);
+	c.features.nsid = cpu_to_le32(nsid);
+	c.features.dword11 = cpu_to_le32(cdw11);
+	return tt_submit(test, rc->aq, &c, NULL, 0);
+}
+
+/*
+ * Notifications: only the affected hosts' controllers, with the AEN;
+ * the mask silences a type; reading empties the log.
+ */
+static void rk_test_notify(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl b = rk_ctrl_up(test, RK_HOST_B, 0xb);
+	struct rk_ctrl c = rk_ctrl_up(test, RK_HOST_C, 0xc);
+	struct tt_queue *eb = rk_aer(test, &b), *ec = rk_aer(test, &c);
+	u8 rt = NVME_PR_WRITE_EXCLUSIVE_REG_ONLY;
+	u64 count;
+
+	KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, 0xa0), 0);
+	KUNIT_ASSERT_EQ(test, rk_register(test, &b, 0, 0, 0xb0), 0);
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &a, 0, rt, 0xa0, 0), 0);
+	KUNIT_ASSERT_EQ(test, rk_release(test, &a, 0, rt, 0xa0), 0);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&eb->done, 10 * HZ),
+			0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(eb->cqe.result.u32),
+			NVME_AER_CSS | NVME_LOG_RESERVATION << 16);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &b, &count),
+			NVMET_PR_LOG_RESV_RELEASED);
+	KUNIT_EXPECT_EQ(test, count, 1);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &b, &count), 0);
+	KUNIT_EXPECT_EQ(test, count, 0);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &a, NULL), 0);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &c, NULL), 0);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&ec->done, HZ / 10),
+			0);
+	/* Masked: nothing; the mask reads back; bad bits are refused. */
+	KUNIT_EXPECT_EQ(test, rk_features(test, &b, true, NVME_FEAT_RESV_MASK,
+					  1, 1U << 4),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_features(test, &b, true, NVME_FEAT_RESV_MASK,
+					  NVME_NSID_ALL,
+					  BIT(NVMET_PR_LOG_RESV_RELEASED)), 0);
+	KUNIT_EXPECT_EQ(test, rk_features(test, &b, false, NVME_FEAT_RESV_MASK,
+					  1, 0), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(b.aq->cqe.result.u32),
+			BIT(NVMET_PR_LOG_RESV_RELEASED));
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &a, 0, rt, 0xa0, 0), 0);
+	KUNIT_ASSERT_EQ(test, rk_release(test, &a, 0, rt, 0xa0), 0);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &b, NULL), 0);
+	/* Clear tells the others: Reservation Preempted. */
+	KUNIT_EXPECT_EQ(test, rk_features(test, &b, true, NVME_FEAT_RESV_MASK,
+					  1, 0), 0);
+	KUNIT_ASSERT_EQ(test, rk_release(test, &a, 1, 0, 0xa0), 0);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &b, &count),
+			NVMET_PR_LOG_RESV_PREEMPTED);
+	KUNIT_EXPECT_EQ(test, count, 2);
+	KUNIT_EXPECT_EQ(test, rk_log(test, &a, NULL), 0);
+	/* Reservation Persistence: PTPL on fails on the stub store. */
+	KUNIT_EXPECT_EQ(test, rk_features(test, &a, true,
+					  NVME_FEAT_RESV_PERSIST, 1, 1),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, rk_features(test, &a, true,
+					  NVME_FEAT_RESV_PERSIST, 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, rk_features(test, &a, false,
+					  NVME_FEAT_RESV_PERSIST, 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(a.aq->cqe.result.u32), 0);
+	KUNIT_EXPECT_EQ(test, rk_features(test, &a, false,
+					  NVME_FEAT_RESV_PERSIST, 2, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	rk_ctrl_down(&c);
+	rk_ctrl_down(&b);
+	rk_ctrl_down(&a);
+}
+
+/* Two controllers of one host are one registrant. */
+static void rk_test_same_host(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl a2 = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct rk_ctrl c = rk_ctrl_up(test, RK_HOST_C, 0xc);
+	u8 buf[64];
+
+	KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, 0xa0), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a2, 0, 0, 0xa0), 0);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a2, 0, 0, 0xa1), RK_CONFLICT);
+	KUNIT_ASSERT_EQ(test, rk_acquire(test, &a2, 0,
+					 NVME_PR_EXCLUSIVE_ACCESS, 0xa0, 0), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a2, nvme_cmd_read), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &c, nvme_cmd_read), RK_CONFLICT);
+	KUNIT_ASSERT_EQ(test, rk_report(test, &c, true, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_EQ(test, buf[5], 1);
+	KUNIT_EXPECT_EQ(test, rk_release(test, &a, 0, NVME_PR_EXCLUSIVE_ACCESS,
+					 0xa0), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &c, nvme_cmd_read), 0);
+	rk_ctrl_down(&c);
+	rk_ctrl_down(&a2);
+	rk_ctrl_down(&a);
+}
+
+/*
+ * NVMET_PR_MAX_REGS registrants, then one too many.  One controller
+ * stands for them all: the test changes its host identifier between
+ * commands (nothing else runs meanwhile).
+ */
+static void rk_test_many(struct kunit *test)
+{
+	struct rk_ctrl a = rk_ctrl_up(test, TT_HOSTNQN, 0xa);
+	struct nvmet_ctrl *ctrl = a.iq->sq.ctrl;
+	size_t len = 64 + 64 * NVMET_PR_MAX_REGS;
+	struct nvmet_pr_status *r;
+	uuid_t mine = ctrl->hostid;
+	u32 i;
+
+	r = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < NVMET_PR_MAX_REGS; i++) {
+		/* Registered in reverse order: the state sorts them. */
+		rk_set_id(ctrl, NVMET_PR_MAX_REGS - i);
+		KUNIT_ASSERT_EQ(test, rk_register(test, &a, 0, 0, i), 0);
+		/* Replaced states go through RCU: keep their memory bounded. */
+		if (i % 256 == 255)
+			rcu_barrier();
+	}
+	ctrl->hostid = mine;
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 0, 0, 1),
+			NVME_SC_CAP_EXCEEDED | NVME_STATUS_DNR);
+	KUNIT_ASSERT_EQ(test, rk_report(test, &a, true, r, len), 0);
+	KUNIT_EXPECT_EQ(test, r->regctl[0] | r->regctl[1] << 8,
+			NVMET_PR_MAX_REGS);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(r->gen), NVMET_PR_MAX_REGS);
+	for (i = 0; i < NVMET_PR_MAX_REGS; i++)
+		if ((r->regs[i].hostid[14] << 8 |
+		     r->regs[i].hostid[15]) != i + 1 ||
+		    le64_to_cpu(r->regs[i].rkey) != NVMET_PR_MAX_REGS -
+							   1 - i)
+			break;
+	KUNIT_EXPECT_EQ(test, i, NVMET_PR_MAX_REGS);
+	/* A registrant in the middle holds; another writes; we may not. */
+	rk_set_id(ctrl, 2000);
+	KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0,
+					 NVME_PR_WRITE_EXCLUSIVE_REG_ONLY,
+					 NVMET_PR_MAX_REGS - 2000, 0), 0);
+	rk_set_id(ctrl, 3);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), 0);
+	ctrl->hostid = mine;
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), RK_CONFLICT);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_read), 0);
+	/* One leaves, one more fits. */
+	rk_set_id(ctrl, 3);
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1, NVMET_PR_MAX_REGS - 3,
+					  0), 0);
+	ctrl->hostid = mine;
+	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 0, 0, 1), 0);
+	KUNIT_EXPECT_EQ(test, rk_io(test, &a, nvme_cmd_write), 0);
+	rk_ctrl_down(&a);
+}
+
+static struct kunit_case rk_cases[] = {
+	KUNIT_CASE(rk_test_disabled),
+	KUNIT_CASE(rk_test_register),
+	KUNIT_CASE(rk_test_report),
+	KUNIT_CASE(rk_test_types),
+	KUNIT_CASE(rk_test_preempt),
+	KUNIT_CASE(rk_test_preempt_abort),
+	KUNIT_CASE(rk_test_notify),
+	KUNIT_CASE(rk_test_same_host),
+	KUNIT_CASE(rk_test_many),
+	{}
+};
+
+static struct kunit_suite rk_suite = {
+	.name = "nvmet_ng_resv",
+	.init = rk_init,
+	.exit = rk_exit,
+	.test_cases = rk_cases,
+};
+
+kunit_test_suite(rk_suite);

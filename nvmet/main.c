@@ -34,9 +34,12 @@ static int __init nvmet_init(void)
 	if (!nvmet_ns_drain_wq)
 		goto out_destroy_ctrl_wq;
 	nvmet_discovery_init();
-	ret = nvmet_core_init();
+	ret = nvmet_pr_init();
 	if (ret)
 		goto out_destroy_drain_wq;
+	ret = nvmet_core_init();
+	if (ret)
+		goto out_pr_exit;
 	ret = nvmet_bdev_backend_init();
 	if (ret)
 		goto out_core_exit;
@@ -55,6 +58,8 @@ out_bdev_exit:
 	nvmet_bdev_backend_exit();
 out_core_exit:
 	nvmet_core_exit();
+out_pr_exit:
+	nvmet_pr_exit();
 out_destroy_drain_wq:
 	destroy_workqueue(nvmet_ns_drain_wq);
 out_destroy_ctrl_wq:
@@ -73,6 +78,7 @@ static void __exit nvmet_exit(void)
 	nvmet_file_backend_exit();
 	nvmet_bdev_backend_exit();
 	nvmet_core_exit();
+	nvmet_pr_exit();
 	destroy_workqueue(nvmet_ctrl_wq);
 	destroy_workqueue(nvmet_wq);
 }

@@ -23,6 +23,7 @@
 #include <nvmet/stats.h>
 
 struct nvmet_host;
+struct nvmet_pr;
 struct nvmet_subsys;
 struct workqueue_struct;
 
@@ -73,6 +74,11 @@ struct workqueue_struct;
  * @vis_hosts: the hosts linked in allowed_hosts/ by host id, each holding
  *	       a host reference (V write, R read)
  * @nr_vis_hosts: entries in @vis_hosts (V)
+ * @resv_enable: the next enable gives the namespace reservations (N)
+ * @pr: its reservations (nvmet/target/pr.c) while enabled with
+ *	@resv_enable, else NULL (N write at enable and after the drain of a
+ *	disable; the I/O path and the command handlers read it without a
+ *	lock while they hold an I/O reference)
  */
 struct nvmet_ns {
 	struct kref ref;
@@ -105,6 +111,8 @@ struct nvmet_ns {
 	bool auto_visible;
 	struct xarray vis_hosts;
 	unsigned int nr_vis_hosts;
+	bool resv_enable;
+	struct nvmet_pr *pr;
 };
 
 struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);
@@ -119,6 +127,7 @@ int nvmet_ns_set_device_path(struct nvmet_ns *ns, const char *buf);
 int nvmet_ns_set_backend(struct nvmet_ns *ns, const char *buf);
 int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid);
 int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on);
+int nvmet_ns_set_resv_enable(struct nvmet_ns *ns, bool on);
 const char *nvmet_backend_feature_name(unsigned int i);
 struct nvmet_ns *nvmet_ns_io_get(struct nvmet_subsys *subsys, u32 nsid);
 void nvmet_ns_io_put(struct nvmet_ns *ns);
@@ -138,5 +147,9 @@ bool nvmet_ns_host_linked(struct nvmet_ns *ns, const struct nvmet_host *host);
 void nvmet_ns_notify_changed(struct nvmet_ns *ns);
 void nvmet_ns_visibility_changed(struct nvmet_ns *ns,
 				 const struct nvmet_host *host);
+
+/* nvmet/target/pr.c: reservations from enable to disable */
+int nvmet_pr_ns_open(struct nvmet_ns *ns);
+void nvmet_pr_ns_close(struct nvmet_ns *ns);
 
 #endif /* _NVMET_NS_H */

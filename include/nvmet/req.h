@@ -37,6 +37,7 @@ struct nvmet_ctrl;
 struct nvmet_fabric_ops;
 struct nvmet_ns;
 struct nvmet_port;
+struct nvmet_pr_state;
 struct nvmet_req;
 struct nvmet_sq_auth;
 
@@ -109,6 +110,8 @@ struct nvmet_sq {
  * @start_ns: when nvmet_req_init() took it in (ktime_get_ns()), for the
  *	      latency statistics
  * @work: for handlers that finish in process context
+ * @pr_state: the reservation state an I/O command was checked against,
+ *	      held until its completion (nvmet/target/pr.c), or NULL
  * @f: state of the file backend
  * @f.iocb: the kiocb of a read or write
  * @f.bvec: bio_vecs over @sg
@@ -133,6 +136,7 @@ struct nvmet_req {
 	u64 error_slba;
 	u64 start_ns;
 	struct work_struct work;
+	struct nvmet_pr_state *pr_state;
 	union {
 		struct {
 			struct kiocb iocb;

@@ -14,6 +14,8 @@
  *   device_auto_visible  1 (default): visible to every host the subsystem
  *                    admits; 0: only to the hosts linked in allowed_hosts/
  *                    (ns_hosts.c); may change at any time
+ *   resv_enable      reservations on (1) or off (0, default), from the
+ *                    next enable; -EINVAL while enabled, as in-tree
  *
  * Conventions:
  * @item: a namespaces/<NSID> item
@@ -359,6 +361,24 @@ static ssize_t nvmet_ns_device_features_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t nvmet_ns_resv_enable_show(struct config_item *item,
+					 char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(to_ns(item)->resv_enable));
+}
+
+static ssize_t nvmet_ns_resv_enable_store(struct config_item *item,
+					  const char *page, size_t count)
+{
+	bool val;
+	int ret;
+
+	if (kstrtobool(page, &val))
+		return -EINVAL;
+	ret = nvmet_ns_set_resv_enable(to_ns(item), val);
+	return ret ? ret : count;
+}
+
 static ssize_t nvmet_ns_device_auto_visible_show(struct config_item *item,
 						 char *page)
 {
@@ -401,6 +421,7 @@ CONFIGFS_ATTR(nvmet_ns_, device_backend);
 CONFIGFS_ATTR(nvmet_ns_, device_size);
 CONFIGFS_ATTR(nvmet_ns_, device_features);
 CONFIGFS_ATTR(nvmet_ns_, device_auto_visible);
+CONFIGFS_ATTR(nvmet_ns_, resv_enable);
 CONFIGFS_ATTR_RO(nvmet_ns_, stats);
 
 static struct configfs_attribute *nvmet_ns_attrs[] = {
@@ -415,6 +436,7 @@ static struct configfs_attribute *nvmet_ns_attrs[] = {
 	&nvmet_ns_attr_device_size,
 	&nvmet_ns_attr_device_features,
 	&nvmet_ns_attr_device_auto_visible,
+	&nvmet_ns_attr_resv_enable,
 	&nvmet_ns_attr_stats,
 	NULL,
 };

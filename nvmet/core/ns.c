@@ -272,10 +272,15 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	ret = nvmet_ns_open_backend(ns);
 	if (ret)
 		goto out_unlock;
+	if (ns->resv_enable) {
+		ret = nvmet_pr_ns_open(ns);
+		if (ret)
+			goto out_close_backend;
+	}
 	init_completion(&ns->io_done);
 	ret = percpu_ref_init(&ns->io_ref, nvmet_ns_io_release, 0, GFP_KERNEL);
 	if (ret)
-		goto out_close_backend;
+		goto out_close_pr;
 
 	mutex_lock(&subsys->lock);
 	if (subsys->nr_namespaces >= NVMET_MAX_NAMESPACES)
@@ -299,6 +304,8 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 
 out_exit_ref:
 	percpu_ref_exit(&ns->io_ref);
+out_close_pr:
+	nvmet_pr_ns_close(ns);
 out_close_backend:
 	nvmet_ns_close_backend(ns);
 out_unlock:
@@ -335,6 +342,7 @@ static void nvmet_ns_finish_drain(struct nvmet_ns *ns)
 	lockdep_assert_held(&ns->lock);
 	wait_for_completion(&ns->io_done);
 	percpu_ref_exit(&ns->io_ref);
+	nvmet_pr_ns_close(ns);
 	nvmet_ns_close_backend(ns);
 	ns->draining = false;
 }
@@ -463,6 +471,25 @@ void nvmet_ns_config_end(struct nvmet_ns *ns)
 	mutex_unlock(&ns->lock);
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_config_end);
+
+/**
+ * nvmet_ns_set_resv_enable() - give the namespace reservations, or not,
+ *				from its next enable
+ * @ns: the namespace
+ * @on: reservations on
+ *
+ * Context: Process context; takes ns->lock.
+ * Return: 0, or -EINVAL while enabled (as in-tree).
+ */
+int nvmet_ns_set_resv_enable(struct nvmet_ns *ns, bool on)
+{
+	if (nvmet_ns_config_begin(ns))
+		return -EINVAL;
+	ns->resv_enable = on;
+	nvmet_ns_config_end(ns);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_set_resv_enable);
 
 /**
  * nvmet_ns_set_device_path() - set what the backend opens

@@ -200,6 +200,14 @@ static size_t nvmet_fill_log_effects(struct nvmet_req *req, void *buf)
 				    NVME_CMD_EFFECTS_LBCC);
 		log->iocs[nvme_cmd_dsm] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
 						      NVME_CMD_EFFECTS_LBCC);
+		log->iocs[nvme_cmd_resv_register] =
+			cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+		log->iocs[nvme_cmd_resv_report] =
+			cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+		log->iocs[nvme_cmd_resv_acquire] =
+			cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+		log->iocs[nvme_cmd_resv_release] =
+			cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 	}
 	return sizeof(*log);
 }
@@ -292,6 +300,7 @@ static const u8 nvmet_supported_lids[] = {
 	NVMET_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
 	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS, NVMET_LOG_ENDURANCE_GROUP,
 	NVME_LOG_ANA, NVMET_LOG_FEATURES, NVMET_LOG_MI_CMDS, NVMET_LOG_RMI,
+	NVME_LOG_RESERVATION,
 };
 
 /*
@@ -328,6 +337,11 @@ static size_t nvmet_fill_log_features(struct nvmet_req *req, void *buf)
 	for (i = 0; i < ARRAY_SIZE(fids); i++)
 		log->fis[fids[i]] = cpu_to_le32(NVMET_FIS_FSUPP |
 						NVMET_FIS_CSCPE);
+	/* Reservations' two, each of a namespace (pr.c). */
+	log->fis[NVME_FEAT_RESV_MASK] = cpu_to_le32(NVMET_FIS_FSUPP |
+						    NVMET_FIS_NSCPE);
+	log->fis[NVME_FEAT_RESV_PERSIST] = cpu_to_le32(NVMET_FIS_FSUPP |
+						       NVMET_FIS_NSCPE);
 	return sizeof(*log);
 }
 
@@ -531,6 +545,8 @@ static void nvmet_execute_get_log_page(struct nvmet_req *req)
 	case NVME_LOG_ANA:
 		return nvmet_send_log(req, nvmet_ana_log_size(req),
 				      nvmet_fill_log_ana);
+	case NVME_LOG_RESERVATION:
+		return nvmet_pr_execute_log(req);
 	}
 	pr_debug("nvmet: get log page 0x%x not supported\n",
 		 req->cmd->get_log_page.lid);
@@ -638,7 +654,8 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->mnan = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM |
-			       NVME_CTRL_ONCS_WRITE_ZEROES);
+			       NVME_CTRL_ONCS_WRITE_ZEROES |
+			       NVME_CTRL_ONCS_RESERVATIONS);
 	id->vwc = NVME_CTRL_VWC_PRESENT;
 	id->anacap = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4);
 	id->anatt = 10;
@@ -677,6 +694,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
 	if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
 		id->nsfeat |= NVME_NS_FEAT_THIN;
+	id->rescap = nvmet_pr_rescap(ns);
 	nvmet_ns_io_put(ns);
 	return 0;
 }
@@ -763,6 +781,7 @@ static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
 		id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
 		id->endgid = cpu_to_le16(nvmet_ns_endgid(ns));
 		id->nstat = 1;
+		id->rescap = nvmet_pr_rescap(ns);
 		nvmet_ns_io_put(ns);
 	}
 	return 0;
@@ -967,6 +986,9 @@ static void nvmet_execute_set_features(struct nvmet_req *req)
 	case NVME_FEAT_HOST_ID:
 		status = NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR;
 		break;
+	case NVME_FEAT_RESV_MASK:
+	case NVME_FEAT_RESV_PERSIST:
+		return nvmet_pr_execute_set_features(req);
 	default:
 		req->error_loc = offsetof(struct nvme_common_command, cdw10);
 		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
@@ -1008,6 +1030,10 @@ static void nvmet_execute_get_features(struct nvmet_req *req)
 			return;
 		status = nvmet_copy_to_sgl(req, 0, &ctrl->hostid,
 					   sizeof(ctrl->hostid));
+		break;
+	case NVME_FEAT_RESV_MASK:
+	case NVME_FEAT_RESV_PERSIST:
+		status = nvmet_pr_get_features(req);
 		break;
 	default:
 		req->error_loc = offsetof(struct nvme_common_command, cdw10);

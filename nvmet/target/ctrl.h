@@ -27,6 +27,8 @@
 #include <nvmet/stats.h>
 #include <nvmet/test_point.h>
 
+#include "pr.h"
+
 #define NVMET_ASYNC_EVENTS	4	/* AERL + 1 */
 #define NVMET_ERROR_LOG_SLOTS	128
 #define NVMET_MAX_CHANGED_NS	1024
@@ -114,6 +116,7 @@ struct nvmet_async_event {
  *	  namespace without auto_visible asks (visibility.c), or NULL while
  *	  none was looked up or none exists (A: set once with cmpxchg;
  *	  dropped at release)
+ * @pr_log: the Reservation Notification log (C; pr.c)
  */
 struct nvmet_ctrl {
 	struct kref ref;
@@ -154,6 +157,7 @@ struct nvmet_ctrl {
 	struct dentry *debugfs_dir;
 	struct rcu_head rcu;
 	struct nvmet_host *host;
+	struct nvmet_pr_ctrl_log pr_log;
 };
 
 /**
@@ -228,6 +232,9 @@ void nvmet_send_identify(struct nvmet_req *req,
 
 /* notify.c */
 u64 nvmet_ana_chgcnt(void);
+typedef void (*nvmet_ctrl_fn)(struct nvmet_ctrl *ctrl, void *data);
+void nvmet_subsys_walk_ctrls(struct nvmet_subsys *subsys, nvmet_ctrl_fn fn,
+			     void *data);
 
 /* discovery.c */
 void nvmet_discovery_init(void);

@@ -157,6 +157,11 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 				sizeof(struct nvme_dsm_range);
 		req->execute = nvmet_execute_dsm;
 		return 0;
+	case nvme_cmd_resv_register:
+	case nvme_cmd_resv_report:
+	case nvme_cmd_resv_acquire:
+	case nvme_cmd_resv_release:
+		return nvmet_pr_parse_cmd(req);
 	}
 	req->error_loc = offsetof(struct nvme_common_command, opcode);
 	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
@@ -191,5 +196,9 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	status = nvmet_ana_status(req);
 	if (status)
 		return status;
-	return nvmet_parse_nvm_cmd(req);
+	status = nvmet_parse_nvm_cmd(req);
+	if (status)
+		return status;
+	/* Last: on success the command holds the reservation state. */
+	return nvmet_pr_check_io(req);
 }

@@ -26,8 +26,6 @@ u64 nvmet_ana_chgcnt(void)
 	return atomic64_read(&nvmet_ana_chgcnt_val);
 }
 
-typedef void (*nvmet_ctrl_fn)(struct nvmet_ctrl *ctrl, void *data);
-
 /* Call @fn on every live controller of @xa, each held by a reference. */
 static void nvmet_ctrls_for_each(struct xarray *xa, nvmet_ctrl_fn fn,
 				 void *data)
@@ -50,6 +48,21 @@ static void nvmet_ctrls_for_each(struct xarray *xa, nvmet_ctrl_fn fn,
 		nvmet_ctrl_put(ctrl);
 		idx++;
 	}
+}
+
+/**
+ * nvmet_subsys_walk_ctrls() - call @fn on each live I/O controller of a
+ *			       subsystem
+ * @subsys: the subsystem
+ * @fn: called with a reference held and no lock
+ * @data: passed to @fn
+ *
+ * Context: Process context.
+ */
+void nvmet_subsys_walk_ctrls(struct nvmet_subsys *subsys, nvmet_ctrl_fn fn,
+			     void *data)
+{
+	nvmet_ctrls_for_each(&subsys->ctrls, fn, data);
 }
 
 /* Raise an event unless masked; the log read that clears it unmasks. */

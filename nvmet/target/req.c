@@ -126,6 +126,8 @@ static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
 	}
 	nvmet_stats_complete(req, ns, status);
 	trace_nvmet_req_complete(req);
+	if (req->pr_state)
+		nvmet_pr_io_done(req);
 	req->ns = NULL;
 	/* The fabric may reuse @req as soon as this returns. */
 	req->ops->queue_response(req);
@@ -250,6 +252,7 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	req->sq = sq;
 	req->ops = ops;
 	req->ns = NULL;
+	req->pr_state = NULL;
 	req->sg = NULL;
 	req->sg_cnt = 0;
 	req->data_len = 0;
@@ -315,6 +318,8 @@ EXPORT_SYMBOL_GPL(nvmet_req_init);
 void nvmet_req_uninit(struct nvmet_req *req)
 {
 	percpu_ref_put(&req->sq->ref);
+	if (req->pr_state)
+		nvmet_pr_io_done(req);
 	if (req->ns) {
 		nvmet_ns_io_put(req->ns);
 		req->ns = NULL;

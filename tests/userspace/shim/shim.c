@@ -625,6 +625,18 @@ void nvmet_ns_visibility_changed(struct nvmet_ns *ns,
 	shim_notify(SHIM_NOTIFY_NS_VIS);
 }
 
+/* Reservations live in nvmet/target/pr.c, outside the core. */
+int nvmet_pr_ns_open(struct nvmet_ns *ns)
+{
+	lockdep_assert_held(&ns->lock);
+	return 0;
+}
+
+void nvmet_pr_ns_close(struct nvmet_ns *ns)
+{
+	lockdep_assert_held(&ns->lock);
+}
+
 void nvmet_disc_log_free(struct nvmet_port *port)
 {
 }

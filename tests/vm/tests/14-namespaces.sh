@@ -14,7 +14,7 @@ expect_errno "Invalid argument" mkdir $S/namespaces/0
 expect_errno "Invalid argument" mkdir $S/namespaces/0xffffffff
 expect_errno "Invalid argument" mkdir $S/namespaces/abc
 mkdir $NS || fail "mkdir namespace"
-expect_eq "namespace attrs" "ana_grpid buffered_io device_auto_visible device_backend device_features device_nguid device_path device_size device_uuid enable revalidate_size stats" "$(attrs $NS)"
+expect_eq "namespace attrs" "ana_grpid buffered_io device_auto_visible device_backend device_features device_nguid device_path device_size device_uuid enable resv_enable revalidate_size stats" "$(attrs $NS)"
 expect_eq "namespace dirs" "allowed_hosts" "$(subdirs $NS)"
 expect_file $NS/device_auto_visible 1
 expect_file $NS/device_path "(null)"
@@ -23,6 +23,7 @@ expect_eq "uuid length" 36 "$(tr -d '\n' < $NS/device_uuid | wc -c)"
 expect_file $NS/ana_grpid 1
 expect_file $NS/enable 0
 expect_file $NS/buffered_io 0
+expect_file $NS/resv_enable 0
 expect_file $NS/device_backend auto
 expect_file $NS/device_size 0
 expect_file $NS/device_features "write_zeroes=1 deallocate=1 vwc=1"
@@ -37,6 +38,9 @@ bad $NS/ana_grpid 129 "Invalid argument"
 bad $NS/ana_grpid 0 "Invalid argument"
 rt $NS/buffered_io 1
 rt $NS/buffered_io 0
+rt $NS/resv_enable 1
+rt $NS/resv_enable 0
+bad $NS/resv_enable maybe "Invalid argument"
 rt $NS/device_features "write_zeroes=1 deallocate=0 vwc=1"
 rt $NS/device_features "write_zeroes=1 deallocate=1 vwc=1"
 bad $NS/device_features "turbo=1" "Invalid argument"
@@ -54,6 +58,7 @@ bad $NS/device_path /dev/null "Device or resource busy"
 bad $NS/device_uuid 6a7f0a4e-1b2c-4d5e-8f90-a1b2c3d4e5f7 "Device or resource busy"
 bad $NS/device_backend file "Device or resource busy"
 bad $NS/buffered_io 1 "Invalid argument"
+bad $NS/resv_enable 1 "Invalid argument"
 rt $NS/ana_grpid 2
 rt $NS/device_features "write_zeroes=0 deallocate=0 vwc=0"
 bad $NS/device_features "deallocate=1" "Invalid argument"

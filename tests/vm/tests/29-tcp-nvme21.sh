@@ -55,17 +55,17 @@ expect_eq "id-ctrl lpa" 0x27 "$(id_ctrl_field /dev/$C lpa)"
 bad $S/attr_vendor_id 0x1234 "Invalid argument"
 bad $S/attr_subsys_vendor_id 0x1234 "Invalid argument"
 
-# Supported Log Pages: exactly 00 01 02 03 04 05 09 0c 12 13 16.
+# Supported Log Pages: exactly 00 01 02 03 04 05 09 0c 12 13 16 80.
 lids=$(words32 getlog /dev/$C --log-id=0 --log-len=1024 | nonzero)
 expect_eq "supported log pages" \
-	"0=0x1 1=0x1 2=0x1 3=0x1 4=0x1 5=0x1 9=0x1 12=0x1 18=0x1 19=0x1 22=0x1" \
+	"0=0x1 1=0x1 2=0x1 3=0x1 4=0x1 5=0x1 9=0x1 12=0x1 18=0x1 19=0x1 22=0x1 128=0x1" \
 	"$lids"
 echo "LID 00h: $lids"
 nvme supported-log-pages /dev/$C > /tmp/slp.txt ||
 	fail "nvme supported-log-pages"
 echo "nvme supported-log-pages: $(grep -c . /tmp/slp.txt) lines"
 # Each listed page reads (the rotational one below), one not listed not.
-for lid in 0 1 2 3 4 5 12 18 19; do
+for lid in 0 1 2 3 4 5 12 18 19 128; do
 	getlog /dev/$C --log-id=$lid --log-len=512 > /dev/null ||
 		fail "LID $lid listed but refused"
 done
@@ -83,10 +83,11 @@ getlog /dev/$C --log-id=0x12 --log-len=1024 --csi=2 > /dev/null 2>&1 &&
 getlog /dev/$C --log-id=0 --log-len=1024 --ot > /dev/null 2>&1 &&
 	fail "index offset accepted"
 
-# FID Supported and Effects: 06 07 0b 0f 81, controller scope.
+# FID Supported and Effects: 06 07 0b 0f 81, controller scope; 82 83
+# (reservations), namespace scope.
 fids=$(words32 getlog /dev/$C --log-id=0x12 --log-len=1024 | nonzero)
 expect_eq "supported features" \
-	"6=0x200001 7=0x200001 11=0x200001 15=0x200001 129=0x200001" "$fids"
+	"6=0x200001 7=0x200001 11=0x200001 15=0x200001 129=0x200001 130=0x100001 131=0x100001" "$fids"
 nvme fid-support-effects-log /dev/$C > /dev/null ||
 	fail "nvme fid-support-effects-log"
 expect_eq "NVMe-MI commands" "" \
