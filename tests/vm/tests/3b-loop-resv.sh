@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# NVMe reservations over our nvme-loop, on four loop ports (one per
+# controller, chosen by traddr), the host side being the kernel's
+# nvme-fabrics: a subset of tests/vm/guest/resv.sh's checks
+# (2j-tcp-resv.sh says what each proves), to keep the lane short:
+# register, the report, the conflicts under Exclusive Access and Write
+# Exclusive - Registrants Only, acquire, release, preempt and clear, and
+# preempt and abort under fio.  Skips on a target without resv_enable.
+. /vm/guest/lib.sh
+. /vm/guest/nvme.sh
+. /vm/guest/loop.sh
+. /vm/guest/resv.sh
+
+E2E_CLEANUP=loop_cleanup
+e2e_begin
+resv_single_path
+loop_load
+# the controller's port is the one whose traddr the connect gives
+for i in 1 2 3 4; do
+	loop_port $i resv$i
+done
+resv_target 1 2 3 4
+resv_connect() { _i=$1; _n=$2; shift 2; nvme connect -t loop -a resv$_i -n $_n "$@"; }
+resv_hosts
+resv_step resv_check_register
+resv_step resv_check_report
+resv_step resv_check_conflicts 2 3
+resv_step resv_check_acquire
+resv_step resv_check_preempt_abort
+exit 0
