@@ -66,9 +66,11 @@ config() {
 host_id() { printf '00000000-0000-4000-8000-%012x' "$1"; }
 host_nqn() { echo "nqn.2014-08.org.nvmexpress:uuid:$(host_id "$1")"; }
 
-# connect_as HOSTNQN HOSTID: connect, print the namespace's block device
+# connect_as HOSTNQN HOSTID: connect (-D: nvme-cli 2.3 takes another
+# host NQN to the same port for a duplicate), print the namespace's block
+# device; in $(...), so the caller adds || exit 1
 connect_as() {
-	host_connect $N --hostnqn="$1" --hostid="$2" -i 1 > /dev/null ||
+	host_connect $N --hostnqn="$1" --hostid="$2" -i 1 -D > /dev/null ||
 		fail "connect as $1"
 	wait_for_dev $N 1 || fail "no namespace 1 for $1"
 }
@@ -126,7 +128,7 @@ if [ "${boot:-1}" = 2 ]; then
 	[ -f $EXPECT ] || fail "the first boot left no $EXPECT"
 	expect_dir $STATE_DIR
 	config
-	dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+	dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 	expect_report "$dev" $EXPECT "after the guest's reboot"
 	exit 0
 fi
@@ -137,25 +139,25 @@ config
 expect_absent "$STATE"
 
 # Registrants: A (PTPL set), B, then RESV_HOSTS more; A holds WE.
-dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 nvme resv-register "$dev" -n 1 --nrkey=0xa1 --rrega=0 --cptpl=3 ||
 	fail "A: register with PTPL"
 expect_eq "state file size" 262144 "$(stat -c %s "$STATE" 2>/dev/null)"
-devb=$(connect_as "$HOSTNQN_B" "$HOSTID_B")
+devb=$(connect_as "$HOSTNQN_B" "$HOSTID_B") || exit 1
 nvme resv-register "$devb" -n 1 --nrkey=0xb2 --rrega=0 || fail "B: register"
 nvme resv-acquire "$dev" -n 1 --crkey=0xa1 --rtype=1 --racqa=0 ||
 	fail "A: acquire Write Exclusive"
 host_disconnect_all || fail "disconnect"
 i=1
 while [ $i -le "$RESV_HOSTS" ]; do
-	d=$(connect_as "$(host_nqn $i)" "$(host_id $i)")
+	d=$(connect_as "$(host_nqn $i)" "$(host_id $i)") || exit 1
 	nvme resv-register "$d" -n 1 --nrkey=$((0x1000 + i)) --rrega=0 \
 		> /dev/null || fail "host $i: register"
 	nvme disconnect -n $N > /dev/null || fail "host $i: disconnect"
 	i=$((i + 1))
 done
 echo "registered $((RESV_HOSTS + 2)) hosts"
-dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 report "$dev" > $EXPECT
 expect_eq "registrants, type, PTPL" "$((RESV_HOSTS + 2)) 1 1" "$(head -n 1 $EXPECT)"
 grep -q "^0xa1 .* 1$" $EXPECT || grep -q "^161 .* 1$" $EXPECT ||
@@ -165,7 +167,7 @@ host_disconnect_all || fail "disconnect"
 # (a) namespace disable/enable
 write_attr $S/namespaces/1/enable 0
 write_attr $S/namespaces/1/enable 1
-dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 expect_report "$dev" $EXPECT "after disable/enable"
 host_disconnect_all || fail "disconnect"
 
@@ -174,14 +176,14 @@ tgt_teardown || fail "teardown before the reload"
 tgt_unload || fail "rmmod"
 tgt_load
 config
-dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 expect_report "$dev" $EXPECT "after rmmod/modprobe"
 host_disconnect_all || fail "disconnect"
 
 # (b) namespace 2 with a state file of its own, then damaged copies of it
 ns_make 2 /tmp/2k-ns2.resv
 write_attr $S/namespaces/2/enable 1
-dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 d2=$(wait_for_dev $N 2) || fail "no namespace 2"
 nvme resv-register "$d2" -n 2 --nrkey=0xa2 --rrega=0 --cptpl=3 ||
 	fail "A: register on namespace 2"
@@ -216,7 +218,7 @@ write_attr $S/namespaces/2/resv_state_path /tmp/2k-ns2.resv
 write_attr $S/namespaces/2/enable 1
 
 # Namespace 1 unharmed by all of it; then the reboot.
-dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A")
+dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
 expect_report "$dev" $EXPECT "after the damaged files"
 host_disconnect_all || fail "disconnect"
 sync
