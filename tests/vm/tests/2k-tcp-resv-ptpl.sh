@@ -67,12 +67,16 @@ host_id() { printf '00000000-0000-4000-8000-%012x' "$1"; }
 host_nqn() { echo "nqn.2014-08.org.nvmexpress:uuid:$(host_id "$1")"; }
 
 # connect_as HOSTNQN HOSTID: connect (-D: nvme-cli 2.3 takes another
-# host NQN to the same port for a duplicate), print the namespace's block
-# device; in $(...), so the caller adds || exit 1
+# host NQN to the same port for a duplicate), print the new controller's
+# device (/dev/nvmeX: the namespace's block device is the multipath head
+# of every host identity's controller, which may send a command through
+# another identity's path); in $(...), so the caller adds || exit 1
 connect_as() {
 	host_connect $N --hostnqn="$1" --hostid="$2" -i 1 -D > /dev/null ||
 		fail "connect as $1"
-	wait_for_dev $N 1 || fail "no namespace 1 for $1"
+	wait_for_dev $N 1 > /dev/null || fail "no namespace 1 for $1"
+	c=$(ctrl_of $N "$1") || fail "no controller of $1"
+	echo /dev/$c
 }
 
 # report DEV: "REGCTL RTYPE PTPLS" then one "RKEY HOSTID RCSTS" line per
@@ -184,7 +188,8 @@ host_disconnect_all || fail "disconnect"
 ns_make 2 /tmp/2k-ns2.resv
 write_attr $S/namespaces/2/enable 1
 dev=$(connect_as "$HOSTNQN_A" "$HOSTID_A") || exit 1
-d2=$(wait_for_dev $N 2) || fail "no namespace 2"
+wait_for_dev $N 2 > /dev/null || fail "no namespace 2"
+d2=$dev
 nvme resv-register "$d2" -n 2 --nrkey=0xa2 --rrega=0 --cptpl=3 ||
 	fail "A: register on namespace 2"
 nvme resv-register "$d2" -n 2 --crkey=0xa2 --nrkey=0xa3 --rrega=2 ||
