@@ -45,6 +45,9 @@ struct workqueue_struct;
  * @buffered_io: the file backend uses the page cache (N)
  * @enabled: published in subsys->namespaces (N write, A read)
  * @null_size: size in bytes for backends without storage (N)
+ * @resv_state_path: where the reservation state persists (PTPL), an
+ *		     absolute path; NULL for the default under
+ *		     /var/lib/nvmet-ng/ (N; frozen while enabled)
  * @backend: the backend while enabled (N), its module pinned
  * @backend_priv: the backend's state while enabled
  * @backend_wq: the namespace's own work queue for backend work that
@@ -93,6 +96,7 @@ struct nvmet_ns {
 	bool buffered_io;
 	bool enabled;
 	u64 null_size;
+	char *resv_state_path;
 	const struct nvmet_backend_ops *backend;
 	void *backend_priv;
 	struct workqueue_struct *backend_wq;
@@ -125,6 +129,7 @@ int nvmet_ns_config_begin(struct nvmet_ns *ns);
 void nvmet_ns_config_end(struct nvmet_ns *ns);
 int nvmet_ns_set_device_path(struct nvmet_ns *ns, const char *buf);
 int nvmet_ns_set_backend(struct nvmet_ns *ns, const char *buf);
+int nvmet_ns_set_resv_state_path(struct nvmet_ns *ns, const char *buf);
 int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid);
 int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on);
 int nvmet_ns_set_resv_enable(struct nvmet_ns *ns, bool on);

@@ -14,8 +14,14 @@
  *   device_auto_visible  1 (default): visible to every host the subsystem
  *                    admits; 0: only to the hosts linked in allowed_hosts/
  *                    (ns_hosts.c); may change at any time
+ * and, with the resv_ prefix:
  *   resv_enable      reservations on (1) or off (0, default), from the
  *                    next enable; -EINVAL while enabled, as in-tree
+ *   resv_state_path  the file the reservation state persists in when a
+ *                    host sets PTPL: an absolute path, empty for the
+ *                    default /var/lib/nvmet-ng/<NQN>-<NSID>.resv ('/'
+ *                    and other bytes of the NQN but [A-Za-z0-9.:-] as
+ *                    '_'); only while the namespace is disabled
  *
  * Conventions:
  * @item: a namespaces/<NSID> item
@@ -401,6 +407,26 @@ static ssize_t nvmet_ns_device_auto_visible_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t nvmet_ns_resv_state_path_show(struct config_item *item,
+					     char *page)
+{
+	struct nvmet_ns *ns = to_ns(item);
+	ssize_t ret;
+
+	mutex_lock(&ns->lock);
+	ret = sysfs_emit(page, "%s\n", ns->resv_state_path ?: "");
+	mutex_unlock(&ns->lock);
+	return ret;
+}
+
+static ssize_t nvmet_ns_resv_state_path_store(struct config_item *item,
+					      const char *page, size_t count)
+{
+	int ret = nvmet_ns_set_resv_state_path(to_ns(item), page);
+
+	return ret ? ret : count;
+}
+
 /*
  * Read-only statistics, "key value" lines (nvmet/target/stats.c).  No
  * saved prefix (device_, ana_, resv_): nvmetcli must not save it.
@@ -422,6 +448,7 @@ CONFIGFS_ATTR(nvmet_ns_, device_size);
 CONFIGFS_ATTR(nvmet_ns_, device_features);
 CONFIGFS_ATTR(nvmet_ns_, device_auto_visible);
 CONFIGFS_ATTR(nvmet_ns_, resv_enable);
+CONFIGFS_ATTR(nvmet_ns_, resv_state_path);
 CONFIGFS_ATTR_RO(nvmet_ns_, stats);
 
 static struct configfs_attribute *nvmet_ns_attrs[] = {
@@ -437,6 +464,7 @@ static struct configfs_attribute *nvmet_ns_attrs[] = {
 	&nvmet_ns_attr_device_features,
 	&nvmet_ns_attr_device_auto_visible,
 	&nvmet_ns_attr_resv_enable,
+	&nvmet_ns_attr_resv_state_path,
 	&nvmet_ns_attr_stats,
 	NULL,
 };

@@ -79,6 +79,7 @@ static void nvmet_ns_release(struct kref *ref)
 	WARN_ON(ns->enabled || ns->draining);
 	nvmet_subsys_put(ns->subsys);
 	kfree(ns->device_path);
+	kfree(ns->resv_state_path);
 	free_percpu(ns->stats);
 	nvmet_ns_visibility_destroy(ns);
 	mutex_destroy(&ns->lock);
@@ -522,6 +523,53 @@ int nvmet_ns_set_device_path(struct nvmet_ns *ns, const char *buf)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_set_device_path);
+
+/* resv_state_path is shorter than this, so that it shows in one page. */
+#define NVMET_RESV_PATH_MAX	4095
+
+/**
+ * nvmet_ns_set_resv_state_path() - choose where the reservation state
+ * persists through power loss
+ * @ns: the namespace
+ * @buf: an absolute path of a file, up to the first newline; empty for
+ *	 the default, /var/lib/nvmet-ng/<NQN>-<NSID>.resv
+ *
+ * The file need not exist: the first save creates it, in a directory
+ * that must (nvmet/target/pr_store.c).
+ *
+ * Context: Process context; takes ns->lock.
+ * Return: 0, -EINVAL for a path that is not absolute, ends in '/' or is
+ * too long, -EBUSY while enabled, or -ENOMEM.
+ */
+int nvmet_ns_set_resv_state_path(struct nvmet_ns *ns, const char *buf)
+{
+	size_t len = strcspn(buf, "\n");
+	char *path = NULL, *old;
+	int ret;
+
+	if (len && (buf[0] != '/' || buf[len - 1] == '/' ||
+		    len >= NVMET_RESV_PATH_MAX)) {
+		pr_err("nvmet: subsystem %s namespace %u: resv_state_path takes an absolute file path, or nothing for the default\n",
+		       nvmet_ns_subsys_nqn(ns), ns->nsid);
+		return -EINVAL;
+	}
+	if (len) {
+		path = kstrndup(buf, len, GFP_KERNEL);
+		if (!path)
+			return -ENOMEM;
+	}
+	ret = nvmet_ns_config_begin(ns);
+	if (ret) {
+		kfree(path);
+		return ret;
+	}
+	old = ns->resv_state_path;
+	ns->resv_state_path = path;
+	nvmet_ns_config_end(ns);
+	kfree(old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_set_resv_state_path);
 
 /**
  * nvmet_ns_set_backend() - choose the backend ("auto" or a name)

@@ -29,6 +29,17 @@
 # only 6.1's nvme-fc, which warns in blk_mq_release() as an FC host
 # controller goes.
 #
+# Second boot (check only): the guest has a disk, /dev/vda, which its
+# init formats (ext4) and mounts on /shared; a test that needs state to
+# outlive a reboot keeps it there and calls second_boot
+# (tests/vm/guest/lib.sh).  When the first boot asked for one, this script
+# boots the guest once more with the same disk, not formatted again, and
+# nvmet_ng.boot=2 nvmet_ng.tests=<those tests>: they run again, with
+# $boot set to 2, and check what the first boot left.  The second boot's
+# KTAP follows the first's in the output; each boot's tests and
+# dmesg-after-last-test count, so such a test counts once per boot.  The
+# disk is $NVMET_NG_SCRATCH/vm/shared.img, made afresh for each run.
+#
 # VM_KERNEL=debug boots the debug kernel of scripts/debug-kernel.sh (KASAN,
 # lockdep, kmemleak) with its modules and ours built against it (run it
 # through "scripts/debug-kernel.sh lane", which builds both); its result
@@ -147,16 +158,28 @@ if [ "${VM_ICOUNT:-0}" = 1 ]; then
 	append="$append nvmet_ng.icount=1"
 fi
 
-# boot: one run of the guest; its exit status in $status
+# The disk of a second boot (above), for check only.
+disk=()
+if [ "$MODE" = check ]; then
+	SHARED=$NVMET_NG_SCRATCH/vm/shared.img
+	mkdir -p "$(dirname "$SHARED")"
+	rm -f "$SHARED"
+	truncate -s 256M "$SHARED"
+	disk=(-drive "file=$SHARED,format=raw,if=virtio")
+fi
+
+# boot [APPEND [TEE_OPTION]]: one run of the guest, with APPEND added to
+# its command line; its exit status in $status
 boot() {
 	set +e
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 		-machine q35 -accel tcg -cpu max -smp 2 -m "$MEM" "${icount[@]}" \
-		-device virtio-rng-pci \
+		-device virtio-rng-pci "${disk[@]}" \
 		-display none -monitor none -no-reboot \
-		-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" -append "$append" \
+		-kernel "$NVMET_NG_VMLINUZ" -initrd "$INITRD" \
+		-append "$append${1:-}" \
 		-serial "file:$CONSOLE" -serial stdio < /dev/null |
-		tr -d '\r' | tee "$OUT"
+		tr -d '\r' | tee ${2:-} "$OUT"
 	status=${PIPESTATUS[0]}
 	set -e
 }
@@ -176,10 +199,19 @@ if [ "$status" -ne 124 ] && [ "$status" -ne 137 ] && [ ! -s "$OUT" ] &&
 	mv "$CONSOLE" "$CONSOLE.boot1"
 	boot
 fi
+boots=1
+again=$(sed -n 's/^nvmet-ng-vm: reboot tests=\([0-9A-Za-z_,.-]*\)$/\1/p' "$OUT" |
+	head -n 1)
+if [ -n "$again" ] && grep -q '^nvmet-ng-vm: done' "$OUT"; then
+	echo "$LANE: second boot for $again"
+	mv "$CONSOLE" "$CONSOLE.first"
+	boot " nvmet_ng.boot=2 nvmet_ng.tests=$again" -a
+	boots=2
+fi
 elapsed=$(( $(date +%s) - start ))
 
 finished=0
-grep -q '^nvmet-ng-vm: done' "$OUT" && finished=1
+[ "$(grep -c '^nvmet-ng-vm: done' "$OUT")" -eq $boots ] && finished=1
 if [ $finished -eq 0 ]; then
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 		echo "$LANE: guest killed after ${TIMEOUT}s"
@@ -194,7 +226,8 @@ echo "$LANE: $MODE took ${elapsed}s"
 [ "$MODE" = check ] || exit $(( finished ? 0 : 1 ))
 
 # KTAP: tests that never reported (the guest died) count as failed.
-planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$OUT" | head -n 1)
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$OUT" |
+	awk '{ n += $1 } END { if (NR) print n }')
 skipped=$(grep -cE '^ok [0-9]+ .*# SKIP' "$OUT" || true)
 passed=$(( $(grep -cE '^ok [0-9]+ ' "$OUT" || true) - skipped ))
 failed=$(grep -cE '^not ok [0-9]+ ' "$OUT" || true)

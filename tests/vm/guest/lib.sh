@@ -133,3 +133,14 @@ dmesg_between() {
 dmesg_since() {
 	dmesg_between "$1" ""
 }
+
+# ---------------------------------------------------------- second boot --
+# A test that needs a reboot (state that must outlive it) keeps that state
+# on /shared, a disk that the guest's second boot finds as the first left
+# it, asks for the second boot with second_boot, and checks in it, where
+# $boot is 2 and only the tests that asked run (tests/vm/run.sh, "Second
+# boot").  second_boot fails when the guest has no such disk.
+second_boot() {
+	grep -q ' /shared ' /proc/mounts || return 1
+	basename "$0" .sh >> /shared/.reboot
+}
