@@ -26,8 +26,12 @@ struct nvmet_host;
 struct nvmet_subsys;
 struct workqueue_struct;
 
-/* At most this many enabled namespaces per subsystem, as in-tree. */
-#define NVMET_MAX_NAMESPACES	1024
+/*
+ * At most this many enabled namespaces per subsystem (in-tree: 1024).  A
+ * controller sees at most its MNAN of them (nvmet_ns_visible()): the
+ * namespaces whose @slot is below it.
+ */
+#define NVMET_MAX_NAMESPACES	65536
 #define NVMET_BACKEND_AUTO	"auto"
 
 /**
@@ -73,6 +77,11 @@ struct workqueue_struct;
  * @vis_hosts: the hosts linked in allowed_hosts/ by host id, each holding
  *	       a host reference (V write, R read)
  * @nr_vis_hosts: entries in @vis_hosts (V)
+ * @slot: while enabled, the namespace's index in subsys->ns_slots, the
+ *	  lowest free one at enable (S write before the namespace is
+ *	  published, A read; kept after disable, so that the events of the
+ *	  disable reach the controllers that saw it).  A controller sees
+ *	  the namespace only if @slot is below its MNAN.
  */
 struct nvmet_ns {
 	struct kref ref;
@@ -105,6 +114,7 @@ struct nvmet_ns {
 	bool auto_visible;
 	struct xarray vis_hosts;
 	unsigned int nr_vis_hosts;
+	u32 slot;
 };
 
 struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);
