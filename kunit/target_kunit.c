@@ -1282,6 +1282,353 @@ static void tt_test_log_pages_21(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
+/* Many namespaces: a backend without storage. */
+static int tt_tiny_open(struct nvmet_ns *ns)
+{
+	ns->size = SZ_4K;
+	ns->blksize_shift = 9;
+	return 0;
+}
+
+static void tt_tiny_close(struct nvmet_ns *ns)
+{
+}
+
+static void tt_tiny_rw(struct nvmet_req *req)
+{
+	nvmet_req_complete(req, 0);
+}
+
+static const struct nvmet_backend_ops tt_tiny_backend = {
+	.name		= "kunit-tiny",
+	.owner		= THIS_MODULE,
+	.open		= tt_tiny_open,
+	.close		= tt_tiny_close,
+	.rw		= tt_tiny_rw,
+};
+
+/*
+ * @k namespaces of the tiny backend, NSID @first + @step * i in ANA group
+ * i % 3 + 1 (groups 2, non-optimized, and 3 made on the port), enabled in
+ * that order; the suite's namespace 1 disabled first, so slot i is
+ * namespace i's.
+ */
+static struct nvmet_ns **tt_many_ns(struct kunit *test, unsigned int k,
+				    u32 first, u32 step)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct nvmet_ns **ns;
+	unsigned int i;
+
+	ns = kunit_kcalloc(test, k, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	KUNIT_ASSERT_EQ(test, nvmet_register_backend(&tt_tiny_backend), 0);
+	nvmet_ns_disable(env->ns);
+	KUNIT_ASSERT_EQ(test, nvmet_port_ana_group_add(env->port, 2), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_port_ana_group_add(env->port, 3), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_port_set_ana_state(env->port, 2,
+						       NVME_ANA_NONOPTIMIZED),
+			0);
+	KUNIT_ASSERT_EQ(test, nvmet_port_set_ana_state(env->port, 3,
+						       NVME_ANA_OPTIMIZED),
+			0);
+	for (i = 0; i < k; i++) {
+		ns[i] = nvmet_ns_create(env->subsys, first + step * i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(ns[i]));
+		KUNIT_ASSERT_EQ(test, nvmet_ns_set_backend(ns[i], "kunit-tiny"),
+				0);
+		KUNIT_ASSERT_EQ(test, nvmet_ns_set_anagrpid(ns[i], i % 3 + 1),
+				0);
+		KUNIT_ASSERT_EQ(test, nvmet_ns_enable(ns[i]), 0);
+	}
+	return ns;
+}
+
+static void tt_many_ns_free(struct nvmet_ns **ns, unsigned int k)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i++)
+		nvmet_ns_free(ns[i]);
+	nvmet_unregister_backend(&tt_tiny_backend);
+}
+
+/* Every active NSID above @start, page by page, into @out; the count. */
+static unsigned int tt_active_walk(struct kunit *test, struct tt_queue *q,
+				   u32 start, u32 *out, unsigned int max,
+				   unsigned int *pages)
+{
+	__le32 *page = kunit_kzalloc(test, SZ_4K, GFP_KERNEL);
+	unsigned int n = 0, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	*pages = 0;
+	for (;;) {
+		KUNIT_ASSERT_EQ(test, tt_identify(test, q,
+						  NVME_ID_CNS_NS_ACTIVE_LIST,
+						  start, page), 0);
+		(*pages)++;
+		for (i = 0; i < SZ_4K / 4 && page[i]; i++) {
+			KUNIT_ASSERT_LT(test, n, max);
+			out[n++] = le32_to_cpu(page[i]);
+		}
+		if (i < SZ_4K / 4)
+			return n;
+		start = out[n - 1];
+	}
+}
+
+/*
+ * Check an ANA log of @len bytes: @ngrps descriptors, then zeroes to
+ * @len; the NSIDs of group g (1 to 3 here, 4 too if @ngrps says so) are
+ * those of @ns whose index i has i % 3 + 1 == g and @seen[i] (every one
+ * if @seen is NULL), ascending, or none at all with @rgo.  Returns the
+ * number of NSIDs listed.
+ */
+static unsigned int tt_ana_check(struct kunit *test, const u8 *log,
+				 size_t len, unsigned int ngrps,
+				 struct nvmet_ns **ns, unsigned int k,
+				 const bool *seen, bool rgo)
+{
+	size_t off = sizeof(struct nvme_ana_rsp_hdr);
+	unsigned int g, i, j, total = 0;
+	u32 nnsids;
+
+	KUNIT_EXPECT_EQ(test, tt_le16(log + 8), ngrps);
+	for (g = 1; g <= ngrps; g++) {
+		KUNIT_ASSERT_LE(test, off + 32, len);
+		KUNIT_EXPECT_EQ(test, tt_le32(log + off), g);
+		nnsids = tt_le32(log + off + 4);
+		KUNIT_EXPECT_EQ(test, log[off + 16],
+				(g == 2 ? NVME_ANA_NONOPTIMIZED :
+				 NVME_ANA_OPTIMIZED));
+		off += 32;
+		KUNIT_ASSERT_LE(test, off + 4 * nnsids, len);
+		for (i = 0, j = 0; i < k && !rgo; i++) {
+			if (i % 3 + 1 != g || (seen && !seen[i]))
+				continue;
+			KUNIT_ASSERT_LT(test, j, nnsids);
+			KUNIT_EXPECT_EQ(test, tt_le32(log + off + 4 * j),
+					ns[i]->nsid);
+			j++;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, nnsids, j, "group %u", g);
+		off += 4 * nnsids;
+		total += nnsids;
+	}
+	KUNIT_EXPECT_NULL(test, memchr_inv(log + off, 0, len - off));
+	return total;
+}
+
+/*
+ * More namespaces than in-tree allows (1024), NSIDs spread over 60,000:
+ * NN and MNAN 65,536 at the default MDTS; the active list pages by
+ * starting NSID, 1024 a page; the ANA log lists every namespace in its
+ * group, ascending, and reads zeroes at offsets up to its reserved size
+ * (16 + 32 x 128 + 4 x MNAN); the Changed Namespace List holds 1024
+ * changes and turns into FFFFFFFFh alone at the 1025th; the highest NSID
+ * follows a disable.  At MDTS 1 (8 KiB) a controller's MNAN is 1020 and it
+ * sees the first 1020 namespaces only: in the lists, the ANA log (which
+ * then fits 8 KiB), and for I/O.
+ */
+static void tt_test_many_ns(struct kunit *test)
+{
+	const unsigned int k = 1030, step = 59;
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	size_t len = 16 + 32 * 128 + 4 * 65536;
+	unsigned int i, pages;
+	struct nvme_id_ctrl *id;
+	struct nvmet_ns **ns;
+	__le32 *changed;
+	u32 *active;
+	u8 *log;
+
+	ns = tt_many_ns(test, k, 1, step);
+	id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+	active = kunit_kcalloc(test, k, sizeof(*active), GFP_KERNEL);
+	log = kunit_kzalloc(test, len, GFP_KERNEL);
+	changed = kunit_kzalloc(test, SZ_4K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_NOT_NULL(test, active);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	KUNIT_ASSERT_NOT_NULL(test, changed);
+	KUNIT_EXPECT_EQ(test, env->subsys->max_nsid, 1 + step * (k - 1));
+	tt_admin_up(test, aq);
+
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(id->nn), 65536);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(id->mnan), 65536);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(id->nanagrpid), 128);
+
+	KUNIT_EXPECT_EQ(test, tt_active_walk(test, aq, 0, active, k, &pages),
+			k);
+	KUNIT_EXPECT_EQ(test, pages, 2);
+	for (i = 0; i < k; i++)
+		KUNIT_EXPECT_EQ(test, active[i], ns[i]->nsid);
+	KUNIT_EXPECT_EQ(test, tt_active_walk(test, aq, ns[k - 2]->nsid,
+					     active, k, &pages), 1);
+	KUNIT_EXPECT_EQ(test, active[0], ns[k - 1]->nsid);
+
+	/* The whole ANA log, as a Linux host reads it. */
+	memset(log, 0xff, len);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_ANA, log, len), 0);
+	KUNIT_EXPECT_EQ(test, tt_ana_check(test, log, len, 3, ns, k, NULL,
+					   false), k);
+	/* 4 KiB at a time up to the end, as libnvme; then past it. */
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVME_LOG_ANA, 0, 0, 0,
+					    len - SZ_4K, log, SZ_4K), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(log, 0, SZ_4K));
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVME_LOG_ANA, 0, 0, 0,
+					    len + 4, log, SZ_4K), TT_INVALID);
+	/* Groups only: 16 + 32 x 128 bytes. */
+	KUNIT_ASSERT_EQ(test, tt_get_log_ex(test, aq, NVME_LOG_ANA,
+					    NVME_ANA_LOG_RGO, 0, 0, 0, log,
+					    16 + 32 * 128), 0);
+	KUNIT_EXPECT_EQ(test, tt_ana_check(test, log, 16 + 32 * 128, 3, ns, k,
+					   NULL, true), 0);
+
+	/* 1024 changes fit the Changed Namespace List; the 1025th does not. */
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_CHANGED_NS, changed,
+					 SZ_4K), 0);
+	for (i = 0; i < 1024; i++) {
+		nvmet_ns_set_auto_visible(ns[i], false);
+		nvmet_ns_set_auto_visible(ns[i], true);
+	}
+	KUNIT_ASSERT_EQ(test, tt_get_log_ex(test, aq, NVME_LOG_CHANGED_NS,
+					    0x80, 0, 0, 0, changed, SZ_4K), 0);
+	for (i = 0; i < 1024; i++)
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(changed[i]), ns[i]->nsid);
+	nvmet_ns_set_auto_visible(ns[1024], false);
+	nvmet_ns_set_auto_visible(ns[1024], true);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_CHANGED_NS, changed,
+					 SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(changed[0]), U32_MAX);
+	KUNIT_EXPECT_NULL(test, memchr_inv(changed + 1, 0, SZ_4K - 4));
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_CHANGED_NS, changed,
+					 SZ_4K), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(changed, 0, SZ_4K));
+
+	/* The highest NSID goes: the next one down, found without a walk. */
+	nvmet_ns_disable(ns[k - 1]);
+	KUNIT_EXPECT_EQ(test, env->subsys->max_nsid, ns[k - 2]->nsid);
+	nvmet_ns_disable(ns[0]);
+	KUNIT_EXPECT_EQ(test, env->subsys->max_nsid, ns[k - 2]->nsid);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_enable(ns[0]), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_enable(ns[k - 1]), 0);
+	KUNIT_EXPECT_EQ(test, env->subsys->max_nsid, ns[k - 1]->nsid);
+	nvmet_sq_destroy(&aq->sq);
+
+	/* MDTS 1: 8 KiB, MNAN (8192 - 16 - 32 x 128) / 4 = 1020. */
+	tt_port_mdts(test, 1);
+	aq = tt_queue_new(test);
+	tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->mdts, 1);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(id->nn), 65536);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(id->mnan), 1020);
+	KUNIT_EXPECT_EQ(test, tt_active_walk(test, aq, 0, active, k, &pages),
+			1020);
+	for (i = 0; i < 1020; i++)
+		KUNIT_EXPECT_EQ(test, active[i], ns[i]->nsid);
+	memset(log, 0xff, SZ_8K);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_ANA, log, SZ_8K),
+			0);
+	KUNIT_EXPECT_EQ(test, tt_ana_check(test, log, SZ_8K, 3, ns, 1020, NULL,
+					   false), 1020);
+	KUNIT_EXPECT_EQ(test, tt_get_log_ex(test, aq, NVME_LOG_ANA, 0, 0, 0,
+					    SZ_8K + 4, log, 4), TT_INVALID);
+	/* A namespace beyond MNAN is an inactive NSID for this controller. */
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS,
+					  ns[1020]->nsid, log), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(log, 0, SZ_4K));
+	KUNIT_EXPECT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS,
+					  ns[1019]->nsid, log), 0);
+	KUNIT_EXPECT_NE(test, tt_le64(log), 0);
+	nvmet_sq_destroy(&aq->sq);
+	tt_many_ns_free(ns, k);
+}
+
+/*
+ * The ANA log of a host that does not see every namespace: hidden ones
+ * (device_auto_visible 0, the host not linked) are left out of their
+ * group, a linked one is listed, a group whose only namespace is hidden
+ * stays listed with no NSID; the header's group count, each group's NSID
+ * count and the bytes agree, and zeroes follow.  Identify's active list
+ * leaves the hidden ones out too.
+ */
+static void tt_test_ana_log_hidden(struct kunit *test)
+{
+	const unsigned int k = 12;
+	static const unsigned int hidden[] = { 1, 4, 5, 6, 9 };
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	size_t len = 16 + 32 * 128 + 4 * 65536, off;
+	unsigned int i, n = 0, pages;
+	struct nvmet_ns **ns;
+	bool seen[12];
+	u32 *active;
+	u8 *log;
+
+	ns = tt_many_ns(test, k, 2, 1);
+	active = kunit_kcalloc(test, k + 1, sizeof(*active), GFP_KERNEL);
+	log = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, active);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	for (i = 0; i < k; i++)
+		seen[i] = true;
+	for (i = 0; i < ARRAY_SIZE(hidden); i++) {
+		nvmet_ns_set_auto_visible(ns[hidden[i]], false);
+		seen[hidden[i]] = false;
+	}
+	/* Linked: seen although not auto-visible. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_allow_host(ns[5], env->host), 0);
+	seen[5] = true;
+	/* Group 4 holds one namespace, hidden. */
+	KUNIT_ASSERT_EQ(test, nvmet_port_ana_group_add(env->port, 4), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_port_set_ana_state(env->port, 4,
+						       NVME_ANA_OPTIMIZED),
+			0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_anagrpid(ns[9], 4), 0);
+	tt_admin_up(test, aq);
+
+	memset(log, 0xff, len);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_ANA, log, len), 0);
+	KUNIT_EXPECT_EQ(test, tt_ana_check(test, log, len, 4, ns, k, seen,
+					   false), k - 4);
+	/* Group 4: listed, no NSID, right after group 3's NSIDs. */
+	off = 16 + 3 * 32 + 4 * (k - 4);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + off), 4);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + off + 4), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(log + off + 32, 0, len - off - 32));
+
+	KUNIT_EXPECT_EQ(test, tt_active_walk(test, aq, 0, active, k + 1,
+					     &pages), k - 4);
+	for (i = 0; i < k; i++) {
+		if (!seen[i])
+			continue;
+		KUNIT_EXPECT_EQ(test, active[n], ns[i]->nsid);
+		n++;
+	}
+	/* All visible again: every NSID back in its group. */
+	for (i = 0; i < ARRAY_SIZE(hidden); i++)
+		nvmet_ns_set_auto_visible(ns[hidden[i]], true);
+	KUNIT_ASSERT_EQ(test, tt_get_log(test, aq, NVME_LOG_ANA, log, len), 0);
+	KUNIT_EXPECT_EQ(test, tt_le16(log + 8), 4);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + 16 + 4), 3);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + 16 + 32 + 3 * 4 + 4), 4);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + 16 + 2 * 32 + 7 * 4 + 4), 4);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + 16 + 3 * 32 + 11 * 4), 4);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + 16 + 3 * 32 + 11 * 4 + 4), 1);
+	KUNIT_EXPECT_EQ(test, tt_le32(log + 16 + 4 * 32 + 11 * 4),
+			ns[9]->nsid);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_disallow_host(ns[5], env->host), 0);
+	nvmet_sq_destroy(&aq->sq);
+	tt_many_ns_free(ns, k);
+}
+
 /* Endurance Group and Rotational Media Information log pages. */
 static void tt_test_endgrp_rmi(struct kunit *test)
 {
@@ -1568,6 +1915,8 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_dsm_nr_wrap),
 	KUNIT_CASE(tt_test_disc_cntlid_unique),
 	KUNIT_CASE(tt_test_log_pages_21),
+	KUNIT_CASE(tt_test_many_ns),
+	KUNIT_CASE(tt_test_ana_log_hidden),
 	KUNIT_CASE(tt_test_endgrp_rmi),
 	KUNIT_CASE(tt_test_identify_21),
 	KUNIT_CASE(tt_test_path_errors),

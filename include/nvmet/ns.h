@@ -27,8 +27,12 @@ struct nvmet_pr;
 struct nvmet_subsys;
 struct workqueue_struct;
 
-/* At most this many enabled namespaces per subsystem, as in-tree. */
-#define NVMET_MAX_NAMESPACES	1024
+/*
+ * At most this many enabled namespaces per subsystem (in-tree: 1024).  A
+ * controller sees at most its MNAN of them (nvmet_ns_visible()): the
+ * namespaces whose @slot is below it.
+ */
+#define NVMET_MAX_NAMESPACES	65536
 #define NVMET_BACKEND_AUTO	"auto"
 
 /**
@@ -82,6 +86,11 @@ struct workqueue_struct;
  *	@resv_enable, else NULL (N write at enable and after the drain of a
  *	disable; the I/O path and the command handlers read it without a
  *	lock while they hold an I/O reference)
+ * @slot: while enabled, the namespace's index in subsys->ns_slots, the
+ *	  lowest free one at enable (S write before the namespace is
+ *	  published, A read; kept after disable, so that the events of the
+ *	  disable reach the controllers that saw it).  A controller sees
+ *	  the namespace only if @slot is below its MNAN.
  */
 struct nvmet_ns {
 	struct kref ref;
@@ -117,6 +126,7 @@ struct nvmet_ns {
 	unsigned int nr_vis_hosts;
 	bool resv_enable;
 	struct nvmet_pr *pr;
+	u32 slot;
 };
 
 struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);

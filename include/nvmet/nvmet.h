@@ -171,6 +171,10 @@ struct nvmet_host_dhchap {
  *		looks a namespace up with one xa_load())
  * @nr_namespaces: entries in @namespaces (S)
  * @max_nsid: highest NSID in @namespaces, 0 if none (S)
+ * @ns_slots: the enabled namespaces by slot, 0 to NVMET_MAX_NAMESPACES - 1,
+ *	      each taking the lowest free one at enable (S): a controller
+ *	      whose MNAN is below NVMET_MAX_NAMESPACES sees the namespaces
+ *	      of the slots below its MNAN (nvmet_ns_visible())
  * @ns_ids: the NSIDs of every namespace that exists, enabled or not, from
  *	    nvmet_ns_create() to nvmet_ns_remove(), each to how many
  *	    namespaces hold it (xa_mk_value) (S write, R read: only an I/O
@@ -210,6 +214,7 @@ struct nvmet_subsys {
 	struct xarray namespaces;
 	unsigned int nr_namespaces;
 	u32 max_nsid;
+	struct xarray ns_slots;
 	struct xarray ns_ids;
 	struct xarray ctrls;
 	struct dentry *debugfs_dir;

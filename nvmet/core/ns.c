@@ -232,17 +232,64 @@ static void nvmet_ns_close_backend(struct nvmet_ns *ns)
 	ns->backend_priv = NULL;
 }
 
-/* Highest NSID left in subsys->namespaces. */
-static u32 nvmet_subsys_max_nsid(struct nvmet_subsys *subsys)
+/*
+ * Highest NSID in subsys->namespaces below @below, 0 if none: a binary
+ * search of xa_find()s (each O(log n)), not a walk of every namespace.
+ */
+static u32 nvmet_subsys_max_nsid(struct nvmet_subsys *subsys, u32 below)
 	__must_hold(&subsys->lock)
 {
-	unsigned long index, max = 0;
-	struct nvmet_ns *ns;
+	unsigned long lo, hi, mid, idx = 0;
 
 	lockdep_assert_held(&subsys->lock);
-	xa_for_each(&subsys->namespaces, index, ns)
-		max = index;
-	return max;
+	if (below <= 1)
+		return 0;
+	hi = below - 1;
+	if (!xa_find(&subsys->namespaces, &idx, hi, XA_PRESENT))
+		return 0;
+	/* An entry at lo; is there one in [mid, hi]? */
+	lo = idx;
+	while (lo < hi) {
+		mid = lo + (hi - lo + 1) / 2;
+		idx = mid;
+		if (xa_find(&subsys->namespaces, &idx, hi, XA_PRESENT))
+			lo = idx;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/*
+ * Publish the namespace: a slot (the lowest free), then its NSID.
+ * -EMFILE at NVMET_MAX_NAMESPACES, -EBUSY for an NSID enabled already.
+ */
+static int nvmet_ns_publish(struct nvmet_ns *ns)
+	__must_hold(&ns->lock)
+{
+	struct nvmet_subsys *subsys = ns->subsys;
+	u32 slot;
+	int ret;
+
+	lockdep_assert_held(&ns->lock);
+	mutex_lock(&subsys->lock);
+	ret = xa_alloc(&subsys->ns_slots, &slot, ns,
+		       XA_LIMIT(0, NVMET_MAX_NAMESPACES - 1), GFP_KERNEL);
+	if (ret == -EBUSY)
+		ret = -EMFILE;
+	if (ret)
+		goto out_unlock;
+	WRITE_ONCE(ns->slot, slot);
+	ret = xa_insert(&subsys->namespaces, ns->nsid, ns, GFP_KERNEL);
+	if (ret) {
+		xa_erase(&subsys->ns_slots, slot);
+		goto out_unlock;
+	}
+	subsys->nr_namespaces++;
+	subsys->max_nsid = max(subsys->max_nsid, ns->nsid);
+out_unlock:
+	mutex_unlock(&subsys->lock);
+	return ret;
 }
 
 /**
@@ -283,16 +330,7 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	if (ret)
 		goto out_close_pr;
 
-	mutex_lock(&subsys->lock);
-	if (subsys->nr_namespaces >= NVMET_MAX_NAMESPACES)
-		ret = -EMFILE;
-	else
-		ret = xa_insert(&subsys->namespaces, ns->nsid, ns, GFP_KERNEL);
-	if (!ret) {
-		subsys->nr_namespaces++;
-		subsys->max_nsid = max(subsys->max_nsid, ns->nsid);
-	}
-	mutex_unlock(&subsys->lock);
+	ret = nvmet_ns_publish(ns);
 	if (ret) {
 		pr_err("nvmet: subsystem %s namespace %u: cannot publish: %d\n",
 		       subsys->nqn, ns->nsid, ret);
@@ -324,8 +362,10 @@ static void nvmet_ns_unpublish(struct nvmet_ns *ns)
 	lockdep_assert_held(&ns->lock);
 	mutex_lock(&subsys->lock);
 	xa_erase(&subsys->namespaces, ns->nsid);
+	xa_erase(&subsys->ns_slots, ns->slot);
 	subsys->nr_namespaces--;
-	subsys->max_nsid = nvmet_subsys_max_nsid(subsys);
+	if (ns->nsid == subsys->max_nsid)
+		subsys->max_nsid = nvmet_subsys_max_nsid(subsys, ns->nsid);
 	mutex_unlock(&subsys->lock);
 	WRITE_ONCE(ns->enabled, false);
 	/* No new I/O can take a reference once the ref is dead. */

@@ -178,6 +178,7 @@ struct nvmet_subsys *nvmet_subsys_create(const char *nqn)
 	xa_init(&subsys->hosts);
 	xa_init(&subsys->namespaces);
 	xa_init(&subsys->ns_ids);
+	xa_init_flags(&subsys->ns_slots, XA_FLAGS_ALLOC);
 	xa_init_flags(&subsys->ctrls, XA_FLAGS_ALLOC);
 	memcpy(subsys->nqn, nqn, len);
 	nvmet_subsys_init_defaults(subsys);
@@ -244,6 +245,8 @@ static void nvmet_subsys_release(struct kref *ref)
 	WARN_ON(subsys->nr_namespaces || !xa_empty(&subsys->namespaces));
 	xa_destroy(&subsys->hosts);
 	xa_destroy(&subsys->namespaces);
+	WARN_ON(!xa_empty(&subsys->ns_slots));
+	xa_destroy(&subsys->ns_slots);
 	WARN_ON(!xa_empty(&subsys->ns_ids));
 	xa_destroy(&subsys->ns_ids);
 	WARN_ON(!xa_empty(&subsys->ctrls));

@@ -212,87 +212,109 @@ static size_t nvmet_fill_log_effects(struct nvmet_req *req, void *buf)
 	return sizeof(*log);
 }
 
-/* Groups that exist on this port or hold a namespace of this subsystem. */
-static void nvmet_ana_groups(struct nvmet_req *req, unsigned long *groups)
-{
-	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
-	struct nvmet_port *port = req->port;
-	struct nvmet_ns *ns;
-	unsigned long idx;
-
-	mutex_lock(&port->lock);
-	bitmap_copy(groups, port->ana_groups, NVMET_MAX_ANAGRPS + 1);
-	mutex_unlock(&port->lock);
-	rcu_read_lock();
-	xa_for_each(&subsys->namespaces, idx, ns)
-		__set_bit(READ_ONCE(ns->anagrpid), groups);
-	rcu_read_unlock();
-}
-
 static bool nvmet_ana_rgo(struct nvmet_req *req)
 {
 	return req->cmd->get_log_page.lsp & NVME_ANA_LOG_RGO;
 }
 
-/* Room for every group, and for every NSID unless the host asked for RGO. */
+/*
+ * The ANA log's size is what the host reserves for it: room for every
+ * group and, unless the host asked for RGO, for MNAN NSIDs; offsets up to
+ * it read zeroes past the groups listed (libnvme reads 4 KiB at a time).
+ * The buffer holds a snapshot of the namespaces after that (its tail):
+ * the NSIDs the log has room for, MNAN or none for RGO.
+ */
+static u32 nvmet_ana_log_cap(struct nvmet_req *req)
+{
+	return nvmet_ana_rgo(req) ? 0 : req->sq->ctrl->mnan;
+}
+
+static size_t nvmet_ana_log_len(struct nvmet_req *req)
+{
+	return NVMET_ANA_LOG_GROUPS_SIZE +
+	       nvmet_ana_log_cap(req) * sizeof(__le32);
+}
+
 static size_t nvmet_ana_log_size(struct nvmet_req *req)
 {
-	return sizeof(struct nvme_ana_rsp_hdr) +
-	       NVMET_MAX_ANAGRPS * sizeof(struct nvme_ana_group_desc) +
-	       (nvmet_ana_rgo(req) ? 0 : NVMET_MAX_NAMESPACES * sizeof(__le32));
+	return nvmet_ana_log_len(req) +
+	       nvmet_ana_log_cap(req) * (sizeof(u32) + sizeof(u8));
+}
+
+/*
+ * One pass over the enabled namespaces, under RCU: every namespace's
+ * group joins @groups (a group stays listed when its namespaces are
+ * hidden from this host), and the NSID and group of those this
+ * controller sees go to the snapshot, at most @cap, ascending by NSID.
+ * Everything the log says about NSIDs is then computed from the
+ * snapshot, so the counts and the bytes agree whatever changes meanwhile.
+ */
+static u32 nvmet_ana_snapshot(struct nvmet_req *req, unsigned long *groups,
+			      u32 *nsids, u8 *grpids, u32 *counts, u32 cap)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvmet_ns *ns;
+	unsigned long idx;
+	u32 grpid, n = 0;
+
+	rcu_read_lock();
+	xa_for_each(&ctrl->subsys->namespaces, idx, ns) {
+		grpid = READ_ONCE(ns->anagrpid);
+		__set_bit(grpid, groups);
+		if (n == cap || !nvmet_ns_visible(ctrl, ns))
+			continue;
+		nsids[n] = ns->nsid;
+		grpids[n] = grpid;
+		counts[grpid]++;
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
 }
 
 static size_t nvmet_fill_log_ana(struct nvmet_req *req, void *buf)
 {
 	DECLARE_BITMAP(groups, NVMET_MAX_ANAGRPS + 1) = { 0 };
-	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
+	u32 counts[NVMET_MAX_ANAGRPS + 1] = { 0 };
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	size_t len = nvmet_ana_log_len(req), off;
+	u32 *nsids = buf + len, cap = nvmet_ana_log_cap(req);
+	u8 *grpids = (u8 *)(nsids + cap);
 	struct nvme_ana_rsp_hdr *hdr = buf;
-	unsigned int total = 0;
 	struct nvme_ana_group_desc *desc;
-	unsigned long idx;
-	struct nvmet_ns *ns;
-	u32 grpid, n = 0;
-	size_t off;
+	u32 n, i, grpid, ngrps = 0;
 	u64 chgcnt;
 
-	nvmet_ana_groups(req, groups);
-	off = sizeof(*hdr);
+	mutex_lock(&req->port->lock);
+	bitmap_copy(groups, req->port->ana_groups, NVMET_MAX_ANAGRPS + 1);
+	mutex_unlock(&req->port->lock);
 	chgcnt = nvmet_ana_chgcnt();
-	for_each_set_bit(grpid, groups, NVMET_MAX_ANAGRPS + 1) {
-		u32 nnsids = 0;
+	n = nvmet_ana_snapshot(req, groups, nsids, grpids, counts, cap);
 
+	/* The descriptors; counts[] becomes where each group's NSIDs go. */
+	off = sizeof(*hdr);
+	for_each_set_bit(grpid, groups, NVMET_MAX_ANAGRPS + 1) {
 		desc = buf + off;
 		desc->grpid = cpu_to_le32(grpid);
+		desc->nnsids = cpu_to_le32(counts[grpid]);
 		desc->chgcnt = cpu_to_le64(chgcnt);
 		desc->state = nvmet_port_ana_state(req->port, grpid);
 		off += sizeof(*desc);
-		if (!nvmet_ana_rgo(req)) {
-			/*
-			 * The buffer holds NVMET_MAX_NAMESPACES NSIDs in all:
-			 * a namespace that moves group, or is disabled and
-			 * enabled, during the walk must not overrun it.
-			 */
-			rcu_read_lock();
-			xa_for_each(&subsys->namespaces, idx, ns) {
-				if (READ_ONCE(ns->anagrpid) != grpid ||
-				    total >= NVMET_MAX_NAMESPACES ||
-				    !nvmet_ns_visible(req->sq->ctrl, ns))
-					continue;
-				desc->nsids[nnsids++] = cpu_to_le32(ns->nsid);
-				total++;
-			}
-			rcu_read_unlock();
-		}
-		desc->nnsids = cpu_to_le32(nnsids);
-		off += nnsids * sizeof(__le32);
-		n++;
+		i = counts[grpid];
+		counts[grpid] = off;
+		off += i * sizeof(__le32);
+		ngrps++;
+	}
+	for (i = 0; i < n; i++) {
+		*(__le32 *)(buf + counts[grpids[i]]) = cpu_to_le32(nsids[i]);
+		counts[grpids[i]] += sizeof(__le32);
 	}
 	hdr->chgcnt = cpu_to_le64(chgcnt);
-	hdr->ngrps = cpu_to_le16(n);
-	mutex_lock(&req->sq->ctrl->lock);
-	clear_bit(NVME_AEN_BIT_ANA_CHANGE, &req->sq->ctrl->aen_masked);
-	mutex_unlock(&req->sq->ctrl->lock);
-	return off;
+	hdr->ngrps = cpu_to_le16(ngrps);
+	mutex_lock(&ctrl->lock);
+	clear_bit(NVME_AEN_BIT_ANA_CHANGE, &ctrl->aen_masked);
+	mutex_unlock(&ctrl->lock);
+	return len;
 }
 
 /* The log pages an I/O controller answers, as LID 00h lists them. */
@@ -652,7 +674,7 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	*(__le16 *)((u8 *)id + NVMET_ID_CTRL_ENDGIDMAX_OFF) =
 		cpu_to_le16(NVMET_ID_CNSSID_MASK);
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
-	id->mnan = cpu_to_le32(NVMET_MAX_NAMESPACES);
+	id->mnan = cpu_to_le32(req->sq->ctrl->mnan);
 	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM |
 			       NVME_CTRL_ONCS_WRITE_ZEROES |
 			       NVME_CTRL_ONCS_RESERVATIONS);

@@ -465,6 +465,22 @@ static bool nvmet_ctrl_still_offered(struct nvmet_ctrl *ctrl)
 	       xa_load(&port->subsystems, ctrl->subsys->id) == ctrl->subsys;
 }
 
+/*
+ * MNAN for a controller of MDTS @mdts: a Linux host reads the whole ANA
+ * log in one command, sized from Identify (16 + 32 x NANAGRPID + 4 x
+ * MNAN bytes), and gives ANA up if that exceeds MDTS.  MDTS 0 sets no
+ * limit.
+ */
+static u32 nvmet_ctrl_mnan(u8 mdts)
+{
+	u64 bytes = 1ULL << (mdts + NVMET_MDTS_SHIFT);
+
+	if (!mdts)
+		return NVMET_MAX_NAMESPACES;
+	return min_t(u64, NVMET_MAX_NAMESPACES,
+		     (bytes - NVMET_ANA_LOG_GROUPS_SIZE) / sizeof(__le32));
+}
+
 /**
  * nvmet_ctrl_alloc() - create a controller for an Admin Connect
  * @req: the Connect command
@@ -542,6 +558,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	ctrl->port = port;
 	ctrl->ops = req->ops;
 	ctrl->max_qid = max_qid;
+	ctrl->mnan = nvmet_ctrl_mnan(nvmet_mdts(port, ctrl->ops, ctrl));
 	ctrl->kato = kato;
 	ctrl->cap = nvmet_ctrl_cap(port);
 	ctrl->aen_enabled = subsys ? NVMET_AEN_CFG_IO : 0;

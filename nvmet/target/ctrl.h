@@ -36,6 +36,14 @@
 #define NVMET_KAS		10	/* keep-alive granularity, 100 ms */
 #define NVMET_MAX_DSM_RANGES	256
 #define NVMET_DISC_CNTLID_MAX	0xffef
+/*
+ * The part of the ANA log that does not depend on the namespaces: the
+ * header and a descriptor for each of NANAGRPID groups.  A Linux host
+ * reads the whole log in one command of this plus 4 bytes per MNAN.
+ */
+#define NVMET_ANA_LOG_GROUPS_SIZE \
+	(sizeof(struct nvme_ana_rsp_hdr) + \
+	 NVMET_MAX_ANAGRPS * sizeof(struct nvme_ana_group_desc))
 /* Events an I/O controller reports (OAES), on until the host says not. */
 #define NVMET_AEN_CFG_IO	(NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_ANA_CHANGE)
 
@@ -74,6 +82,8 @@ struct nvmet_async_event {
  *	 port is disabled only after its controllers are gone)
  * @cntlid: controller ID, key in subsys->ctrls or port->disc_ctrls (I)
  * @max_qid: highest I/O queue ID (I)
+ * @mnan: the most namespaces the controller sees, Identify's MNAN: as many
+ *	  as its host's read of the whole ANA log fits in MDTS for (I)
  * @sqs: submission queues by qid, set by Connect (cmpxchg), cleared by
  *	 nvmet_sq_destroy()
  * @lock: protects the C fields
@@ -125,6 +135,7 @@ struct nvmet_ctrl {
 	const struct nvmet_fabric_ops *ops;
 	u16 cntlid;
 	u16 max_qid;
+	u32 mnan;
 	struct nvmet_sq **sqs;
 	struct mutex lock;		/* the C fields */
 	u64 cap;
@@ -253,7 +264,10 @@ bool nvmet_ctrl_host_linked(struct nvmet_ctrl *ctrl, struct nvmet_ns *ns);
  * @ctrl: an I/O controller
  * @ns: a namespace of its subsystem
  *
- * Cost: one READ_ONCE() for a namespace visible to every host; otherwise
+ * A controller sees at most its MNAN namespaces: those whose slot is
+ * below it (the namespaces enabled first, in the slots they took).
+ *
+ * Cost: two READ_ONCE()s for a namespace visible to every host; otherwise
  * one xa_load() (the first call per controller also looks its host up).
  *
  * Context: Any context.
@@ -262,6 +276,8 @@ bool nvmet_ctrl_host_linked(struct nvmet_ctrl *ctrl, struct nvmet_ns *ns);
 static inline bool nvmet_ns_visible(struct nvmet_ctrl *ctrl,
 				    struct nvmet_ns *ns)
 {
+	if (unlikely(READ_ONCE(ns->slot) >= ctrl->mnan))
+		return false;
 	if (likely(READ_ONCE(ns->auto_visible)))
 		return true;
 	return nvmet_ctrl_host_linked(ctrl, ns);

@@ -87,8 +87,11 @@ static void nvmet_ctrl_ns_changed(struct nvmet_ctrl *ctrl, void *data)
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		if (ctrl->changed_ns[i] == nsid || ctrl->changed_ns[i] == U32_MAX)
 			goto notice;
-	if (ctrl->nr_changed_ns == NVMET_MAX_CHANGED_NS - 1) {
-		/* Overflow: one entry of all ones says "rescan everything". */
+	if (ctrl->nr_changed_ns == NVMET_MAX_CHANGED_NS) {
+		/*
+		 * More than 1024 changed: the first entry all ones, the rest
+		 * zeroes, says "rescan everything".
+		 */
 		ctrl->changed_ns[0] = U32_MAX;
 		ctrl->nr_changed_ns = 1;
 	} else {
@@ -132,6 +135,9 @@ static void nvmet_ctrl_ns_vis_changed(struct nvmet_ctrl *ctrl, void *data)
 {
 	struct nvmet_ns_vis_change *c = data;
 
+	/* Beyond the controller's MNAN, it never sees the namespace. */
+	if (READ_ONCE(c->ns->slot) >= ctrl->mnan)
+		return;
 	if (c->host ? strcmp(ctrl->hostnqn, c->host->nqn) :
 		      nvmet_ctrl_host_linked(ctrl, c->ns))
 		return;

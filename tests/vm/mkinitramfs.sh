@@ -139,6 +139,7 @@ cp /etc/mke2fs.conf "$STAGE/etc/"
 
 # Static helpers built from our tree.
 gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
+gcc -static -O2 -Wall -o "$STAGE/bin/nsbench" "$TOP/tests/bench/nsbench.c"
 gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
 cp "$FUZZ_BIN" "$STAGE/bin/nvme-tcp-fuzz"
 
