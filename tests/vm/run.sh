@@ -14,7 +14,9 @@
 # Extra guest settings: VM_ARGS="name=value ..." become environment
 # variables of the guest's mode script (nvmet_ng.name=value on the kernel
 # command line).  For check: tests=2,13 runs only the tests whose names
-# start with 2 or 13; TARGET=intree runs the NVMe/TCP tests (2*) against
+# start with 2 or 13; TARGET=intree runs the NVMe/TCP tests (2*), and
+# those of the other fabrics whose helpers load the in-tree side (the
+# RDMA, FC and loop ANA failover tests 4c, 5c, 3c among them), against
 # Debian's in-tree target instead of ours.
 #
 # NVMET_NG_KERNEL=6.1|newest boots that line's Debian kernel instead

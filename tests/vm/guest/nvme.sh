@@ -480,9 +480,21 @@ fio_verify_start() {
 	FIO=$! FIO_OUT=$out FIO_DEV=$dev
 }
 
-# dev_sectors DEV: "read written" 512-byte sectors of DEV so far
+# dev_sectors DEV: "read written" 512-byte sectors of DEV so far.  A
+# multipath head nvmeXnY that keeps no I/O statistics (6.1's: iostats
+# 0) counts what its path disks nvmeXcCnY did.
 dev_sectors() {
-	set -- $(cat /sys/block/${1#/dev/}/stat)
+	local d=${1#/dev/} r=0 w=0 p
+	if [ "$(cat /sys/block/$d/queue/iostats 2>/dev/null)" = 0 ]; then
+		for p in /sys/class/nvme/nvme*/${d%n*}c*n${d##*n}; do
+			[ -f $p/stat ] || continue
+			set -- $(cat $p/stat)
+			r=$((r + $3)) w=$((w + $7))
+		done
+		echo "$r $w"
+		return 0
+	fi
+	set -- $(cat /sys/block/$d/stat)
 	echo "$3 $7"
 }
 

@@ -18,23 +18,6 @@ port_of() {
 		tail -n 1
 }
 
-# connect_on TRADDR|- [options]: connect, print the new controller
-connect_on() {
-	a=$1
-	shift
-	before=$(ls /sys/class/nvme)
-	if [ "$a" = - ]; then
-		nvme connect -t loop -n $N "$@" > /dev/null
-	else
-		nvme connect -t loop -n $N -a "$a" "$@" > /dev/null
-	fi || { echo "nvme connect -a $a failed" >&2; return 1; }
-	for c in $(ls /sys/class/nvme); do
-		echo "$before" | grep -qx "$c" || { echo $c; return 0; }
-	done
-	echo "no new controller after connect -a $a" >&2
-	return 1
-}
-
 E2E_CLEANUP=loop_cleanup
 e2e_begin
 loop_load
@@ -49,9 +32,9 @@ loop_port 2 beta
 tgt_link 1 $N
 tgt_link 2 $N
 
-CB=$(connect_on beta) || fail "connect -a beta"
+CB=$(loop_connect beta) || fail "connect -a beta"
 expect_eq "port of $CB (-a beta)" 2 "$(port_of $CB)"
-CA=$(connect_on alpha) || fail "connect -a alpha"
+CA=$(loop_connect alpha) || fail "connect -a alpha"
 expect_eq "port of $CA (-a alpha)" 1 "$(port_of $CA)"
 expect_file /sys/class/nvme/$CA/state live
 expect_file /sys/class/nvme/$CB/state live
@@ -64,14 +47,14 @@ D=$(wait_for_dev $N 1) || fail "namespace gone with port 2"
 dd if=/dev/zero of=$D bs=4k count=256 oflag=direct 2>/dev/null ||
 	fail "I/O through port 1 after port 2 went"
 
-CG=$(connect_on gamma -D) || fail "connect -a gamma"
+CG=$(loop_connect gamma -D) || fail "connect -a gamma"
 expect_eq "port of $CG (-a gamma, no such port)" 1 "$(port_of $CG)"
 # nvme-cli itself refuses a second connection without -a: drop the
 # others first.
 nvme disconnect -d $CA > /dev/null || fail "disconnect $CA"
 nvme disconnect -d $CG > /dev/null || fail "disconnect $CG"
 wait_ctrl_gone $N
-CN=$(connect_on -) || fail "connect without -a"
+CN=$(loop_connect -) || fail "connect without -a"
 expect_eq "port of $CN (no -a)" 1 "$(port_of $CN)"
 host_disconnect_all || fail "disconnect all"
 exit 0
