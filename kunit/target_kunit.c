@@ -2204,13 +2204,17 @@ static void rk_test_register(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 2, 0x13, 0x14),
 			RK_CONFLICT);
 	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 4);
-	/* Unknown action; CPTPL 01b; PTPL on the stub store: refused. */
+	/*
+	 * Unknown action; CPTPL 01b: refused.  PTPL on where the state file
+	 * cannot be written (the default directory does not exist here):
+	 * Internal Error.
+	 */
 	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 3, 0, 1),
 			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
 	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 1U << 30, 0, 1),
 			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
 	KUNIT_EXPECT_EQ(test, rk_register(test, &a, 3U << 30, 0, 1),
-			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+			NVME_SC_INTERNAL);
 	/* A failed save keeps the old state. */
 	KUNIT_EXPECT_EQ(test, rk_generation(test, &a), 4);
 	KUNIT_EXPECT_EQ(test, rk_acquire(test, &a, 0, 1, 1, 0), RK_CONFLICT);
@@ -2517,10 +2521,13 @@ static void rk_test_notify(struct kunit *test)
 			NVMET_PR_LOG_RESV_PREEMPTED);
 	KUNIT_EXPECT_EQ(test, count, 2);
 	KUNIT_EXPECT_EQ(test, rk_log(test, &a, NULL), 0);
-	/* Reservation Persistence: PTPL on fails on the stub store. */
+	/*
+	 * Reservation Persistence: PTPL on fails where the state file
+	 * cannot be written (no default directory here).
+	 */
 	KUNIT_EXPECT_EQ(test, rk_features(test, &a, true,
 					  NVME_FEAT_RESV_PERSIST, 1, 1),
-			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+			NVME_SC_INTERNAL);
 	KUNIT_EXPECT_EQ(test, rk_features(test, &a, true,
 					  NVME_FEAT_RESV_PERSIST, 1, 0), 0);
 	KUNIT_EXPECT_EQ(test, rk_features(test, &a, false,
