@@ -14,7 +14,7 @@ expect_errno "Invalid argument" mkdir $S/namespaces/0
 expect_errno "Invalid argument" mkdir $S/namespaces/0xffffffff
 expect_errno "Invalid argument" mkdir $S/namespaces/abc
 mkdir $NS || fail "mkdir namespace"
-expect_eq "namespace attrs" "ana_grpid buffered_io device_auto_visible device_backend device_features device_nguid device_path device_size device_uuid enable resv_enable revalidate_size stats" "$(attrs $NS)"
+expect_eq "namespace attrs" "ana_grpid buffered_io device_auto_visible device_backend device_features device_nguid device_path device_size device_uuid enable resv_enable resv_state_path revalidate_size stats" "$(attrs $NS)"
 expect_eq "namespace dirs" "allowed_hosts" "$(subdirs $NS)"
 expect_file $NS/device_auto_visible 1
 expect_file $NS/device_path "(null)"
