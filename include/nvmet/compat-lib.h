@@ -49,4 +49,16 @@
 #define timer_container_of(var, timer, field)	from_timer(var, timer, field)
 #endif
 
+#ifndef HAVE_NVME_PR_TYPE
+/* The reservation types of NVMe (RTYPE), as newer <linux/nvme.h> names them. */
+enum nvme_pr_type {
+	NVME_PR_WRITE_EXCLUSIVE			= 1,
+	NVME_PR_EXCLUSIVE_ACCESS		= 2,
+	NVME_PR_WRITE_EXCLUSIVE_REG_ONLY	= 3,
+	NVME_PR_EXCLUSIVE_ACCESS_REG_ONLY	= 4,
+	NVME_PR_WRITE_EXCLUSIVE_ALL_REGS	= 5,
+	NVME_PR_EXCLUSIVE_ACCESS_ALL_REGS	= 6,
+};
+#endif
+
 #endif /* _NVMET_COMPAT_LIB_H */

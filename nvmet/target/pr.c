@@ -31,6 +31,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-lib.h>
+
 #include "../core/core.h"
 #include "ctrl.h"
 #include "pr.h"

@@ -36,6 +36,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/ns.h>
 #include <nvmet/nvmet.h>
 #include "pr_store.h"
