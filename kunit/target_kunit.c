@@ -128,6 +128,46 @@ static void tt_ram_write_zeroes(struct nvmet_req *req)
 	nvmet_req_complete(req, 0);
 }
 
+/* Deallocation zeroes the ranges, as a thin device would free them. */
+static void tt_ram_dsm(struct nvmet_req *req)
+{
+	u32 nr = le32_to_cpu(req->cmd->dsm.nr) + 1, i;
+	struct nvme_dsm_range r;
+	u16 status = 0;
+
+	for (i = 0; i < nr && !status; i++) {
+		status = nvmet_copy_from_sgl(req, i * sizeof(r), &r,
+					     sizeof(r));
+		if (!status && (le64_to_cpu(r.slba) > TT_NS_SIZE >> 9 ||
+				le32_to_cpu(r.nlb) >
+				(TT_NS_SIZE >> 9) - le64_to_cpu(r.slba)))
+			status = NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+		if (!status)
+			memset(req->ns->backend_priv +
+			       (le64_to_cpu(r.slba) << req->ns->blksize_shift),
+			       0, le32_to_cpu(r.nlb) << req->ns->blksize_shift);
+	}
+	nvmet_req_complete(req, status);
+}
+
+/* The size the RAM backend revalidates to: at most TT_NS_SIZE. */
+static u64 tt_ram_size;
+
+static int tt_ram_revalidate(struct nvmet_ns *ns)
+{
+	lockdep_assert_held(&ns->lock);
+	ns->size = tt_ram_size;
+	return 0;
+}
+
+/* The limits the RAM backend reports; a case sets them. */
+static struct nvmet_ns_limits tt_limits;
+
+static void tt_ram_limits(struct nvmet_ns *ns, struct nvmet_ns_limits *lim)
+{
+	*lim = tt_limits;
+}
+
 /* What the RAM backend says of its media; rotational if a case says so. */
 static bool tt_rotational;
 
@@ -144,12 +184,15 @@ static void tt_ram_media_info(struct nvmet_ns *ns,
 static const struct nvmet_backend_ops tt_ram_backend = {
 	.name		= "kunit-ram",
 	.owner		= THIS_MODULE,
-	.features	= NVMET_BF_WRITE_ZEROES,
-	.changeable	= NVMET_BF_WRITE_ZEROES,
+	.features	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE,
+	.changeable	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE,
 	.open		= tt_ram_open,
 	.close		= tt_ram_close,
+	.revalidate	= tt_ram_revalidate,
 	.rw		= tt_ram_rw,
 	.write_zeroes	= tt_ram_write_zeroes,
+	.dsm		= tt_ram_dsm,
+	.limits		= tt_ram_limits,
 	.media_info	= tt_ram_media_info,
 };
 
@@ -177,6 +220,8 @@ static int tt_init(struct kunit *test)
 	tt_deletes = 0;
 	tt_nr_queues = 0;
 	tt_rotational = false;
+	tt_ram_size = TT_NS_SIZE;
+	memset(&tt_limits, 0, sizeof(tt_limits));
 	ret = nvmet_register_fabric(&tt_fabric);
 	if (ret)
 		return ret;
@@ -584,6 +629,252 @@ static void tt_test_ns_changed_aen(struct kunit *test)
 					 4096), 0);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(log[0]), 0);
 	KUNIT_EXPECT_EQ(test, nvmet_ns_enable(env->ns), 0);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/* An Asynchronous Event Request, left waiting in a slot of @aq. */
+static struct tt_queue *tt_aer_post(struct kunit *test, struct tt_queue *aq)
+{
+	struct tt_queue *eq = kunit_kzalloc(test, sizeof(*eq), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, eq);
+	eq->cmd.common.opcode = nvme_admin_async_event;
+	eq->cmd.common.flags = NVME_CMD_SGL_METABUF;
+	init_completion(&eq->done);
+	eq->req.cmd = &eq->cmd;
+	eq->req.cqe = &eq->cqe;
+	eq->req.port = tt_env_of(test)->port;
+	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&eq->req, &aq->cq, &aq->sq,
+					       &tt_fabric));
+	eq->req.execute(&eq->req);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&eq->done, HZ / 10),
+			0);
+	return eq;
+}
+
+/*
+ * @eq's event came: Namespace Attribute Changed, and the log names NSID
+ * @nsid alone (reading it re-arms the event).
+ */
+static void tt_expect_ns_changed(struct kunit *test, struct tt_queue *aq,
+				 struct tt_queue *eq, u32 nsid)
+{
+	__le32 *log = kunit_kzalloc(test, 4096, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&eq->done, 10 * HZ),
+			0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(eq->cqe.result.u32),
+			NVME_AER_NOTICE | NVME_AER_NOTICE_NS_CHANGED << 8 |
+			NVME_LOG_CHANGED_NS << 16);
+	KUNIT_EXPECT_EQ(test, tt_get_log(test, aq, NVME_LOG_CHANGED_NS, log,
+					 4096), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(log[0]), nsid);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(log[1]), 0);
+}
+
+static u16 tt_oncs(struct kunit *test, struct tt_queue *aq)
+{
+	struct nvme_id_ctrl *id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, id->vwc & NVME_CTRL_VWC_PRESENT,
+			NVME_CTRL_VWC_PRESENT);
+	return le16_to_cpu(id->oncs) &
+	       (NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_DSM);
+}
+
+static u16 tt_dsm(struct kunit *test, struct tt_queue *iq, u64 slba, u32 nlb)
+{
+	struct nvme_dsm_range *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct nvme_command c = { };
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->slba = cpu_to_le64(slba);
+	r->nlb = cpu_to_le32(nlb);
+	c.dsm.opcode = nvme_cmd_dsm;
+	c.dsm.nsid = cpu_to_le32(1);
+	c.dsm.attributes = cpu_to_le32(NVME_DSMGMT_AD);
+	return tt_submit(test, iq, &c, r, sizeof(*r));
+}
+
+/*
+ * Each feature bit switched with a host connected: the event, ONCS (the
+ * controller's, for what some visible namespace has), NSFEAT and DLFEAT
+ * of the namespace, and the command refused as an invalid opcode.
+ */
+static void tt_test_feature_bits(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	const u16 both = NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_DSM;
+	struct nvme_id_ns *idns;
+	struct tt_queue *eq;
+	struct nvmet_ns *ns2;
+	u8 *buf;
+	u16 cntlid;
+
+	idns = kunit_kzalloc(test, sizeof(*idns), GFP_KERNEL);
+	buf = kunit_kmalloc(test, 4 << 9, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idns);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	tt_limits.dealloc_zeroes = true;
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	KUNIT_EXPECT_EQ(test, tt_oncs(test, aq), both);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->nsfeat, NVME_NS_FEAT_THIN);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 1);
+
+	/* Deallocation works, and reads back as zeroes (DLFEAT 001b). */
+	memset(buf, 0xa5, 4 << 9);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 8, 4, buf),
+			0);
+	KUNIT_EXPECT_EQ(test, tt_dsm(test, iq, 9, 2), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 8, 4, buf), 0);
+	KUNIT_EXPECT_EQ(test, buf[0], 0xa5);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf + 512, 0, 2 << 9));
+
+	/* write_zeroes off: the event, ONCS, the command. */
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_WRITE_ZEROES,
+						   false), 0);
+	tt_expect_ns_changed(test, aq, eq, 1);
+	KUNIT_EXPECT_EQ(test, tt_oncs(test, aq), NVME_CTRL_ONCS_DSM);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write_zeroes, 1, 0, 1,
+				    NULL),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+
+	/* deallocate off: DSM is an invalid opcode, no longer a no-op. */
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_DEALLOCATE,
+						   false), 0);
+	tt_expect_ns_changed(test, aq, eq, 1);
+	KUNIT_EXPECT_EQ(test, tt_oncs(test, aq), 0);
+	KUNIT_EXPECT_EQ(test, tt_dsm(test, iq, 8, 1),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, iq->req.error_loc,
+			offsetof(struct nvme_common_command, opcode));
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 8, 1, buf), 0);
+	KUNIT_EXPECT_EQ(test, buf[0], 0xa5);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->nsfeat, 0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0);
+
+	/* Writing a bit's own state back changes nothing and tells no one. */
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_DEALLOCATE,
+						   false), 0);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&eq->done, HZ / 10),
+			0);
+
+	/* A second visible namespace with both: ONCS has them again. */
+	ns2 = nvmet_ns_create(env->subsys, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns2));
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_backend(ns2, "kunit-ram"), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_enable(ns2), 0);
+	tt_expect_ns_changed(test, aq, eq, 2);
+	KUNIT_EXPECT_EQ(test, tt_oncs(test, aq), both);
+	/* ... while namespace 1 still refuses them. */
+	KUNIT_EXPECT_EQ(test, tt_dsm(test, iq, 8, 1),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	nvmet_ns_free(ns2);
+
+	/* Both on again: as at the start. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_WRITE_ZEROES,
+						   true), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_DEALLOCATE,
+						   true), 0);
+	KUNIT_EXPECT_EQ(test, tt_oncs(test, aq), both);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write_zeroes, 1, 8, 1,
+				    NULL), 0);
+	KUNIT_EXPECT_EQ(test, tt_dsm(test, iq, 8, 1), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->nsfeat, NVME_NS_FEAT_THIN);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 1);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/*
+ * Identify Namespace reports the backend's limits in 0's based logical
+ * blocks (clamped to 16 bits), and re-reads the size: a grown or shrunk
+ * backend shows without revalidate_size, and the change raises the
+ * event.
+ */
+static void tt_test_identify_limits(struct kunit *test)
+{
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_id_ns *idns;
+	struct tt_queue *eq;
+
+	idns = kunit_kzalloc(test, sizeof(*idns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idns);
+	tt_admin_up(test, aq);
+	/* No limits: NSFEAT bits 1 and 4 clear, the fields zero. */
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->nsfeat, NVME_NS_FEAT_THIN);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->nawupf), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npwg), 0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0);
+
+	tt_limits.atomic_write = SZ_4K;
+	tt_limits.write_granularity = SZ_8K;
+	tt_limits.dealloc_granularity = SZ_1M;
+	tt_limits.optimal_write = SZ_128K;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->nsfeat, NVME_NS_FEAT_THIN |
+			NVME_NS_FEAT_ATOMICS | NVMET_NS_FEAT_OPTPERF);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->nawun), 7);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->nawupf), 7);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->nacwu), 7);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npwg), 15);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npwa), 15);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npdg), 2047);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npda), 2047);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->nows), 255);
+	/* Below a block: one block; beyond 16 bits: 65536 blocks. */
+	tt_limits.write_granularity = 256;
+	tt_limits.dealloc_granularity = SZ_1G;
+	tt_limits.optimal_write = 0;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npwg), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->npdg), 0xffff);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(idns->nows), 0);
+
+	/* The storage shrank: Identify sees it and tells the host. */
+	eq = tt_aer_post(test, aq);
+	tt_ram_size = TT_NS_SIZE / 2;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(idns->nsze), TT_NS_SIZE / 2 >> 9);
+	tt_expect_ns_changed(test, aq, eq, 1);
+	/* The same size again: no event. */
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&eq->done, HZ / 10),
+			0);
+	tt_ram_size = TT_NS_SIZE;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(idns->nsze), TT_NS_SIZE >> 9);
+	tt_expect_ns_changed(test, aq, eq, 1);
 	nvmet_sq_destroy(&aq->sq);
 }
 
@@ -1902,6 +2193,8 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_registers_identify),
 	KUNIT_CASE(tt_test_io),
 	KUNIT_CASE(tt_test_ns_changed_aen),
+	KUNIT_CASE(tt_test_feature_bits),
+	KUNIT_CASE(tt_test_identify_limits),
 	KUNIT_CASE(tt_test_discovery),
 	KUNIT_CASE(tt_test_bounds_admin),
 	KUNIT_CASE(tt_test_bounds_io),

@@ -45,6 +45,30 @@ struct nvmet_media_info {
 };
 
 /**
+ * struct nvmet_ns_limits - how a namespace's storage wants to be written,
+ *			    for Identify Namespace; sizes in bytes, 0 where
+ *			    the backend does not know
+ * @atomic_write: the largest aligned write the storage never tears, also
+ *		  across a power failure (NAWUN, NAWUPF, NACWU; NSFEAT bit
+ *		  1).  0: only the controller's one logical block.
+ * @write_granularity: the preferred size and alignment of writes, below
+ *		       which the storage reads, modifies and writes back
+ *		       (NPWG, NPWA; NSFEAT bit 4)
+ * @dealloc_granularity: the size and alignment in which deallocation
+ *			 frees space (NPDG, NPDA)
+ * @optimal_write: the optimal write size (NOWS)
+ * @dealloc_zeroes: deallocated blocks read as zeroes (DLFEAT 001b while
+ *		    NVMET_BF_DEALLOCATE is on)
+ */
+struct nvmet_ns_limits {
+	u32 atomic_write;
+	u32 write_granularity;
+	u32 dealloc_granularity;
+	u32 optimal_write;
+	bool dealloc_zeroes;
+};
+
+/**
  * struct nvmet_backend_ops - what a backend offers the core
  * @name: short name, e.g. "bdev"; at most NVMET_BACKEND_NAME_MAX - 1 chars
  * @owner: the module that implements the backend (THIS_MODULE)
@@ -60,7 +84,8 @@ struct nvmet_media_info {
  * @close: undo @open.  Mandatory.  Called with ns->lock held, after the
  *	   namespace is unpublished and RCU readers are gone.
  * @revalidate: re-read the size into ns->size.  Optional.  Called with
- *		ns->lock held on an enabled namespace.
+ *		ns->lock held on an enabled namespace: from revalidate_size
+ *		and from each Identify Namespace, as in-tree.
  * @rw: read or write req->data_len bytes at byte offset
  *	nvmet_req_pos(req) of req->ns between the storage and req->sg
  *	(nvme_is_write(req->cmd) tells which).  Mandatory.
@@ -72,6 +97,10 @@ struct nvmet_media_info {
  *	 (cdw10.nr + 1) struct nvme_dsm_range entries are in req->sg.
  *	 Called only for a command with the deallocate attribute (AD)
  *	 and while NVMET_BF_DEALLOCATE is on.  Optional.
+ * @limits: fill in a zeroed struct nvmet_ns_limits for an enabled
+ *	    namespace, which the caller holds an I/O reference on (Identify
+ *	    Namespace); no lock held, must not sleep.  Optional: without it
+ *	    Identify reports no limits (NSFEAT bits 1 and 4 clear).
  * @media_info: fill in a zeroed struct nvmet_media_info for an enabled
  *		namespace, which the caller holds an I/O reference on; no
  *		lock held, must not sleep.  Optional: without it the media
@@ -97,6 +126,7 @@ struct nvmet_backend_ops {
 	void (*flush)(struct nvmet_req *req);
 	void (*write_zeroes)(struct nvmet_req *req);
 	void (*dsm)(struct nvmet_req *req);
+	void (*limits)(struct nvmet_ns *ns, struct nvmet_ns_limits *lim);
 	void (*media_info)(struct nvmet_ns *ns, struct nvmet_media_info *info);
 };
 

@@ -135,6 +135,7 @@ int nvmet_ns_enable(struct nvmet_ns *ns);
 void nvmet_ns_disable(struct nvmet_ns *ns);
 bool nvmet_ns_remove(struct nvmet_ns *ns);
 int nvmet_ns_revalidate(struct nvmet_ns *ns);
+void nvmet_ns_revalidate_io(struct nvmet_ns *ns);
 int nvmet_ns_config_begin(struct nvmet_ns *ns);
 void nvmet_ns_config_end(struct nvmet_ns *ns);
 int nvmet_ns_set_device_path(struct nvmet_ns *ns, const char *buf);

@@ -263,6 +263,22 @@ static void nvmet_bdev_media_info(struct nvmet_ns *ns,
 	info->write_sectors = part_stat_read(bdev, sectors[STAT_WRITE]);
 }
 
+/*
+ * The queue limits in-tree reports: a physical block is written whole
+ * (the host's physical_block_size), io_min and io_opt are the preferred
+ * and optimal writes, and the discard granularity is the deallocation's.
+ * What a discarded block reads as the block layer does not say.
+ */
+static void nvmet_bdev_limits(struct nvmet_ns *ns, struct nvmet_ns_limits *lim)
+{
+	struct block_device *bdev = file_bdev(nvmet_bdev_file(ns));
+
+	lim->atomic_write = bdev_physical_block_size(bdev);
+	lim->write_granularity = bdev_io_min(bdev);
+	lim->dealloc_granularity = bdev_discard_granularity(bdev);
+	lim->optimal_write = bdev_io_opt(bdev);
+}
+
 static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.name		= "bdev",
 	.owner		= THIS_MODULE,
@@ -276,6 +292,7 @@ static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.flush		= nvmet_bdev_flush,
 	.write_zeroes	= nvmet_bdev_write_zeroes,
 	.dsm		= nvmet_bdev_dsm,
+	.limits		= nvmet_bdev_limits,
 	.media_info	= nvmet_bdev_media_info,
 };
 

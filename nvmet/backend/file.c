@@ -245,6 +245,21 @@ static void nvmet_file_dsm(struct nvmet_req *req)
 	nvmet_backend_defer(req, nvmet_file_dsm_work);
 }
 
+/*
+ * The file system's block: a smaller write reads, modifies and writes
+ * it back, and a hole is punched in whole blocks (less is zeroed, not
+ * freed).  A punched hole reads as zeroes.  No atomicity is promised
+ * beyond one logical block, as in-tree, which reports nothing for files.
+ */
+static void nvmet_file_limits(struct nvmet_ns *ns, struct nvmet_ns_limits *lim)
+{
+	u32 fs_block = 1U << file_inode(nvmet_file_file(ns))->i_blkbits;
+
+	lim->write_granularity = fs_block;
+	lim->dealloc_granularity = fs_block;
+	lim->dealloc_zeroes = true;
+}
+
 static const struct nvmet_backend_ops nvmet_file_backend_ops = {
 	.name		= "file",
 	.owner		= THIS_MODULE,
@@ -258,6 +273,7 @@ static const struct nvmet_backend_ops nvmet_file_backend_ops = {
 	.flush		= nvmet_file_flush,
 	.write_zeroes	= nvmet_file_write_zeroes,
 	.dsm		= nvmet_file_dsm,
+	.limits		= nvmet_file_limits,
 };
 
 /**

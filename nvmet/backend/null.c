@@ -54,6 +54,12 @@ static void nvmet_null_done(struct nvmet_req *req)
 	nvmet_req_complete(req, NVME_SC_SUCCESS);
 }
 
+/* Every block reads as zeroes, deallocated ones too. */
+static void nvmet_null_limits(struct nvmet_ns *ns, struct nvmet_ns_limits *lim)
+{
+	lim->dealloc_zeroes = true;
+}
+
 static const struct nvmet_backend_ops nvmet_null_backend_ops = {
 	.name		= "null",
 	.owner		= THIS_MODULE,
@@ -67,6 +73,7 @@ static const struct nvmet_backend_ops nvmet_null_backend_ops = {
 	.flush		= nvmet_null_done,
 	.write_zeroes	= nvmet_null_done,
 	.dsm		= nvmet_null_done,
+	.limits		= nvmet_null_limits,
 };
 
 static int __init nvmet_null_init(void)

@@ -478,6 +478,36 @@ int nvmet_ns_revalidate(struct nvmet_ns *ns)
 EXPORT_SYMBOL_GPL(nvmet_ns_revalidate);
 
 /**
+ * nvmet_ns_revalidate_io() - re-read the size of a namespace in use
+ * @ns: an enabled namespace the caller holds an I/O reference on
+ *
+ * For Identify Namespace, which re-reads the size as in-tree does: a
+ * host's rescan after the storage grew (lvextend, truncate) sees the new
+ * size without a write to revalidate_size, and a change raises the
+ * Namespace Attribute Changed event as that write does.  A disable holds
+ * ns->lock while it waits for the caller's I/O reference, so the lock is
+ * only tried: whoever holds it is reconfiguring the namespace, and the
+ * size stays as it is for this Identify.
+ *
+ * Context: Process context; may take ns->lock.
+ */
+void nvmet_ns_revalidate_io(struct nvmet_ns *ns)
+{
+	bool changed = false;
+	u64 old;
+
+	if (!ns->backend->revalidate || !mutex_trylock(&ns->lock))
+		return;
+	old = ns->size;
+	if (ns->enabled && !ns->backend->revalidate(ns))
+		changed = old != ns->size;
+	mutex_unlock(&ns->lock);
+	if (changed)
+		nvmet_ns_changed(ns);
+}
+EXPORT_SYMBOL_GPL(nvmet_ns_revalidate_io);
+
+/**
  * nvmet_ns_config_begin() - lock a namespace's configuration to change it
  * @ns: the namespace
  *
@@ -696,15 +726,19 @@ EXPORT_SYMBOL_GPL(nvmet_backend_feature_name);
  * it applies at once: only the backend's changeable bits may change, and
  * a feature the device lacks cannot be turned on; asking for the state a
  * bit already has always succeeds, so what device_features shows can be
- * written back.
+ * written back.  A change on an enabled namespace changes what Identify
+ * reports of it (design.md, "Feature bits"), so it raises the Namespace
+ * Attribute Changed event at the controllers that see the namespace.
  *
- * Context: Process context; takes ns->lock.
+ * Context: Process context; takes ns->lock, then the controllers' locks.
  * Return: 0, or -EINVAL to change a bit the backend does not let change
  * or to turn on one the device lacks.
  */
 int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on)
 {
 	const struct nvmet_backend_ops *ops;
+	bool changed = false;
+	u32 old;
 	int ret = 0;
 
 	mutex_lock(&ns->lock);
@@ -728,10 +762,15 @@ int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on)
 		ns->features_off &= ~bit;
 	else
 		ns->features_off |= bit;
-	if (ops)
+	if (ops) {
+		old = ns->features;
 		WRITE_ONCE(ns->features, nvmet_ns_features(ns, ops));
+		changed = ns->enabled && old != ns->features;
+	}
 out_unlock:
 	mutex_unlock(&ns->lock);
+	if (changed)
+		nvmet_ns_changed(ns);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(nvmet_ns_set_feature);

@@ -637,6 +637,40 @@ void nvmet_send_identify(struct nvmet_req *req,
 	nvmet_req_complete(req, status);
 }
 
+/*
+ * ONCS is the controller's, the feature bits are each namespace's: Write
+ * Zeroes and Dataset Management are advertised while a namespace this
+ * controller sees has NVMET_BF_WRITE_ZEROES or NVMET_BF_DEALLOCATE on
+ * (any other answers them with Invalid Opcode), and both while it sees
+ * none, since one enabled later may have them and a host reads ONCS only
+ * when it connects or resets the controller.
+ */
+static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
+{
+	u32 features = 0;
+	struct nvmet_ns *ns;
+	unsigned long idx;
+	bool any = false;
+	u16 oncs;
+
+	rcu_read_lock();
+	xa_for_each(&ctrl->subsys->namespaces, idx, ns) {
+		if (!nvmet_ns_visible(ctrl, ns))
+			continue;
+		any = true;
+		features |= READ_ONCE(ns->features);
+	}
+	rcu_read_unlock();
+	if (!any)
+		features = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE;
+	oncs = NVME_CTRL_ONCS_RESERVATIONS;
+	if (features & NVMET_BF_WRITE_ZEROES)
+		oncs |= NVME_CTRL_ONCS_WRITE_ZEROES;
+	if (features & NVMET_BF_DEALLOCATE)
+		oncs |= NVME_CTRL_ONCS_DSM;
+	return oncs;
+}
+
 static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
@@ -675,9 +709,13 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 		cpu_to_le16(NVMET_ID_CNSSID_MASK);
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->mnan = cpu_to_le32(req->sq->ctrl->mnan);
-	id->oncs = cpu_to_le16(NVME_CTRL_ONCS_DSM |
-			       NVME_CTRL_ONCS_WRITE_ZEROES |
-			       NVME_CTRL_ONCS_RESERVATIONS);
+	id->oncs = cpu_to_le16(nvmet_ctrl_oncs(req->sq->ctrl));
+	/*
+	 * Present whatever the namespaces' NVMET_BF_VWC: a host that saw
+	 * no cache at connect would never flush a namespace that has one
+	 * later.  Each namespace says it has none in NSFEAT of CNS 08h, and
+	 * its Flush then succeeds with nothing to do.
+	 */
 	id->vwc = NVME_CTRL_VWC_PRESENT;
 	id->anacap = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4);
 	id->anatt = 10;
@@ -685,6 +723,51 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	id->nanagrpid = cpu_to_le32(NVMET_MAX_ANAGRPS);
 	strscpy(id->subnqn, subsys->nqn, sizeof(id->subnqn));
 	return 0;
+}
+
+/* @bytes as a 0's based count of logical blocks, 1 to 65536 of them. */
+static __le16 nvmet_id_blocks0(u32 bytes, u8 blksize_shift)
+{
+	u32 n = bytes >> blksize_shift;
+
+	return cpu_to_le16(clamp_t(u32, n, 1, 1U << 16) - 1);
+}
+
+/*
+ * What the backend says of its storage, as in-tree reports a block
+ * device's: NSFEAT bit 1 and the atomic write units, bit 4 and the
+ * preferred granularities and optimal write size; DLFEAT while
+ * deallocation is on.
+ */
+static void nvmet_id_ns_limits(struct nvmet_ns *ns, struct nvme_id_ns *id)
+{
+	struct nvmet_ns_limits lim = { };
+	u8 shift = ns->blksize_shift;
+
+	if (!ns->backend->limits)
+		return;
+	ns->backend->limits(ns, &lim);
+	if (lim.atomic_write) {
+		id->nsfeat |= NVME_NS_FEAT_ATOMICS;
+		id->nawun = nvmet_id_blocks0(lim.atomic_write, shift);
+		id->nawupf = id->nawun;
+		id->nacwu = id->nawun;
+	}
+	if (lim.write_granularity || lim.dealloc_granularity ||
+	    lim.optimal_write) {
+		id->nsfeat |= NVMET_NS_FEAT_OPTPERF;
+		id->npwg = nvmet_id_blocks0(lim.write_granularity, shift);
+		id->npwa = id->npwg;
+		id->npdg = nvmet_id_blocks0(lim.dealloc_granularity, shift);
+		id->npda = id->npdg;
+		/* 0, not one block, when the backend knows no optimum. */
+		if (lim.optimal_write)
+			id->nows = nvmet_id_blocks0(lim.optimal_write, shift);
+	}
+	/* Bits 2:0 001b: a deallocated block reads as zeroes. */
+	if (lim.dealloc_zeroes &&
+	    (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE))
+		id->dlfeat = 0x1;
 }
 
 static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
@@ -702,6 +785,8 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 	if (!ns)
 		return 0;
+	/* The storage may have grown: a host's rescan sees it, as in-tree. */
+	nvmet_ns_revalidate_io(ns);
 	id->nsze = cpu_to_le64(READ_ONCE(ns->size) >> ns->blksize_shift);
 	id->ncap = id->nsze;
 	state = nvmet_port_ana_state(req->port, READ_ONCE(ns->anagrpid));
@@ -716,6 +801,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	memcpy(id->nguid, ns->nguid, sizeof(id->nguid));
 	if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
 		id->nsfeat |= NVME_NS_FEAT_THIN;
+	nvmet_id_ns_limits(ns, id);
 	id->rescap = nvmet_pr_rescap(ns);
 	nvmet_ns_io_put(ns);
 	return 0;

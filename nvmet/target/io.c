@@ -4,7 +4,11 @@
  * per-cpu reference), check the ANA state of the receiving port, the LBA
  * range and the transfer length, then hand the command to the
  * namespace's backend.  Features the administrator turned off are
- * honoured here, so backends never see a command they did not ask for.
+ * honoured here, so backends never see a command they did not ask for:
+ * Write Zeroes without NVMET_BF_WRITE_ZEROES and Dataset Management
+ * without NVMET_BF_DEALLOCATE are invalid opcodes for that namespace
+ * (design.md, "Feature bits"); Flush without NVMET_BF_VWC succeeds with
+ * nothing to do.
  */
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -109,10 +113,8 @@ static void nvmet_execute_dsm(struct nvmet_req *req)
 				   NVME_STATUS_DNR);
 		return;
 	}
-	/* Deallocation is advisory: off, or not asked for, it is a no-op. */
-	if (!(attr & NVME_DSMGMT_AD) ||
-	    !(READ_ONCE(req->ns->features) & NVMET_BF_DEALLOCATE) ||
-	    !req->ns->backend->dsm) {
+	/* Without AD only hints (IDR, IDW): advisory, nothing to do. */
+	if (!(attr & NVME_DSMGMT_AD)) {
 		nvmet_req_complete(req, 0);
 		return;
 	}
@@ -146,6 +148,15 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 					 le64_to_cpu(cmd->write_zeroes.slba),
 					 nlb);
 	case nvme_cmd_dsm:
+		/*
+		 * Without deallocation the namespace has no DSM: Invalid
+		 * Opcode, as for Write Zeroes.  Not Invalid Field on AD: a
+		 * controller that has DSM accepts every combination of the
+		 * attributes (NVM Command Set, Dataset Management).
+		 */
+		if (!(READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE) ||
+		    !ns->backend->dsm)
+			break;
 		/* NR is 0's based: 0xffffffff must not wrap to 0 ranges. */
 		nr = le32_to_cpu(cmd->dsm.nr);
 		if (nr >= NVMET_MAX_DSM_RANGES) {

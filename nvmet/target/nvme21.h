@@ -49,6 +49,14 @@
 #define NVMET_ID_CTRL_ENDGIDMAX_OFF	340	/* ENDGIDMAX, bytes 341:340 */
 #define NVMET_ID_CTRL_ANATT_OFF		342	/* ANATT, to check the above */
 
+/*
+ * Identify Namespace (NVM), NSFEAT: OPTPERF, bits 5:4 since Base 2.1 and
+ * bit 4 before; 01b says NPWG, NPWA, NPDG, NPDA and NOWS are valid.
+ * <linux/nvme.h> names it NVME_NS_FEAT_IO_OPT up to 6.x and only as a
+ * shift and masks later.
+ */
+#define NVMET_NS_FEAT_OPTPERF		BIT(4)
+
 /* I/O Command Set Independent Identify Namespace, NSFEAT (byte 0). */
 #define NVMET_NS_FEAT_ROTATIONAL	BIT(4)	/* rotational media */
 #define NVMET_NS_FEAT_VWC_NOT_PRESENT	BIT(5)	/* no volatile cache */
