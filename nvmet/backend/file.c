@@ -3,11 +3,17 @@
  * The file backend ("file"): a namespace on a regular file, with direct
  * I/O unless the namespace asks for buffered I/O, as in-tree.
  *
- * I/O: every command moves to a work item on the namespace's own work
- * queue, since file I/O may sleep and the I/O callbacks must not.  A direct read or write is
- * submitted from there asynchronously and completes in ki_complete (any
- * context); a buffered one, and flush, Write Zeroes and deallocation, run
- * synchronously in the work item.
+ * I/O: a read or write of a file in memory (tmpfs, shmem) is a copy that
+ * never waits for a device: it runs at once in the fabric's context, as
+ * in-tree runs all direct I/O.  Any other is first tried there with
+ * IOCB_NOWAIT, when the file system honours it (FMODE_NOWAIT): a direct
+ * one is then submitted asynchronously and completes in ki_complete (any
+ * context), a buffered one that hits the page cache completes at once.
+ * Whatever would have to wait (-EAGAIN, now or from ki_complete; a file
+ * system that refuses IOCB_NOWAIT; a short transfer) is done again, whole,
+ * without it, from a work item on the namespace's own work queue, where
+ * file I/O may sleep and the fabric's context must not.  Flush, Write
+ * Zeroes and deallocation always run there, synchronously.
  *
  * Conventions:
  * @ns: a namespace; its lock is held in open, close and revalidate
@@ -17,6 +23,7 @@
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
@@ -71,6 +78,21 @@ static int nvmet_file_revalidate(struct nvmet_ns *ns)
 	return 0;
 }
 
+static void nvmet_file_rw_work(struct work_struct *work);
+
+/*
+ * Whether an IOCB_NOWAIT attempt that ended with @ret is to be done again
+ * from the work queue: it would have waited, the file system does not do
+ * IOCB_NOWAIT for this I/O, or it moved only part of the data.
+ */
+static bool nvmet_file_nowait_retry(struct nvmet_req *req, long ret)
+{
+	if (!(req->f.iocb.ki_flags & IOCB_NOWAIT))
+		return false;
+	return ret == -EAGAIN || ret == -EOPNOTSUPP ||
+	       (ret >= 0 && ret < (long)req->data_len);
+}
+
 /* The end of a read or write that moved @ret bytes or failed: any context. */
 static void nvmet_file_rw_done(struct nvmet_req *req, long ret)
 {
@@ -78,6 +100,11 @@ static void nvmet_file_rw_done(struct nvmet_req *req, long ret)
 
 	if (req->f.iocb.ki_flags & IOCB_WRITE)
 		kiocb_end_write(&req->f.iocb);
+	if (nvmet_file_nowait_retry(req, ret)) {
+		/* Again, whole, where waiting is allowed; req->f.bvec stays. */
+		nvmet_backend_defer(req, nvmet_file_rw_work);
+		return;
+	}
 	kfree(req->f.bvec);
 	req->f.bvec = NULL;
 	req->f.nr_bvec = 0;
@@ -117,11 +144,12 @@ static int nvmet_file_map_sg(struct nvmet_req *req)
 }
 
 /*
- * Read or write through the file's iter methods.  On an O_DIRECT file the
- * kiocb is asynchronous: -EIOCBQUEUED means ki_complete will run later;
- * any other value is the result, and ki_complete will not run.
+ * Read or write req->f.bvec through the file's iter methods, with
+ * @kiocb_flags (0 or IOCB_NOWAIT) added.  On an O_DIRECT file the kiocb is
+ * asynchronous: -EIOCBQUEUED means ki_complete will run later; any other
+ * value is the result, and ki_complete will not run.
  */
-static void nvmet_file_submit_rw(struct nvmet_req *req)
+static void nvmet_file_submit_rw(struct nvmet_req *req, int kiocb_flags)
 {
 	struct file *file = nvmet_file_file(req->ns);
 	bool write = nvme_is_write(req->cmd);
@@ -129,21 +157,12 @@ static void nvmet_file_submit_rw(struct nvmet_req *req)
 	struct iov_iter iter;
 	ssize_t ret;
 
-	req->f.bvec = NULL;
-	if (unlikely(!req->sg_cnt || !req->data_len)) {
-		nvmet_req_complete(req, req->data_len ? NVME_SC_INTERNAL |
-				   NVME_STATUS_DNR : NVME_SC_SUCCESS);
-		return;
-	}
-	if (nvmet_file_map_sg(req)) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, req->f.bvec,
 		      req->f.nr_bvec, req->data_len);
 
 	init_sync_kiocb(iocb, file);
 	iocb->ki_pos = nvmet_req_pos(req);
+	iocb->ki_flags |= kiocb_flags;
 	if (iocb->ki_flags & IOCB_DIRECT)
 		iocb->ki_complete = nvmet_file_ki_complete;
 	if (write) {
@@ -161,12 +180,29 @@ static void nvmet_file_submit_rw(struct nvmet_req *req)
 
 static void nvmet_file_rw_work(struct work_struct *work)
 {
-	nvmet_file_submit_rw(container_of(work, struct nvmet_req, work));
+	nvmet_file_submit_rw(container_of(work, struct nvmet_req, work), 0);
 }
 
 static void nvmet_file_rw(struct nvmet_req *req)
 {
-	nvmet_backend_defer(req, nvmet_file_rw_work);
+	struct file *file = nvmet_file_file(req->ns);
+
+	req->f.bvec = NULL;
+	if (unlikely(!req->sg_cnt || !req->data_len)) {
+		nvmet_req_complete(req, req->data_len ? NVME_SC_INTERNAL |
+				   NVME_STATUS_DNR : NVME_SC_SUCCESS);
+		return;
+	}
+	if (nvmet_file_map_sg(req)) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	if (shmem_mapping(file->f_mapping))
+		nvmet_file_submit_rw(req, 0);
+	else if (file->f_mode & FMODE_NOWAIT)
+		nvmet_file_submit_rw(req, IOCB_NOWAIT);
+	else
+		nvmet_backend_defer(req, nvmet_file_rw_work);
 }
 
 static void nvmet_file_flush_work(struct work_struct *work)
