@@ -260,6 +260,7 @@ const struct nvmet_fabric_ops nvmet_tcp_ops = {
 	.name		= "tcp",
 	.owner		= THIS_MODULE,
 	.type		= NVMF_TRTYPE_TCP,
+	.flags		= NVMET_FABRIC_F_INET,
 	.msdbd		= 1,
 	.add_port	= nvmet_tcp_add_port,
 	.remove_port	= nvmet_tcp_remove_port,
