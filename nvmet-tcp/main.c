@@ -132,6 +132,12 @@ static int nvmet_tcp_listen(struct nvmet_tcp_port *tport, u16 portid)
 	write_unlock_bh(&sk->sk_callback_lock);
 
 	ret = nvmet_kernel_bind(tport->sock, &tport->addr);
+	/* Not on this host yet: the core says so once, and waits. */
+	if (ret == -EADDRNOTAVAIL) {
+		pr_debug("port %u: %pISpc is not on this host\n", portid,
+			 &tport->addr);
+		goto out_release;
+	}
 	if (ret) {
 		pr_err("port %u: cannot bind to %pISpc: %d\n", portid,
 		       &tport->addr, ret);

@@ -106,7 +106,18 @@ void nvmet_fabric_put(const struct nvmet_fabric_ops *ops);
 int nvmet_port_inet_addr(struct nvmet_port *port,
 			 struct sockaddr_storage *addr);
 struct nvmet_port *nvmet_ctrl_port(const struct nvmet_ctrl *ctrl);
+#ifdef CONFIG_INET	/* bool; the userspace lane has no IS_ENABLED() */
 void nvmet_port_relisten(struct nvmet_port *port);
 void nvmet_ports_recheck(void);
+#else
+/* No port watch without IP: nothing retries a waiting port. */
+static inline void nvmet_port_relisten(struct nvmet_port *port)
+{
+}
+
+static inline void nvmet_ports_recheck(void)
+{
+}
+#endif
 
 #endif /* _NVMET_FABRIC_H */

@@ -14,7 +14,8 @@
  * A fabric whose add_port() answers -EADDRNOTAVAIL (the port's IP address
  * is not on this host yet) leaves the port WAITING: the link succeeds, the
  * port keeps its fabric but has no listener, and nvmet_port_retry() tries
- * again when the port watch (target/port_watch.c) sees addresses change.
+ * again when the port watch (target/port_watch.c) sees addresses change,
+ * and on its backoff while the port waits.
  * nvmet_port_addr_gone() takes a LIVE port back to WAITING when its
  * address goes away.  Unlinking the last subsystem disables a WAITING port
  * as it does a LIVE one.
@@ -358,6 +359,8 @@ static int nvmet_port_enable(struct nvmet_port *port)
 		pr_info("nvmet: port %u: address not available yet; the port waits for it\n",
 			portid);
 		nvmet_port_set_state(port, NVMET_PORT_WAITING);
+		/* Starts the retries, for an address no notifier will report. */
+		nvmet_ports_recheck();
 		return 0;
 	}
 	if (ret) {
