@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * nvmet-rdma: module init and exit, the fabric ops table, and the
- * ib_client that hears of RDMA devices going away.
+ * ib_client that hears of RDMA devices coming and going.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,7 +25,7 @@ const struct nvmet_fabric_ops nvmet_rdma_ops = {
 	.name		= "rdma",
 	.owner		= THIS_MODULE,
 	.type		= NVMF_TRTYPE_RDMA,
-	.flags		= NVMET_FABRIC_F_KEYED_SGLS,
+	.flags		= NVMET_FABRIC_F_KEYED_SGLS | NVMET_FABRIC_F_INET,
 	.msdbd		= 1,
 	.add_port	= nvmet_rdma_add_port,
 	.remove_port	= nvmet_rdma_remove_port,
@@ -47,8 +47,16 @@ static void nvmet_rdma_remove_one(struct ib_device *ibdev, void *client_data)
 	nvmet_rdma_close_device_queues(ibdev);
 }
 
+/* A new device may serve the address a port waits for. */
+static int nvmet_rdma_add_one(struct ib_device *ibdev)
+{
+	nvmet_ports_recheck();
+	return 0;
+}
+
 static struct ib_client nvmet_rdma_ib_client = {
 	.name	= "nvmet_rdma",
+	.add	= nvmet_rdma_add_one,
 	.remove	= nvmet_rdma_remove_one,
 };
 

@@ -6,7 +6,12 @@
  * The listener is destroyed by remove_port(), or by the RDMA core when
  * its device goes away (our handler returns non-zero for
  * DEVICE_REMOVAL); whichever xchg()es rport->cm_id to NULL first owns the
- * destruction.
+ * destruction.  A device removal or an address change (a bonding
+ * failover: the listener's device changed) hands the port to the core's
+ * port watch (nvmet_port_relisten()), which runs remove_port() and then
+ * add_port() until a device serves the address again, as in-tree's
+ * repair work does.  An address on no RDMA device is "not available"
+ * (-EADDRNOTAVAIL): the port waits for it.
  *
  * A listener (struct nvmet_rdma_port) keeps the queues it accepted on its
  * own list (queue.c).  It is nport->priv from add_port() to remove_port()
@@ -80,6 +85,15 @@ static int nvmet_rdma_listen(struct nvmet_port *nport,
 	if (ret)
 		goto out_destroy;
 	ret = rdma_bind_addr(cm_id, (struct sockaddr *)&rport->addr);
+	/* The address is on no RDMA device (yet): the port waits for one. */
+	if (ret == -ENODEV)
+		ret = -EADDRNOTAVAIL;
+	if (ret == -EADDRNOTAVAIL) {
+		/* The core says so once, and waits. */
+		pr_debug("port %u: %pISpcs is on no RDMA device\n",
+			 rport->portid, &rport->addr);
+		goto out_destroy;
+	}
 	if (ret) {
 		pr_err("port %u: cannot bind to %pISpcs: %d\n", rport->portid,
 		       &rport->addr, ret);
@@ -183,13 +197,17 @@ int nvmet_rdma_port_cm_event(struct nvmet_rdma_port *rport,
 {
 	switch (event->event) {
 	case RDMA_CM_EVENT_DEVICE_REMOVAL:
-		pr_warn("port %u: the device of %pISpcs is going away; the port stops listening\n",
+		pr_warn("port %u: the device of %pISpcs is going away; the port waits for another\n",
 			rport->portid, &rport->addr);
 		/* Ours to destroy unless remove_port() is at it already. */
-		return cmpxchg(&rport->cm_id, cm_id, NULL) == cm_id;
+		if (cmpxchg(&rport->cm_id, cm_id, NULL) != cm_id)
+			return 0;
+		nvmet_port_relisten(rport->nport);
+		return 1;
 	case RDMA_CM_EVENT_ADDR_CHANGE:
-		pr_warn("port %u: the address %pISpcs changed; re-enable the port to listen again\n",
+		pr_info("port %u: the address %pISpcs moved; listening again\n",
 			rport->portid, &rport->addr);
+		nvmet_port_relisten(rport->nport);
 		return 0;
 	default:
 		pr_debug("port %u: CM event %s ignored\n", rport->portid,

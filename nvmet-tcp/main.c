@@ -132,6 +132,12 @@ static int nvmet_tcp_listen(struct nvmet_tcp_port *tport, u16 portid)
 	write_unlock_bh(&sk->sk_callback_lock);
 
 	ret = nvmet_kernel_bind(tport->sock, &tport->addr);
+	/* Not on this host yet: the core says so once, and waits. */
+	if (ret == -EADDRNOTAVAIL) {
+		pr_debug("port %u: %pISpc is not on this host\n", portid,
+			 &tport->addr);
+		goto out_release;
+	}
 	if (ret) {
 		pr_err("port %u: cannot bind to %pISpc: %d\n", portid,
 		       &tport->addr, ret);
@@ -260,6 +266,7 @@ const struct nvmet_fabric_ops nvmet_tcp_ops = {
 	.name		= "tcp",
 	.owner		= THIS_MODULE,
 	.type		= NVMF_TRTYPE_TCP,
+	.flags		= NVMET_FABRIC_F_INET,
 	.msdbd		= 1,
 	.add_port	= nvmet_tcp_add_port,
 	.remove_port	= nvmet_tcp_remove_port,

@@ -10,6 +10,7 @@
 #include "configfs/configfs.h"
 #include "debugfs.h"
 #include "target/ctrl.h"
+#include "target/port_watch.h"
 
 static int __init nvmet_init(void)
 {
@@ -46,12 +47,17 @@ static int __init nvmet_init(void)
 	ret = nvmet_file_backend_init();
 	if (ret)
 		goto out_bdev_exit;
-	ret = nvmet_configfs_init();
+	ret = nvmet_port_watch_init();
 	if (ret)
 		goto out_file_exit;
+	ret = nvmet_configfs_init();
+	if (ret)
+		goto out_watch_exit;
 	nvmet_debugfs_init();
 	return 0;
 
+out_watch_exit:
+	nvmet_port_watch_exit();
 out_file_exit:
 	nvmet_file_backend_exit();
 out_bdev_exit:
@@ -73,6 +79,7 @@ static void __exit nvmet_exit(void)
 {
 	nvmet_debugfs_exit();
 	nvmet_configfs_exit();
+	nvmet_port_watch_exit();
 	/* Namespaces removed by rmdir finish draining before the backends go. */
 	destroy_workqueue(nvmet_ns_drain_wq);
 	nvmet_file_backend_exit();

@@ -29,17 +29,26 @@ struct nvmet_sq;
  * @name: short name, e.g. "tcp"; at most NVMET_FABRIC_NAME_MAX - 1 chars
  * @owner: the module that implements the fabric (THIS_MODULE)
  * @type: NVMe transport type, NVMF_TRTYPE_*; one table per type
- * @flags: NVMET_FABRIC_F_* below
+ * @flags: NVMET_FABRIC_F_* below; with NVMET_FABRIC_F_INET the port watch
+ *	   takes a LIVE port back to WAITING when its address leaves the
+ *	   host
  * @add_port: start serving @port: validate its address, listen, set
  *	      port->priv.  Mandatory.  Called with no core lock held but the
  *	      port's link_lock, so it may sleep as long as it needs; only
  *	      links into this same port wait for it.  Return 0 or -errno,
- *	      which fails the `ln` that enabled the port.
+ *	      which fails the `ln` that enabled the port, except
+ *	      -EADDRNOTAVAIL (the port's address is not on this host): the
+ *	      link succeeds, the port is WAITING and add_port() is called
+ *	      again when addresses change.  On an error, port->priv is left
+ *	      as it was before the call.
  *	      It may set port->inline_data_size and port->max_queue_size
  *	      when they are negative (the transport's default).
  * @remove_port: stop serving @port and free port->priv.  Mandatory.
  *		 Called like @add_port, after the port left LIVE, after every
- *		 controller on the port was deleted.
+ *		 controller on the port was deleted; only after an @add_port
+ *		 that succeeded.  A port may go through @add_port and
+ *		 @remove_port several times while linked (its address went
+ *		 away and came back).
  * @msdbd: most SGL data block descriptors per command (Identify MSDBD)
  * @queue_response: send the data of a read and the completion of @req.
  *		    Mandatory for a fabric that serves hosts.  Called from
@@ -76,6 +85,8 @@ struct nvmet_fabric_ops {
 	unsigned int flags;
 #define NVMET_FABRIC_F_KEYED_SGLS	BIT(0)
 #define NVMET_FABRIC_F_METADATA		BIT(1)
+/* Listens on the port's IP address: the port waits while it is absent. */
+#define NVMET_FABRIC_F_INET		BIT(2)
 	int (*add_port)(struct nvmet_port *port);
 	void (*remove_port)(struct nvmet_port *port);
 	u8 msdbd;
@@ -95,5 +106,18 @@ void nvmet_fabric_put(const struct nvmet_fabric_ops *ops);
 int nvmet_port_inet_addr(struct nvmet_port *port,
 			 struct sockaddr_storage *addr);
 struct nvmet_port *nvmet_ctrl_port(const struct nvmet_ctrl *ctrl);
+#ifdef CONFIG_INET	/* bool; the userspace lane has no IS_ENABLED() */
+void nvmet_port_relisten(struct nvmet_port *port);
+void nvmet_ports_recheck(void);
+#else
+/* No port watch without IP: nothing retries a waiting port. */
+static inline void nvmet_port_relisten(struct nvmet_port *port)
+{
+}
+
+static inline void nvmet_ports_recheck(void)
+{
+}
+#endif
 
 #endif /* _NVMET_FABRIC_H */

@@ -229,12 +229,17 @@ struct nvmet_subsys {
  * @NVMET_PORT_ENABLING: ops->add_port() is running
  * @NVMET_PORT_LIVE: serving hosts; address attributes frozen
  * @NVMET_PORT_DISABLING: ops->remove_port() is running
+ * @NVMET_PORT_WAITING: linked, but ops->add_port() found its address not
+ *			available (-EADDRNOTAVAIL), or the address went away:
+ *			no listener, retried when addresses change
+ *			(target/port_watch.c); attributes frozen as if LIVE
  */
 enum nvmet_port_state {
 	NVMET_PORT_DISABLED,
 	NVMET_PORT_ENABLING,
 	NVMET_PORT_LIVE,
 	NVMET_PORT_DISABLING,
+	NVMET_PORT_WAITING,
 };
 
 /**
@@ -256,6 +261,10 @@ enum nvmet_port_state {
  * @ops: the fabric serving the port while it is not DISABLED (L write,
  *	 R read); holds a reference on the fabric module
  * @priv: the fabric's own state, set by ops->add_port() (L)
+ * @listening: ops->add_port() succeeded and ops->remove_port() has not run
+ *	       yet (L)
+ * @relisten: the fabric lost its listener (nvmet_port_relisten()); the
+ *	      port watch re-creates it (A)
  * @subsystems: linked subsystems by subsystem id, each holding a subsystem
  *		reference (L write, R read)
  * @nr_subsystems: entries in @subsystems (L)
@@ -287,6 +296,8 @@ struct nvmet_port {
 	bool pi_enable;
 	const struct nvmet_fabric_ops __rcu *ops;
 	void *priv;
+	bool listening;
+	bool relisten;
 	struct xarray subsystems;
 	unsigned int nr_subsystems;
 	bool removed;
@@ -402,6 +413,9 @@ int nvmet_port_unlink_subsys(struct nvmet_port *port,
 struct nvmet_subsys *nvmet_port_find_get_subsys(struct nvmet_port *port,
 						const char *subsysnqn);
 bool nvmet_port_is_live(struct nvmet_port *port);
+const char *nvmet_port_state_name(struct nvmet_port *port);
+int nvmet_port_retry(struct nvmet_port *port);
+void nvmet_port_addr_gone(struct nvmet_port *port);
 int nvmet_port_config_begin(struct nvmet_port *port);
 void nvmet_port_config_end(struct nvmet_port *port);
 int nvmet_port_set_mdts(struct nvmet_port *port, u32 mdts);

@@ -271,6 +271,17 @@ static ssize_t nvmet_port_param_pi_enable_store(struct config_item *item,
 	return count;
 }
 
+/*
+ * Read-only, ours: where the port is (disabled, live, waiting for its
+ * address...).  nvmetcli saves only writable attributes, so it never
+ * saves or restores this one; its shell lists it as read-only.
+ */
+static ssize_t nvmet_port_param_state_show(struct config_item *item,
+					   char *page)
+{
+	return sysfs_emit(page, "%s\n", nvmet_port_state_name(to_port(item)));
+}
+
 CONFIGFS_ATTR(nvmet_port_, addr_adrfam);
 CONFIGFS_ATTR(nvmet_port_, addr_traddr);
 CONFIGFS_ATTR(nvmet_port_, addr_treq);
@@ -281,6 +292,7 @@ CONFIGFS_ATTR(nvmet_port_, param_inline_data_size);
 CONFIGFS_ATTR(nvmet_port_, param_max_queue_size);
 CONFIGFS_ATTR(nvmet_port_, param_mdts);
 CONFIGFS_ATTR(nvmet_port_, param_pi_enable);
+CONFIGFS_ATTR_RO(nvmet_port_, param_state);
 
 static struct configfs_attribute *nvmet_port_attrs[] = {
 	&nvmet_port_attr_addr_adrfam,
@@ -293,6 +305,7 @@ static struct configfs_attribute *nvmet_port_attrs[] = {
 	&nvmet_port_attr_param_max_queue_size,
 	&nvmet_port_attr_param_mdts,
 	&nvmet_port_attr_param_pi_enable,
+	&nvmet_port_attr_param_state,
 	NULL,
 };
 

@@ -11,6 +11,15 @@
  * else.  port->lock guards the address and parameters for short sections,
  * so attribute reads never wait for a fabric.
  *
+ * A fabric whose add_port() answers -EADDRNOTAVAIL (the port's IP address
+ * is not on this host yet) leaves the port WAITING: the link succeeds, the
+ * port keeps its fabric but has no listener, and nvmet_port_retry() tries
+ * again when the port watch (target/port_watch.c) sees addresses change,
+ * and on its backoff while the port waits.
+ * nvmet_port_addr_gone() takes a LIVE port back to WAITING when its
+ * address goes away.  Unlinking the last subsystem disables a WAITING port
+ * as it does a LIVE one.
+ *
  * Conventions:
  * @port:   a port, referenced by the caller
  * @subsys: a subsystem, referenced by the caller
@@ -190,6 +199,31 @@ bool nvmet_port_is_live(struct nvmet_port *port)
 EXPORT_SYMBOL_GPL(nvmet_port_is_live);
 
 /**
+ * nvmet_port_state_name() - the port's state as param_state shows it
+ * @port: the port
+ *
+ * Context: Any context; takes no lock (the state may change right after).
+ * Return: "disabled", "enabling", "live", "disabling" or "waiting".
+ */
+const char *nvmet_port_state_name(struct nvmet_port *port)
+{
+	switch (READ_ONCE(port->state)) {
+	case NVMET_PORT_DISABLED:
+		return "disabled";
+	case NVMET_PORT_ENABLING:
+		return "enabling";
+	case NVMET_PORT_LIVE:
+		return "live";
+	case NVMET_PORT_DISABLING:
+		return "disabling";
+	case NVMET_PORT_WAITING:
+		return "waiting";
+	}
+	return "unknown";
+}
+EXPORT_SYMBOL_GPL(nvmet_port_state_name);
+
+/**
  * nvmet_port_config_begin() - lock a port's address and parameters to change
  * them
  * @port: the port
@@ -278,6 +312,18 @@ static void nvmet_port_fix_params(struct nvmet_port *port)
 					     NVMET_MAX_QUEUE_SIZE);
 }
 
+/* add_port() succeeded: the port serves hosts from now on. */
+static void nvmet_port_go_live(struct nvmet_port *port)
+	__must_hold(&port->link_lock)
+{
+	lockdep_assert_held(&port->link_lock);
+	port->listening = true;
+	mutex_lock(&port->lock);
+	nvmet_port_fix_params(port);
+	WRITE_ONCE(port->state, NVMET_PORT_LIVE);
+	mutex_unlock(&port->lock);
+}
+
 static int nvmet_port_enable(struct nvmet_port *port)
 	__must_hold(&port->link_lock)
 {
@@ -309,15 +355,20 @@ static int nvmet_port_enable(struct nvmet_port *port)
 	}
 	rcu_assign_pointer(port->ops, ops);
 	ret = ops->add_port(port);
+	if (ret == -EADDRNOTAVAIL) {
+		pr_info("nvmet: port %u: address not available yet; the port waits for it\n",
+			portid);
+		nvmet_port_set_state(port, NVMET_PORT_WAITING);
+		/* Starts the retries, for an address no notifier will report. */
+		nvmet_ports_recheck();
+		return 0;
+	}
 	if (ret) {
 		pr_err("nvmet: port %u: fabric %s refused the port: %d\n",
 		       portid, ops->name, ret);
 		goto out_clear_ops;
 	}
-	mutex_lock(&port->lock);
-	nvmet_port_fix_params(port);
-	WRITE_ONCE(port->state, NVMET_PORT_LIVE);
-	mutex_unlock(&port->lock);
+	nvmet_port_go_live(port);
 	return 0;
 
 out_clear_ops:
@@ -338,13 +389,99 @@ static void nvmet_port_disable(struct nvmet_port *port)
 	nvmet_port_set_state(port, NVMET_PORT_DISABLING);
 	ops = rcu_dereference_protected(port->ops,
 					lockdep_is_held(&port->link_lock));
-	ops->remove_port(port);
+	/* A WAITING port has no listener to stop. */
+	if (port->listening)
+		ops->remove_port(port);
+	port->listening = false;
 	RCU_INIT_POINTER(port->ops, NULL);
 	/* Readers that saw the port LIVE are done with ops after this. */
 	synchronize_rcu();
 	nvmet_fabric_put(ops);
 	nvmet_port_set_state(port, NVMET_PORT_DISABLED);
 }
+
+/**
+ * nvmet_port_retry() - try again to start a WAITING port's listener
+ * @port: the port
+ *
+ * Called by the port watch when addresses change, and on its backoff
+ * timer while a port waits.
+ *
+ * Context: Process context; takes port->link_lock, may sleep for as long
+ * as the fabric's add_port() takes.
+ * Return: 0 if the port is LIVE now, -EAGAIN if it was not WAITING,
+ * -EADDRNOTAVAIL if its address is still missing, or the fabric's error
+ * (the port stays WAITING: the link that enabled it succeeded already).
+ */
+int nvmet_port_retry(struct nvmet_port *port)
+{
+	const struct nvmet_fabric_ops *ops;
+	int ret;
+
+	mutex_lock(&port->link_lock);
+	if (READ_ONCE(port->state) != NVMET_PORT_WAITING) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	ops = rcu_dereference_protected(port->ops,
+					lockdep_is_held(&port->link_lock));
+	ret = ops->add_port(port);
+	if (!ret) {
+		nvmet_port_go_live(port);
+		pr_info("nvmet: port %u: address available, the port is live\n",
+			le16_to_cpu(port->disc_addr.portid));
+	} else if (ret != -EADDRNOTAVAIL) {
+		pr_err_ratelimited("nvmet: port %u: fabric %s refused the port: %d; still waiting\n",
+				   le16_to_cpu(port->disc_addr.portid),
+				   ops->name, ret);
+	}
+out_unlock:
+	mutex_unlock(&port->link_lock);
+	if (!ret)
+		nvmet_port_disc_changed(port);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(nvmet_port_retry);
+
+/**
+ * nvmet_port_addr_gone() - take a LIVE port back to WAITING
+ * @port: the port, whose address is no longer on this host (or whose
+ *	  fabric lost its listener)
+ *
+ * Hosts lose the port as on a disable: Connects fail from the state change
+ * on, the port's controllers are deleted, and the fabric's remove_port()
+ * closes the queues left.  The links stay; nvmet_port_retry() brings the
+ * port back.
+ *
+ * Context: Process context; takes port->link_lock, may sleep.
+ */
+void nvmet_port_addr_gone(struct nvmet_port *port)
+{
+	const struct nvmet_fabric_ops *ops;
+	struct nvmet_subsys *subsys;
+	unsigned long idx;
+
+	mutex_lock(&port->link_lock);
+	if (READ_ONCE(port->state) != NVMET_PORT_LIVE) {
+		mutex_unlock(&port->link_lock);
+		return;
+	}
+	nvmet_port_set_state(port, NVMET_PORT_WAITING);
+	/* The state before the walks; as in nvmet_port_unlink_subsys(). */
+	smp_mb();
+	xa_for_each(&port->subsystems, idx, subsys)
+		nvmet_subsys_ctrls_delete(subsys, port);
+	nvmet_port_ctrls_delete(port);
+	ops = rcu_dereference_protected(port->ops,
+					lockdep_is_held(&port->link_lock));
+	ops->remove_port(port);
+	port->listening = false;
+	mutex_unlock(&port->link_lock);
+	pr_info("nvmet: port %u: address gone; the port waits for it\n",
+		le16_to_cpu(port->disc_addr.portid));
+	nvmet_port_disc_changed(port);
+}
+EXPORT_SYMBOL_GPL(nvmet_port_addr_gone);
 
 /**
  * nvmet_port_link_subsys() - offer a subsystem on a port

@@ -14,6 +14,7 @@
 #include <linux/kmod.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
+#include <shim_notify.h>
 #include "test.h"
 
 #define MOCK_TRTYPE	251
@@ -133,6 +134,64 @@ static void check_port_states(void)
 	CHECK_EQ(nvmet_port_link_subsys(port, s), -EINVAL);
 	shim_quiet = 0;
 	CHECK(shim_request_module_calls > 0);
+	free_subsys(s);
+	free_port(port);
+}
+
+/*
+ * A port whose address is absent: the link succeeds and the port WAITs,
+ * frozen, refusing lookups; a retry that still finds no address changes
+ * nothing; one that works makes it LIVE; the address going away takes it
+ * back to WAITING (its controllers deleted, the listener removed once);
+ * unlinking a WAITING port never calls remove_port().
+ */
+static void check_port_waiting(void)
+{
+	struct nvmet_port *port = new_port(MOCK_TRTYPE);
+	struct nvmet_subsys *s = nvmet_subsys_create("nqn.test:wait");
+	int deletes;
+
+	mock_adds = mock_removes = 0;
+	mock_add_ret = -EADDRNOTAVAIL;
+	CHECK_EQ(nvmet_port_retry(port), -EAGAIN);
+	CHECK_EQ(nvmet_port_link_subsys(port, s), 0);
+	CHECK_EQ(port->state, NVMET_PORT_WAITING);
+	CHECK(strcmp(nvmet_port_state_name(port), "waiting") == 0);
+	CHECK(!nvmet_port_is_live(port));
+	CHECK(!nvmet_port_find_get_subsys(port, "nqn.test:wait"));
+	CHECK_EQ(nvmet_port_config_begin(port), -EACCES);
+	CHECK_EQ(nvmet_port_retry(port), -EADDRNOTAVAIL);
+	CHECK_EQ(port->state, NVMET_PORT_WAITING);
+	CHECK_EQ(mock_adds, 2);
+
+	mock_add_ret = 0;
+	CHECK_EQ(nvmet_port_retry(port), 0);
+	CHECK_EQ(mock_adds, 3);
+	CHECK(nvmet_port_is_live(port));
+	CHECK(strcmp(nvmet_port_state_name(port), "live") == 0);
+	CHECK_EQ(nvmet_port_retry(port), -EAGAIN);
+
+	deletes = shim_notify_calls[SHIM_NOTIFY_CTRLS_DELETE];
+	nvmet_port_addr_gone(port);
+	CHECK_EQ(port->state, NVMET_PORT_WAITING);
+	CHECK_EQ(mock_removes, 1);
+	CHECK(shim_notify_calls[SHIM_NOTIFY_CTRLS_DELETE] > deletes);
+	nvmet_port_addr_gone(port);
+	CHECK_EQ(mock_removes, 1);
+
+	/* The last unlink disables a WAITING port: no listener to remove. */
+	CHECK_EQ(nvmet_port_unlink_subsys(port, s), 0);
+	CHECK_EQ(port->state, NVMET_PORT_DISABLED);
+	CHECK(strcmp(nvmet_port_state_name(port), "disabled") == 0);
+	CHECK_EQ(mock_removes, 1);
+	CHECK_EQ(nvmet_port_retry(port), -EAGAIN);
+	CHECK_EQ(kref_read(&s->ref), 1);
+
+	/* Any other error still fails the link. */
+	mock_add_ret = -EADDRINUSE;
+	CHECK_EQ(nvmet_port_link_subsys(port, s), -EADDRINUSE);
+	CHECK_EQ(port->state, NVMET_PORT_DISABLED);
+	mock_add_ret = 0;
 	free_subsys(s);
 	free_port(port);
 }
@@ -494,6 +553,7 @@ TEST_MAIN("t_core", {
 	RUN_CASE(check_subsys_registry);
 	RUN_CASE(check_host_acl);
 	RUN_CASE(check_port_states);
+	RUN_CASE(check_port_waiting);
 	RUN_CASE(check_port_mdts);
 	RUN_CASE(check_vendor_ids);
 	RUN_CASE(check_remove_while_linked);

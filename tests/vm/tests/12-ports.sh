@@ -10,7 +10,7 @@ mkdir $P || fail "mkdir port"
 expect_errno "Invalid argument" mkdir $CFS/ports/abc
 expect_errno "Invalid argument" mkdir $CFS/ports/70000
 expect_eq "port dirs" "ana_groups referrals subsystems" "$(subdirs $P)"
-expect_eq "port attrs" "addr_adrfam addr_traddr addr_treq addr_trsvcid addr_trtype addr_tsas param_inline_data_size param_max_queue_size param_mdts param_pi_enable" "$(attrs $P)"
+expect_eq "port attrs" "addr_adrfam addr_traddr addr_treq addr_trsvcid addr_trtype addr_tsas param_inline_data_size param_max_queue_size param_mdts param_pi_enable param_state" "$(attrs $P)"
 expect_file $P/addr_trtype ""
 expect_file $P/addr_adrfam ""
 expect_file $P/addr_traddr ""
@@ -20,6 +20,8 @@ expect_file $P/addr_tsas ""
 expect_file $P/param_inline_data_size -1
 expect_file $P/param_max_queue_size -1
 expect_file $P/param_pi_enable 0
+expect_file $P/param_state disabled
+bad $P/param_state live "Permission denied"
 
 rt $P/addr_trtype tcp
 expect_file $P/addr_tsas none

@@ -3,7 +3,8 @@
 # ports/<ID>/subsystems/ links: the first link enables the port through its
 # fabric (here the test fabric), the last unlink disables it; an enabled
 # port refuses attribute changes; busy objects cannot be removed; a fabric
-# error fails the ln and leaves the port disabled; and a port whose
+# error fails the ln and leaves the port disabled, except -EADDRNOTAVAIL,
+# which leaves it waiting (param_state) until a retry works; and a port whose
 # add_port() is slow blocks links into other ports not at all.
 . /vm/guest/lib.sh
 modprobe nvmet || fail "modprobe nvmet"
@@ -19,6 +20,7 @@ P=$CFS/ports/1
 ln -s $CFS/subsystems/$N:s1 $P/subsystems/$N:s1 || fail "first link"
 expect_file $F/live_ports 1
 expect_file $F/add_port_calls 1
+expect_file $P/param_state live
 bad $P/addr_trtype tcp "Permission denied"
 bad $P/param_inline_data_size 0 "Permission denied"
 bad $P/param_pi_enable 1 "Permission denied"
@@ -36,6 +38,7 @@ rm $P/subsystems/$N:s1 || fail "unlink one"
 expect_file $F/live_ports 1
 rm $P/subsystems/$N:s2 || fail "unlink last"
 expect_file $F/live_ports 0
+expect_file $P/param_state disabled
 rt $P/addr_trtype loop
 
 # A fabric error fails the ln, and nothing stays half-enabled.
@@ -45,6 +48,30 @@ expect_eq "links after a failed ln" "" "$(ls $P/subsystems)"
 expect_file $F/live_ports 0
 rt $P/addr_trsvcid 4420
 echo 0 > $F/add_port_error
+
+# -EADDRNOTAVAIL does not: the port waits, frozen, and the port watch's
+# backoff retries it until add_port() works.
+echo 99 > $F/add_port_error
+ln -s $CFS/subsystems/$N:s1 $P/subsystems/$N:s1 || fail "link into a waiting port"
+expect_file $P/param_state waiting
+expect_file $F/live_ports 0
+bad $P/addr_trsvcid 4421 "Permission denied"
+calls=$(cat $F/add_port_calls)
+sleep 2.5
+expect_file $P/param_state waiting
+[ "$(cat $F/add_port_calls)" -gt $calls ] ||
+	fail "add_port() not retried in 2.5 s of waiting"
+echo 0 > $F/add_port_error
+i=0
+until [ "$(cat $P/param_state)" = live ]; do
+	i=$((i + 1))
+	[ $i -gt 50 ] && fail "port 1 is '$(cat $P/param_state)' 10 s after add_port() works"
+	sleep 0.2
+done
+expect_file $F/live_ports 1
+rm $P/subsystems/$N:s1 || fail "unlink the port that waited"
+expect_file $P/param_state disabled
+expect_file $F/live_ports 0
 
 # No fabric for the transport type: refused, port stays disabled.  (Our
 # nvmet-tcp would be loaded on demand: make the module load fail.)
@@ -58,10 +85,11 @@ rt $CFS/ports/3/addr_trtype loop
 
 # A slow port: while port 2's add_port() sleeps, port 3 links, other
 # objects come and go, and port 2 answers reads and refuses writes.
+calls=$(cat $F/add_port_calls)
 echo 4000 > $F/add_port_delay_ms
 ln -s $CFS/subsystems/$N:s2 $CFS/ports/2/subsystems/s2 &
 slow=$!
-while [ "$(cat $F/add_port_calls)" -lt 2 ]; do sleep 0.1; done
+while [ "$(cat $F/add_port_calls)" -le $calls ]; do sleep 0.1; done
 echo 0 > $F/add_port_delay_ms
 ln -s $CFS/subsystems/$N:s3 $CFS/ports/3/subsystems/s3 || fail "link port 3"
 mkdir $CFS/hosts/$N:meanwhile || fail "mkdir host meanwhile"
