@@ -172,41 +172,65 @@ static void nvmet_bdev_submit_sg(struct nvmet_req *req,
 	blk_finish_plug(&plug);
 }
 
-/*
- * May req->sg go to the device as it is?  Each segment must start at the
- * device's DMA alignment and be whole logical blocks long, what
- * blkdev_direct_IO() asks of a user's buffer.  A fabric's own buffer
- * (sgl_alloc(): whole pages) always is; a host's buffer that nvme-loop
- * hands over as it is may not be: a 512-byte O_DIRECT read into a buffer
- * that crosses a page boundary is two 256-byte segments (the host's
- * queue asks only 4-byte alignment), and null_blk, for one, then reads
- * the first half of the block twice.
+/**
+ * nvmet_bdev_sg_aligned() - may a data buffer go to a device as it is?
+ * @sgl: the buffer
+ * @nents: its entries
+ * @len: its bytes (the entries may hold more)
+ * @off_mask: the device's DMA alignment (bdev_dma_alignment())
+ * @len_mask: its logical block size less one
+ *
+ * Each segment must start at the device's DMA alignment and be whole
+ * logical blocks long, what blkdev_direct_IO() asks of a user's buffer.
+ * A fabric's own buffer (sgl_alloc(): whole pages) always is; a host's
+ * buffer that nvme-loop hands over as it is may not be: a 512-byte
+ * O_DIRECT read into a buffer that crosses a page boundary is two 256-byte
+ * segments (the host's queue asks only 4-byte alignment), and null_blk,
+ * for one, then reads the first half of the block twice.
+ *
+ * Context: Any context.
+ * Return: true if every segment is aligned.
  */
-static bool nvmet_bdev_sg_fits(struct nvmet_req *req,
-			       struct block_device *bdev)
+bool nvmet_bdev_sg_aligned(struct scatterlist *sgl, unsigned int nents,
+			   u32 len, unsigned int off_mask,
+			   unsigned int len_mask)
 {
-	unsigned int off_mask = bdev_dma_alignment(bdev);
-	unsigned int len_mask = bdev_logical_block_size(bdev) - 1;
-	u32 left = req->data_len;
 	struct scatterlist *sg;
 	int i;
 
-	for_each_sg(req->sg, sg, req->sg_cnt, i) {
-		u32 n = min(sg->length, left);
+	for_each_sg(sgl, sg, nents, i) {
+		u32 n = min(sg->length, len);
 
 		if (!n)
 			break;
 		if ((sg->offset & off_mask) || (n & len_mask))
 			return false;
-		left -= n;
+		len -= n;
 	}
 	return true;
 }
 
-/* Copy @len bytes from @src to @dst (scatterlists); any context. */
-static void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
-			       struct scatterlist *src, unsigned int src_nents,
-			       size_t len)
+static bool nvmet_bdev_sg_fits(struct nvmet_req *req,
+			       struct block_device *bdev)
+{
+	return nvmet_bdev_sg_aligned(req->sg, req->sg_cnt, req->data_len,
+				     bdev_dma_alignment(bdev),
+				     bdev_logical_block_size(bdev) - 1);
+}
+
+/**
+ * nvmet_bdev_sg_copy() - copy between two scatterlists
+ * @dst: the destination
+ * @dst_nents: its entries
+ * @src: the source
+ * @src_nents: its entries
+ * @len: bytes to copy, from the start of each
+ *
+ * Context: Any context.
+ */
+void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
+			struct scatterlist *src, unsigned int src_nents,
+			size_t len)
 {
 	struct sg_mapping_iter m;
 	size_t off = 0;
