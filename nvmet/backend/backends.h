@@ -7,6 +7,7 @@
 #define _NVMET_BACKENDS_H
 
 #include <linux/nvme.h>
+#include <linux/scatterlist.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -14,6 +15,12 @@
 #include <nvmet/req.h>
 
 int nvmet_bdev_backend_init(void);
+bool nvmet_bdev_sg_aligned(struct scatterlist *sgl, unsigned int nents,
+			   u32 len, unsigned int off_mask,
+			   unsigned int len_mask);
+void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
+			struct scatterlist *src, unsigned int src_nents,
+			size_t len);
 void nvmet_bdev_backend_exit(void);
 int nvmet_file_backend_init(void);
 void nvmet_file_backend_exit(void);

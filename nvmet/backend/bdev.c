@@ -7,7 +7,8 @@
  * fabric's execute context and complete in their end_io (any context,
  * hard IRQ included); Write Zeroes and deallocation wait for the device,
  * so they run synchronously in a work item on the namespace's own work
- * queue.
+ * queue.  A read or write whose data buffer the device cannot take as it
+ * is (nvmet_bdev_sg_fits()) goes through a bounce buffer of whole pages.
  *
  * Conventions:
  * @ns: a namespace; its lock is held in open, close and revalidate
@@ -18,6 +19,7 @@
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/part_stat.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <nvmet/compat-blk.h>
@@ -127,51 +129,183 @@ static blk_opf_t nvmet_bdev_rw_opf(struct nvmet_req *req)
 }
 
 /*
- * Map req->sg onto a chain of bios and submit them.  The first bio is the
- * parent of the chain: its end_io runs once every bio has ended, with the
- * first error any of them saw.
+ * Map @sgl (@nents entries, @len bytes) onto a chain of bios and submit
+ * them.  The first bio is the parent of the chain: its end_io, @end_io
+ * with @private, runs once every bio has ended, with the first error any
+ * of them saw.
  */
-static void nvmet_bdev_submit_rw(struct nvmet_req *req)
+static void nvmet_bdev_submit_sg(struct nvmet_req *req,
+				 struct scatterlist *sgl, unsigned int nents,
+				 u32 len, bio_end_io_t *end_io, void *private)
 {
 	struct block_device *bdev = nvmet_bdev_of(req);
 	blk_opf_t opf = nvmet_bdev_rw_opf(req);
-	u32 left = req->data_len;
 	struct scatterlist *sg;
 	struct blk_plug plug;
 	struct bio *bio;
 	int i;
+
+	bio = bio_alloc(bdev, bio_max_segs(nents), opf, GFP_KERNEL);
+	bio->bi_iter.bi_sector = nvmet_req_pos(req) >> SECTOR_SHIFT;
+	bio->bi_private = private;
+	bio->bi_end_io = end_io;
+
+	blk_start_plug(&plug);
+	for_each_sg(sgl, sg, nents, i) {
+		u32 n = min(sg->length, len);
+
+		if (!n)
+			break;
+		if (bio_add_page(bio, sg_page(sg), n, sg->offset) != n) {
+			struct bio *prev = bio;
+
+			bio = bio_alloc(bdev, bio_max_segs(nents - i), opf,
+					GFP_KERNEL);
+			bio->bi_iter.bi_sector = bio_end_sector(prev);
+			bio_chain(bio, prev);
+			submit_bio(prev);
+			__bio_add_page(bio, sg_page(sg), n, sg->offset);
+		}
+		len -= n;
+	}
+	submit_bio(bio);
+	blk_finish_plug(&plug);
+}
+
+/**
+ * nvmet_bdev_sg_aligned() - may a data buffer go to a device as it is?
+ * @sgl: the buffer
+ * @nents: its entries
+ * @len: its bytes (the entries may hold more)
+ * @off_mask: the device's DMA alignment (bdev_dma_alignment())
+ * @len_mask: its logical block size less one
+ *
+ * Each segment must start at the device's DMA alignment and be whole
+ * logical blocks long, what blkdev_direct_IO() asks of a user's buffer.
+ * A fabric's own buffer (sgl_alloc(): whole pages) always is; a host's
+ * buffer that nvme-loop hands over as it is may not be: a 512-byte
+ * O_DIRECT read into a buffer that crosses a page boundary is two 256-byte
+ * segments (the host's queue asks only 4-byte alignment), and null_blk,
+ * for one, then reads the first half of the block twice.
+ *
+ * Context: Any context.
+ * Return: true if every segment is aligned.
+ */
+bool nvmet_bdev_sg_aligned(struct scatterlist *sgl, unsigned int nents,
+			   u32 len, unsigned int off_mask,
+			   unsigned int len_mask)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i) {
+		u32 n = min(sg->length, len);
+
+		if (!n)
+			break;
+		if ((sg->offset & off_mask) || (n & len_mask))
+			return false;
+		len -= n;
+	}
+	return true;
+}
+
+static bool nvmet_bdev_sg_fits(struct nvmet_req *req,
+			       struct block_device *bdev)
+{
+	return nvmet_bdev_sg_aligned(req->sg, req->sg_cnt, req->data_len,
+				     bdev_dma_alignment(bdev),
+				     bdev_logical_block_size(bdev) - 1);
+}
+
+/**
+ * nvmet_bdev_sg_copy() - copy between two scatterlists
+ * @dst: the destination
+ * @dst_nents: its entries
+ * @src: the source
+ * @src_nents: its entries
+ * @len: bytes to copy, from the start of each
+ *
+ * Context: Any context.
+ */
+void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
+			struct scatterlist *src, unsigned int src_nents,
+			size_t len)
+{
+	struct sg_mapping_iter m;
+	size_t off = 0;
+
+	sg_miter_start(&m, src, src_nents, SG_MITER_ATOMIC | SG_MITER_FROM_SG);
+	while (off < len && sg_miter_next(&m)) {
+		size_t n = min(m.length, len - off);
+
+		sg_pcopy_from_buffer(dst, dst_nents, m.addr, n, off);
+		off += n;
+	}
+	sg_miter_stop(&m);
+}
+
+/* A read or write through a bounce buffer (nvmet_bdev_sg_fits()). */
+struct nvmet_bdev_bounce {
+	struct nvmet_req	*req;
+	struct scatterlist	*sg;
+	unsigned int		nents;
+};
+
+/* end_io of the last bio of a bounced read or write: any context. */
+static void nvmet_bdev_bounce_done(struct bio *bio)
+{
+	struct nvmet_bdev_bounce *b = bio->bi_private;
+	struct nvmet_req *req = b->req;
+	u16 status = nvmet_bdev_status(req, bio->bi_status);
+
+	bio_put(bio);
+	if (!status && !nvme_is_write(req->cmd))
+		nvmet_bdev_sg_copy(req->sg, req->sg_cnt, b->sg, b->nents,
+				   req->data_len);
+	sgl_free(b->sg);
+	kfree(b);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_bdev_submit_bounce(struct nvmet_req *req)
+{
+	struct nvmet_bdev_bounce *b;
+
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		goto nomem;
+	b->sg = sgl_alloc(req->data_len, GFP_KERNEL | __GFP_NOWARN, &b->nents);
+	if (!b->sg) {
+		kfree(b);
+		goto nomem;
+	}
+	b->req = req;
+	if (nvme_is_write(req->cmd))
+		nvmet_bdev_sg_copy(b->sg, b->nents, req->sg, req->sg_cnt,
+				   req->data_len);
+	nvmet_bdev_submit_sg(req, b->sg, b->nents, req->data_len,
+			     nvmet_bdev_bounce_done, b);
+	return;
+nomem:
+	nvmet_req_complete(req, NVME_SC_INTERNAL);
+}
+
+static void nvmet_bdev_submit_rw(struct nvmet_req *req)
+{
+	u32 left = req->data_len;
 
 	if (unlikely(!req->sg_cnt || !left)) {
 		nvmet_req_complete(req, left ? NVME_SC_INTERNAL |
 				   NVME_STATUS_DNR : NVME_SC_SUCCESS);
 		return;
 	}
-
-	bio = bio_alloc(bdev, bio_max_segs(req->sg_cnt), opf, GFP_KERNEL);
-	bio->bi_iter.bi_sector = nvmet_req_pos(req) >> SECTOR_SHIFT;
-	bio->bi_private = req;
-	bio->bi_end_io = nvmet_bdev_bio_done;
-
-	blk_start_plug(&plug);
-	for_each_sg(req->sg, sg, req->sg_cnt, i) {
-		u32 len = min(sg->length, left);
-
-		if (!len)
-			break;
-		if (bio_add_page(bio, sg_page(sg), len, sg->offset) != len) {
-			struct bio *prev = bio;
-
-			bio = bio_alloc(bdev, bio_max_segs(req->sg_cnt - i),
-					opf, GFP_KERNEL);
-			bio->bi_iter.bi_sector = bio_end_sector(prev);
-			bio_chain(bio, prev);
-			submit_bio(prev);
-			__bio_add_page(bio, sg_page(sg), len, sg->offset);
-		}
-		left -= len;
+	if (unlikely(!nvmet_bdev_sg_fits(req, nvmet_bdev_of(req)))) {
+		nvmet_bdev_submit_bounce(req);
+		return;
 	}
-	submit_bio(bio);
-	blk_finish_plug(&plug);
+	nvmet_bdev_submit_sg(req, req->sg, req->sg_cnt, left,
+			     nvmet_bdev_bio_done, req);
 }
 
 static void nvmet_bdev_flush(struct nvmet_req *req)
