@@ -2496,7 +2496,7 @@ static u16 rk_io(struct kunit *test, struct rk_ctrl *rc, u8 op)
 	static u8 buf[512];
 
 	return tt_rw(test, rc->iq, op, 1, 0, 1,
-		     op == nvme_cmd_flush ? NULL : buf);
+		     op == nvme_cmd_flush || op == nvme_cmd_verify ? NULL : buf);
 }
 
 static u32 rk_generation(struct kunit *test, struct rk_ctrl *rc)
@@ -2670,9 +2670,13 @@ static void rk_test_types(struct kunit *test)
 				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
 		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_write),
 				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
-		/* Flush is of the write group. */
+		/* Flush is of the write group, Compare and Verify reads. */
 		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_flush),
 				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_compare),
+				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_verify),
+				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
 		/* Release: the wrong type is refused; C is no registrant. */
 		KUNIT_EXPECT_EQ(test, rk_release(test, &c, 0, rt, 0),
 				RK_CONFLICT);
