@@ -2188,6 +2188,76 @@ static void tt_test_path_errors(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
+/*
+ * Compare reads the range and compares it with the host's data, 128 KiB
+ * at a time (compare.c): equal data succeeds, one byte off in any chunk
+ * is Compare Failure with DNR, and nothing is written either way.
+ * Verify reads and discards; both check the range as a read does.
+ */
+static void tt_test_compare_verify(struct kunit *test)
+{
+	const u32 nlb = 512, len = 512 << 9;
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	struct nvme_id_ctrl *id;
+	u8 *wbuf, *cbuf;
+	u16 cntlid;
+	u32 i;
+
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+	wbuf = kunit_kmalloc(test, len, GFP_KERNEL);
+	cbuf = kunit_kmalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_NOT_NULL(test, wbuf);
+	KUNIT_ASSERT_NOT_NULL(test, cbuf);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_TRUE(test, le16_to_cpu(id->oncs) & NVME_CTRL_ONCS_COMPARE);
+	KUNIT_EXPECT_TRUE(test, le16_to_cpu(id->oncs) &
+			  NVMET_CTRL_ONCS_VERIFY);
+
+	for (i = 0; i < len; i++)
+		wbuf[i] = i * 13 + 5;
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 1024, nlb,
+				    wbuf), 0);
+	memcpy(cbuf, wbuf, len);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 1024, nlb,
+				    cbuf), 0);
+	/* A byte off in the second chunk, then in the last byte. */
+	cbuf[(300 << 9) + 5] ^= 1;
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 1024, nlb,
+				    cbuf),
+			NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR);
+	cbuf[(300 << 9) + 5] ^= 1;
+	cbuf[len - 1] ^= 0x80;
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 1024, nlb,
+				    cbuf),
+			NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR);
+	/* Compare wrote nothing: the stored data is still the pattern. */
+	memset(cbuf, 0, len);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, 1024, nlb,
+				    cbuf), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(cbuf, wbuf, len), 0);
+
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1,
+				    (TT_NS_SIZE >> 9) - 4, 8, cbuf),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	/* Verify of the whole namespace, 16 chunks; one block past it. */
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_verify, 1, 0,
+				    TT_NS_SIZE >> 9, NULL), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_verify, 1, 1,
+				    TT_NS_SIZE >> 9, NULL),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	/* Compare carries its blocks, Verify nothing. */
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 0, 1, NULL),
+			NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
 static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_connect_errors),
 	KUNIT_CASE(tt_test_registers_identify),
@@ -2213,6 +2283,7 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_endgrp_rmi),
 	KUNIT_CASE(tt_test_identify_21),
 	KUNIT_CASE(tt_test_path_errors),
+	KUNIT_CASE(tt_test_compare_verify),
 	{}
 };
 
@@ -2425,7 +2496,7 @@ static u16 rk_io(struct kunit *test, struct rk_ctrl *rc, u8 op)
 	static u8 buf[512];
 
 	return tt_rw(test, rc->iq, op, 1, 0, 1,
-		     op == nvme_cmd_flush ? NULL : buf);
+		     op == nvme_cmd_flush || op == nvme_cmd_verify ? NULL : buf);
 }
 
 static u32 rk_generation(struct kunit *test, struct rk_ctrl *rc)
@@ -2599,9 +2670,13 @@ static void rk_test_types(struct kunit *test)
 				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
 		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_write),
 				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
-		/* Flush is of the write group. */
+		/* Flush is of the write group, Compare and Verify reads. */
 		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_flush),
 				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_compare),
+				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
+		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_verify),
+				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
 		/* Release: the wrong type is refused; C is no registrant. */
 		KUNIT_EXPECT_EQ(test, rk_release(test, &c, 0, rt, 0),
 				RK_CONFLICT);

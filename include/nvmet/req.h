@@ -104,6 +104,10 @@ struct nvmet_sq {
  *	      longer buffer, or NVMET_LEN_UNKNOWN for one that cannot tell
  *	      (then the port's MDTS alone bounds it)
  * @execute: runs the command once the data is in @sg; set by the core
+ * @end_io: NULL, or set by a core handler that runs the backend as one
+ *	    stage of a longer command (Compare, Verify): the next
+ *	    nvmet_req_complete() clears it and calls it instead of
+ *	    completing the request
  * @error_loc: offset in the command of the field an error is about, or
  *	       NVMET_NO_ERROR_LOC
  * @error_slba: LBA an error is about
@@ -132,6 +136,7 @@ struct nvmet_req {
 	u32 data_len;
 	u32 data_max;
 	void (*execute)(struct nvmet_req *req);
+	void (*end_io)(struct nvmet_req *req, u16 status);
 	u16 error_loc;
 	u64 error_slba;
 	u64 start_ns;

@@ -663,7 +663,9 @@ static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
 	rcu_read_unlock();
 	if (!any)
 		features = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE;
-	oncs = NVME_CTRL_ONCS_RESERVATIONS;
+	/* The core runs Compare and Verify over every backend's rw(). */
+	oncs = NVME_CTRL_ONCS_COMPARE | NVMET_CTRL_ONCS_VERIFY |
+	       NVME_CTRL_ONCS_RESERVATIONS;
 	if (features & NVMET_BF_WRITE_ZEROES)
 		oncs |= NVME_CTRL_ONCS_WRITE_ZEROES;
 	if (features & NVMET_BF_DEALLOCATE)

@@ -255,6 +255,9 @@ u16 nvmet_parse_discovery_cmd(struct nvmet_req *req);
 /* io.c */
 u16 nvmet_parse_io_cmd(struct nvmet_req *req);
 
+/* compare.c */
+void nvmet_execute_cmpver(struct nvmet_req *req);
+
 /* visibility.c */
 struct nvmet_host *nvmet_ctrl_host(struct nvmet_ctrl *ctrl);
 bool nvmet_ctrl_host_linked(struct nvmet_ctrl *ctrl, struct nvmet_ns *ns);

@@ -8,7 +8,8 @@
  * Write Zeroes without NVMET_BF_WRITE_ZEROES and Dataset Management
  * without NVMET_BF_DEALLOCATE are invalid opcodes for that namespace
  * (design.md, "Feature bits"); Flush without NVMET_BF_VWC succeeds with
- * nothing to do.
+ * nothing to do.  Compare and Verify run over the backend's rw()
+ * (compare.c).
  */
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -134,6 +135,14 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
 		req->data_len = nlb << ns->blksize_shift;
 		req->execute = nvmet_execute_rw;
+		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
+	case nvme_cmd_compare:
+	case nvme_cmd_verify:
+		/* Compare carries the blocks to compare; Verify nothing. */
+		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
+		if (cmd->common.opcode == nvme_cmd_compare)
+			req->data_len = nlb << ns->blksize_shift;
+		req->execute = nvmet_execute_cmpver;
 		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
 	case nvme_cmd_flush:
 		req->execute = nvmet_execute_flush;

@@ -141,12 +141,22 @@ static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
  * @status: NVMe status code (with NVME_STATUS_DNR and friends), 0 for
  *	    success; the command's result goes into req->cqe->result first
  *
+ * If req->end_io is set, only calls it (once) with @status: a stage of
+ * the command ended, not the command.
+ *
  * Context: Any context.
  */
 void nvmet_req_complete(struct nvmet_req *req, u16 status)
 {
+	void (*end_io)(struct nvmet_req *req, u16 status) = req->end_io;
 	struct nvmet_sq *sq = req->sq;
 
+	/* One stage of a longer command ended: its handler goes on. */
+	if (unlikely(end_io)) {
+		req->end_io = NULL;
+		end_io(req, status);
+		return;
+	}
 	__nvmet_req_complete(req, status);
 	percpu_ref_put(&sq->ref);
 }
@@ -258,6 +268,7 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	req->data_len = 0;
 	req->data_max = 0;
 	req->execute = NULL;
+	req->end_io = NULL;
 	req->error_loc = NVMET_NO_ERROR_LOC;
 	req->error_slba = 0;
 	req->cqe->result.u64 = 0;
