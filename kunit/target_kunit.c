@@ -632,8 +632,8 @@ static void tt_test_ns_changed_aen(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
-/* An Asynchronous Event Request, left waiting in a slot of @aq. */
-static struct tt_queue *tt_aer_post(struct kunit *test, struct tt_queue *aq)
+/* Submit an Asynchronous Event Request on @aq, in a slot of its own. */
+static struct tt_queue *tt_aer_submit(struct kunit *test, struct tt_queue *aq)
 {
 	struct tt_queue *eq = kunit_kzalloc(test, sizeof(*eq), GFP_KERNEL);
 
@@ -647,6 +647,14 @@ static struct tt_queue *tt_aer_post(struct kunit *test, struct tt_queue *aq)
 	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&eq->req, &aq->cq, &aq->sq,
 					       &tt_fabric));
 	eq->req.execute(&eq->req);
+	return eq;
+}
+
+/* An Asynchronous Event Request, left waiting in a slot of @aq. */
+static struct tt_queue *tt_aer_post(struct kunit *test, struct tt_queue *aq)
+{
+	struct tt_queue *eq = tt_aer_submit(test, aq);
+
 	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&eq->done, HZ / 10),
 			0);
 	return eq;
@@ -2809,19 +2817,7 @@ static void rk_test_preempt_abort(struct kunit *test)
 /* Submit an AER on @rc's admin queue, in a slot of its own. */
 static struct tt_queue *rk_aer(struct kunit *test, struct rk_ctrl *rc)
 {
-	struct tt_queue *eq = kunit_kzalloc(test, sizeof(*eq), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, eq);
-	eq->cmd.common.opcode = nvme_admin_async_event;
-	eq->cmd.common.flags = NVME_CMD_SGL_METABUF;
-	init_completion(&eq->done);
-	eq->req.cmd = &eq->cmd;
-	eq->req.cqe = &eq->cqe;
-	eq->req.port = tt_env_of(test)->port;
-	KUNIT_ASSERT_TRUE(test, nvmet_req_init(&eq->req, &rc->aq->cq,
-					       &rc->aq->sq, &tt_fabric));
-	eq->req.execute(&eq->req);
-	return eq;
+	return tt_aer_submit(test, rc->aq);
 }
 
 static u16 rk_features(struct kunit *test, struct rk_ctrl *rc, bool set,
