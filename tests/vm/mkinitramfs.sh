@@ -43,10 +43,12 @@ MODSRC=$NVMET_NG_MODDIR
 # (nvme-keyring, 6.5 and later: 6.1 has none, and stage_module leaves a
 # name that is not there out, as it does a built-in one).  virtio_blk:
 # the disk shared by two boots (tests/vm/run.sh, "Second boot").
+# virtio_pci: the transport of that disk and of virtio-rng, a module on
+# 6.1 (built in from 6.12), which nothing loads by itself in our init.
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
 	   crc32_generic dm-mod virtio-rng tls gcm ghash-generic nvme-keyring
-	   virtio_blk"
+	   virtio_pci virtio_blk"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {
