@@ -647,22 +647,26 @@ void nvmet_send_identify(struct nvmet_req *req,
  */
 static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
 {
+	const u32 both = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE;
 	u32 features = 0;
 	struct nvmet_ns *ns;
 	unsigned long idx;
 	bool any = false;
 	u16 oncs;
 
+	/* Stops at the first namespace with both: usually the first. */
 	rcu_read_lock();
 	xa_for_each(&ctrl->subsys->namespaces, idx, ns) {
 		if (!nvmet_ns_visible(ctrl, ns))
 			continue;
 		any = true;
 		features |= READ_ONCE(ns->features);
+		if ((features & both) == both)
+			break;
 	}
 	rcu_read_unlock();
 	if (!any)
-		features = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE;
+		features = both;
 	/* The core runs Compare and Verify over every backend's rw(). */
 	oncs = NVME_CTRL_ONCS_COMPARE | NVMET_CTRL_ONCS_VERIFY |
 	       NVME_CTRL_ONCS_RESERVATIONS;
