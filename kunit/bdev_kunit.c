@@ -132,10 +132,57 @@ static void bb_test_copy(struct kunit *test)
 	sgl_free(bounce);
 }
 
+/*
+ * Many segments of odd sizes on both sides, their boundaries nowhere
+ * aligned with each other's: the copy walks each list once and still
+ * carries every byte to its place.
+ */
+static void bb_test_copy_segments(struct kunit *test)
+{
+	static const unsigned int src_len[] = { 1, 7, 100, 3, 512, 29, 1, 371 };
+	static const unsigned int dst_len[] = { 13, 13, 200, 1, 600, 97, 100 };
+	struct bb_fixture *f = test->priv;
+	struct scatterlist src[ARRAY_SIZE(src_len)], dst[ARRAY_SIZE(dst_len)];
+	unsigned int i, total = 0, off = 0;
+	u8 *s = page_address(f->pages[0]), *d = page_address(f->pages[1]);
+	u8 *got;
+
+	sg_init_table(src, ARRAY_SIZE(src));
+	for (i = 0; i < ARRAY_SIZE(src_len); i++) {
+		/* a gap of 3 bytes between segments: no two are adjacent */
+		sg_set_buf(&src[i], s + off + 3 * i, src_len[i]);
+		off += src_len[i];
+	}
+	total = off;
+	KUNIT_ASSERT_EQ(test, total, 1024U);
+	for (i = 0; i < PAGE_SIZE; i++)
+		s[i] = i * 13 + 5;
+	sg_init_table(dst, ARRAY_SIZE(dst));
+	for (i = 0, off = 0; i < ARRAY_SIZE(dst_len); i++) {
+		sg_set_buf(&dst[i], d + off + 5 * i, dst_len[i]);
+		off += dst_len[i];
+	}
+	KUNIT_ASSERT_EQ(test, off, 1024U);
+
+	nvmet_bdev_sg_copy(dst, ARRAY_SIZE(dst), src, ARRAY_SIZE(src), total);
+	got = kunit_kzalloc(test, total, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, sg_copy_to_buffer(dst, ARRAY_SIZE(dst), got,
+						total), (size_t)total);
+	for (i = 0, off = 0; i < ARRAY_SIZE(src_len); off += src_len[i], i++)
+		KUNIT_EXPECT_MEMEQ(test, got + off, s + off + 3 * i,
+				   src_len[i]);
+	/* the gaps between destination segments are untouched */
+	for (i = 1, off = dst_len[0]; i < ARRAY_SIZE(dst_len);
+	     off += dst_len[i], i++)
+		KUNIT_EXPECT_EQ(test, d[off + 5 * i - 1], 0);
+}
+
 static struct kunit_case bb_cases[] = {
 	KUNIT_CASE(bb_test_aligned),
 	KUNIT_CASE(bb_test_unaligned),
 	KUNIT_CASE(bb_test_copy),
+	KUNIT_CASE(bb_test_copy_segments),
 	{}
 };
 

@@ -136,4 +136,12 @@ const struct nvmet_backend_ops *nvmet_backend_get(const char *name);
 void nvmet_backend_put(const struct nvmet_backend_ops *ops);
 bool nvmet_backend_exists(const char *name);
 
+/* Helpers for the I/O paths of backends, in nvmet.ko or modules of their own. */
+struct nvme_dsm_range;
+u16 nvmet_backend_check_range(struct nvmet_req *req, u64 slba, u64 nlb,
+			      loff_t size);
+u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
+				 struct nvme_dsm_range **ranges,
+				 unsigned int *nr);
+
 #endif /* _NVMET_BACKEND_H */

@@ -25,11 +25,6 @@ void nvmet_bdev_backend_exit(void);
 int nvmet_file_backend_init(void);
 void nvmet_file_backend_exit(void);
 
-u16 nvmet_backend_check_range(struct nvmet_req *req, u64 slba, u64 nlb,
-			      loff_t size);
-u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
-				 struct nvme_dsm_range **ranges,
-				 unsigned int *nr);
 
 /* Work items of one namespace's backend in flight at once. */
 #define NVMET_BACKEND_WQ_ACTIVE	64

@@ -226,6 +226,11 @@ static bool nvmet_bdev_sg_fits(struct nvmet_req *req,
  * @src_nents: its entries
  * @len: bytes to copy, from the start of each
  *
+ * Linear in the entries of both: each source segment goes to the
+ * destination from the entry the previous one ended in, not from the
+ * first (sg_pcopy_from_buffer() walks from where it is given).  The
+ * destination's mapping nests inside the source's, as atomic kmaps must.
+ *
  * Context: Any context.
  */
 void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
@@ -233,13 +238,22 @@ void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
 			size_t len)
 {
 	struct sg_mapping_iter m;
-	size_t off = 0;
+	size_t off = 0, skip = 0;
 
 	sg_miter_start(&m, src, src_nents, SG_MITER_ATOMIC | SG_MITER_FROM_SG);
 	while (off < len && sg_miter_next(&m)) {
 		size_t n = min(m.length, len - off);
 
-		sg_pcopy_from_buffer(dst, dst_nents, m.addr, n, off);
+		/* dst: the entry @off falls in, @skip bytes into it */
+		while (dst_nents && skip >= dst->length) {
+			skip -= dst->length;
+			dst = sg_next(dst);
+			dst_nents--;
+		}
+		if (!dst_nents)
+			break;
+		sg_pcopy_from_buffer(dst, dst_nents, m.addr, n, skip);
+		skip += n;
 		off += n;
 	}
 	sg_miter_stop(&m);

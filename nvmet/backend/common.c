@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Helpers shared by the I/O paths of the backends built into nvmet.ko.
+ * Helpers shared by the I/O paths of the backends: those built into
+ * nvmet.ko, and (the exported ones) backend modules such as nvmet-ram.
  *
  * Conventions:
  * @req: an I/O command on an enabled namespace (req->ns set)
  */
+#include <linux/export.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include <nvmet/ns.h>
 #include <nvmet/nvmet.h>
 #include <nvmet/req.h>
+#include <nvmet/backend.h>
 #include "backends.h"
 
 /**
@@ -37,6 +40,7 @@ u16 nvmet_backend_check_range(struct nvmet_req *req, u64 slba, u64 nlb,
 	req->error_slba = slba;
 	return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
 }
+EXPORT_SYMBOL_GPL(nvmet_backend_check_range);
 
 /**
  * nvmet_backend_get_dsm_ranges() - copy the ranges of a DSM command
@@ -75,6 +79,7 @@ u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 	*nr = n;
 	return NVME_SC_SUCCESS;
 }
+EXPORT_SYMBOL_GPL(nvmet_backend_get_dsm_ranges);
 
 /**
  * nvmet_backend_wq_alloc() - give a namespace its own work queue

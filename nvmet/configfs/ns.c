@@ -294,7 +294,8 @@ static ssize_t nvmet_ns_device_size_store(struct config_item *item,
 	ret = nvmet_ns_config_begin(ns);
 	if (ret)
 		return ret;
-	if (size % 4096 && !strcmp(ns->backend_name, "null")) {
+	if (size % 4096 && (!strcmp(ns->backend_name, "null") ||
+			    !strcmp(ns->backend_name, "ram"))) {
 		nvmet_ns_config_end(ns);
 		goto out_invalid;
 	}
