@@ -15,6 +15,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include <nvmet/ns.h>
 #include <nvmet/nvmet.h>
@@ -150,6 +151,23 @@ static void tt_ram_dsm(struct nvmet_req *req)
 	nvmet_req_complete(req, status);
 }
 
+/*
+ * The RAM backend's copy(): refuses (-EOPNOTSUPP, so the core stages the
+ * copy through rw()) unless a case turns it on; counts its calls.
+ */
+static bool tt_copy_offload;
+static unsigned int tt_copy_calls;
+
+static int tt_ram_copy(struct nvmet_ns *dst, loff_t dpos,
+		       struct nvmet_ns *src, loff_t spos, u64 len, bool fua)
+{
+	tt_copy_calls++;
+	if (!READ_ONCE(tt_copy_offload))
+		return -EOPNOTSUPP;
+	memmove(dst->backend_priv + dpos, src->backend_priv + spos, len);
+	return 0;
+}
+
 /* The size the RAM backend revalidates to: at most TT_NS_SIZE. */
 static u64 tt_ram_size;
 
@@ -192,6 +210,7 @@ static const struct nvmet_backend_ops tt_ram_backend = {
 	.rw		= tt_ram_rw,
 	.write_zeroes	= tt_ram_write_zeroes,
 	.dsm		= tt_ram_dsm,
+	.copy		= tt_ram_copy,
 	.limits		= tt_ram_limits,
 	.media_info	= tt_ram_media_info,
 };
@@ -220,6 +239,8 @@ static int tt_init(struct kunit *test)
 	tt_deletes = 0;
 	tt_nr_queues = 0;
 	tt_rotational = false;
+	tt_copy_offload = false;
+	tt_copy_calls = 0;
 	tt_ram_size = TT_NS_SIZE;
 	memset(&tt_limits, 0, sizeof(tt_limits));
 	ret = nvmet_register_fabric(&tt_fabric);
@@ -440,6 +461,45 @@ static u16 tt_rw(struct kunit *test, struct tt_queue *q, u8 op, u32 nsid,
 	c.rw.slba = cpu_to_le64(slba);
 	c.rw.length = cpu_to_le16(nlb - 1);
 	return tt_submit(test, q, &c, buf, buf ? nlb << 9 : 0);
+}
+
+/* One source range of a Copy: its SLBA and its blocks (1 to 65536). */
+struct tt_copy_range {
+	u64 slba;
+	u32 nlb;
+};
+
+/*
+ * Copy @nr ranges of namespace 1 to @sdlba, in descriptor format @fmt
+ * (0 or 1; others sent with format 0's size), with @cdw12 ORed in.
+ */
+static u16 tt_copy(struct kunit *test, struct tt_queue *q, u8 fmt,
+		   u64 sdlba, const struct tt_copy_range *r, unsigned int nr,
+		   u32 cdw12)
+{
+	u32 size = fmt == NVMET_COPY_FMT1 ? NVMET_COPY_DESC1_SIZE :
+					    NVMET_COPY_DESC0_SIZE;
+	struct nvme_command c = { };
+	unsigned int i;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, nr * size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < nr; i++) {
+		struct nvmet_copy_desc *d = (void *)(buf + i * size);
+
+		d->slba = cpu_to_le64(r[i].slba);
+		d->nlb = cpu_to_le16(r[i].nlb - 1);
+		/* Tags a namespace without PI never reads. */
+		memset(buf + i * size + 24, 0xee, size - 24);
+	}
+	c.common.opcode = NVMET_CMD_COPY;
+	c.common.nsid = cpu_to_le32(1);
+	c.common.cdw10 = cpu_to_le32(lower_32_bits(sdlba));
+	c.common.cdw11 = cpu_to_le32(upper_32_bits(sdlba));
+	c.common.cdw12 = cpu_to_le32((nr - 1) | fmt << NVMET_COPY_DESFMT_SHIFT |
+				     cdw12);
+	return tt_submit(test, q, &c, buf, nr * size);
 }
 
 static void tt_test_connect_errors(struct kunit *test)
@@ -2266,6 +2326,175 @@ static void tt_test_compare_verify(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
+/* Namespace 1's blocks [slba, slba + nlb) read back equal @want? */
+static bool tt_blocks_are(struct kunit *test, struct tt_queue *iq, u64 slba,
+			  u16 nlb, const u8 *want)
+{
+	u8 *got = kunit_kmalloc(test, nlb << 9, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_read, 1, slba, nlb,
+				    got), 0);
+	return !memcmp(got, want, nlb << 9);
+}
+
+/* Two ranges (the first three bounce stages long) to 1200, then back. */
+static void tt_copy_data(struct kunit *test, struct tt_queue *iq, u8 *pat,
+			 bool offload)
+{
+	static const struct tt_copy_range two[] = { { 100, 600 }, { 50, 3 } };
+	u8 *want = kunit_kmalloc(test, 603 << 9, GFP_KERNEL);
+	unsigned int calls = tt_copy_calls;
+
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	tt_copy_offload = offload;
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 0, 1024, pat),
+			0);
+	memcpy(want, pat + (100 << 9), 600 << 9);
+	memcpy(want + (600 << 9), pat + (50 << 9), 3 << 9);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 1200, two, 2,
+				      0), 0);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 1200, 603, want));
+	/* The backend's copy() is asked once per range, staged or not. */
+	KUNIT_EXPECT_EQ(test, tt_copy_calls - calls, 2);
+	/* Format 1h (40-byte descriptors), with FUA: back onto 0. */
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT1, 0,
+				      &(struct tt_copy_range){ 1200, 603 }, 1,
+				      NVMET_COPY_FUA), 0);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 0, 603, want));
+}
+
+static void tt_test_copy(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	const u32 too_long = 32768 + 1;	/* 16 MiB of 512-byte blocks, + 1 */
+	struct tt_copy_range r[2];
+	struct nvme_id_ctrl *id;
+	struct nvme_id_ns *idns;
+	unsigned int calls;
+	u8 *pat, *zero;
+	u16 cntlid;
+	u32 i;
+
+	id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+	idns = kunit_kzalloc(test, sizeof(*idns), GFP_KERNEL);
+	pat = kunit_kmalloc(test, 1024 << 9, GFP_KERNEL);
+	zero = kunit_kzalloc(test, 8 << 9, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_NOT_NULL(test, idns);
+	KUNIT_ASSERT_NOT_NULL(test, pat);
+	KUNIT_ASSERT_NOT_NULL(test, zero);
+	for (i = 0; i < 1024 << 9; i++)
+		pat[i] = i * 7 + i / 512;
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+
+	/* ONCS bit 8, OCFS formats 0h and 1h, the namespace's limits. */
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_TRUE(test, le16_to_cpu(id->oncs) & NVMET_CTRL_ONCS_COPY);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16((u8 *)id +
+						 NVMET_ID_CTRL_OCFS_OFF), 0x3);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16((u8 *)idns +
+						 NVMET_ID_NS_MSSRL_OFF), 32768);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32((u8 *)idns +
+						 NVMET_ID_NS_MCL_OFF), 32768);
+	KUNIT_EXPECT_EQ(test, ((u8 *)idns)[NVMET_ID_NS_MSRC_OFF], 127);
+
+	/* Staged through rw(), then by the backend's copy(). */
+	tt_copy_data(test, iq, pat, false);
+	tt_copy_data(test, iq, pat, true);
+
+	/*
+	 * Overlapping its destination, which lies after it: copied as if
+	 * read whole first, staged (the backend is not asked) from the end.
+	 */
+	calls = tt_copy_calls;
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 0, 1024, pat),
+			0);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 400,
+				      &(struct tt_copy_range){ 100, 600 }, 1,
+				      0), 0);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 400, 600,
+					      pat + (100 << 9)));
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 100, 300,
+					      pat + (100 << 9)));
+	KUNIT_EXPECT_EQ(test, tt_copy_calls, calls);
+	/* ... and before it: from the start. */
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 0, 1024, pat),
+			0);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 10,
+				      &(struct tt_copy_range){ 100, 600 }, 1,
+				      0), 0);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 10, 600,
+					      pat + (100 << 9)));
+
+	/* A source range past the end: LBA Out of Range, nothing written. */
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 1500, 8,
+				    zero), 0);
+	r[0] = (struct tt_copy_range){ 0, 8 };
+	r[1] = (struct tt_copy_range){ (TT_NS_SIZE >> 9) - 4, 8 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 1500, r, 2, 0),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(iq->cqe.result.u32), 0);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 1500, 8, zero));
+	/* The destination past the end: the same, at SDLBA (CDW10). */
+	r[1] = (struct tt_copy_range){ 16, 8 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0,
+				      (TT_NS_SIZE >> 9) - 15, r, 2, 0),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, iq->req.error_loc,
+			offsetof(struct nvme_common_command, cdw10));
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0,
+				      TT_NS_SIZE >> 9, r, 1, 0),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+
+	/* Over MSSRL, over MCL, over MSRC: Command Size Limit Exceeded. */
+	r[0] = (struct tt_copy_range){ 0, too_long };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 0, r, 1, 0),
+			NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR);
+	r[0] = (struct tt_copy_range){ 0, 20000 };
+	r[1] = (struct tt_copy_range){ 0, 20000 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 0, r, 2, 0),
+			NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 0,
+				      kunit_kzalloc(test, 129 * sizeof(*r),
+						    GFP_KERNEL), 129, 0),
+			NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR);
+	/* Formats 2h and 3h (other namespaces) are not supported. */
+	r[0] = (struct tt_copy_range){ 0, 1 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, 2, 8, r, 1, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, iq->req.error_loc,
+			offsetof(struct nvme_common_command, cdw12));
+
+	/* copy off: Invalid Opcode, Identify stops advertising it. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_COPY,
+						   false), 0);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 8, r, 1, 0),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_FALSE(test, le16_to_cpu(id->oncs) & NVMET_CTRL_ONCS_COPY);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16((u8 *)id +
+						 NVMET_ID_CTRL_OCFS_OFF), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32((u8 *)idns +
+						 NVMET_ID_NS_MCL_OFF), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_COPY,
+						   true), 0);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT0, 8, r, 1, 0),
+			0);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
 static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_connect_errors),
 	KUNIT_CASE(tt_test_registers_identify),
@@ -2292,6 +2521,7 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_identify_21),
 	KUNIT_CASE(tt_test_path_errors),
 	KUNIT_CASE(tt_test_compare_verify),
+	KUNIT_CASE(tt_test_copy),
 	{}
 };
 
@@ -2685,6 +2915,12 @@ static void rk_test_types(struct kunit *test)
 				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
 		KUNIT_EXPECT_EQ_MSG(test, rk_io(test, &c, nvme_cmd_verify),
 				    t[i].c_read ? 0 : RK_CONFLICT, "type %u", rt);
+		/* Copy writes (and reads) the namespace: the write group. */
+		KUNIT_EXPECT_EQ_MSG(test,
+				    tt_copy(test, c.iq, NVMET_COPY_FMT0, 8,
+					    &(struct tt_copy_range){ 0, 1 },
+					    1, 0),
+				    t[i].c_write ? 0 : RK_CONFLICT, "type %u", rt);
 		/* Release: the wrong type is refused; C is no registrant. */
 		KUNIT_EXPECT_EQ(test, rk_release(test, &c, 0, rt, 0),
 				RK_CONFLICT);

@@ -24,7 +24,15 @@ struct nvmet_req;
 #define NVMET_BF_WRITE_ZEROES	BIT(0)
 #define NVMET_BF_DEALLOCATE	BIT(1)
 #define NVMET_BF_VWC		BIT(2)	/* volatile write cache: flush */
-#define NVMET_BF_NR		3
+#define NVMET_BF_COPY		BIT(3)	/* Copy (19h) */
+#define NVMET_BF_NR		4
+
+/*
+ * Feature bits the core implements over every backend's rw(): each
+ * namespace has them and an administrator may always turn them off, whatever
+ * the backend's table says.  A backend may still speed them up (@copy).
+ */
+#define NVMET_BF_CORE		NVMET_BF_COPY
 
 /**
  * struct nvmet_media_info - what a namespace's device says of its media,
@@ -97,6 +105,15 @@ struct nvmet_ns_limits {
  *	 (cdw10.nr + 1) struct nvme_dsm_range entries are in req->sg.
  *	 Called only for a command with the deallocate attribute (AD)
  *	 and while NVMET_BF_DEALLOCATE is on.  Optional.
+ * @copy: copy @len bytes from byte @spos of @src to byte @dpos of @dst,
+ *	  both enabled namespaces the caller holds I/O references on, in
+ *	  the backend's own way (a file system's copy_file_range or reflink),
+ *	  and make the copy durable when @fua is set.  Called only while
+ *	  NVMET_BF_COPY is on, with the ranges checked and not overlapping,
+ *	  in process context (a work item on @dst's backend_wq), where it may
+ *	  wait for I/O.  Return 0 when all was copied, -EOPNOTSUPP when the
+ *	  backend cannot copy these (the core then copies through @rw), or
+ *	  another -errno.  Optional.
  * @limits: fill in a zeroed struct nvmet_ns_limits for an enabled
  *	    namespace, which the caller holds an I/O reference on (Identify
  *	    Namespace); no lock held, must not sleep.  Optional: without it
@@ -126,6 +143,8 @@ struct nvmet_backend_ops {
 	void (*flush)(struct nvmet_req *req);
 	void (*write_zeroes)(struct nvmet_req *req);
 	void (*dsm)(struct nvmet_req *req);
+	int (*copy)(struct nvmet_ns *dst, loff_t dpos, struct nvmet_ns *src,
+		    loff_t spos, u64 len, bool fua);
 	void (*limits)(struct nvmet_ns *ns, struct nvmet_ns_limits *lim);
 	void (*media_info)(struct nvmet_ns *ns, struct nvmet_media_info *info);
 };

@@ -282,6 +282,36 @@ static void nvmet_file_dsm(struct nvmet_req *req)
 }
 
 /*
+ * Copy (NVMET_BF_COPY) between files of this backend through the file
+ * system: copy_file_range() reflinks where it can (XFS, btrfs) and
+ * otherwise copies inside the kernel.  What it cannot do (-EOPNOTSUPP,
+ * -EXDEV, -EINVAL, or nothing copied) the core does again whole through
+ * rw(), which is safe: the ranges do not overlap.  Runs in a work item.
+ */
+static int nvmet_file_copy(struct nvmet_ns *dst, loff_t dpos,
+			   struct nvmet_ns *src, loff_t spos, u64 len, bool fua)
+{
+	struct file *out = nvmet_file_file(dst);
+	loff_t start = dpos;
+	ssize_t n;
+
+	if (src->backend != dst->backend)
+		return -EOPNOTSUPP;
+	while (len) {
+		n = vfs_copy_file_range(nvmet_file_file(src), spos, out, dpos,
+					len, 0);
+		if (!n || n == -EOPNOTSUPP || n == -EXDEV || n == -EINVAL)
+			return -EOPNOTSUPP;
+		if (n < 0)
+			return n;
+		spos += n;
+		dpos += n;
+		len -= n;
+	}
+	return fua ? vfs_fsync_range(out, start, dpos - 1, 1) : 0;
+}
+
+/*
  * The file system's block: a smaller write reads, modifies and writes
  * it back, and a hole is punched in whole blocks (less is zeroed, not
  * freed).  A punched hole reads as zeroes.  No atomicity is promised
@@ -308,6 +338,7 @@ static const struct nvmet_backend_ops nvmet_file_backend_ops = {
 	.rw		= nvmet_file_rw,
 	.flush		= nvmet_file_flush,
 	.write_zeroes	= nvmet_file_write_zeroes,
+	.copy		= nvmet_file_copy,
 	.dsm		= nvmet_file_dsm,
 	.limits		= nvmet_file_limits,
 };

@@ -167,7 +167,8 @@ EXPORT_SYMBOL_GPL(nvmet_ns_io_put);
 static u32 nvmet_ns_features(struct nvmet_ns *ns,
 			     const struct nvmet_backend_ops *ops)
 {
-	return ns->features_avail & ~(ns->features_off & ops->changeable);
+	return ns->features_avail &
+	       ~(ns->features_off & (ops->changeable | NVMET_BF_CORE));
 }
 
 /* open() may clear what this device lacks from ns->features. */
@@ -177,11 +178,11 @@ static int nvmet_ns_open_with(struct nvmet_ns *ns,
 {
 	int ret;
 
-	WRITE_ONCE(ns->features, ops->features);
+	WRITE_ONCE(ns->features, ops->features | NVMET_BF_CORE);
 	ret = ops->open(ns);
 	if (ret)
 		return ret;
-	ns->features_avail = ns->features & ops->features;
+	ns->features_avail = ns->features & (ops->features | NVMET_BF_CORE);
 	WRITE_ONCE(ns->features, nvmet_ns_features(ns, ops));
 	return 0;
 }
@@ -700,7 +701,7 @@ int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid)
 EXPORT_SYMBOL_GPL(nvmet_ns_set_anagrpid);
 
 static const char * const nvmet_backend_features[NVMET_BF_NR] = {
-	"write_zeroes", "deallocate", "vwc",
+	"write_zeroes", "deallocate", "vwc", "copy",
 };
 
 /**
@@ -751,7 +752,8 @@ int nvmet_ns_set_feature(struct nvmet_ns *ns, u32 bit, bool on)
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	if (ops && !!(ns->features & bit) != on && !(ops->changeable & bit)) {
+	if (ops && !!(ns->features & bit) != on &&
+	    !((ops->changeable | NVMET_BF_CORE) & bit)) {
 		pr_err("nvmet: subsystem %s namespace %u: backend %s cannot turn %s %s\n",
 		       nvmet_ns_subsys_nqn(ns), ns->nsid, ops->name,
 		       nvmet_backend_feature_name(__ffs(bit)), on ? "on" : "off");

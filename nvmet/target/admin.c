@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include "../core/core.h"
 #include "ctrl.h"
@@ -200,6 +201,8 @@ static size_t nvmet_fill_log_effects(struct nvmet_req *req, void *buf)
 				    NVME_CMD_EFFECTS_LBCC);
 		log->iocs[nvme_cmd_dsm] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
 						      NVME_CMD_EFFECTS_LBCC);
+		log->iocs[NVMET_CMD_COPY] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
+							NVME_CMD_EFFECTS_LBCC);
 		log->iocs[nvme_cmd_resv_register] =
 			cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 		log->iocs[nvme_cmd_resv_report] =
@@ -639,34 +642,35 @@ void nvmet_send_identify(struct nvmet_req *req,
 
 /*
  * ONCS is the controller's, the feature bits are each namespace's: Write
- * Zeroes and Dataset Management are advertised while a namespace this
- * controller sees has NVMET_BF_WRITE_ZEROES or NVMET_BF_DEALLOCATE on
- * (any other answers them with Invalid Opcode), and both while it sees
- * none, since one enabled later may have them and a host reads ONCS only
- * when it connects or resets the controller.
+ * Zeroes, Dataset Management and Copy are advertised while a namespace
+ * this controller sees has NVMET_BF_WRITE_ZEROES, NVMET_BF_DEALLOCATE or
+ * NVMET_BF_COPY on (any other answers them with Invalid Opcode), and all
+ * while it sees none, since one enabled later may have them and a host
+ * reads ONCS only when it connects or resets the controller.
  */
 static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
 {
-	const u32 both = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE;
+	const u32 all = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
+			NVMET_BF_COPY;
 	u32 features = 0;
 	struct nvmet_ns *ns;
 	unsigned long idx;
 	bool any = false;
 	u16 oncs;
 
-	/* Stops at the first namespace with both: usually the first. */
+	/* Stops at the first namespace with all: usually the first. */
 	rcu_read_lock();
 	xa_for_each(&ctrl->subsys->namespaces, idx, ns) {
 		if (!nvmet_ns_visible(ctrl, ns))
 			continue;
 		any = true;
 		features |= READ_ONCE(ns->features);
-		if ((features & both) == both)
+		if ((features & all) == all)
 			break;
 	}
 	rcu_read_unlock();
 	if (!any)
-		features = both;
+		features = all;
 	/* The core runs Compare and Verify over every backend's rw(). */
 	oncs = NVME_CTRL_ONCS_COMPARE | NVMET_CTRL_ONCS_VERIFY |
 	       NVME_CTRL_ONCS_RESERVATIONS;
@@ -674,6 +678,8 @@ static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
 		oncs |= NVME_CTRL_ONCS_WRITE_ZEROES;
 	if (features & NVMET_BF_DEALLOCATE)
 		oncs |= NVME_CTRL_ONCS_DSM;
+	if (features & NVMET_BF_COPY)
+		oncs |= NVMET_CTRL_ONCS_COPY;
 	return oncs;
 }
 
@@ -681,6 +687,7 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
 	struct nvme_id_ctrl *id = buf;
+	u16 oncs;
 
 	nvmet_id_ctrl_common(req, id);
 	mutex_lock(&subsys->lock);
@@ -715,7 +722,14 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 		cpu_to_le16(NVMET_ID_CNSSID_MASK);
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->mnan = cpu_to_le32(req->sq->ctrl->mnan);
-	id->oncs = cpu_to_le16(nvmet_ctrl_oncs(req->sq->ctrl));
+	oncs = nvmet_ctrl_oncs(req->sq->ctrl);
+	id->oncs = cpu_to_le16(oncs);
+	/* Copy: source range descriptor formats 0h and 1h (copy.c). */
+	BUILD_BUG_ON(offsetof(struct nvme_id_ctrl, sgls) !=
+		     NVMET_ID_CTRL_OCFS_OFF + 2);
+	if (oncs & NVMET_CTRL_ONCS_COPY)
+		put_unaligned_le16(BIT(NVMET_COPY_FMT0) | BIT(NVMET_COPY_FMT1),
+				   (u8 *)id + NVMET_ID_CTRL_OCFS_OFF);
 	/*
 	 * Present whatever the namespaces' NVMET_BF_VWC: a host that saw
 	 * no cache at connect would never flush a namespace that has one
@@ -808,6 +822,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
 		id->nsfeat |= NVME_NS_FEAT_THIN;
 	nvmet_id_ns_limits(ns, id);
+	nvmet_copy_id_ns(ns, id);
 	id->rescap = nvmet_pr_rescap(ns);
 	nvmet_ns_io_put(ns);
 	return 0;

@@ -4,82 +4,45 @@
  * that every backend has them.
  *
  * Both read the range from the backend into a bounce buffer the target
- * allocates, at most NVMET_CMPVER_CHUNK bytes at a time: Compare then
- * compares it with the data the host sent (req->sg), Verify discards it.
- * A read stage borrows the request: req->cmd points to a Read command of
- * our own (so the backend reads, never writes: Compare's opcode has the
- * data direction of a write), req->sg to the bounce buffer, and
- * req->end_io catches the backend's nvmet_req_complete().  Between the
- * stages, in the chunk's work item, the host's command and data are back
- * in place; the request completes once, with them.  PRINFO is ignored (no
- * protection information yet), as are FUA and Limited Retry.
+ * allocates, at most NVMET_STAGE_MAX bytes at a time, in stages of
+ * stage.c: Compare then compares each with the data the host sent
+ * (req->sg), Verify discards it.  A stage reads with a Read command of the
+ * core's own, so the backend reads, never writes (Compare's opcode has the
+ * data direction of a write).  PRINFO is ignored (no protection
+ * information yet), as are FUA and Limited Retry.
  *
  * Conventions:
  * @req: a Compare or Verify command on an enabled namespace
  * @cv: the state of one such command, for its whole life
  */
-#include <linux/minmax.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
-#include <linux/sizes.h>
-#include <linux/workqueue.h>
 
 #include <nvmet/fabric.h>
 #include "ctrl.h"
-
-/* Most bytes read from the backend in one stage. */
-#define NVMET_CMPVER_CHUNK	SZ_128K
+#include "stage.h"
 
 /**
  * struct nvmet_cmpver - a Compare or Verify in flight
- * @cmd: the Read of the current stage; req->cmd points here during it
- * @host_cmd: the command the host sent
- * @host_sg: the host's data (Compare), or NULL (Verify)
- * @host_sg_cnt: entries in @host_sg
- * @host_data_len: req->data_len as parsed
- * @bounce: what the backend reads into
- * @bounce_cnt: entries in @bounce
+ * @st: its stages
  * @slba: first block of the next stage
  * @left: blocks still to read
  * @done: bytes already read and compared
  * @chunk: bytes of the current stage
- * @status: the status of the stage that just ended
- * @work: runs between stages, in process context
- * @req: the request
  */
 struct nvmet_cmpver {
-	struct nvme_command cmd;
-	struct nvme_command *host_cmd;
-	struct scatterlist *host_sg;
-	unsigned int host_sg_cnt;
-	u32 host_data_len;
-	struct scatterlist *bounce;
-	unsigned int bounce_cnt;
+	struct nvmet_stage st;
 	u64 slba;
 	u64 left;
 	u32 done;
 	u32 chunk;
-	u16 status;
-	struct work_struct work;
-	struct nvmet_req *req;
 };
-
-/* Put the host's command and data back into @req. */
-static void nvmet_cmpver_restore(struct nvmet_cmpver *cv)
-{
-	struct nvmet_req *req = cv->req;
-
-	req->cmd = cv->host_cmd;
-	req->sg = cv->host_sg;
-	req->sg_cnt = cv->host_sg_cnt;
-	req->data_len = cv->host_data_len;
-}
 
 static void nvmet_cmpver_finish(struct nvmet_cmpver *cv, u16 status)
 {
-	struct nvmet_req *req = cv->req;
+	struct nvmet_req *req = cv->st.req;
 
-	sgl_free(cv->bounce);
+	nvmet_stage_destroy(&cv->st);
 	kfree(cv);
 	nvmet_req_complete(req, status);
 }
@@ -121,51 +84,34 @@ static bool nvmet_sg_equal(struct scatterlist *a, unsigned int na,
 	return equal && !len;
 }
 
-/* The backend ended a stage: any context, so go on in process context. */
-static void nvmet_cmpver_stage_done(struct nvmet_req *req, u16 status)
-{
-	struct nvmet_cmpver *cv = container_of(req->cmd, struct nvmet_cmpver,
-					       cmd);
-
-	cv->status = status;
-	nvmet_cmpver_restore(cv);
-	queue_work(req->ns->backend_wq ?: system_unbound_wq, &cv->work);
-}
-
 /* Hand the backend the Read of the next chunk. */
 static void nvmet_cmpver_submit(struct nvmet_cmpver *cv)
 {
-	struct nvmet_req *req = cv->req;
-	u8 shift = req->ns->blksize_shift;
-	u64 nlb = min_t(u64, cv->left, NVMET_CMPVER_CHUNK >> shift);
+	struct nvmet_ns *ns = cv->st.host_ns;
+	u64 nlb = min_t(u64, cv->left, NVMET_STAGE_MAX >> ns->blksize_shift);
+	u64 slba = cv->slba;
 
-	cv->chunk = nlb << shift;
-	cv->cmd.rw.slba = cpu_to_le64(cv->slba);
-	cv->cmd.rw.length = cpu_to_le16(nlb - 1);
+	/* Before the submission: the stage may end before it returns. */
+	cv->chunk = nlb << ns->blksize_shift;
 	cv->slba += nlb;
 	cv->left -= nlb;
-	req->cmd = &cv->cmd;
-	req->sg = cv->bounce;
-	req->sg_cnt = cv->bounce_cnt;
-	req->data_len = cv->chunk;
-	req->end_io = nvmet_cmpver_stage_done;
-	req->ns->backend->rw(req);
+	nvmet_stage_submit(&cv->st, ns, nvme_cmd_read, slba, nlb, 0);
 }
 
 static void nvmet_cmpver_work(struct work_struct *work)
 {
 	struct nvmet_cmpver *cv = container_of(work, struct nvmet_cmpver,
-					       work);
-	struct nvmet_req *req = cv->req;
+					       st.work);
+	struct nvmet_stage *st = &cv->st;
 
-	if (cv->status) {
-		nvmet_cmpver_finish(cv, cv->status);
+	if (st->status) {
+		nvmet_cmpver_finish(cv, st->status);
 		return;
 	}
-	if (cv->host_sg && !nvmet_sg_equal(cv->bounce, cv->bounce_cnt,
-					   cv->host_sg, cv->host_sg_cnt,
+	if (st->host_sg && !nvmet_sg_equal(st->bounce, st->bounce_cnt,
+					   st->host_sg, st->host_sg_cnt,
 					   cv->done, cv->chunk)) {
-		req->error_slba = le64_to_cpu(cv->host_cmd->rw.slba);
+		st->req->error_slba = le64_to_cpu(st->host_cmd->rw.slba);
 		nvmet_cmpver_finish(cv, NVME_SC_COMPARE_FAILED |
 				    NVME_STATUS_DNR);
 		return;
@@ -189,30 +135,20 @@ void nvmet_execute_cmpver(struct nvmet_req *req)
 {
 	u64 nlb = (u64)le16_to_cpu(req->cmd->rw.length) + 1;
 	struct nvmet_cmpver *cv;
-	u64 bytes;
 
 	if (!nvmet_check_transfer_len(req, req->data_len))
 		return;
 	cv = kzalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		goto out_internal;
-	bytes = min_t(u64, nlb << req->ns->blksize_shift, NVMET_CMPVER_CHUNK);
-	cv->bounce = sgl_alloc(bytes, GFP_KERNEL | __GFP_NOWARN,
-			       &cv->bounce_cnt);
-	if (!cv->bounce)
+	if (nvmet_stage_init(&cv->st, req, nlb << req->ns->blksize_shift,
+			     nvmet_cmpver_work))
 		goto out_free_cv;
-	cv->cmd = *req->cmd;
-	cv->cmd.rw.opcode = nvme_cmd_read;
-	cv->cmd.rw.control = 0;
-	cv->cmd.rw.dsmgmt = 0;
-	cv->host_cmd = req->cmd;
-	cv->host_sg = req->data_len ? req->sg : NULL;
-	cv->host_sg_cnt = req->sg_cnt;
-	cv->host_data_len = req->data_len;
+	/* Verify carries no data: nothing to compare with. */
+	if (!req->data_len)
+		cv->st.host_sg = NULL;
 	cv->slba = le64_to_cpu(req->cmd->rw.slba);
 	cv->left = nlb;
-	cv->req = req;
-	INIT_WORK(&cv->work, nvmet_cmpver_work);
 	nvmet_cmpver_submit(cv);
 	return;
 

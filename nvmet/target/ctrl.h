@@ -258,6 +258,11 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req);
 /* compare.c */
 void nvmet_execute_cmpver(struct nvmet_req *req);
 
+/* copy.c */
+u16 nvmet_copy_parse(struct nvmet_req *req);
+void nvmet_execute_copy(struct nvmet_req *req);
+void nvmet_copy_id_ns(struct nvmet_ns *ns, struct nvme_id_ns *id);
+
 /* visibility.c */
 struct nvmet_host *nvmet_ctrl_host(struct nvmet_ctrl *ctrl);
 bool nvmet_ctrl_host_linked(struct nvmet_ctrl *ctrl, struct nvmet_ns *ns);

@@ -7,12 +7,14 @@
  * honoured here, so backends never see a command they did not ask for:
  * Write Zeroes without NVMET_BF_WRITE_ZEROES and Dataset Management
  * without NVMET_BF_DEALLOCATE are invalid opcodes for that namespace
- * (design.md, "Feature bits"); Flush without NVMET_BF_VWC succeeds with
- * nothing to do.  Compare and Verify run over the backend's rw()
- * (compare.c).
+ * (design.md, "Feature bits"), as is Copy without NVMET_BF_COPY; Flush
+ * without NVMET_BF_VWC succeeds with nothing to do.  Compare and Verify
+ * run over the backend's rw() (compare.c), Copy too where the backend has
+ * no copy() of its own (copy.c).
  */
 #include <nvmet/fabric.h>
 #include "ctrl.h"
+#include "nvme21.h"
 
 /*
  * Every ANA status is a path error without DNR, as in-tree: a multipath
@@ -177,6 +179,10 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 				sizeof(struct nvme_dsm_range);
 		req->execute = nvmet_execute_dsm;
 		return 0;
+	case NVMET_CMD_COPY:
+		if (!(READ_ONCE(ns->features) & NVMET_BF_COPY))
+			break;
+		return nvmet_copy_parse(req);
 	case nvme_cmd_resv_register:
 	case nvme_cmd_resv_report:
 	case nvme_cmd_resv_acquire:

@@ -40,6 +40,9 @@
 
 /* Identify Controller (Base 2.1, Figure "Identify Controller"). */
 #define NVMET_CTRL_ONCS_VERIFY		BIT(7)	/* ONCS: Verify (0Ch) */
+#define NVMET_CTRL_ONCS_COPY		BIT(8)	/* ONCS: Copy (19h) */
+/* OCFS, bytes 535:534: bit N, Copy source range descriptor format N. */
+#define NVMET_ID_CTRL_OCFS_OFF		534
 #define NVMET_CTRL_ATTR_EGS		BIT(4)	/* CTRATT: Endurance Groups */
 /*
  * LPA bit 5: the Supported Log Pages log, the scope of each command in
@@ -58,9 +61,59 @@
  */
 #define NVMET_NS_FEAT_OPTPERF		BIT(4)
 
+/*
+ * Identify Namespace (NVM), the Copy limits: MSSRL, bytes 75:74, the
+ * most blocks one source range may have; MCL, bytes 79:76, the most
+ * blocks of all ranges together (both counts, not 0's based); MSRC, byte
+ * 80, the most source ranges, 0's based.  <linux/nvme.h> has rsvd74[18].
+ */
+#define NVMET_ID_NS_MSSRL_OFF		74
+#define NVMET_ID_NS_MCL_OFF		76
+#define NVMET_ID_NS_MSRC_OFF		80
+#define NVMET_ID_NS_ANAGRPID_OFF	92	/* to check the above */
+
 /* I/O Command Set Independent Identify Namespace, NSFEAT (byte 0). */
 #define NVMET_NS_FEAT_ROTATIONAL	BIT(4)	/* rotational media */
 #define NVMET_NS_FEAT_VWC_NOT_PRESENT	BIT(5)	/* no volatile cache */
+
+/*
+ * Copy (NVM Command Set 1.1, "Copy command"): opcode 19h; CDW11:CDW10
+ * the Starting Destination LBA (SDLBA); CDW12 bits 7:0 the number of
+ * source ranges (NR, 0's based), bits 11:8 the descriptor format of the
+ * ranges in the data (DESFMT), bits 15:12 PRINFOR, bits 29:26 PRINFOW,
+ * bit 30 FUA, bit 31 LR.  Command Size Limit Exceeded (command specific
+ * 83h) answers a range over MSSRL, more blocks than MCL or more ranges
+ * than MSRC allow; <linux/nvme.h> of 6.1 calls 0x183 ONCS_NOT_SUPPORTED.
+ */
+#define NVMET_CMD_COPY			0x19
+#define NVMET_COPY_NR_MASK		0xff
+#define NVMET_COPY_DESFMT_SHIFT		8
+#define NVMET_COPY_DESFMT_MASK		0xf
+#define NVMET_COPY_FUA			BIT(30)
+#define NVMET_SC_CMD_SIZE_LIMIT		0x183
+
+/*
+ * Source Range Entries, descriptor formats 0h (32 bytes: 16b Guard
+ * protection information) and 1h (40 bytes: 32b or 64b Guard); both have
+ * the SLBA at byte 8 and the NLB (0's based) at byte 16.  The tags after
+ * them (and the Command Extension Type and Value at bytes 18 and 20) are
+ * for protection information and key per I/O, which the target has not.
+ * Formats 2h and 3h lay out as 0h and 1h with a Source NSID at byte 0 and
+ * Source Options at byte 22.
+ */
+#define NVMET_COPY_FMT0			0
+#define NVMET_COPY_FMT1			1
+
+struct nvmet_copy_desc {
+	__le32 snsid;
+	u8 rsvd4[4];
+	__le64 slba;
+	__le16 nlb;
+	u8 rsvd18[14];
+};
+
+#define NVMET_COPY_DESC0_SIZE		32
+#define NVMET_COPY_DESC1_SIZE		40
 
 /* LID Supported and Effects data structure: bit 0 LSUPP, bit 1 IOS. */
 #define NVMET_LIDS_LSUPP		BIT(0)
@@ -188,6 +241,9 @@ static inline void nvmet_nvme21_build_checks(void)
 	BUILD_BUG_ON(offsetof(struct nvmet_endgrp_log, tegcap) != 160);
 	BUILD_BUG_ON(sizeof(struct nvmet_rmi_log) != 512);
 	BUILD_BUG_ON(offsetof(struct nvmet_rmi_log, fldc) != 20);
+	BUILD_BUG_ON(sizeof(struct nvmet_copy_desc) != NVMET_COPY_DESC0_SIZE);
+	BUILD_BUG_ON(offsetof(struct nvmet_copy_desc, slba) != 8);
+	BUILD_BUG_ON(offsetof(struct nvmet_copy_desc, nlb) != 16);
 }
 
 #endif /* _NVMET_TARGET_NVME21_H */

@@ -22,6 +22,7 @@
 
 #include <nvmet/req.h>
 
+#include "nvme21.h"
 #include "pr_store.h"
 
 struct nvmet_ctrl;
@@ -32,9 +33,6 @@ struct nvmet_req;
  * <linux/nvme.h> of 6.12 lacks these (6.13 added some under other
  * names): ours carry an NVMET_ prefix so every kernel's header builds.
  */
-/* Copy (NVM Command Set), which <linux/nvme.h> of 6.12 does not name. */
-#define NVMET_CMD_COPY			0x19
-
 /* Reservation Register, CDW10: RREGA 2:0, IEKEY 3, CPTPL 31:30. */
 #define NVMET_PR_REG_REGISTER		0
 #define NVMET_PR_REG_UNREGISTER		1

@@ -102,7 +102,7 @@ reset_ctrl() {
 wz() { nvme write-zeroes $D1 -s 0 -c 7; }
 dsm() { nvme dsm $D1 --ad -s 8 -b 8; }
 
-expect_file $F "write_zeroes=1 deallocate=1 vwc=0"
+expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1"
 oncs_has 0x8 || fail "ONCS lacks Write Zeroes at the start"
 oncs_has 0x4 || fail "ONCS lacks Dataset Management at the start"
 WZ0=$(qlim 1 write_zeroes_max_bytes)
@@ -117,7 +117,7 @@ echo > $T/trace
 # ------------------------------------------------------- write_zeroes --
 write_attr $F write_zeroes=0
 wait_event "write_zeroes=0"
-expect_file $F "write_zeroes=0 deallocate=1 vwc=0"
+expect_file $F "write_zeroes=0 deallocate=1 vwc=0 copy=1"
 oncs_has 0x8 && fail "ONCS has Write Zeroes with write_zeroes off"
 oncs_has 0x4 || fail "ONCS lost Dataset Management with write_zeroes off"
 refused "nvme write-zeroes, write_zeroes off" wz
@@ -136,7 +136,7 @@ expect_eq "NSFEAT with deallocate on" 0x1 \
 echo > $T/trace
 write_attr $F deallocate=0
 wait_event "deallocate=0"
-expect_file $F "write_zeroes=1 deallocate=0 vwc=0"
+expect_file $F "write_zeroes=1 deallocate=0 vwc=0 copy=1"
 oncs_has 0x4 && fail "ONCS has Dataset Management with deallocate off"
 oncs_has 0x8 || fail "ONCS lost Write Zeroes with deallocate off"
 expect_eq "NSFEAT bit 0 with deallocate off" 0 \

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copy (19h), source range descriptor formats 0h and 1h: blocks of a
+ * namespace copied to one destination range of the same namespace, in
+ * the target, never through the host.
+ *
+ * The host's ranges (at most NVMET_COPY_MAX_RANGES, the descriptors at
+ * most 5 KiB) are read and checked whole before anything is written: a
+ * range longer than MSSRL, more blocks than MCL or more ranges than MSRC
+ * allow is Command Size Limit Exceeded, a source range or the destination
+ * past the end is LBA Out of Range.  Then the ranges are copied one after
+ * the other, in order, to consecutive blocks from SDLBA on: by the
+ * backend's copy() (a file system's copy_file_range or reflink) where it
+ * has one and the range does not overlap its destination, otherwise in
+ * stages of stage.c, each a Read into the command's bounce buffer
+ * (at most NVMET_STAGE_MAX bytes) and a Write from it.  A range that
+ * overlaps its destination is staged from its end when the destination
+ * lies after it, so each range is copied as if read whole before written
+ * (memmove); a later range reads what earlier ones wrote.  The memory a
+ * command holds is its range list and one bounce buffer, whatever the
+ * length it asks for.
+ *
+ * Not done: formats 2h and 3h (a source in another namespace; NVMe 2.1
+ * has a host enable them in Host Behavior Support first), protection
+ * information (PRINFOR, PRINFOW and the tags in the descriptors are
+ * ignored, as namespaces have none), directives and Limited Retry.  FUA
+ * makes the writes durable.  A failure leaves the ranges before it copied;
+ * Dword 0 of the completion then names the first range not copied.
+ *
+ * Conventions:
+ * @req: a Copy command on an enabled namespace
+ * @cp: the state of one such command, for its whole life
+ */
+#include <linux/minmax.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+
+#include <nvmet/backend.h>
+#include <nvmet/compat-lib.h>
+#include <nvmet/fabric.h>
+#include "ctrl.h"
+#include "nvme21.h"
+#include "stage.h"
+
+/*
+ * The limits every namespace reports.  128 ranges keep the descriptor
+ * list at 5 KiB; 16 MiB per command (MCL, and MSSRL within its 16 bits)
+ * keep one command at 128 bounce stages, done well inside a host's I/O
+ * timeout even on slow storage: a host copies more with more commands.
+ */
+#define NVMET_COPY_MAX_RANGES	128
+#define NVMET_COPY_MAX_BYTES	SZ_16M
+
+/**
+ * struct nvmet_copy_range - one source range
+ * @slba: its first block
+ * @nlb: its blocks (a count, not 0's based)
+ */
+struct nvmet_copy_range {
+	u64 slba;
+	u32 nlb;
+};
+
+/**
+ * struct nvmet_copy - a Copy in flight
+ * @st: its stages
+ * @dlba: where the range being copied goes
+ * @from: first block the current stage reads
+ * @to: first block the current stage writes
+ * @idx: the range being copied
+ * @done: its blocks already copied
+ * @chunk: blocks of the current stage, 0 between ranges
+ * @writing: the current stage is the Write
+ * @control: the Writes' CDW12 bits 31:16 (FUA)
+ * @nr: number of ranges
+ * @ranges: the ranges, as the host listed them
+ */
+struct nvmet_copy {
+	struct nvmet_stage st;
+	u64 dlba;
+	u64 from;
+	u64 to;
+	u32 idx;
+	u32 done;
+	u32 chunk;
+	bool writing;
+	u16 control;
+	u32 nr;
+	struct nvmet_copy_range ranges[];
+};
+
+static u32 nvmet_copy_mssrl(struct nvmet_ns *ns)
+{
+	return min_t(u32, NVMET_COPY_MAX_BYTES >> ns->blksize_shift, U16_MAX);
+}
+
+static u32 nvmet_copy_mcl(struct nvmet_ns *ns)
+{
+	return NVMET_COPY_MAX_BYTES >> ns->blksize_shift;
+}
+
+/**
+ * nvmet_copy_id_ns() - the Copy limits of Identify Namespace
+ * @ns: an enabled namespace the caller holds an I/O reference on
+ * @id: its Identify Namespace data, zeroed where Copy has fields
+ *
+ * MSSRL, MCL and MSRC while NVMET_BF_COPY is on, zero while it is off.
+ *
+ * Context: Any context.
+ */
+void nvmet_copy_id_ns(struct nvmet_ns *ns, struct nvme_id_ns *id)
+{
+	u8 *p = (u8 *)id;
+
+	BUILD_BUG_ON(offsetof(struct nvme_id_ns, anagrpid) !=
+		     NVMET_ID_NS_ANAGRPID_OFF);
+	if (!(READ_ONCE(ns->features) & NVMET_BF_COPY))
+		return;
+	put_unaligned_le16(nvmet_copy_mssrl(ns), p + NVMET_ID_NS_MSSRL_OFF);
+	put_unaligned_le32(nvmet_copy_mcl(ns), p + NVMET_ID_NS_MCL_OFF);
+	p[NVMET_ID_NS_MSRC_OFF] = NVMET_COPY_MAX_RANGES - 1;
+}
+
+/**
+ * nvmet_copy_parse() - check a Copy's CDW12 and size its data
+ * @req: the command, on a namespace with NVMET_BF_COPY on
+ *
+ * Context: Any context.
+ * Return: 0, or Invalid Field for a descriptor format other than 0h and
+ * 1h, Command Size Limit Exceeded for more ranges than MSRC allows.
+ */
+u16 nvmet_copy_parse(struct nvmet_req *req)
+{
+	u32 cdw12 = le32_to_cpu(req->cmd->common.cdw12);
+	u32 nr = (cdw12 & NVMET_COPY_NR_MASK) + 1;
+	u32 size;
+
+	switch ((cdw12 >> NVMET_COPY_DESFMT_SHIFT) & NVMET_COPY_DESFMT_MASK) {
+	case NVMET_COPY_FMT0:
+		size = NVMET_COPY_DESC0_SIZE;
+		break;
+	case NVMET_COPY_FMT1:
+		size = NVMET_COPY_DESC1_SIZE;
+		break;
+	default:
+		req->error_loc = offsetof(struct nvme_common_command, cdw12);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (nr > NVMET_COPY_MAX_RANGES) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw12);
+		return NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
+	}
+	req->data_len = nr * size;
+	req->execute = nvmet_execute_copy;
+	return 0;
+}
+
+/* Is [slba, slba + nlb) inside the namespace? */
+static bool nvmet_copy_in_ns(struct nvmet_ns *ns, u64 slba, u64 nlb)
+{
+	u64 nsze = READ_ONCE(ns->size) >> ns->blksize_shift;
+
+	return slba < nsze && nlb <= nsze - slba;
+}
+
+/* Read the host's descriptors into @cp and check them all. */
+static u16 nvmet_copy_read_ranges(struct nvmet_req *req,
+				  struct nvmet_copy *cp)
+{
+	u32 size = req->data_len / cp->nr, i;
+	struct nvmet_ns *ns = req->ns;
+	struct nvmet_copy_desc d;
+	u64 total = 0;
+	u16 status;
+
+	for (i = 0; i < cp->nr; i++) {
+		status = nvmet_copy_from_sgl(req, i * size, &d, sizeof(d));
+		if (status)
+			return status;
+		cp->ranges[i].slba = le64_to_cpu(d.slba);
+		cp->ranges[i].nlb = (u32)le16_to_cpu(d.nlb) + 1;
+		total += cp->ranges[i].nlb;
+		if (cp->ranges[i].nlb > nvmet_copy_mssrl(ns) ||
+		    total > nvmet_copy_mcl(ns))
+			return NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
+	}
+	for (i = 0; i < cp->nr; i++) {
+		if (!nvmet_copy_in_ns(ns, cp->ranges[i].slba,
+				      cp->ranges[i].nlb)) {
+			req->error_slba = cp->ranges[i].slba;
+			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+		}
+	}
+	if (!nvmet_copy_in_ns(ns, cp->dlba, total)) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw10);
+		req->error_slba = cp->dlba;
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
+static void nvmet_copy_finish(struct nvmet_copy *cp, u16 status)
+{
+	struct nvmet_req *req = cp->st.req;
+
+	if (status)
+		req->cqe->result.u32 = cpu_to_le32(cp->idx);
+	nvmet_stage_destroy(&cp->st);
+	kfree(cp);
+	nvmet_req_complete(req, status);
+}
+
+static bool nvmet_copy_overlaps(struct nvmet_copy_range *r, u64 dlba)
+{
+	return r->slba < dlba + r->nlb && dlba < r->slba + r->nlb;
+}
+
+/* Let the backend copy range @r whole; false: stage it instead. */
+static bool nvmet_copy_offload(struct nvmet_copy *cp,
+			       struct nvmet_copy_range *r, u16 *status)
+{
+	struct nvmet_ns *ns = cp->st.host_ns;
+	u8 shift = ns->blksize_shift;
+	int ret;
+
+	if (!ns->backend->copy || nvmet_copy_overlaps(r, cp->dlba))
+		return false;
+	ret = ns->backend->copy(ns, cp->dlba << shift, ns, r->slba << shift,
+				(u64)r->nlb << shift, cp->control & NVME_RW_FUA);
+	if (ret == -EOPNOTSUPP)
+		return false;
+	*status = ret ? nvmet_errno_to_status(cp->st.req, ret) : 0;
+	return true;
+}
+
+/* Start the Read of the next stage of range @r. */
+static void nvmet_copy_stage(struct nvmet_copy *cp, struct nvmet_copy_range *r)
+{
+	struct nvmet_ns *ns = cp->st.host_ns;
+	u32 off;
+
+	cp->chunk = min_t(u32, r->nlb - cp->done,
+			  NVMET_STAGE_MAX >> ns->blksize_shift);
+	off = cp->done;
+	/* Overlapping a destination after it: from the end, as memmove. */
+	if (cp->dlba > r->slba && nvmet_copy_overlaps(r, cp->dlba))
+		off = r->nlb - cp->done - cp->chunk;
+	cp->from = r->slba + off;
+	cp->to = cp->dlba + off;
+	cp->writing = false;
+	nvmet_stage_submit(&cp->st, ns, nvme_cmd_read, cp->from, cp->chunk, 0);
+}
+
+/* Go on with the next range, or stage, or complete. */
+static void nvmet_copy_next(struct nvmet_copy *cp)
+{
+	struct nvmet_copy_range *r;
+	u16 status;
+
+	while (cp->idx < cp->nr) {
+		r = &cp->ranges[cp->idx];
+		if (!cp->done && nvmet_copy_offload(cp, r, &status)) {
+			if (status) {
+				nvmet_copy_finish(cp, status);
+				return;
+			}
+			cp->done = r->nlb;
+		}
+		if (cp->done < r->nlb) {
+			nvmet_copy_stage(cp, r);
+			return;
+		}
+		cp->dlba += r->nlb;
+		cp->done = 0;
+		cp->idx++;
+	}
+	nvmet_copy_finish(cp, NVME_SC_SUCCESS);
+}
+
+static void nvmet_copy_work(struct work_struct *work)
+{
+	struct nvmet_copy *cp = container_of(work, struct nvmet_copy,
+					     st.work);
+
+	if (cp->st.status) {
+		nvmet_copy_finish(cp, cp->st.status);
+		return;
+	}
+	if (cp->chunk && !cp->writing) {
+		cp->writing = true;
+		nvmet_stage_submit(&cp->st, cp->st.host_ns, nvme_cmd_write,
+				   cp->to, cp->chunk, cp->control);
+		return;
+	}
+	cp->done += cp->chunk;
+	cp->chunk = 0;
+	nvmet_copy_next(cp);
+}
+
+/**
+ * nvmet_execute_copy() - run a Copy
+ * @req: the command, parsed by nvmet_copy_parse(), its descriptors in
+ *	 req->sg
+ *
+ * Context: Process context; may sleep (allocations).  The copy itself
+ * runs from a work item on the namespace's backend work queue.
+ */
+void nvmet_execute_copy(struct nvmet_req *req)
+{
+	u32 cdw12 = le32_to_cpu(req->cmd->common.cdw12);
+	u32 nr = (cdw12 & NVMET_COPY_NR_MASK) + 1, i;
+	struct nvmet_copy *cp;
+	u32 biggest = 0;
+	u16 status;
+
+	if (!nvmet_check_transfer_len(req, req->data_len))
+		return;
+	cp = kzalloc(struct_size(cp, ranges, nr), GFP_KERNEL);
+	if (!cp) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	cp->nr = nr;
+	cp->dlba = le32_to_cpu(req->cmd->common.cdw10) |
+		   (u64)le32_to_cpu(req->cmd->common.cdw11) << 32;
+	if (cdw12 & NVMET_COPY_FUA)
+		cp->control = NVME_RW_FUA;
+	status = nvmet_copy_read_ranges(req, cp);
+	if (status)
+		goto out_free;
+	for (i = 0; i < nr; i++)
+		biggest = max(biggest, cp->ranges[i].nlb);
+	if (nvmet_stage_init(&cp->st, req,
+			     (u64)biggest << req->ns->blksize_shift,
+			     nvmet_copy_work)) {
+		status = NVME_SC_INTERNAL;
+		goto out_free;
+	}
+	nvmet_stage_queue(&cp->st);
+	return;
+
+out_free:
+	kfree(cp);
+	nvmet_req_complete(req, status);
+}
