@@ -87,7 +87,10 @@ wait_ctrl_state $C live 20 > /dev/null ||
 	fail "the host did not reconnect after the target port came back"
 echo "target port registered again: $C live after $(( $(date +%s) - t0 )) s"
 set -- $(dev_sectors $D)
-kill -0 $FIO 2>/dev/null || fail "fio ended before the host reconnected"
+kill -0 $FIO 2>/dev/null || {
+	grep -E 'err=|error' $FIO_OUT | head -n 3
+	fail "fio ended before the host reconnected"
+}
 fio_wait 30
 fio_verified /tmp/e2e-5d.fio $D
 set -- $1 $2 $(dev_sectors $D)
