@@ -71,7 +71,16 @@ D=$(wait_for_dev $N 1) || fail "no namespace 1"
 data_prep
 placed $D $IMG 24
 fio_verify_start /tmp/e2e-5d.fio $D 16M 6
-fio_running "the target port goes"
+# fio is writing (dev_sectors counts the path disks where a multipath
+# head keeps no counts, as 6.1's, whose inflight fio_running reads)
+set -- $FIO_SECTORS
+t0=$(date +%s)
+until set -- $1 $2 $(dev_sectors $D); [ $4 -gt $2 ]; do
+	kill -0 $FIO 2>/dev/null || { cat $FIO_OUT; fail "fio ended early"; }
+	[ $(( $(date +%s) - t0 )) -ge 10 ] && fail "fio wrote nothing in 10 s"
+	sleep 0.2
+done
+echo "before the target port goes: fio running, $((($4 - $2) / 2)) KiB written"
 
 t=$(fc_wwn tgt 1)
 fc_ctl del_target_port "wwnn=$t,wwpn=$t"
