@@ -254,16 +254,18 @@ static struct fcloop_exch *fcloop_exch_alloc(struct fcloop_nport *nport,
  * @hw_queue_handle: unused
  * @fcpreq: the command
  *
- * A command the target refuses (its association is going away, say) is
- * not an error of the send: on a wire the host would see the exchange
- * fail, so the request completes with that error from done_work, which
- * nvme-fc turns into a path error the host retries or fails over.  Only
- * a send that did not happen returns an error: -EBUSY when no exchange
- * could be allocated (nvme-fc retries it), -ECONNREFUSED when the remote
- * port has no target port bound.
+ * A command the target refuses (its association is going away, say), or
+ * one to a remote port without a target port (the LLDD unregistered it:
+ * an HBA reset), is not an error of the send: on a wire the host would see
+ * the exchange fail, so the request completes with that error from
+ * done_work, which nvme-fc turns into a path error the host retries or
+ * fails over.  (Failing the send itself, nvme-fc ends the request with an
+ * I/O error while the remote port is online.)  Only a send that did not
+ * happen returns an error: -EBUSY when no exchange could be allocated
+ * (nvme-fc retries it).
  *
  * Context: Any context.
- * Return: 0, -EBUSY or -ECONNREFUSED.
+ * Return: 0 or -EBUSY.
  */
 int fcloop_host_fcp_io(struct nvme_fc_local_port *localport,
 		       struct nvme_fc_remote_port *remoteport,
@@ -292,18 +294,15 @@ int fcloop_host_fcp_io(struct nvme_fc_local_port *localport,
 		if (ret) {
 			exch->tgt_active = false;
 			kref_put(&exch->ref, fcloop_exch_release);
-			spin_lock(&exch->lock);
-			fcloop_host_fail(exch, ret);
-			spin_unlock(&exch->lock);
-			ret = 0;
 		}
 	}
-	if (ret)
-		ini->exch = NULL;
+	if (ret) {
+		spin_lock(&exch->lock);
+		fcloop_host_fail(exch, ret);
+		spin_unlock(&exch->lock);
+	}
 	spin_unlock_irqrestore(&nport->lock, flags);
-	if (ret)
-		fcloop_exch_put(exch);
-	return ret;
+	return 0;
 }
 
 /**

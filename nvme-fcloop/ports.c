@@ -70,6 +70,31 @@ static void fcloop_host_release(void *hosthandle)
 }
 
 /*
+ * The target asks for an RSCN: as a fabric would deliver one, the host's
+ * remote port of the same names is rescanned, which makes nvme-fc send
+ * its FC_EVENT=nvmediscovery uevent.  That sleeps: nport->ls_lock, not
+ * nport->lock, keeps the remote port registered meanwhile.  nvmet-fc may
+ * call this for a port fcloop_add_target_port() has not tagged with its
+ * nport yet; there is no host to tell then.
+ */
+static void fcloop_tgt_discovery_event(struct nvmet_fc_target_port *tport)
+{
+	struct fcloop_nport *nport =
+		READ_ONCE(((struct fcloop_port_priv *)tport->private)->port);
+	struct nvme_fc_remote_port *rport;
+
+	if (!nport)
+		return;
+	mutex_lock(&nport->ls_lock);
+	spin_lock_irq(&nport->lock);
+	rport = nport->rport;
+	spin_unlock_irq(&nport->lock);
+	if (rport)
+		nvme_fc_rescan_remoteport(rport);
+	mutex_unlock(&nport->ls_lock);
+}
+
+/*
  * The host port's names for nvmet-fc (a template without host_traddr()
  * cannot ask): the host handle is the nport the host's LSs came through,
  * and its remote port, while registered, belongs to the host's local port.
@@ -117,6 +142,7 @@ struct nvmet_fc_target_template fcloop_tgt_template = {
 	.ls_req			= fcloop_tgt_ls_req,
 	.ls_abort		= fcloop_tgt_ls_abort,
 	.host_release		= fcloop_host_release,
+	.discovery_event	= fcloop_tgt_discovery_event,
 	.max_hw_queues		= FCLOOP_HW_QUEUES,
 	.max_sgl_segments	= FCLOOP_SGL_SEGS,
 	.max_dif_sgl_segments	= FCLOOP_SGL_SEGS,
@@ -427,8 +453,8 @@ int fcloop_add_target_port(u64 wwnn, u64 wwpn, u32 fcaddr)
 		fcloop_nport_maybe_unlist(nport);
 		goto out_unlock;
 	}
-	((struct fcloop_port_priv *)tport->private)->port = nport;
 	kref_get(&nport->ref);		/* dropped by targetport_delete() */
+	WRITE_ONCE(((struct fcloop_port_priv *)tport->private)->port, nport);
 	reinit_completion(&nport->tport_done);
 	spin_lock_irq(&nport->lock);
 	nport->tport = tport;

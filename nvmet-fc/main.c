@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * nvmet-fc: module init and exit, the fabric ops table, and the nvmet
- * ports: an enabled port of type fc is bound to the registered target port
- * whose WWNN and WWPN its addr_traddr names.
+ * ports: an enabled port of type fc is served by the registered target
+ * port whose WWNN and WWPN its addr_traddr names, and by the next one of
+ * those names after the LLDD unregistered it (tgtport.c).
  *
  * Conventions:
  * @nport: an nvmet port of type fc, its link_lock held by the core
@@ -77,7 +78,6 @@ static int nvmet_fc_add_port(struct nvmet_port *nport)
 {
 	u16 portid = le16_to_cpu(nport->disc_addr.portid);
 	char traddr[NVMF_TRADDR_SIZE + 1];
-	struct nvmet_fc_tgtport *tgtport;
 	u64 wwnn, wwpn;
 	u8 adrfam;
 	int ret;
@@ -102,32 +102,22 @@ static int nvmet_fc_add_port(struct nvmet_port *nport)
 	}
 	if (READ_ONCE(add_port_delay_ms))
 		msleep_interruptible(READ_ONCE(add_port_delay_ms));
-	tgtport = nvmet_fc_tgtport_find_get(wwnn, wwpn);
-	if (!tgtport) {
+	ret = nvmet_fc_port_entry_add(nport, wwnn, wwpn);
+	if (ret == -ENXIO)
 		pr_err("port %u: no FC target port %s is registered\n",
 		       portid, traddr);
-		return -ENXIO;
-	}
-	ret = nvmet_fc_tgtport_bind(tgtport, nport);
-	if (ret) {
-		pr_err("port %u: FC target port %s: %s\n", portid, traddr,
-		       ret == -EALREADY ? "already bound to a port" :
-		       "being unregistered");
-		nvmet_fc_tgtport_put(tgtport);
-		return ret;
-	}
-	nport->priv = tgtport;
-	pr_info("port %u: serving on FC target port %u (%s)\n", portid,
-		tgtport->fc_port.port_num, traddr);
-	return 0;
+	else if (ret == -EALREADY)
+		pr_err("port %u: another port is enabled on FC target port %s\n",
+		       portid, traddr);
+	else if (!ret)
+		pr_info("port %u: serving on FC target port %s\n", portid,
+			traddr);
+	return ret;
 }
 
 static void nvmet_fc_remove_port(struct nvmet_port *nport)
 {
-	struct nvmet_fc_tgtport *tgtport = nport->priv;
-
-	nport->priv = NULL;
-	nvmet_fc_tgtport_unbind(tgtport, nport);
+	nvmet_fc_port_entry_remove(nport);
 }
 
 /*
@@ -159,6 +149,7 @@ const struct nvmet_fabric_ops nvmet_fc_fabric_ops = {
 	.delete_ctrl	= nvmet_fc_delete_ctrl,
 	.install_queue	= nvmet_fc_install_queue,
 	.host_traddr	= nvmet_fc_host_traddr,
+	.disc_changed	= nvmet_fc_port_disc_changed,
 };
 
 static int __init nvmet_fc_init(void)

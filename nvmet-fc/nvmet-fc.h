@@ -4,16 +4,23 @@
  * of include/linux/nvme-fc-driver.h.
  *
  * Objects, outermost first:
- *   target port  one per nvmet_fc_register_targetport() of an LLDD; bound
- *                to at most one nvmet port (addr_traddr nn-0x..:pn-0x..)
+ *   port entry   one per enabled nvmet port of type fc, from add_port() to
+ *                remove_port(): its WWNN/WWPN (addr_traddr nn-0x..:pn-0x..)
+ *                and the target port of those names that serves it, if one
+ *                is registered; it outlives the target port, so the LLDD's
+ *                next registration of the same names (an HBA reset) is
+ *                bound to the nvmet port again without an administrator
+ *   target port  one per nvmet_fc_register_targetport() of an LLDD; serves
+ *                at most one port entry
  *   association  one per Create Association LS: an admin queue and the
  *                I/O queues of Create I/O Connection LSs
  *   queue        embeds the core's nvmet_sq/nvmet_cq and a pool of
  *                command contexts sized from the LS's sqsize
  *   command      one FCP exchange, from the CMD IU to fcp_req_release()
  *
- * Locking: nvmet_fc_tgtports_lock (a mutex) guards the list of target
- * ports and the port bindings, and is only taken on configuration paths.
+ * Locking: nvmet_fc_tgtports_lock (a mutex) guards the lists of target
+ * ports and port entries and the bindings between them, and is only taken
+ * on configuration paths; it nests inside the core's port link_lock.
  * Each target port has a spinlock for its association list and host
  * handles; each queue has a spinlock for its command pool.  The FCP path
  * looks associations up in the target port's xarray under RCU and takes
@@ -55,12 +62,32 @@
 /* LS request and response buffers: the largest LS we accept. */
 #define NVMET_FC_LS_BUF_SIZE	1024
 
+struct nvmet_fc_tgtport;
+
+/**
+ * struct nvmet_fc_port_entry - an enabled nvmet port of type fc
+ * @entry: on nvmet_fc_port_entries (nvmet_fc_tgtports_lock)
+ * @nport: the nvmet port; port->priv points back (I)
+ * @node_name: WWNN of its addr_traddr (I)
+ * @port_name: WWPN of its addr_traddr (I)
+ * @tgtport: the registered target port with these names, which serves
+ *	     @nport, or NULL while the LLDD has none registered; holds a
+ *	     memory reference (nvmet_fc_tgtports_lock)
+ */
+struct nvmet_fc_port_entry {
+	struct list_head entry;
+	struct nvmet_port *nport;
+	u64 node_name;
+	u64 port_name;
+	struct nvmet_fc_tgtport *tgtport;
+};
+
 /**
  * struct nvmet_fc_tgtport - a target port an LLDD registered
  * @fc_port: what the LLDD sees (its node/port names, private area)
  * @ops: the LLDD's template (I)
  * @dev: device for DMA mappings, NULL for none (fcloop) (I)
- * @ref: memory lifetime: the registration, the nvmet port binding
+ * @ref: memory lifetime: the registration, the port entry it serves
  * @users: what keeps the LLDD's port in use: the registration, every
  *	   association, LS exchange and LS request; the last put calls
  *	   ops->targetport_delete()
@@ -68,7 +95,7 @@
  * @lock: protects @assoc_list, @hosts and the T fields; taken with
  *	  interrupts saved, as LLDDs call in (nvmet_fc_rcv_ls_req()...) with
  *	  interrupts off
- * @nport: the nvmet port bound to us, NULL if none (T and
+ * @nport: the nvmet port of the port entry we serve, NULL if none (T and
  *	   nvmet_fc_tgtports_lock write; either read)
  * @registered: not yet unregistered (T)
  * @assocs: associations by index, for lookups under RCU (xa_lock write)
@@ -251,11 +278,9 @@ void nvmet_fc_tgtport_get(struct nvmet_fc_tgtport *tgtport);
 void nvmet_fc_tgtport_put(struct nvmet_fc_tgtport *tgtport);
 bool nvmet_fc_tgtport_use(struct nvmet_fc_tgtport *tgtport);
 void nvmet_fc_tgtport_unuse(struct nvmet_fc_tgtport *tgtport);
-struct nvmet_fc_tgtport *nvmet_fc_tgtport_find_get(u64 wwnn, u64 wwpn);
-int nvmet_fc_tgtport_bind(struct nvmet_fc_tgtport *tgtport,
-			  struct nvmet_port *nport);
-void nvmet_fc_tgtport_unbind(struct nvmet_fc_tgtport *tgtport,
-			     struct nvmet_port *nport);
+int nvmet_fc_port_entry_add(struct nvmet_port *nport, u64 wwnn, u64 wwpn);
+void nvmet_fc_port_entry_remove(struct nvmet_port *nport);
+void nvmet_fc_port_disc_changed(struct nvmet_port *nport);
 struct nvmet_fc_hostref *nvmet_fc_hostref_get(struct nvmet_fc_tgtport *tgtport,
 					      void *handle,
 					      struct nvmet_fc_hostref *spare);

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Target ports: registration by an LLDD, lookup by WWNN/WWPN for
- * add_port(), the binding to an nvmet port, and the host handles the LLDD
- * gives us with LSs.
+ * Target ports: registration by an LLDD, the port entries of enabled
+ * nvmet ports and the binding between the two by WWNN/WWPN, and the host
+ * handles the LLDD gives us with LSs.
+ *
+ * A port entry lives from add_port() to remove_port().  It is bound to the
+ * registered target port of its names, if there is one: add_port() binds
+ * it to the one registered then, nvmet_fc_unregister_targetport() unbinds
+ * it, and nvmet_fc_register_targetport() binds it again to the new target
+ * port of the same names, so an LLDD that re-registers its port (an HBA
+ * reset) serves the nvmet port again at once, and hosts reconnect.
  *
  * A target port has two counts.  @ref keeps its memory: the registration
  * holds one, and so does a bound nvmet port (remove_port() may come after
@@ -22,9 +29,13 @@
 
 #include "nvmet-fc.h"
 
-/* Protects nvmet_fc_tgtports and the binding fields of every port. */
+/*
+ * Protects nvmet_fc_tgtports, nvmet_fc_port_entries and the bindings
+ * between them.
+ */
 static DEFINE_MUTEX(nvmet_fc_tgtports_lock);
 static LIST_HEAD(nvmet_fc_tgtports);
+static LIST_HEAD(nvmet_fc_port_entries);
 static DEFINE_IDA(nvmet_fc_port_ida);
 
 static void nvmet_fc_tgtport_release(struct kref *ref)
@@ -166,6 +177,57 @@ nvmet_fc_tgtport_alloc(struct nvmet_fc_port_info *pinfo,
 	return tgtport;
 }
 
+/* The port entry of these names, or NULL. */
+static struct nvmet_fc_port_entry *nvmet_fc_port_entry_find(u64 wwnn, u64 wwpn)
+	__must_hold(&nvmet_fc_tgtports_lock)
+{
+	struct nvmet_fc_port_entry *pe;
+
+	lockdep_assert_held(&nvmet_fc_tgtports_lock);
+	list_for_each_entry(pe, &nvmet_fc_port_entries, entry) {
+		if (pe->node_name == wwnn && pe->port_name == wwpn)
+			return pe;
+	}
+	return NULL;
+}
+
+/* Make @tgtport, registered, serve @pe, which has no target port. */
+static void nvmet_fc_port_entry_bind(struct nvmet_fc_port_entry *pe,
+				     struct nvmet_fc_tgtport *tgtport)
+	__must_hold(&nvmet_fc_tgtports_lock)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&nvmet_fc_tgtports_lock);
+	nvmet_fc_tgtport_get(tgtport);
+	pe->tgtport = tgtport;
+	spin_lock_irqsave(&tgtport->lock, flags);
+	tgtport->nport = pe->nport;
+	spin_unlock_irqrestore(&tgtport->lock, flags);
+}
+
+/*
+ * Take @pe's target port off it; no association is made through it from
+ * now on.  Returns the target port, whose reference the caller drops.
+ */
+static struct nvmet_fc_tgtport *
+nvmet_fc_port_entry_unbind(struct nvmet_fc_port_entry *pe)
+	__must_hold(&nvmet_fc_tgtports_lock)
+{
+	struct nvmet_fc_tgtport *tgtport = pe->tgtport;
+	unsigned long flags;
+
+	lockdep_assert_held(&nvmet_fc_tgtports_lock);
+	if (!tgtport)
+		return NULL;
+	pe->tgtport = NULL;
+	spin_lock_irqsave(&tgtport->lock, flags);
+	if (tgtport->nport == pe->nport)
+		tgtport->nport = NULL;
+	spin_unlock_irqrestore(&tgtport->lock, flags);
+	return tgtport;
+}
+
 /**
  * nvmet_fc_register_targetport() - an LLDD offers an FC-NVMe target port
  * @pinfo: the port's WWNN, WWPN and N_Port ID
@@ -174,7 +236,8 @@ nvmet_fc_tgtport_alloc(struct nvmet_fc_port_info *pinfo,
  * @portptr: where to return the port
  *
  * The port serves hosts once an nvmet port whose addr_traddr names its
- * WWNN and WWPN is enabled.
+ * WWNN and WWPN is enabled, or at once if one is (the LLDD registers the
+ * port again after unregistering it).
  *
  * Context: Process context; takes nvmet_fc_tgtports_lock briefly.
  * Return: 0; -EINVAL for a template without a mandatory entry point;
@@ -185,6 +248,7 @@ int nvmet_fc_register_targetport(struct nvmet_fc_port_info *pinfo,
 				 struct device *dev,
 				 struct nvmet_fc_target_port **portptr)
 {
+	struct nvmet_fc_port_entry *pe = NULL;
 	struct nvmet_fc_tgtport *tgtport;
 	int ret = 0;
 
@@ -197,19 +261,28 @@ int nvmet_fc_register_targetport(struct nvmet_fc_port_info *pinfo,
 		return -ENOMEM;
 
 	mutex_lock(&nvmet_fc_tgtports_lock);
-	if (nvmet_fc_tgtport_find(pinfo->node_name, pinfo->port_name))
+	if (nvmet_fc_tgtport_find(pinfo->node_name, pinfo->port_name)) {
 		ret = -EEXIST;
-	else
+	} else {
 		list_add_tail(&tgtport->entry, &nvmet_fc_tgtports);
-	mutex_unlock(&nvmet_fc_tgtports_lock);
-	if (ret) {
-		nvmet_fc_tgtport_put(tgtport);
-		return ret;
+		/* Set before the port can be found by a host's LS. */
+		*portptr = &tgtport->fc_port;
+		pe = nvmet_fc_port_entry_find(pinfo->node_name,
+					      pinfo->port_name);
+		if (pe && !WARN_ON(pe->tgtport))
+			nvmet_fc_port_entry_bind(pe, tgtport);
 	}
-	pr_info("target port %u: wwnn 0x%016llx wwpn 0x%016llx registered\n",
-		tgtport->fc_port.port_num, pinfo->node_name, pinfo->port_name);
-	*portptr = &tgtport->fc_port;
-	return 0;
+	pr_info("target port %u: wwnn 0x%016llx wwpn 0x%016llx %s\n",
+		tgtport->fc_port.port_num, pinfo->node_name, pinfo->port_name,
+		ret ? "already registered" : "registered");
+	if (!ret && pe)
+		pr_info("target port %u serves port %u again\n",
+			tgtport->fc_port.port_num,
+			le16_to_cpu(pe->nport->disc_addr.portid));
+	mutex_unlock(&nvmet_fc_tgtports_lock);
+	if (ret)
+		nvmet_fc_tgtport_put(tgtport);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(nvmet_fc_register_targetport);
 
@@ -218,9 +291,9 @@ EXPORT_SYMBOL_GPL(nvmet_fc_register_targetport);
  * @fc_port: the port
  *
  * Tears down every association of the port; ops->targetport_delete() is
- * called once the last one is gone.  A bound nvmet port stays enabled but
- * accepts no association until the port is registered again and the
- * nvmet port re-enabled.
+ * called once the last one is gone.  The nvmet port it served stays
+ * enabled, its port entry kept: it accepts no association until the LLDD
+ * registers a port of the same names again, which then serves it.
  *
  * Context: Process context; takes nvmet_fc_tgtports_lock briefly.
  * Return: 0.
@@ -228,96 +301,134 @@ EXPORT_SYMBOL_GPL(nvmet_fc_register_targetport);
 int nvmet_fc_unregister_targetport(struct nvmet_fc_target_port *fc_port)
 {
 	struct nvmet_fc_tgtport *tgtport = nvmet_fc_tgtport(fc_port);
+	struct nvmet_fc_tgtport *bound = NULL;
+	struct nvmet_fc_port_entry *pe;
 	unsigned long flags;
 
 	mutex_lock(&nvmet_fc_tgtports_lock);
 	list_del_init(&tgtport->entry);
+	pe = nvmet_fc_port_entry_find(fc_port->node_name, fc_port->port_name);
+	if (pe && pe->tgtport == tgtport)
+		bound = nvmet_fc_port_entry_unbind(pe);
 	spin_lock_irqsave(&tgtport->lock, flags);
 	tgtport->registered = false;
 	fc_port->port_state = FC_OBJSTATE_DELETED;
 	spin_unlock_irqrestore(&tgtport->lock, flags);
 	mutex_unlock(&nvmet_fc_tgtports_lock);
 
+	pr_info("target port %u (wwpn 0x%016llx) unregistered\n",
+		fc_port->port_num, fc_port->port_name);
 	nvmet_fc_delete_assocs(tgtport, NULL, NULL);
+	if (bound)
+		nvmet_fc_tgtport_put(bound);
 	nvmet_fc_tgtport_unuse(tgtport);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(nvmet_fc_unregister_targetport);
 
 /**
- * nvmet_fc_tgtport_find_get() - the registered target port with these names
- * @wwnn: node name
- * @wwpn: port name
+ * nvmet_fc_port_entry_add() - serve an nvmet port on the target port of
+ *			       its names
+ * @nport: the nvmet port; port->priv is set on success
+ * @wwnn: node name of its addr_traddr
+ * @wwpn: port name of its addr_traddr
  *
- * Context: Process context; takes nvmet_fc_tgtports_lock briefly.
- * Return: the port with a memory reference, or NULL.
+ * Context: Process context (add_port()); takes nvmet_fc_tgtports_lock.
+ * Return: 0; -ENXIO if no target port of these names is registered;
+ * -EALREADY if another nvmet port is enabled on these names; -ENOMEM.
  */
-struct nvmet_fc_tgtport *nvmet_fc_tgtport_find_get(u64 wwnn, u64 wwpn)
+int nvmet_fc_port_entry_add(struct nvmet_port *nport, u64 wwnn, u64 wwpn)
 {
 	struct nvmet_fc_tgtport *tgtport;
+	struct nvmet_fc_port_entry *pe;
+	int ret = 0;
+
+	pe = kzalloc(sizeof(*pe), GFP_KERNEL);
+	if (!pe)
+		return -ENOMEM;
+	pe->nport = nport;
+	pe->node_name = wwnn;
+	pe->port_name = wwpn;
 
 	mutex_lock(&nvmet_fc_tgtports_lock);
 	tgtport = nvmet_fc_tgtport_find(wwnn, wwpn);
-	if (tgtport)
-		nvmet_fc_tgtport_get(tgtport);
-	mutex_unlock(&nvmet_fc_tgtports_lock);
-	return tgtport;
-}
-
-/**
- * nvmet_fc_tgtport_bind() - make a target port serve an nvmet port
- * @tgtport: the target port, referenced; the binding keeps the reference
- *	     on success
- * @nport: the nvmet port
- *
- * Context: Process context; takes nvmet_fc_tgtports_lock and
- * tgtport->lock briefly.
- * Return: 0, -EALREADY if another nvmet port is bound to @tgtport, or
- * -ENXIO if @tgtport was unregistered meanwhile.
- */
-int nvmet_fc_tgtport_bind(struct nvmet_fc_tgtport *tgtport,
-			  struct nvmet_port *nport)
-{
-	int ret = 0;
-	unsigned long flags;
-
-	mutex_lock(&nvmet_fc_tgtports_lock);
-	spin_lock_irqsave(&tgtport->lock, flags);
-	if (!tgtport->registered)
-		ret = -ENXIO;
-	else if (tgtport->nport)
+	if (nvmet_fc_port_entry_find(wwnn, wwpn)) {
 		ret = -EALREADY;
-	else
-		tgtport->nport = nport;
-	spin_unlock_irqrestore(&tgtport->lock, flags);
+	} else if (!tgtport) {
+		ret = -ENXIO;
+	} else {
+		nvmet_fc_port_entry_bind(pe, tgtport);
+		list_add_tail(&pe->entry, &nvmet_fc_port_entries);
+		nport->priv = pe;
+	}
 	mutex_unlock(&nvmet_fc_tgtports_lock);
+	if (ret)
+		kfree(pe);
 	return ret;
 }
 
 /**
- * nvmet_fc_tgtport_unbind() - stop serving an nvmet port
- * @tgtport: the target port @nport is bound to
- * @nport: the nvmet port
+ * nvmet_fc_port_entry_remove() - stop serving an nvmet port
+ * @nport: the nvmet port, after a successful nvmet_fc_port_entry_add()
  *
- * Deletes the associations that came through @nport and drops the
- * binding's reference.
+ * Deletes the associations that came through @nport on its target port;
+ * those on a target port unregistered before are being deleted already.
  *
- * Context: Process context; takes nvmet_fc_tgtports_lock briefly.
+ * Context: Process context (remove_port()); takes nvmet_fc_tgtports_lock.
  */
-void nvmet_fc_tgtport_unbind(struct nvmet_fc_tgtport *tgtport,
-			     struct nvmet_port *nport)
+void nvmet_fc_port_entry_remove(struct nvmet_port *nport)
 {
-	unsigned long flags;
+	struct nvmet_fc_port_entry *pe = nport->priv;
+	struct nvmet_fc_tgtport *tgtport;
 
 	mutex_lock(&nvmet_fc_tgtports_lock);
-	spin_lock_irqsave(&tgtport->lock, flags);
-	if (tgtport->nport == nport)
-		tgtport->nport = NULL;
-	spin_unlock_irqrestore(&tgtport->lock, flags);
+	list_del(&pe->entry);
+	tgtport = nvmet_fc_port_entry_unbind(pe);
 	mutex_unlock(&nvmet_fc_tgtports_lock);
-
+	nport->priv = NULL;
+	kfree(pe);
+	if (!tgtport)
+		return;
 	nvmet_fc_delete_assocs(tgtport, nport, NULL);
 	nvmet_fc_tgtport_put(tgtport);
+}
+
+/**
+ * nvmet_fc_port_disc_changed() - send an RSCN for an nvmet port
+ * @nport: the nvmet port, whose discovery log changed
+ *
+ * The LLDD's discovery_event() tells the hosts on the fabric to rescan
+ * the target port serving @nport (on a real fabric, with an RSCN); nothing
+ * happens if no target port serves it or its LLDD has no such entry point.
+ * @nport is compared by address only: this may race with add_port() and
+ * remove_port().
+ *
+ * Context: Process context; takes nvmet_fc_tgtports_lock, and calls the
+ * LLDD with no lock held.
+ */
+void nvmet_fc_port_disc_changed(struct nvmet_port *nport)
+{
+	struct nvmet_fc_tgtport *tgtport = NULL;
+	struct nvmet_fc_port_entry *pe;
+
+	mutex_lock(&nvmet_fc_tgtports_lock);
+	list_for_each_entry(pe, &nvmet_fc_port_entries, entry) {
+		if (pe->nport != nport)
+			continue;
+		tgtport = pe->tgtport;
+		break;
+	}
+	if (tgtport && (!tgtport->ops->discovery_event ||
+			!nvmet_fc_tgtport_use(tgtport)))
+		tgtport = NULL;
+	mutex_unlock(&nvmet_fc_tgtports_lock);
+	if (!tgtport)
+		return;
+	pr_debug("target port %u: discovery event for port %u\n",
+		 tgtport->fc_port.port_num,
+		 le16_to_cpu(nport->disc_addr.portid));
+	tgtport->ops->discovery_event(&tgtport->fc_port);
+	nvmet_fc_tgtport_unuse(tgtport);
 }
 
 /**

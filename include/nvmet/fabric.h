@@ -77,6 +77,15 @@ struct nvmet_sq;
  *		 @req's queue into @traddr, at most @len bytes with the NUL.
  *		 Optional.  Called once per controller, with the Admin
  *		 Connect, in its context; debugfs shows it.
+ * @disc_changed: the discovery log of @port changed (a subsystem linked or
+ *		  unlinked, a referral, a host ACL); tell the hosts the
+ *		  fabric's own way besides the discovery AEN (FC: an RSCN
+ *		  through the LLDD, so hosts not connected rescan).
+ *		  Optional.  Process context, with no core lock held but
+ *		  possibly @port's link_lock; may sleep.  It may race with
+ *		  @add_port and @remove_port on @port, so it must not use
+ *		  port->priv: it finds its own state for @port under its own
+ *		  locks, and does nothing for a port it does not serve.
  */
 struct nvmet_fabric_ops {
 	const char *name;
@@ -97,6 +106,7 @@ struct nvmet_fabric_ops {
 			    char *traddr);
 	u8 (*get_mdts)(const struct nvmet_ctrl *ctrl);
 	void (*host_traddr)(struct nvmet_req *req, char *traddr, size_t len);
+	void (*disc_changed)(struct nvmet_port *port);
 };
 
 int nvmet_register_fabric(const struct nvmet_fabric_ops *ops);

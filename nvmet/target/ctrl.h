@@ -250,6 +250,7 @@ void nvmet_subsys_walk_ctrls(struct nvmet_subsys *subsys, nvmet_ctrl_fn fn,
 /* discovery.c */
 void nvmet_discovery_init(void);
 void nvmet_port_disc_invalidate(struct nvmet_port *port);
+void nvmet_port_fabric_disc_changed(struct nvmet_port *port);
 u16 nvmet_parse_discovery_cmd(struct nvmet_req *req);
 
 /* io.c */

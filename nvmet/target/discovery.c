@@ -9,6 +9,7 @@
  * copies, under RCU, the entries this host may see (an ACL check per
  * subsystem entry, itself a lock-free lookup).
  */
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <generated/utsrelease.h>
@@ -161,11 +162,37 @@ void nvmet_port_disc_invalidate(struct nvmet_port *port)
 }
 
 /**
+ * nvmet_port_fabric_disc_changed() - tell the port's fabric its discovery
+ *				      log changed
+ * @port: the port, referenced by the caller
+ *
+ * The fabric's module is pinned across the call, as the port may be
+ * disabled meanwhile: the ops table stays, and the fabric checks whether
+ * it still serves @port.
+ *
+ * Context: Process context; may sleep in the fabric.
+ */
+void nvmet_port_fabric_disc_changed(struct nvmet_port *port)
+{
+	const struct nvmet_fabric_ops *ops;
+
+	rcu_read_lock();
+	ops = rcu_dereference(port->ops);
+	if (ops && (!ops->disc_changed || !try_module_get(ops->owner)))
+		ops = NULL;
+	rcu_read_unlock();
+	if (!ops)
+		return;
+	ops->disc_changed(port);
+	module_put(ops->owner);
+}
+
+/**
  * nvmet_port_disc_changed() - the port's discovery log content changed
  * @port: the port
  *
- * Starts a new generation and raises a discovery log change event on the
- * port's discovery controllers.
+ * Starts a new generation, raises a discovery log change event on the
+ * port's discovery controllers, and tells the fabric (an FC RSCN).
  *
  * Context: Process context; takes port->disc_lock.
  */
@@ -173,6 +200,7 @@ void nvmet_port_disc_changed(struct nvmet_port *port)
 {
 	nvmet_port_disc_invalidate(port);
 	nvmet_port_disc_aen(port);
+	nvmet_port_fabric_disc_changed(port);
 }
 EXPORT_SYMBOL_GPL(nvmet_port_disc_changed);
 

@@ -259,6 +259,7 @@ static void nvmet_port_subsys_acl(struct nvmet_port *port, void *data)
 	nvmet_port_disc_invalidate(port);
 	nvmet_ctrls_for_each(&port->disc_ctrls, nvmet_ctrl_disc_changed,
 			     subsys);
+	nvmet_port_fabric_disc_changed(port);
 }
 
 /**
