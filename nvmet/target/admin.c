@@ -716,6 +716,8 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->mnan = cpu_to_le32(req->sq->ctrl->mnan);
 	id->oncs = cpu_to_le16(nvmet_ctrl_oncs(req->sq->ctrl));
+	/* Fused Compare and Write runs over every backend's rw(), as Compare. */
+	id->fuses = cpu_to_le16(NVMET_CTRL_FUSES_CMP_WRITE);
 	/*
 	 * Present whatever the namespaces' NVMET_BF_VWC: a host that saw
 	 * no cache at connect would never flush a namespace that has one

@@ -29,6 +29,8 @@
 
 /* Most bytes read from the backend in one stage. */
 #define NVMET_CMPVER_CHUNK	SZ_128K
+/* A stage's Read is no fused command, whatever the Compare was. */
+#define NVMET_CMPVER_FUSE	(NVME_CMD_FUSE_FIRST | NVME_CMD_FUSE_SECOND)
 
 /**
  * struct nvmet_cmpver - a Compare or Verify in flight
@@ -44,6 +46,8 @@
  * @done: bytes already read and compared
  * @chunk: bytes of the current stage
  * @status: the status of the stage that just ended
+ * @end: called with the command's status instead of completing it
+ *	  (fused Compare and Write), or NULL
  * @work: runs between stages, in process context
  * @req: the request
  */
@@ -60,6 +64,7 @@ struct nvmet_cmpver {
 	u32 done;
 	u32 chunk;
 	u16 status;
+	void (*end)(struct nvmet_req *req, u16 status);
 	struct work_struct work;
 	struct nvmet_req *req;
 };
@@ -77,11 +82,15 @@ static void nvmet_cmpver_restore(struct nvmet_cmpver *cv)
 
 static void nvmet_cmpver_finish(struct nvmet_cmpver *cv, u16 status)
 {
+	void (*done)(struct nvmet_req *req, u16 status) = cv->end;
 	struct nvmet_req *req = cv->req;
 
 	sgl_free(cv->bounce);
 	kfree(cv);
-	nvmet_req_complete(req, status);
+	if (done)
+		done(req, status);
+	else
+		nvmet_req_complete(req, status);
 }
 
 /* Is @len bytes of @a equal to the bytes of @b from @off on? */
@@ -179,30 +188,40 @@ static void nvmet_cmpver_work(struct work_struct *work)
 }
 
 /**
- * nvmet_execute_cmpver() - run a Compare or Verify
+ * nvmet_cmpver_start() - start a Compare or Verify
  * @req: the command, parsed: its range checked, req->data_len the bytes
  *	 Compare carries (0 for Verify)
+ * @done: called (in process context) with the command's status instead
+ *	  of completing @req, or NULL to complete it
  *
  * Context: Process context; may sleep (allocations).
+ * Return: 0 if it started; else the status it failed with, @req neither
+ * completed nor @done called.
  */
-void nvmet_execute_cmpver(struct nvmet_req *req)
+u16 nvmet_cmpver_start(struct nvmet_req *req,
+		       void (*done)(struct nvmet_req *req, u16 status))
 {
 	u64 nlb = (u64)le16_to_cpu(req->cmd->rw.length) + 1;
 	struct nvmet_cmpver *cv;
 	u64 bytes;
 
-	if (!nvmet_check_transfer_len(req, req->data_len))
-		return;
+	if (req->transfer_len != req->data_len) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
 	cv = kzalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
-		goto out_internal;
+		return NVME_SC_INTERNAL;
 	bytes = min_t(u64, nlb << req->ns->blksize_shift, NVMET_CMPVER_CHUNK);
 	cv->bounce = sgl_alloc(bytes, GFP_KERNEL | __GFP_NOWARN,
 			       &cv->bounce_cnt);
-	if (!cv->bounce)
-		goto out_free_cv;
+	if (!cv->bounce) {
+		kfree(cv);
+		return NVME_SC_INTERNAL;
+	}
 	cv->cmd = *req->cmd;
 	cv->cmd.rw.opcode = nvme_cmd_read;
+	cv->cmd.rw.flags &= ~NVMET_CMPVER_FUSE;
 	cv->cmd.rw.control = 0;
 	cv->cmd.rw.dsmgmt = 0;
 	cv->host_cmd = req->cmd;
@@ -211,13 +230,24 @@ void nvmet_execute_cmpver(struct nvmet_req *req)
 	cv->host_data_len = req->data_len;
 	cv->slba = le64_to_cpu(req->cmd->rw.slba);
 	cv->left = nlb;
+	cv->end = done;
 	cv->req = req;
 	INIT_WORK(&cv->work, nvmet_cmpver_work);
 	nvmet_cmpver_submit(cv);
-	return;
+	return 0;
+}
 
-out_free_cv:
-	kfree(cv);
-out_internal:
-	nvmet_req_complete(req, NVME_SC_INTERNAL);
+/**
+ * nvmet_execute_cmpver() - run a Compare or Verify
+ * @req: the command, parsed: its range checked, req->data_len the bytes
+ *	 Compare carries (0 for Verify)
+ *
+ * Context: Process context; may sleep (allocations).
+ */
+void nvmet_execute_cmpver(struct nvmet_req *req)
+{
+	u16 status = nvmet_cmpver_start(req, NULL);
+
+	if (status)
+		nvmet_req_complete(req, status);
 }

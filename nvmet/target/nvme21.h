@@ -40,6 +40,7 @@
 
 /* Identify Controller (Base 2.1, Figure "Identify Controller"). */
 #define NVMET_CTRL_ONCS_VERIFY		BIT(7)	/* ONCS: Verify (0Ch) */
+#define NVMET_CTRL_FUSES_CMP_WRITE	BIT(0)	/* FUSES: Compare and Write */
 #define NVMET_CTRL_ATTR_EGS		BIT(4)	/* CTRATT: Endurance Groups */
 /*
  * LPA bit 5: the Supported Log Pages log, the scope of each command in
