@@ -10,9 +10,10 @@
  * with no fabric's help (FC and loop take each command in from a work item
  * of its own, in any order: there a pair may end as two missing halves,
  * never as a wrong write).  A first is held on its queue
- * (sq->fused_first) until the next command is taken in.  That is its second if it is a Write of the same blocks with
- * FUSE 10b; anything else aborts the first with Missing Fused Command (a
- * second of other blocks: both with Invalid Field).  A first whose second
+ * (sq->fused_first) until the next command is taken in.  That is its
+ * second if it is a Write of the same blocks with FUSE 10b; anything else
+ * aborts the first with Missing Fused Command (a second of other blocks:
+ * both with Invalid Field).  A first whose second
  * does not come within NVMET_FUSED_TIMEOUT is aborted the same way.  The
  * two commands then wait until the fabric has executed both (their data
  * may come in either order), and the first runs the pair: it locks the
