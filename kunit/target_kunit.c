@@ -3246,3 +3246,345 @@ static struct kunit_suite rk_suite = {
 };
 
 kunit_test_suite(rk_suite);
+
+/*
+ * Fused Compare and Write (nvmet/target/fused.c, range.c): the suite's
+ * namespace on the reservation suite's RAM backend, which can hold a
+ * write in flight, without reservations.  A queue's commands go through
+ * slots of their own (fk_slot()), so that several are in flight at once.
+ */
+#define FK_SLBA		64
+#define FK_NLB		8
+#define FK_LEN		(FK_NLB << 9)
+#define FK_MISSING	(NVME_SC_FUSED_MISSING | NVME_STATUS_DNR)
+#define FK_FAILED	(NVME_SC_FUSED_FAIL | NVME_STATUS_DNR)
+
+static int fk_init(struct kunit *test)
+{
+	int ret = tt_init(test);
+	struct tt_env *env;
+
+	if (ret)
+		return ret;
+	env = tt_env_of(test);
+	ret = nvmet_register_backend(&rk_ram_backend);
+	if (ret)
+		return ret;
+	rk_hold_armed = false;
+	rk_held = NULL;
+	reinit_completion(&rk_held_done);
+	nvmet_ns_disable(env->ns);
+	return nvmet_ns_set_backend(env->ns, "kunit-resv-ram") ?:
+	       nvmet_ns_enable(env->ns);
+}
+
+static void fk_exit(struct kunit *test)
+{
+	tt_exit(test);
+	nvmet_unregister_backend(&rk_ram_backend);
+}
+
+/* Another command slot of @q's queue. */
+static struct tt_queue *fk_slot(struct kunit *test, struct tt_queue *q)
+{
+	struct tt_queue *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->port = q->port;
+	return s;
+}
+
+static void fk_cmd(struct nvme_command *c, u8 op, u8 fuse, u64 slba, u16 nlb)
+{
+	memset(c, 0, sizeof(*c));
+	c->rw.opcode = op;
+	c->rw.flags = fuse;
+	c->rw.nsid = cpu_to_le32(1);
+	c->rw.slba = cpu_to_le64(slba);
+	c->rw.length = cpu_to_le16(nlb - 1);
+}
+
+/*
+ * Take @op in on @q's queue in slot @s, its data (@len bytes of @buf)
+ * brought in, not executed.  Returns false if nvmet_req_init() refused
+ * it (then @s holds its completion).
+ */
+static bool fk_take(struct kunit *test, struct tt_queue *q,
+		    struct tt_queue *s, u8 op, u8 fuse, u64 slba, u16 nlb,
+		    void *buf)
+{
+	u32 len = buf ? nlb << 9 : 0;
+	struct nvme_command c;
+
+	fk_cmd(&c, op, fuse, slba, nlb);
+	tt_prep(test, s, &c, len);
+	if (!nvmet_req_init(&s->req, &q->cq, &q->sq, &tt_fabric))
+		return false;
+	KUNIT_ASSERT_EQ(test, nvmet_req_alloc_sgl(&s->req), 0);
+	if (len)
+		sg_copy_from_buffer(s->req.sg, s->req.sg_cnt, buf, len);
+	return true;
+}
+
+/* Take in and execute. */
+static void fk_run(struct kunit *test, struct tt_queue *q, struct tt_queue *s,
+		   u8 op, u8 fuse, u64 slba, u16 nlb, void *buf)
+{
+	if (fk_take(test, q, s, op, fuse, slba, nlb, buf))
+		s->req.execute(&s->req);
+}
+
+/* Has slot @s completed within @ms? */
+static bool fk_done_in(struct tt_queue *s, unsigned int ms)
+{
+	return wait_for_completion_timeout(&s->done, msecs_to_jiffies(ms));
+}
+
+static u16 fk_wait(struct kunit *test, struct tt_queue *s)
+{
+	KUNIT_ASSERT_TRUE(test, fk_done_in(s, 10000));
+	nvmet_req_free_sgl(&s->req);
+	return tt_cqe_status(s);
+}
+
+/*
+ * A fused Compare of @cbuf and Write of @wbuf at FK_SLBA on @q, the
+ * Write's data in first; *@cs and *@ws are their statuses.
+ */
+static void fk_pair(struct kunit *test, struct tt_queue *q, void *cbuf,
+		    void *wbuf, u16 *cs, u16 *ws)
+{
+	struct tt_queue *a = fk_slot(test, q), *b = fk_slot(test, q);
+	bool ta, tb;
+
+	ta = fk_take(test, q, a, nvme_cmd_compare, NVME_CMD_FUSE_FIRST,
+		     FK_SLBA, FK_NLB, cbuf);
+	tb = fk_take(test, q, b, nvme_cmd_write, NVME_CMD_FUSE_SECOND,
+		     FK_SLBA, FK_NLB, wbuf);
+	if (tb)
+		b->req.execute(&b->req);
+	if (ta)
+		a->req.execute(&a->req);
+	*cs = fk_wait(test, a);
+	*ws = fk_wait(test, b);
+}
+
+static u8 *fk_buf(struct kunit *test, u8 seed)
+{
+	u8 *buf = kunit_kmalloc(test, FK_LEN, GFP_KERNEL);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < FK_LEN; i++)
+		buf[i] = i * 7 + seed;
+	return buf;
+}
+
+/* Do the blocks at @slba hold @want? */
+static bool fk_holds(struct kunit *test, struct tt_queue *q, u64 slba,
+		     u16 nlb, const u8 *want)
+{
+	u8 *buf = kunit_kzalloc(test, nlb << 9, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, q, nvme_cmd_read, 1, slba, nlb, buf),
+			0);
+	return !memcmp(buf, want, nlb << 9);
+}
+
+static void fk_up(struct kunit *test, struct tt_queue **aq,
+		  struct tt_queue **iq)
+{
+	u16 cntlid;
+
+	*aq = tt_queue_new(test);
+	*iq = tt_queue_new(test);
+	cntlid = tt_admin_up(test, *aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, *iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+}
+
+static void fk_test_statuses(struct kunit *test)
+{
+	u8 *a = fk_buf(test, 1), *b = fk_buf(test, 2), *c = fk_buf(test, 3);
+	struct tt_queue *aq, *iq, *s1, *s2;
+	struct nvme_id_ctrl *id;
+	u16 cs, ws;
+
+	fk_up(test, &aq, &iq);
+	id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(id->fuses), 1);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, FK_SLBA,
+				    FK_NLB, a), 0);
+
+	/* A match writes. */
+	fk_pair(test, iq, a, b, &cs, &ws);
+	KUNIT_EXPECT_EQ(test, cs, 0);
+	KUNIT_EXPECT_EQ(test, ws, 0);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, b));
+	/* A mismatch fails the Write, which writes nothing. */
+	fk_pair(test, iq, a, c, &cs, &ws);
+	KUNIT_EXPECT_EQ(test, cs, NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, ws, FK_FAILED);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, b));
+
+	/* A first followed by another command: Missing Fused Command. */
+	s1 = fk_slot(test, iq);
+	fk_run(test, iq, s1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, FK_SLBA,
+	       FK_NLB, b);
+	KUNIT_EXPECT_FALSE(test, fk_done_in(s1, 100));
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, b));
+	KUNIT_EXPECT_EQ(test, fk_wait(test, s1), FK_MISSING);
+	/* A second without a first. */
+	s2 = fk_slot(test, iq);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s2, nvme_cmd_write,
+					 NVME_CMD_FUSE_SECOND, FK_SLBA, FK_NLB,
+					 c));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s2), FK_MISSING);
+	/* A second of other blocks fails both. */
+	s1 = fk_slot(test, iq);
+	s2 = fk_slot(test, iq);
+	fk_run(test, iq, s1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, FK_SLBA,
+	       FK_NLB, b);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s2, nvme_cmd_write,
+					 NVME_CMD_FUSE_SECOND, FK_SLBA + 1,
+					 FK_NLB, c));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s2), TT_INVALID);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, s1), TT_INVALID);
+	/* A first that failed fails its second. */
+	s1 = fk_slot(test, iq);
+	s2 = fk_slot(test, iq);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s1, nvme_cmd_compare,
+					 NVME_CMD_FUSE_FIRST, TT_NS_SIZE >> 9,
+					 1, b));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s1),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s2, nvme_cmd_write,
+					 NVME_CMD_FUSE_SECOND, TT_NS_SIZE >> 9,
+					 1, c));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s2), FK_FAILED);
+	/* A first whose second never comes times out. */
+	s1 = fk_slot(test, iq);
+	fk_run(test, iq, s1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, FK_SLBA,
+	       FK_NLB, b);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, s1), FK_MISSING);
+	/* Only Compare may be first; FUSE 11b; no fused admin commands. */
+	s1 = fk_slot(test, iq);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s1, nvme_cmd_read,
+					 NVME_CMD_FUSE_FIRST, FK_SLBA, FK_NLB,
+					 NULL));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s1), TT_INVALID);
+	s1 = fk_slot(test, iq);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s1, nvme_cmd_compare,
+					 NVME_CMD_FUSE_FIRST |
+					 NVME_CMD_FUSE_SECOND, FK_SLBA, FK_NLB,
+					 b));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s1), TT_INVALID);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, b));
+	s1 = fk_slot(test, aq);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, aq, s1, nvme_cmd_compare,
+					 NVME_CMD_FUSE_FIRST, FK_SLBA, FK_NLB,
+					 b));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s1), TT_INVALID);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/*
+ * While a pair holds its blocks (its Write held in the backend), an
+ * overlapping write waits and reaches the blocks after the pair; a write
+ * elsewhere goes through.
+ */
+static void fk_test_range_lock(struct kunit *test)
+{
+	u8 *a = fk_buf(test, 1), *b = fk_buf(test, 2), *c = fk_buf(test, 3);
+	struct tt_queue *aq, *iq, *p1, *p2, *w1, *w2;
+
+	fk_up(test, &aq, &iq);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, FK_SLBA,
+				    FK_NLB, a), 0);
+	p1 = fk_slot(test, iq);
+	p2 = fk_slot(test, iq);
+	w1 = fk_slot(test, iq);
+	w2 = fk_slot(test, iq);
+	WRITE_ONCE(rk_hold_armed, true);
+	fk_run(test, iq, p1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, FK_SLBA,
+	       FK_NLB, a);
+	fk_run(test, iq, p2, nvme_cmd_write, NVME_CMD_FUSE_SECOND, FK_SLBA,
+	       FK_NLB, b);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&rk_held_done,
+							  10 * HZ), 0);
+	KUNIT_EXPECT_PTR_EQ(test, rk_held, &p2->req);
+	/* Overlapping the pair's last two blocks: waits. */
+	fk_run(test, iq, w1, nvme_cmd_write, 0, FK_SLBA + FK_NLB - 2, 4, c);
+	KUNIT_EXPECT_FALSE(test, fk_done_in(w1, 200));
+	/* Next to them: goes through. */
+	fk_run(test, iq, w2, nvme_cmd_write, 0, FK_SLBA + FK_NLB, 4, c);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, w2), 0);
+	KUNIT_EXPECT_FALSE(test, completion_done(&w1->done));
+
+	tt_ram_rw(rk_held);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, p1), 0);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, p2), 0);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, w1), 0);
+	/* The pair's Write first, then the overlapping write's. */
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB - 2, b));
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA + FK_NLB - 2, 4,
+					 c));
+	KUNIT_EXPECT_EQ(test, atomic_read(&tt_env_of(test)->ns->ranges.users),
+			0);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+/*
+ * A write in flight before the pair came (counted, not listed) ends
+ * before the pair compares: the Compare sees its data.
+ */
+static void fk_test_drains_writes(struct kunit *test)
+{
+	u8 *a = fk_buf(test, 1), *b = fk_buf(test, 2), *c = fk_buf(test, 3);
+	struct tt_queue *aq, *iq, *w, *p1, *p2;
+
+	fk_up(test, &aq, &iq);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, FK_SLBA,
+				    FK_NLB, a), 0);
+	w = fk_slot(test, iq);
+	p1 = fk_slot(test, iq);
+	p2 = fk_slot(test, iq);
+	WRITE_ONCE(rk_hold_armed, true);
+	fk_run(test, iq, w, nvme_cmd_write, 0, FK_SLBA, FK_NLB, b);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&rk_held_done,
+							  10 * HZ), 0);
+	fk_run(test, iq, p1, nvme_cmd_compare, NVME_CMD_FUSE_FIRST, FK_SLBA,
+	       FK_NLB, b);
+	fk_run(test, iq, p2, nvme_cmd_write, NVME_CMD_FUSE_SECOND, FK_SLBA,
+	       FK_NLB, c);
+	KUNIT_EXPECT_FALSE(test, fk_done_in(p1, 200));
+	tt_ram_rw(rk_held);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, w), 0);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, p1), 0);
+	KUNIT_EXPECT_EQ(test, fk_wait(test, p2), 0);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, c));
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
+static struct kunit_case fk_cases[] = {
+	KUNIT_CASE(fk_test_statuses),
+	KUNIT_CASE(fk_test_range_lock),
+	KUNIT_CASE(fk_test_drains_writes),
+	{}
+};
+
+static struct kunit_suite fk_suite = {
+	.name = "nvmet_ng_fused",
+	.init = fk_init,
+	.exit = fk_exit,
+	.test_cases = fk_cases,
+};
+
+kunit_test_suite(fk_suite);

@@ -10,11 +10,14 @@
 #ifndef _NVMET_NS_H
 #define _NVMET_NS_H
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/rcupdate.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 #include <linux/xarray.h>
@@ -34,6 +37,26 @@ struct workqueue_struct;
  */
 #define NVMET_MAX_NAMESPACES	65536
 #define NVMET_BACKEND_AUTO	"auto"
+
+/**
+ * struct nvmet_ns_ranges - the range locks of a namespace
+ *			    (nvmet/target/range.c)
+ * @users: fused pairs holding or waiting for a range (A); while it is 0
+ *	   a write only counts itself in @writes
+ * @writes: per CPU, the writes in flight that counted themselves in
+ *	    while @users was 0 (this CPU's counter: inc where one starts,
+ *	    dec where it ends, so one counter may go negative; the sum is
+ *	    exact once no write changes it)
+ * @lock: protects @list; nests inside nothing, and nothing inside it
+ * @list: ranges held or waited for, in arrival order: fused pairs', and
+ *	  writes' while @users is not 0
+ */
+struct nvmet_ns_ranges {
+	atomic_t users;
+	long __percpu *writes;
+	spinlock_t lock;		/* @list */
+	struct list_head list;
+};
 
 /**
  * struct nvmet_ns - a namespace of a subsystem
@@ -91,6 +114,8 @@ struct workqueue_struct;
  *	  published, A read; kept after disable, so that the events of the
  *	  disable reach the controllers that saw it).  A controller sees
  *	  the namespace only if @slot is below its MNAN.
+ * @ranges: its range locks (fused Compare and Write); initialised at
+ *	    creation
  */
 struct nvmet_ns {
 	struct kref ref;
@@ -127,6 +152,7 @@ struct nvmet_ns {
 	bool resv_enable;
 	struct nvmet_pr *pr;
 	u32 slot;
+	struct nvmet_ns_ranges ranges;
 };
 
 struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid);

@@ -28,6 +28,7 @@
 #include <linux/nvme.h>
 #include <linux/percpu-refcount.h>
 #include <linux/scatterlist.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -71,6 +72,19 @@ struct nvmet_cq {
  *	       @auth
  * @auth: the DH-HMAC-CHAP transaction in progress, or NULL
  * @authenticated: the queue passed DH-HMAC-CHAP (auth_lock write, A read)
+ * @fused_lock: protects @fused_first, @fused_failed and the fused state of
+ *		the queue's requests (req->fused, req->fused_peer,
+ *		req->fused_status); nests inside nothing, and nothing inside it
+ * @fused_first: the first command of a fused pair (FUSE 01b) that the
+ *		 queue holds until the next command arrives, or NULL: at most
+ *		 one, since the pair is adjacent on its queue (fused.c)
+ * @fused_failed: the queue's last command was a first of a pair that
+ *		  failed before it ran, so a second that follows it is aborted
+ *		  with Failed Fused Command
+ * @fused_pending: @fused_first or @fused_failed is set (@fused_lock
+ *		   write, A read: nvmet_req_init()'s one test for fused
+ *		   state)
+ * @fused_timeout: gives up on the second of a held first
  */
 struct nvmet_sq {
 	struct nvmet_ctrl *ctrl;
@@ -84,6 +98,31 @@ struct nvmet_sq {
 	struct nvmet_sq_auth *auth;
 	struct completion free_done;
 	struct completion confirm_done;
+	spinlock_t fused_lock;		/* the queue's fused pairs */
+	struct nvmet_req *fused_first;
+	bool fused_failed;
+	bool fused_pending;
+	struct delayed_work fused_timeout;
+};
+
+/**
+ * struct nvmet_range - a range of blocks a command locks (range.c)
+ * @entry: in the namespace's ns->ranges.list while held or waited for
+ * @start: first block
+ * @end: block after the last (U64_MAX: the whole namespace)
+ * @fused: a fused pair's range, exclusive against every overlapping
+ *	   range; else a write's, exclusive against fused ones only
+ * @waiting: queued behind an overlapping range; @resume runs once it is
+ *	     granted
+ * @resume: what runs, in process context, when a waiting range is granted
+ */
+struct nvmet_range {
+	struct list_head entry;
+	u64 start;
+	u64 end;
+	bool fused;
+	bool waiting;
+	void (*resume)(struct nvmet_req *req);
 };
 
 /**
@@ -116,6 +155,14 @@ struct nvmet_sq {
  * @work: for handlers that finish in process context
  * @pr_state: the reservation state an I/O command was checked against,
  *	      held until its completion (nvmet/target/pr.c), or NULL
+ * @fused: NVMET_FUSED_* state of a command of a fused pair, else 0
+ *	   (sq->fused_lock)
+ * @fused_peer: the other command of its pair (sq->fused_lock)
+ * @fused_status: the status an aborted command of a pair completes with
+ *		  (sq->fused_lock)
+ * @range_state: NVMET_RANGE_* of a write: how it is known to fused pairs
+ *		 of its namespace, until its completion
+ * @range: the blocks a write or a fused pair locks (ns->ranges.lock)
  * @f: state of the file backend
  * @f.iocb: the kiocb of a read or write
  * @f.bvec: bio_vecs over @sg
@@ -142,6 +189,11 @@ struct nvmet_req {
 	u64 start_ns;
 	struct work_struct work;
 	struct nvmet_pr_state *pr_state;
+	u8 fused;
+	u8 range_state;
+	u16 fused_status;
+	struct nvmet_req *fused_peer;
+	struct nvmet_range range;
 	union {
 		struct {
 			struct kiocb iocb;

@@ -52,7 +52,10 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
 	ns->stats = alloc_percpu(struct nvmet_stats);
-	if (!ns->stats || nvmet_ns_id_hold(subsys, nsid)) {
+	ns->ranges.writes = alloc_percpu(long);
+	if (!ns->stats || !ns->ranges.writes ||
+	    nvmet_ns_id_hold(subsys, nsid)) {
+		free_percpu(ns->ranges.writes);
 		free_percpu(ns->stats);
 		kfree(ns);
 		return ERR_PTR(-ENOMEM);
@@ -66,6 +69,9 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	strscpy(ns->backend_name, NVMET_BACKEND_AUTO,
 		sizeof(ns->backend_name));
 	uuid_gen(&ns->uuid);
+	atomic_set(&ns->ranges.users, 0);
+	spin_lock_init(&ns->ranges.lock);
+	INIT_LIST_HEAD(&ns->ranges.list);
 	nvmet_ns_visibility_init(ns);
 	nvmet_obj_created(NVMET_OBJ_NS);
 	return ns;
@@ -81,6 +87,7 @@ static void nvmet_ns_release(struct kref *ref)
 	kfree(ns->device_path);
 	kfree(ns->resv_state_path);
 	free_percpu(ns->stats);
+	free_percpu(ns->ranges.writes);
 	nvmet_ns_visibility_destroy(ns);
 	mutex_destroy(&ns->lock);
 	nvmet_obj_released(NVMET_OBJ_NS);

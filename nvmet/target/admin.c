@@ -730,6 +730,8 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	if (oncs & NVMET_CTRL_ONCS_COPY)
 		put_unaligned_le16(BIT(NVMET_COPY_FMT0) | BIT(NVMET_COPY_FMT1),
 				   (u8 *)id + NVMET_ID_CTRL_OCFS_OFF);
+	/* Fused Compare and Write runs over every backend's rw(), as Compare. */
+	id->fuses = cpu_to_le16(NVMET_CTRL_FUSES_CMP_WRITE);
 	/*
 	 * Present whatever the namespaces' NVMET_BF_VWC: a host that saw
 	 * no cache at connect would never flush a namespace that has one

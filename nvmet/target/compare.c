@@ -29,6 +29,8 @@
  * @left: blocks still to read
  * @done: bytes already read and compared
  * @chunk: bytes of the current stage
+ * @end: called with the command's status instead of completing it
+ *	  (fused Compare and Write), or NULL
  */
 struct nvmet_cmpver {
 	struct nvmet_stage st;
@@ -36,15 +38,20 @@ struct nvmet_cmpver {
 	u64 left;
 	u32 done;
 	u32 chunk;
+	void (*end)(struct nvmet_req *req, u16 status);
 };
 
 static void nvmet_cmpver_finish(struct nvmet_cmpver *cv, u16 status)
 {
+	void (*done)(struct nvmet_req *req, u16 status) = cv->end;
 	struct nvmet_req *req = cv->st.req;
 
 	nvmet_stage_destroy(&cv->st);
 	kfree(cv);
-	nvmet_req_complete(req, status);
+	if (done)
+		done(req, status);
+	else
+		nvmet_req_complete(req, status);
 }
 
 /* Is @len bytes of @a equal to the bytes of @b from @off on? */
@@ -125,6 +132,48 @@ static void nvmet_cmpver_work(struct work_struct *work)
 }
 
 /**
+ * nvmet_cmpver_start() - start a Compare or Verify
+ * @req: the command, parsed: its range checked, req->data_len the bytes
+ *	 Compare carries (0 for Verify)
+ * @done: called (in process context) with the command's status instead
+ *	  of completing @req, or NULL to complete it
+ *
+ * The stages' Reads are commands of the core's own (stage.c), never
+ * fused, whatever the Compare was.
+ *
+ * Context: Process context; may sleep (allocations).
+ * Return: 0 if it started; else the status it failed with, @req neither
+ * completed nor @done called.
+ */
+u16 nvmet_cmpver_start(struct nvmet_req *req,
+		       void (*done)(struct nvmet_req *req, u16 status))
+{
+	u64 nlb = (u64)le16_to_cpu(req->cmd->rw.length) + 1;
+	struct nvmet_cmpver *cv;
+
+	if (req->transfer_len != req->data_len) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
+	cv = kzalloc(sizeof(*cv), GFP_KERNEL);
+	if (!cv)
+		return NVME_SC_INTERNAL;
+	if (nvmet_stage_init(&cv->st, req, nlb << req->ns->blksize_shift,
+			     nvmet_cmpver_work)) {
+		kfree(cv);
+		return NVME_SC_INTERNAL;
+	}
+	/* Verify carries no data: nothing to compare with. */
+	if (!req->data_len)
+		cv->st.host_sg = NULL;
+	cv->slba = le64_to_cpu(req->cmd->rw.slba);
+	cv->left = nlb;
+	cv->end = done;
+	nvmet_cmpver_submit(cv);
+	return 0;
+}
+
+/**
  * nvmet_execute_cmpver() - run a Compare or Verify
  * @req: the command, parsed: its range checked, req->data_len the bytes
  *	 Compare carries (0 for Verify)
@@ -133,27 +182,8 @@ static void nvmet_cmpver_work(struct work_struct *work)
  */
 void nvmet_execute_cmpver(struct nvmet_req *req)
 {
-	u64 nlb = (u64)le16_to_cpu(req->cmd->rw.length) + 1;
-	struct nvmet_cmpver *cv;
+	u16 status = nvmet_cmpver_start(req, NULL);
 
-	if (!nvmet_check_transfer_len(req, req->data_len))
-		return;
-	cv = kzalloc(sizeof(*cv), GFP_KERNEL);
-	if (!cv)
-		goto out_internal;
-	if (nvmet_stage_init(&cv->st, req, nlb << req->ns->blksize_shift,
-			     nvmet_cmpver_work))
-		goto out_free_cv;
-	/* Verify carries no data: nothing to compare with. */
-	if (!req->data_len)
-		cv->st.host_sg = NULL;
-	cv->slba = le64_to_cpu(req->cmd->rw.slba);
-	cv->left = nlb;
-	nvmet_cmpver_submit(cv);
-	return;
-
-out_free_cv:
-	kfree(cv);
-out_internal:
-	nvmet_req_complete(req, NVME_SC_INTERNAL);
+	if (status)
+		nvmet_req_complete(req, status);
 }

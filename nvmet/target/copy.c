@@ -298,15 +298,8 @@ static void nvmet_copy_work(struct work_struct *work)
 	nvmet_copy_next(cp);
 }
 
-/**
- * nvmet_execute_copy() - run a Copy
- * @req: the command, parsed by nvmet_copy_parse(), its descriptors in
- *	 req->sg
- *
- * Context: Process context; may sleep (allocations).  The copy itself
- * runs from a work item on the namespace's backend work queue.
- */
-void nvmet_execute_copy(struct nvmet_req *req)
+/* The Copy, once no fused pair holds blocks it writes. */
+static void nvmet_copy_begin(struct nvmet_req *req)
 {
 	u32 cdw12 = le32_to_cpu(req->cmd->common.cdw12);
 	u32 nr = (cdw12 & NVMET_COPY_NR_MASK) + 1, i;
@@ -314,8 +307,6 @@ void nvmet_execute_copy(struct nvmet_req *req)
 	u32 biggest = 0;
 	u16 status;
 
-	if (!nvmet_check_transfer_len(req, req->data_len))
-		return;
 	cp = kzalloc(struct_size(cp, ranges, nr), GFP_KERNEL);
 	if (!cp) {
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
@@ -343,4 +334,29 @@ void nvmet_execute_copy(struct nvmet_req *req)
 out_free:
 	kfree(cp);
 	nvmet_req_complete(req, status);
+}
+
+/**
+ * nvmet_execute_copy() - run a Copy
+ * @req: the command, parsed by nvmet_copy_parse(), its descriptors in
+ *	 req->sg
+ *
+ * Context: Process context; may sleep (allocations).  The copy itself
+ * runs from a work item on the namespace's backend work queue.
+ */
+void nvmet_execute_copy(struct nvmet_req *req)
+{
+	u64 dlba = le32_to_cpu(req->cmd->common.cdw10) |
+		   (u64)le32_to_cpu(req->cmd->common.cdw11) << 32;
+
+	if (!nvmet_check_transfer_len(req, req->data_len))
+		return;
+	/*
+	 * The writes wait behind a fused pair on their blocks (range.c).
+	 * How many blocks is in the descriptors, not read yet: every block
+	 * from the destination on, as a deallocate takes the namespace.
+	 */
+	if (!nvmet_range_write(req, dlba, U64_MAX, nvmet_copy_begin))
+		return;
+	nvmet_copy_begin(req);
 }

@@ -258,6 +258,65 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req);
 
 /* compare.c */
 void nvmet_execute_cmpver(struct nvmet_req *req);
+u16 nvmet_cmpver_start(struct nvmet_req *req,
+		       void (*done)(struct nvmet_req *req, u16 status));
+
+/* fused.c: fused Compare and Write */
+u16 nvmet_fused_init(struct nvmet_req *req);
+void nvmet_fused_accepted(struct nvmet_req *req);
+void nvmet_fused_refused(struct nvmet_req *req);
+void nvmet_fused_uninit(struct nvmet_req *req);
+void nvmet_fused_sq_init(struct nvmet_sq *sq);
+void nvmet_fused_sq_destroy(struct nvmet_sq *sq);
+
+/* range.c: the range locks of a namespace */
+#define NVMET_RANGE_COUNTED	1	/* in ns->ranges.writes */
+#define NVMET_RANGE_LISTED	2	/* in ns->ranges.list */
+
+bool __nvmet_range_write(struct nvmet_req *req, u64 start, u64 end,
+			 void (*resume)(struct nvmet_req *req));
+void nvmet_range_write_done(struct nvmet_req *req);
+bool nvmet_range_lock(struct nvmet_req *req, u64 start, u64 end,
+		      void (*resume)(struct nvmet_req *req));
+void nvmet_range_unlock(struct nvmet_req *req);
+
+/**
+ * nvmet_range_write() - may a write to [@start, @end) go to the backend?
+ * @req: a write (Write, Write Zeroes, Dataset Management), with req->ns
+ * @start: its first block
+ * @end: the block after its last
+ * @resume: what to run instead once it may, if it has to wait
+ *
+ * The fast path, while no fused pair is in flight on the namespace: a
+ * per-CPU increment, one full barrier and one read of a shared counter
+ * that only fused pairs write; no lock.  Else the write is listed with
+ * the namespace's ranges and waits behind an overlapping fused pair.
+ * Either way nvmet_req_complete() ends what this began.
+ *
+ * Context: Process context.
+ * Return: true to submit now; false if @resume runs later, in process
+ * context, when no fused pair holds an overlapping range.
+ */
+static inline bool nvmet_range_write(struct nvmet_req *req, u64 start,
+				     u64 end,
+				     void (*resume)(struct nvmet_req *req))
+{
+	struct nvmet_ns_ranges *r = &req->ns->ranges;
+
+	/* One CPU's counter for both, so the sum never undercounts. */
+	preempt_disable();
+	this_cpu_inc(*r->writes);
+	/* Pairs with the barrier after a fused pair's users increment. */
+	smp_mb();
+	if (likely(!atomic_read(&r->users))) {
+		preempt_enable();
+		req->range_state = NVMET_RANGE_COUNTED;
+		return true;
+	}
+	this_cpu_dec(*r->writes);
+	preempt_enable();
+	return __nvmet_range_write(req, start, end, resume);
+}
 
 /* copy.c */
 u16 nvmet_copy_parse(struct nvmet_req *req);

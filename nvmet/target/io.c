@@ -78,11 +78,29 @@ static u16 nvmet_check_range(struct nvmet_req *req, u64 slba, u64 nlb)
 	return 0;
 }
 
+/* The blocks [slba, slba + NLB) of a read, write or write zeroes @req. */
+static u64 nvmet_req_slba(const struct nvmet_req *req)
+{
+	return le64_to_cpu(req->cmd->rw.slba);
+}
+
+static u64 nvmet_req_end(const struct nvmet_req *req)
+{
+	return nvmet_req_slba(req) + le16_to_cpu(req->cmd->rw.length) + 1;
+}
+
 static void nvmet_execute_rw(struct nvmet_req *req)
 {
+	void (*rw)(struct nvmet_req *req) = req->ns->backend->rw;
+
 	if (!nvmet_check_transfer_len(req, req->data_len))
 		return;
-	req->ns->backend->rw(req);
+	/* A write waits behind a fused pair of overlapping blocks. */
+	if (nvme_is_write(req->cmd) &&
+	    !nvmet_range_write(req, nvmet_req_slba(req), nvmet_req_end(req),
+			       rw))
+		return;
+	rw(req);
 }
 
 static void nvmet_execute_flush(struct nvmet_req *req)
@@ -100,9 +118,14 @@ static void nvmet_execute_flush(struct nvmet_req *req)
 
 static void nvmet_execute_write_zeroes(struct nvmet_req *req)
 {
+	void (*wz)(struct nvmet_req *req) = req->ns->backend->write_zeroes;
+
 	if (!nvmet_check_transfer_len(req, 0))
 		return;
-	req->ns->backend->write_zeroes(req);
+	if (!nvmet_range_write(req, nvmet_req_slba(req), nvmet_req_end(req),
+			       wz))
+		return;
+	wz(req);
 }
 
 static void nvmet_execute_dsm(struct nvmet_req *req)
@@ -121,6 +144,12 @@ static void nvmet_execute_dsm(struct nvmet_req *req)
 		nvmet_req_complete(req, 0);
 		return;
 	}
+	/*
+	 * Up to 256 ranges: while a fused pair is in flight, a deallocate
+	 * waits as if it were a write of the whole namespace.
+	 */
+	if (!nvmet_range_write(req, 0, U64_MAX, req->ns->backend->dsm))
+		return;
 	req->ns->backend->dsm(req);
 }
 

@@ -43,6 +43,7 @@
 #define NVMET_CTRL_ONCS_COPY		BIT(8)	/* ONCS: Copy (19h) */
 /* OCFS, bytes 535:534: bit N, Copy source range descriptor format N. */
 #define NVMET_ID_CTRL_OCFS_OFF		534
+#define NVMET_CTRL_FUSES_CMP_WRITE	BIT(0)	/* FUSES: Compare and Write */
 #define NVMET_CTRL_ATTR_EGS		BIT(4)	/* CTRATT: Endurance Groups */
 /*
  * LPA bit 5: the Supported Log Pages log, the scope of each command in

@@ -40,6 +40,7 @@ int nvmet_sq_init(struct nvmet_sq *sq)
 	int ret;
 
 	memset(sq, 0, sizeof(*sq));
+	nvmet_fused_sq_init(sq);
 	ret = percpu_ref_init(&sq->ref, nvmet_sq_ref_free, 0, GFP_KERNEL);
 	if (ret)
 		return ret;
@@ -74,6 +75,7 @@ void nvmet_sq_destroy(struct nvmet_sq *sq)
 
 	if (ctrl && !sq->qid)
 		nvmet_ctrl_fail_aers(ctrl);
+	nvmet_fused_sq_destroy(sq);
 	percpu_ref_kill_and_confirm(&sq->ref, nvmet_sq_ref_confirm);
 	wait_for_completion(&sq->confirm_done);
 	wait_for_completion(&sq->free_done);
@@ -126,6 +128,8 @@ static void __nvmet_req_complete(struct nvmet_req *req, u16 status)
 	}
 	nvmet_stats_complete(req, ns, status);
 	trace_nvmet_req_complete(req);
+	if (req->range_state)
+		nvmet_range_write_done(req);
 	if (req->pr_state)
 		nvmet_pr_io_done(req);
 	req->ns = NULL;
@@ -271,14 +275,19 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	req->end_io = NULL;
 	req->error_loc = NVMET_NO_ERROR_LOC;
 	req->error_slba = 0;
+	req->fused = 0;
+	req->fused_peer = NULL;
+	req->range_state = 0;
 	req->cqe->result.u64 = 0;
 	req->cqe->status = 0;
 	req->cqe->sq_head = 0;
 
-	if (flags & (NVME_CMD_FUSE_FIRST | NVME_CMD_FUSE_SECOND)) {
-		req->error_loc = offsetof(struct nvme_common_command, flags);
-		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-		goto fail;
+	/* Fused Compare and Write, and the command after a held first. */
+	if (unlikely((flags & (NVME_CMD_FUSE_FIRST | NVME_CMD_FUSE_SECOND)) ||
+		     READ_ONCE(sq->fused_pending))) {
+		status = nvmet_fused_init(req);
+		if (status)
+			goto fail;
 	}
 	/* Fabrics carry data in SGLs only (NVMe over Fabrics 1.1, 2.1). */
 	if ((flags & NVME_CMD_SGL_ALL) != NVME_CMD_SGL_METABUF) {
@@ -311,9 +320,13 @@ bool nvmet_req_init(struct nvmet_req *req, struct nvmet_cq *cq,
 	}
 	if (sq->ctrl)
 		WRITE_ONCE(sq->ctrl->ka_traffic, true);
+	if (unlikely(req->fused))
+		nvmet_fused_accepted(req);
 	return true;
 
 fail:
+	if (unlikely(req->fused))
+		nvmet_fused_refused(req);
 	__nvmet_req_complete(req, status);
 	return false;
 }
@@ -328,6 +341,8 @@ EXPORT_SYMBOL_GPL(nvmet_req_init);
  */
 void nvmet_req_uninit(struct nvmet_req *req)
 {
+	if (unlikely(req->fused))
+		nvmet_fused_uninit(req);
 	percpu_ref_put(&req->sq->ref);
 	if (req->pr_state)
 		nvmet_pr_io_done(req);

@@ -116,6 +116,8 @@ static void rx_rsp(struct conn *c, const struct rsp_pdu *p, bool *match,
 		st.dnr++;
 	logv(2, "    <- CapsuleResp cid %u status %#x result %#x\n", cid, sf,
 	     le32toh(p->cqe.result));
+	if (c->rsp_log)
+		c->rsp_log[cid] = RSP_SEEN | (sf & 0x7fff);
 	if (cid == want) {
 		*match = true;
 		c->have_rsp = true;
@@ -209,6 +211,9 @@ static void rx_done(struct conn *c, bool *match, uint32_t want)
 			c->have_rsp = true;
 			c->rsp_status = 0;
 		}
+		if ((h->flags & F_SUCCESS) && c->rsp_log)
+			c->rsp_log[((const struct data_pdu *)h)->cid] =
+				RSP_SEEN;
 		if (h->flags & F_SUCCESS)
 			pend_clear(c, ((const struct data_pdu *)h)->cid, match,
 				   want);

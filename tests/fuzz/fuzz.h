@@ -126,7 +126,11 @@ struct conn {
 	uint16_t cap_cid;
 	uint8_t *cap_buf;
 	uint32_t cap_len;
+	/* if set: every answer's status field by CID, with RSP_SEEN */
+	uint16_t *rsp_log;
 };
+
+#define RSP_SEEN	0x8000	/* rsp_log: the command was answered */
 
 /* what a wait ends on */
 enum {
@@ -172,6 +176,16 @@ int setup_icreq(struct conn *c, struct rng *r, bool digests);
 int setup_connect(struct conn *c, struct ctrl_id *id, uint16_t qid,
 		  uint16_t sqsize);
 int setup_enable(struct conn *c);
+/*
+ * Send a command (its CID and SGL filled in here) with @dlen bytes of
+ * in-capsule data, and wait for its response; 0 if it succeeded, else -1
+ * (c->rsp_status says why).
+ */
+int setup_command(struct conn *c, struct sqe *sqe, const void *data,
+		  uint32_t dlen);
+/* The same for a command that returns @len bytes of data into @buf. */
+int setup_command_in(struct conn *c, struct sqe *sqe, void *buf,
+		     uint32_t len);
 uint16_t next_cid(struct conn *c);
 void probe_target(struct ctrl_id *id);
 

@@ -2,7 +2,8 @@
 /*
  * nvme-tcp-fuzz: the well-formed steps that bring a connection to where
  * the fuzzing starts: ICReq, Connect (admin or I/O), CC.EN by Property
- * Set, and one Identify Controller for the target's MDTS.
+ * Set, and one Identify Controller for the target's MDTS; and the
+ * commands with their data both the fuzzer and nvme-tcp-fused send.
  */
 #include <endian.h>
 #include <stdio.h>
@@ -32,9 +33,8 @@ int setup_icreq(struct conn *c, struct rng *r, bool digests)
 	return 0;
 }
 
-/* send a command with optional in-capsule data; wait for its response */
-static int command(struct conn *c, struct sqe *sqe, const void *data,
-		   uint32_t dlen)
+int setup_command(struct conn *c, struct sqe *sqe, const void *data,
+		  uint32_t dlen)
 {
 	struct cmd_pdu p = { .hdr = { .type = PDU_CMD, .hlen = HLEN_CMD } };
 
@@ -53,6 +53,21 @@ static int command(struct conn *c, struct sqe *sqe, const void *data,
 	return c->rsp_status ? -1 : 0;
 }
 
+int setup_command_in(struct conn *c, struct sqe *sqe, void *buf,
+		     uint32_t len)
+{
+	int ret;
+
+	sqe->dptr.type = SGL_TRANSPORT;
+	sqe->dptr.length = htole32(len);
+	c->cap_cid = c->cid;
+	c->cap_buf = buf;
+	c->cap_len = len;
+	ret = setup_command(c, sqe, NULL, 0);
+	c->cap_buf = NULL;
+	return ret;
+}
+
 int setup_connect(struct conn *c, struct ctrl_id *id, uint16_t qid,
 		  uint16_t sqsize)
 {
@@ -67,7 +82,7 @@ int setup_connect(struct conn *c, struct ctrl_id *id, uint16_t qid,
 	snprintf(d.subnqn, sizeof(d.subnqn), "%s", id->subnqn);
 	snprintf(d.hostnqn, sizeof(d.hostnqn), "%s", opt.hostnqn);
 	c->qid = qid;
-	if (command(c, &s, &d, sizeof(d))) {
+	if (setup_command(c, &s, &d, sizeof(d))) {
 		st.setup_fail++;
 		return -1;
 	}
@@ -81,16 +96,8 @@ static int identify_mdts(struct conn *c)
 	static uint8_t idbuf[4096];
 	struct sqe s = { .opcode = 0x06, .cdw10 = htole32(1) };
 
-	s.dptr.type = SGL_TRANSPORT;
-	s.dptr.length = htole32(sizeof(idbuf));
-	c->cap_cid = c->cid;
-	c->cap_buf = idbuf;
-	c->cap_len = sizeof(idbuf);
-	if (command(c, &s, NULL, 0)) {
-		c->cap_buf = NULL;
+	if (setup_command_in(c, &s, idbuf, sizeof(idbuf)))
 		return -1;
-	}
-	c->cap_buf = NULL;
 	/* MDTS (byte 77) in units of the minimum page size, 4 KiB here */
 	target_mdts = idbuf[77] && idbuf[77] < 20 ? 4096U << idbuf[77] : 0;
 	printf("target MDTS: %u bytes%s\n", target_mdts,
@@ -106,7 +113,7 @@ int setup_enable(struct conn *c)
 	s.cdw10 = 0;		/* 4 bytes */
 	s.cdw11 = htole32(PROP_CC);
 	s.cdw12 = htole32(CC_ENABLE);
-	if (command(c, &s, NULL, 0)) {
+	if (setup_command(c, &s, NULL, 0)) {
 		st.setup_fail++;
 		return -1;
 	}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nvme-tcp-fused: fused Compare and Write over NVMe/TCP, which no Linux
+ * host sends, on the fuzzer's connection code (conn.c, setup.c).
+ *
+ *   nvme-tcp-fused [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN
+ *
+ * Connects an admin and an I/O queue, checks Identify Controller FUSES
+ * bit 0, and on one block of namespace NSID (LBA 8): a pair whose Compare
+ * matches succeeds and its Write reads back; one whose Compare does not
+ * ends with Compare Failure and Command Aborted due to Failed Fused
+ * Command, the data unchanged; a first followed by a Read, a second on
+ * its own and a first whose second never comes end with Command Aborted
+ * due to Missing Fused Command; a second of another block fails both
+ * with Invalid Field.  Each pair's two capsules go out back to back.
+ * Prints "ok N - ..." or "not ok N - ..." per check and
+ * "fused: N passed, N failed"; exits 1 if a check failed.
+ */
+#include <endian.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fuzz.h"
+
+#define OPC_WRITE		0x01
+#define OPC_READ		0x02
+#define OPC_COMPARE		0x05
+#define FUSE_FIRST		0x01
+#define FUSE_SECOND		0x02
+#define LBA			8
+#define MAX_BS			4096
+
+/* status fields less DNR and More: SCT << 8 | SC */
+#define ST_INVALID_FIELD	0x002
+#define ST_FUSED_FAILED		0x009
+#define ST_FUSED_MISSING	0x00a
+#define ST_COMPARE_FAILED	0x285
+
+struct opts opt = {
+	.addr = "127.0.0.1",
+	.port = 4420,
+	.answer_ms = 5000,
+	.hostnqn = "nqn.2014-08.org.nvmexpress:uuid:f0220000-fa22-4000-8000-00000000f05e",
+};
+struct stats st;
+
+static uint16_t rsp_log[65536];
+static uint32_t nsid = 1, bs;
+static int passed, failed;
+
+static void check(bool ok, const char *what)
+{
+	printf("%sok %d - %s\n", ok ? "" : "not ", passed + failed + 1, what);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static void rw_sqe(struct sqe *s, uint8_t op, uint8_t fuse, uint64_t lba)
+{
+	memset(s, 0, sizeof(*s));
+	s->opcode = op;
+	s->nsid = htole32(nsid);
+	s->cdw10 = htole32((uint32_t)lba);
+	s->cdw11 = htole32((uint32_t)(lba >> 32));
+	s->cdw12 = 0;		/* one block */
+	s->flags = fuse;
+}
+
+/*
+ * Send @n commands back to back (those with @data carry one block in the
+ * capsule, the others ask for one back), then wait for every answer;
+ * their status fields go to @status (0xffff: none came).
+ */
+static void burst(struct conn *c, struct sqe *s, const void **data, int n,
+		  uint16_t *status)
+{
+	struct cmd_pdu p = { .hdr = { .type = PDU_CMD, .hlen = HLEN_CMD } };
+	uint64_t end = now_ms() + opt.answer_ms;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s[i].cid = next_cid(c);
+		s[i].flags |= 0x40;	/* SGL */
+		s[i].dptr.type = data[i] ? SGL_INCAPSULE : SGL_TRANSPORT;
+		s[i].dptr.length = htole32(bs);
+		rsp_log[s[i].cid] = 0;
+		p.sqe = s[i];
+		c->more = i + 1 < n;
+		if (pdu_send(c, &p, sizeof(p), data[i], data[i] ? bs : 0,
+			     NULL))
+			break;
+	}
+	c->more = false;
+	for (i = 0; i < n; i++) {
+		uint64_t now;
+
+		while (!(rsp_log[s[i].cid] & RSP_SEEN) && !c->dead &&
+		       (now = now_ms()) < end)
+			conn_wait(c, ANS_ANY, end - now);
+		status[i] = rsp_log[s[i].cid] & RSP_SEEN ?
+			    rsp_log[s[i].cid] & 0x7ff : 0xffff;
+		logv(1, "  cid %u: status %#x\n", s[i].cid, status[i]);
+	}
+}
+
+/* A fused Compare of @cmp and Write of @wr (at @wlba). */
+static void pair(struct conn *c, const void *cmp, const void *wr,
+		 uint64_t wlba, uint16_t *status)
+{
+	const void *data[2] = { cmp, wr };
+	struct sqe s[2];
+
+	rw_sqe(&s[0], OPC_COMPARE, FUSE_FIRST, LBA);
+	rw_sqe(&s[1], OPC_WRITE, FUSE_SECOND, wlba);
+	burst(c, s, data, 2, status);
+}
+
+/* Does the block hold @want? */
+static bool holds(struct conn *c, const uint8_t *want)
+{
+	static uint8_t buf[MAX_BS];
+	struct sqe s;
+
+	rw_sqe(&s, OPC_READ, 0, LBA);
+	memset(buf, 0, sizeof(buf));
+	return !setup_command_in(c, &s, buf, bs) && !memcmp(buf, want, bs);
+}
+
+static int up(struct conn *a, struct conn *io, struct ctrl_id *id)
+{
+	static uint8_t idbuf[4096];
+	struct sqe s = { .opcode = 0x06, .cdw10 = htole32(1) };
+	struct rng r;
+	uint8_t flbas;
+
+	rng_seed(&r, 1);
+	if (conn_open(a) || setup_icreq(a, &r, false) ||
+	    setup_connect(a, id, 0, 31) || setup_enable(a) ||
+	    setup_command_in(a, &s, idbuf, sizeof(idbuf)))
+		return -1;
+	/* FUSES, bytes 523:522 */
+	check(idbuf[522] & 1, "Identify Controller: FUSES bit 0 (Compare and Write)");
+	memset(&s, 0, sizeof(s));
+	s.opcode = 0x06;
+	s.nsid = htole32(nsid);
+	if (setup_command_in(a, &s, idbuf, sizeof(idbuf)))
+		return -1;
+	flbas = idbuf[26] & 0xf;
+	bs = 1U << idbuf[128 + 4 * flbas + 2];
+	printf("namespace %u: %u-byte blocks\n", nsid, bs);
+	if (bs < 512 || bs > MAX_BS)
+		return -1;
+	if (conn_open(io) || setup_icreq(io, &r, false) ||
+	    setup_connect(io, id, 1, 31))
+		return -1;
+	io->rsp_log = rsp_log;
+	return 0;
+}
+
+static void fill(uint8_t *buf, uint8_t seed)
+{
+	uint32_t i;
+
+	for (i = 0; i < MAX_BS; i++)
+		buf[i] = i * 7 + seed;
+}
+
+static void run(struct conn *c)
+{
+	static uint8_t a[MAX_BS], b[MAX_BS], x[MAX_BS];
+	const void *data[2];
+	uint16_t status[2];
+	struct sqe s[2];
+
+	fill(a, 1);
+	fill(b, 2);
+	fill(x, 3);
+	rw_sqe(&s[0], OPC_WRITE, 0, LBA);
+	check(!setup_command(c, &s[0], a, bs) && holds(c, a),
+	      "a plain write reads back");
+
+	pair(c, a, b, LBA, status);
+	check(status[0] == 0 && status[1] == 0,
+	      "match: Compare and Write succeed");
+	check(holds(c, b), "match: the Write's data reads back");
+
+	pair(c, a, x, LBA, status);
+	check(status[0] == ST_COMPARE_FAILED, "mismatch: Compare Failure");
+	check(status[1] == ST_FUSED_FAILED,
+	      "mismatch: Write aborted, Failed Fused Command");
+	check(holds(c, b), "mismatch: the data is unchanged");
+
+	rw_sqe(&s[0], OPC_COMPARE, FUSE_FIRST, LBA);
+	rw_sqe(&s[1], OPC_READ, 0, LBA);
+	data[0] = b;
+	data[1] = NULL;
+	burst(c, s, data, 2, status);
+	check(status[0] == ST_FUSED_MISSING && status[1] == 0,
+	      "a first then a Read: Missing Fused Command, the Read succeeds");
+
+	rw_sqe(&s[0], OPC_WRITE, FUSE_SECOND, LBA);
+	data[0] = x;
+	burst(c, s, data, 1, status);
+	check(status[0] == ST_FUSED_MISSING,
+	      "a second alone: Missing Fused Command");
+
+	rw_sqe(&s[0], OPC_COMPARE, FUSE_FIRST, LBA);
+	data[0] = b;
+	burst(c, s, data, 1, status);
+	check(status[0] == ST_FUSED_MISSING,
+	      "a first whose second never comes: Missing Fused Command");
+
+	pair(c, b, x, LBA + 1, status);
+	check(status[0] == ST_INVALID_FIELD && status[1] == ST_INVALID_FIELD,
+	      "a second of another block: Invalid Field for both");
+	check(holds(c, b), "no write went through: the data is unchanged");
+}
+
+int main(int argc, char **argv)
+{
+	struct ctrl_id id = {
+		.hostid = { 0xf0, 0x22, 0x00, 0x00, 0xfa, 0x22, 0x40, 0x00,
+			    0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x5e },
+	};
+	struct conn a = { .fd = -1 }, io = { .fd = -1 };
+	int ch;
+
+	while ((ch = getopt(argc, argv, "a:p:n:v")) != -1) {
+		switch (ch) {
+		case 'a':
+			opt.addr = optarg;
+			break;
+		case 'p':
+			opt.port = atoi(optarg);
+			break;
+		case 'n':
+			nsid = strtoul(optarg, NULL, 0);
+			break;
+		case 'v':
+			opt.verbose++;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind + 1 != argc)
+		goto usage;
+	id.subnqn = argv[optind];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (up(&a, &io, &id)) {
+		fprintf(stderr, "nvme-tcp-fused: cannot set up the queues\n");
+		failed++;
+	} else {
+		run(&io);
+	}
+	conn_close(&io);
+	conn_close(&a);
+	printf("fused: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: nvme-tcp-fused [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN\n");
+	return 2;
+}
