@@ -25,7 +25,6 @@ void nvmet_bdev_backend_exit(void);
 int nvmet_file_backend_init(void);
 void nvmet_file_backend_exit(void);
 
-
 /* Work items of one namespace's backend in flight at once. */
 #define NVMET_BACKEND_WQ_ACTIVE	64
 
