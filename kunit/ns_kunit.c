@@ -65,9 +65,9 @@ static void ns_test_enable_disable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ns_test_opens, 1);
 	KUNIT_EXPECT_EQ(test, subsys->max_nsid, 3);
 	KUNIT_EXPECT_EQ(test, ns->size, 8 << 20);
-	/* Copy is the core's: every backend has it. */
+	/* Copy, Compare, Verify, Compare and Write: every backend has them. */
 	KUNIT_EXPECT_EQ(test, ns->features,
-			NVMET_BF_WRITE_ZEROES | NVMET_BF_COPY);
+			NVMET_BF_WRITE_ZEROES | NVMET_BF_CORE);
 	found = nvmet_ns_find_get(subsys, 3);
 	KUNIT_EXPECT_PTR_EQ(test, found, ns);
 	if (found)
@@ -77,9 +77,16 @@ static void ns_test_enable_disable(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, nvmet_ns_set_feature(ns, NVMET_BF_WRITE_ZEROES,
 						   false), 0);
-	KUNIT_EXPECT_EQ(test, ns->features, NVMET_BF_COPY);
+	KUNIT_EXPECT_EQ(test, ns->features, NVMET_BF_CORE);
 	KUNIT_EXPECT_EQ(test, nvmet_ns_set_feature(ns, NVMET_BF_COPY, false),
 			0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_set_feature(ns, NVMET_BF_COMPARE,
+						   false), 0);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_set_feature(ns, NVMET_BF_VERIFY, false),
+			0);
+	KUNIT_EXPECT_EQ(test, ns->features, NVMET_BF_COMPARE_WRITE);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_set_feature(ns, NVMET_BF_COMPARE_WRITE,
+						   false), 0);
 	KUNIT_EXPECT_EQ(test, ns->features, 0);
 
 	nvmet_ns_disable(ns);

@@ -2256,18 +2256,34 @@ static void tt_test_path_errors(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
+/* ONCS bits 0 (Compare) and 7 (Verify) of Identify Controller. */
+static u16 tt_cmpver_oncs(struct kunit *test, struct tt_queue *aq)
+{
+	struct nvme_id_ctrl *id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	return le16_to_cpu(id->oncs) &
+	       (NVME_CTRL_ONCS_COMPARE | NVMET_CTRL_ONCS_VERIFY);
+}
+
 /*
  * Compare reads the range and compares it with the host's data, 128 KiB
  * at a time (compare.c): equal data succeeds, one byte off in any chunk
  * is Compare Failure with DNR, and nothing is written either way.
- * Verify reads and discards; both check the range as a read does.
+ * Verify reads and discards; both check the range as a read does.  The
+ * compare and verify bits off: each is Invalid Opcode and leaves ONCS,
+ * with the event; on again, both work.
  */
 static void tt_test_compare_verify(struct kunit *test)
 {
 	const u32 nlb = 512, len = 512 << 9;
+	struct tt_env *env = tt_env_of(test);
 	struct tt_queue *aq = tt_queue_new(test);
 	struct tt_queue *iq = tt_queue_new(test);
 	struct nvme_id_ctrl *id;
+	struct tt_queue *eq;
 	u8 *wbuf, *cbuf;
 	u16 cntlid;
 	u32 i;
@@ -2322,6 +2338,39 @@ static void tt_test_compare_verify(struct kunit *test)
 	/* Compare carries its blocks, Verify nothing. */
 	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 0, 1, NULL),
 			NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR);
+
+	/* compare off: the event, Invalid Opcode, ONCS bit 0 clear. */
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_COMPARE,
+						   false), 0);
+	tt_expect_ns_changed(test, aq, eq, 1);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 1024, nlb,
+				    wbuf),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, iq->req.error_loc,
+			offsetof(struct nvme_common_command, opcode));
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_verify, 1, 0, 8, NULL),
+			0);
+	KUNIT_EXPECT_EQ(test, tt_cmpver_oncs(test, aq), NVMET_CTRL_ONCS_VERIFY);
+	/* verify off too: both refused, neither in ONCS. */
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_VERIFY,
+						   false), 0);
+	tt_expect_ns_changed(test, aq, eq, 1);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_verify, 1, 0, 8, NULL),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_cmpver_oncs(test, aq), 0);
+	/* Both on again: as at the start. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_COMPARE,
+						   true), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_VERIFY,
+						   true), 0);
+	KUNIT_EXPECT_EQ(test, tt_cmpver_oncs(test, aq),
+			NVME_CTRL_ONCS_COMPARE | NVMET_CTRL_ONCS_VERIFY);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, 1024, nlb,
+				    wbuf), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_verify, 1, 0, 8, NULL),
+			0);
 	nvmet_sq_destroy(&iq->sq);
 	nvmet_sq_destroy(&aq->sq);
 }
@@ -3493,6 +3542,82 @@ static void fk_test_statuses(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
+/* FUSES of Identify Controller. */
+static u16 fk_fuses(struct kunit *test, struct tt_queue *aq)
+{
+	struct nvme_id_ctrl *id = kunit_kzalloc(test, sizeof(*id), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, id);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_CTRL, 0, id),
+			0);
+	return le16_to_cpu(id->fuses);
+}
+
+/*
+ * The compare_write bit: off, the event, FUSES 0, a pair's Compare is
+ * Invalid Field (FUSE) and its Write Failed Fused Command, nothing
+ * written, while a lone Compare still works; on, pairs work again.  The
+ * compare bit is the lone Compare's only: off, a pair still runs.
+ */
+static void fk_test_bit(struct kunit *test)
+{
+	u8 *a = fk_buf(test, 1), *b = fk_buf(test, 2), *c = fk_buf(test, 3);
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq, *iq, *s1, *s2, *eq;
+	u16 cs, ws;
+
+	fk_up(test, &aq, &iq);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, FK_SLBA,
+				    FK_NLB, a), 0);
+	KUNIT_EXPECT_EQ(test, fk_fuses(test, aq), NVMET_CTRL_FUSES_CMP_WRITE);
+
+	eq = tt_aer_post(test, aq);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_COMPARE_WRITE,
+						   false), 0);
+	tt_expect_ns_changed(test, aq, eq, 1);
+	KUNIT_EXPECT_EQ(test, fk_fuses(test, aq), 0);
+	s1 = fk_slot(test, iq);
+	s2 = fk_slot(test, iq);
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s1, nvme_cmd_compare,
+					 NVME_CMD_FUSE_FIRST, FK_SLBA, FK_NLB,
+					 a));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s1), TT_INVALID);
+	KUNIT_EXPECT_EQ(test, s1->req.error_loc,
+			offsetof(struct nvme_common_command, flags));
+	KUNIT_EXPECT_FALSE(test, fk_take(test, iq, s2, nvme_cmd_write,
+					 NVME_CMD_FUSE_SECOND, FK_SLBA, FK_NLB,
+					 b));
+	KUNIT_EXPECT_EQ(test, tt_cqe_status(s2), FK_FAILED);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, a));
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, FK_SLBA,
+				    FK_NLB, a), 0);
+
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_COMPARE_WRITE,
+						   true), 0);
+	KUNIT_EXPECT_EQ(test, fk_fuses(test, aq), NVMET_CTRL_FUSES_CMP_WRITE);
+	fk_pair(test, iq, a, b, &cs, &ws);
+	KUNIT_EXPECT_EQ(test, cs, 0);
+	KUNIT_EXPECT_EQ(test, ws, 0);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, b));
+
+	/* compare off: a lone Compare is refused, a pair is not. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_COMPARE,
+						   false), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_compare, 1, FK_SLBA,
+				    FK_NLB, b),
+			NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR);
+	fk_pair(test, iq, b, c, &cs, &ws);
+	KUNIT_EXPECT_EQ(test, cs, 0);
+	KUNIT_EXPECT_EQ(test, ws, 0);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, c));
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns, NVMET_BF_COMPARE,
+						   true), 0);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+}
+
 /*
  * While a pair holds its blocks (its Write held in the backend), an
  * overlapping write waits and reaches the blocks after the pair; a write
@@ -3575,6 +3700,7 @@ static void fk_test_drains_writes(struct kunit *test)
 
 static struct kunit_case fk_cases[] = {
 	KUNIT_CASE(fk_test_statuses),
+	KUNIT_CASE(fk_test_bit),
 	KUNIT_CASE(fk_test_range_lock),
 	KUNIT_CASE(fk_test_drains_writes),
 	{}

@@ -25,14 +25,18 @@ struct nvmet_req;
 #define NVMET_BF_DEALLOCATE	BIT(1)
 #define NVMET_BF_VWC		BIT(2)	/* volatile write cache: flush */
 #define NVMET_BF_COPY		BIT(3)	/* Copy (19h) */
-#define NVMET_BF_NR		4
+#define NVMET_BF_COMPARE	BIT(4)	/* Compare (05h) */
+#define NVMET_BF_VERIFY		BIT(5)	/* Verify (0Ch) */
+#define NVMET_BF_COMPARE_WRITE	BIT(6)	/* fused Compare and Write */
+#define NVMET_BF_NR		7
 
 /*
  * Feature bits the core implements over every backend's rw(): each
  * namespace has them and an administrator may always turn them off, whatever
  * the backend's table says.  A backend may still speed them up (@copy).
  */
-#define NVMET_BF_CORE		NVMET_BF_COPY
+#define NVMET_BF_CORE		(NVMET_BF_COPY | NVMET_BF_COMPARE | \
+				 NVMET_BF_VERIFY | NVMET_BF_COMPARE_WRITE)
 
 /**
  * struct nvmet_media_info - what a namespace's device says of its media,

@@ -349,7 +349,7 @@ static ssize_t nvmet_ns_device_features_store(struct config_item *item,
 				break;
 		}
 		if (i == NVMET_BF_NR) {
-			pr_err("nvmet: subsystem %s namespace %u: device_features takes name=0|1 for write_zeroes, deallocate, vwc, copy\n",
+			pr_err("nvmet: subsystem %s namespace %u: device_features takes name=0|1 for write_zeroes, deallocate, vwc, copy, compare, verify, compare_write\n",
 			       ns->subsys->nqn, ns->nsid);
 			return -EINVAL;
 		}

@@ -708,7 +708,8 @@ int nvmet_ns_set_anagrpid(struct nvmet_ns *ns, u32 grpid)
 EXPORT_SYMBOL_GPL(nvmet_ns_set_anagrpid);
 
 static const char * const nvmet_backend_features[NVMET_BF_NR] = {
-	"write_zeroes", "deallocate", "vwc", "copy",
+	"write_zeroes", "deallocate", "vwc", "copy", "compare", "verify",
+	"compare_write",
 };
 
 /**

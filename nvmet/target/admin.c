@@ -641,22 +641,22 @@ void nvmet_send_identify(struct nvmet_req *req,
 }
 
 /*
- * ONCS is the controller's, the feature bits are each namespace's: Write
- * Zeroes, Dataset Management and Copy are advertised while a namespace
- * this controller sees has NVMET_BF_WRITE_ZEROES, NVMET_BF_DEALLOCATE or
- * NVMET_BF_COPY on (any other answers them with Invalid Opcode), and all
- * while it sees none, since one enabled later may have them and a host
- * reads ONCS only when it connects or resets the controller.
+ * ONCS and FUSES are the controller's, the feature bits are each
+ * namespace's: Compare, Write Zeroes, Dataset Management, Verify, Copy and
+ * fused Compare and Write are advertised while a namespace this
+ * controller sees has the bit on (any other answers them with Invalid
+ * Opcode, a fused Compare with Invalid Field), and all while it sees none,
+ * since one enabled later may have them and a host reads ONCS and FUSES
+ * only when it connects or resets the controller.
  */
-static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
+static u32 nvmet_ctrl_features(struct nvmet_ctrl *ctrl)
 {
 	const u32 all = NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
-			NVMET_BF_COPY;
+			NVMET_BF_CORE;
 	u32 features = 0;
 	struct nvmet_ns *ns;
 	unsigned long idx;
 	bool any = false;
-	u16 oncs;
 
 	/* Stops at the first namespace with all: usually the first. */
 	rcu_read_lock();
@@ -669,11 +669,17 @@ static u16 nvmet_ctrl_oncs(struct nvmet_ctrl *ctrl)
 			break;
 	}
 	rcu_read_unlock();
-	if (!any)
-		features = all;
-	/* The core runs Compare and Verify over every backend's rw(). */
-	oncs = NVME_CTRL_ONCS_COMPARE | NVMET_CTRL_ONCS_VERIFY |
-	       NVME_CTRL_ONCS_RESERVATIONS;
+	return any ? features : all;
+}
+
+static u16 nvmet_ctrl_oncs(u32 features)
+{
+	u16 oncs = NVME_CTRL_ONCS_RESERVATIONS;
+
+	if (features & NVMET_BF_COMPARE)
+		oncs |= NVME_CTRL_ONCS_COMPARE;
+	if (features & NVMET_BF_VERIFY)
+		oncs |= NVMET_CTRL_ONCS_VERIFY;
 	if (features & NVMET_BF_WRITE_ZEROES)
 		oncs |= NVME_CTRL_ONCS_WRITE_ZEROES;
 	if (features & NVMET_BF_DEALLOCATE)
@@ -687,6 +693,7 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 {
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
 	struct nvme_id_ctrl *id = buf;
+	u32 features;
 	u16 oncs;
 
 	nvmet_id_ctrl_common(req, id);
@@ -722,7 +729,8 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 		cpu_to_le16(NVMET_ID_CNSSID_MASK);
 	id->nn = cpu_to_le32(NVMET_MAX_NAMESPACES);
 	id->mnan = cpu_to_le32(req->sq->ctrl->mnan);
-	oncs = nvmet_ctrl_oncs(req->sq->ctrl);
+	features = nvmet_ctrl_features(req->sq->ctrl);
+	oncs = nvmet_ctrl_oncs(features);
 	id->oncs = cpu_to_le16(oncs);
 	/* Copy: source range descriptor formats 0h and 1h (copy.c). */
 	BUILD_BUG_ON(offsetof(struct nvme_id_ctrl, sgls) !=
@@ -730,8 +738,9 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	if (oncs & NVMET_CTRL_ONCS_COPY)
 		put_unaligned_le16(BIT(NVMET_COPY_FMT0) | BIT(NVMET_COPY_FMT1),
 				   (u8 *)id + NVMET_ID_CTRL_OCFS_OFF);
-	/* Fused Compare and Write runs over every backend's rw(), as Compare. */
-	id->fuses = cpu_to_le16(NVMET_CTRL_FUSES_CMP_WRITE);
+	/* Fused Compare and Write: the core's, over every backend's rw(). */
+	if (features & NVMET_BF_COMPARE_WRITE)
+		id->fuses = cpu_to_le16(NVMET_CTRL_FUSES_CMP_WRITE);
 	/*
 	 * Present whatever the namespaces' NVMET_BF_VWC: a host that saw
 	 * no cache at connect would never flush a namespace that has one

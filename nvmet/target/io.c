@@ -7,10 +7,12 @@
  * honoured here, so backends never see a command they did not ask for:
  * Write Zeroes without NVMET_BF_WRITE_ZEROES and Dataset Management
  * without NVMET_BF_DEALLOCATE are invalid opcodes for that namespace
- * (design.md, "Feature bits"), as is Copy without NVMET_BF_COPY; Flush
- * without NVMET_BF_VWC succeeds with nothing to do.  Compare and Verify
- * run over the backend's rw() (compare.c), Copy too where the backend has
- * no copy() of its own (copy.c).
+ * (design.md, "Feature bits"), as are Copy, Compare and Verify without
+ * NVMET_BF_COPY, NVMET_BF_COMPARE and NVMET_BF_VERIFY (a fused Compare
+ * without NVMET_BF_COMPARE_WRITE is Invalid Field); Flush without
+ * NVMET_BF_VWC succeeds with nothing to do.  Compare and Verify run over
+ * the backend's rw() (compare.c), Copy too where the backend has no
+ * copy() of its own (copy.c).
  */
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -153,10 +155,39 @@ static void nvmet_execute_dsm(struct nvmet_req *req)
 	req->ns->backend->dsm(req);
 }
 
+/*
+ * Compare and Verify while their bits are off, and a fused Compare (the
+ * first of Compare and Write) while NVMET_BF_COMPARE_WRITE is off.  The
+ * fused Compare answers to that bit alone: the pair is a feature of its
+ * own (FUSES), and the NVMe Base Specification has a fused operation the
+ * controller does not support refused with Invalid Field in Command, not
+ * as an opcode it lacks.  nvmet_req_init() then fails the Write that
+ * follows with Command Aborted due to Failed Fused Command (fused.c).
+ */
+static u16 nvmet_cmpver_allowed(struct nvmet_req *req)
+{
+	u32 features = READ_ONCE(req->ns->features);
+	u8 op = req->cmd->common.opcode;
+
+	if (op == nvme_cmd_compare &&
+	    (req->cmd->common.flags & NVME_CMD_FUSE_FIRST)) {
+		if (features & NVMET_BF_COMPARE_WRITE)
+			return 0;
+		req->error_loc = offsetof(struct nvme_common_command, flags);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (features & (op == nvme_cmd_compare ? NVMET_BF_COMPARE :
+						 NVMET_BF_VERIFY))
+		return 0;
+	req->error_loc = offsetof(struct nvme_common_command, opcode);
+	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+}
+
 static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 {
 	struct nvme_command *cmd = req->cmd;
 	struct nvmet_ns *ns = req->ns;
+	u16 status;
 	u64 nlb;
 	u32 nr;
 
@@ -169,6 +200,9 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
 	case nvme_cmd_compare:
 	case nvme_cmd_verify:
+		status = nvmet_cmpver_allowed(req);
+		if (status)
+			return status;
 		/* Compare carries the blocks to compare; Verify nothing. */
 		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
 		if (cmd->common.opcode == nvme_cmd_compare)

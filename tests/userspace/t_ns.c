@@ -63,9 +63,9 @@ static void check_enable_disable(void)
 	CHECK_EQ(s->nr_namespaces, 1);
 	CHECK_EQ(s->max_nsid, 1);
 	CHECK_EQ(ns->size, 1 << 20);
-	/* Copy is the core's: every backend has it, changeable. */
+	/* Copy, Compare, Verify and Compare and Write are the core's. */
 	CHECK_EQ(ns->features, NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
-		 NVMET_BF_COPY);
+		 NVMET_BF_CORE);
 
 	shim_quiet = 1;
 	CHECK_EQ(nvmet_ns_set_device_path(ns, "/dev/x"), -EBUSY);
@@ -77,6 +77,9 @@ static void check_enable_disable(void)
 	CHECK_EQ(nvmet_ns_set_feature(ns, NVMET_BF_DEALLOCATE, true), 0);
 	CHECK_EQ(nvmet_ns_set_feature(ns, NVMET_BF_WRITE_ZEROES, false), 0);
 	CHECK_EQ(nvmet_ns_set_feature(ns, NVMET_BF_COPY, false), 0);
+	CHECK_EQ(nvmet_ns_set_feature(ns, NVMET_BF_COMPARE, false), 0);
+	CHECK_EQ(nvmet_ns_set_feature(ns, NVMET_BF_VERIFY, false), 0);
+	CHECK_EQ(nvmet_ns_set_feature(ns, NVMET_BF_COMPARE_WRITE, false), 0);
 	CHECK_EQ(ns->features, NVMET_BF_DEALLOCATE);
 
 	nvmet_ns_disable(ns);

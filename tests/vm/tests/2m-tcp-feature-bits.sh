@@ -13,7 +13,9 @@
 # and a loop-device namespace: Identify Namespace reports the backend's
 # limits (NSFEAT bits 1 and 4, NAWUPF, NPWG, NPDG, NOWS), and a grown
 # file and loop device show their new size after "nvme ns-rescan" alone,
-# without a write to revalidate_size.
+# without a write to revalidate_size.  The core's compare and
+# compare_write bits: compare off clears ONCS bit 0 and makes nvme compare
+# Invalid Command Opcode, compare_write off clears FUSES bit 0.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -102,7 +104,7 @@ reset_ctrl() {
 wz() { nvme write-zeroes $D1 -s 0 -c 7; }
 dsm() { nvme dsm $D1 --ad -s 8 -b 8; }
 
-expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1"
+expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
 oncs_has 0x8 || fail "ONCS lacks Write Zeroes at the start"
 oncs_has 0x4 || fail "ONCS lacks Dataset Management at the start"
 WZ0=$(qlim 1 write_zeroes_max_bytes)
@@ -117,7 +119,7 @@ echo > $T/trace
 # ------------------------------------------------------- write_zeroes --
 write_attr $F write_zeroes=0
 wait_event "write_zeroes=0"
-expect_file $F "write_zeroes=0 deallocate=1 vwc=0 copy=1"
+expect_file $F "write_zeroes=0 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
 oncs_has 0x8 && fail "ONCS has Write Zeroes with write_zeroes off"
 oncs_has 0x4 || fail "ONCS lost Dataset Management with write_zeroes off"
 refused "nvme write-zeroes, write_zeroes off" wz
@@ -136,7 +138,7 @@ expect_eq "NSFEAT with deallocate on" 0x1 \
 echo > $T/trace
 write_attr $F deallocate=0
 wait_event "deallocate=0"
-expect_file $F "write_zeroes=1 deallocate=0 vwc=0 copy=1"
+expect_file $F "write_zeroes=1 deallocate=0 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
 oncs_has 0x4 && fail "ONCS has Dataset Management with deallocate off"
 oncs_has 0x8 || fail "ONCS lost Write Zeroes with deallocate off"
 expect_eq "NSFEAT bit 0 with deallocate off" 0 \
@@ -151,6 +153,36 @@ wait_event "deallocate=1"
 oncs_has 0x4 || fail "ONCS lacks Dataset Management with deallocate on again"
 dsm > /dev/null || fail "nvme dsm --ad with deallocate on again"
 reset_ctrl discard_max_bytes nonzero
+
+# ------------------------------------------- compare, compare_write --
+# The core's bits: compare off clears ONCS bit 0 (Verify's bit 7 stays)
+# and nvme compare is Invalid Command Opcode; compare_write off clears
+# FUSES bit 0.  Identify is read afresh, so no reset is needed.
+BLK=/tmp/e2e-feat.blk
+dd if=/dev/urandom of=$BLK bs=512 count=1 2>/dev/null || fail "make $BLK"
+nvme write $D1 -s 16 -c 0 -z 512 -d $BLK > /dev/null || fail "nvme write"
+cmpb() { nvme compare $D1 -s 16 -c 0 -z 512 -d $BLK; }
+cmpb > /dev/null || fail "nvme compare with compare on"
+oncs_has 0x1 || fail "ONCS lacks Compare at the start"
+expect_eq "FUSES at the start" 1 "$(( $(id_ctrl_field /dev/$C fuses) ))"
+echo > $T/trace
+write_attr $F compare=0
+wait_event "compare=0"
+oncs_has 0x1 && fail "ONCS has Compare with compare off"
+oncs_has 0x80 || fail "ONCS lost Verify with compare off"
+refused "nvme compare, compare off" cmpb
+write_attr $F compare_write=0
+wait_event "compare_write=0"
+expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=0 verify=1 compare_write=0"
+expect_eq "FUSES with compare_write off" 0 "$(( $(id_ctrl_field /dev/$C fuses) ))"
+write_attr $F "compare=1 compare_write=1"
+wait_event "compare=1 compare_write=1"
+oncs_has 0x1 || fail "ONCS lacks Compare with compare on again"
+expect_eq "FUSES with compare_write on again" 1 \
+	"$(( $(id_ctrl_field /dev/$C fuses) ))"
+cmpb > /dev/null || fail "nvme compare with compare on again"
+echo "compare=0: Invalid Command Opcode, ONCS bit 0 clear; compare_write=0: FUSES 0"
+
 # vwc: null_blk has no volatile cache, so it cannot be turned on.
 expect_errno "Invalid argument" sh -c "echo vwc=1 > $F"
 
