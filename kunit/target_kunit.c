@@ -467,6 +467,7 @@ static u16 tt_rw(struct kunit *test, struct tt_queue *q, u8 op, u32 nsid,
 struct tt_copy_range {
 	u64 slba;
 	u32 nlb;
+	u32 snsid;	/* formats 2h and 3h */
 };
 
 /*
@@ -477,8 +478,8 @@ static u16 tt_copy(struct kunit *test, struct tt_queue *q, u8 fmt,
 		   u64 sdlba, const struct tt_copy_range *r, unsigned int nr,
 		   u32 cdw12)
 {
-	u32 size = fmt == NVMET_COPY_FMT1 ? NVMET_COPY_DESC1_SIZE :
-					    NVMET_COPY_DESC0_SIZE;
+	u32 size = fmt == NVMET_COPY_FMT1 || fmt == NVMET_COPY_FMT3 ?
+		   NVMET_COPY_DESC1_SIZE : NVMET_COPY_DESC0_SIZE;
 	struct nvme_command c = { };
 	unsigned int i;
 	u8 *buf;
@@ -488,6 +489,7 @@ static u16 tt_copy(struct kunit *test, struct tt_queue *q, u8 fmt,
 	for (i = 0; i < nr; i++) {
 		struct nvmet_copy_desc *d = (void *)(buf + i * size);
 
+		d->snsid = cpu_to_le32(r[i].snsid);
 		d->slba = cpu_to_le64(r[i].slba);
 		d->nlb = cpu_to_le16(r[i].nlb - 1);
 		/* Tags a namespace without PI never reads. */
@@ -1614,14 +1616,15 @@ static void tt_test_log_pages_21(struct kunit *test)
 		c.features.dword11 = cpu_to_le32(fid == NVME_FEAT_HOST_ID);
 		KUNIT_EXPECT_EQ_MSG(test,
 				    tt_submit(test, aq, &c, buf,
-					      fid == NVME_FEAT_HOST_ID ?
-					      16 : 0) == 0, e != 0,
+					      fid == NVME_FEAT_HOST_ID ? 16 :
+					      fid == NVME_FEAT_HOST_BEHAVIOR ?
+					      512 : 0) == 0, e != 0,
 				    "FID %#x listed %#x", fid, e);
 		KUNIT_EXPECT_TRUE(test, e == 0 ||
 				  e == (NVMET_FIS_FSUPP | NVMET_FIS_CSCPE));
 		n += e != 0;
 	}
-	KUNIT_EXPECT_EQ(test, n, 7);
+	KUNIT_EXPECT_EQ(test, n, 8);
 
 	/* NVMe-MI Commands Supported and Effects: 4 KiB, none. */
 	memset(buf, 0xff, SZ_8K);
@@ -2446,7 +2449,7 @@ static void tt_test_copy(struct kunit *test)
 			0);
 	KUNIT_EXPECT_TRUE(test, le16_to_cpu(id->oncs) & NVMET_CTRL_ONCS_COPY);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le16((u8 *)id +
-						 NVMET_ID_CTRL_OCFS_OFF), 0x3);
+						 NVMET_ID_CTRL_OCFS_OFF), 0xf);
 	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
 			0);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le16((u8 *)idns +
@@ -2515,8 +2518,10 @@ static void tt_test_copy(struct kunit *test)
 				      kunit_kzalloc(test, 129 * sizeof(*r),
 						    GFP_KERNEL), 129, 0),
 			NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR);
-	/* Formats 2h and 3h (other namespaces) are not supported. */
+	/* Formats 2h and 3h, which the host has not enabled; 4h. */
 	r[0] = (struct tt_copy_range){ 0, 1 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, 4, 8, r, 1, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
 	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, 2, 8, r, 1, 0),
 			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
 	KUNIT_EXPECT_EQ(test, iq->req.error_loc,
@@ -2542,6 +2547,123 @@ static void tt_test_copy(struct kunit *test)
 			0);
 	nvmet_sq_destroy(&iq->sq);
 	nvmet_sq_destroy(&aq->sq);
+}
+
+/* Set (@set) or Get Features Host Behavior Support, its data in @hbs. */
+static u16 tt_host_behavior(struct kunit *test, struct tt_queue *aq, bool set,
+			    struct nvmet_feat_host_behavior *hbs)
+{
+	struct nvme_command c = { };
+
+	c.features.opcode = set ? nvme_admin_set_features :
+				  nvme_admin_get_features;
+	c.features.fid = cpu_to_le32(NVME_FEAT_HOST_BEHAVIOR);
+	return tt_submit(test, aq, &c, hbs, sizeof(*hbs));
+}
+
+/*
+ * Copy formats 2h and 3h: Host Behavior Support enables them, then
+ * ranges of namespace 2 (and 1) land in namespace 1, staged and by the
+ * backend's copy(); a source NSID the host does not see, or a range past
+ * the source's end, writes nothing.
+ */
+static void tt_test_copy_xns(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct tt_queue *iq = tt_queue_new(test);
+	struct nvmet_feat_host_behavior *hbs;
+	struct tt_copy_range r[2];
+	struct nvmet_ns *ns2;
+	u8 *pat, *pat1, *want;
+	u16 cntlid;
+	u32 i;
+
+	hbs = kunit_kzalloc(test, sizeof(*hbs), GFP_KERNEL);
+	pat = kunit_kmalloc(test, 64 << 9, GFP_KERNEL);
+	pat1 = kunit_kmalloc(test, 8 << 9, GFP_KERNEL);
+	want = kunit_kmalloc(test, 40 << 9, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hbs);
+	KUNIT_ASSERT_NOT_NULL(test, pat);
+	KUNIT_ASSERT_NOT_NULL(test, pat1);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	for (i = 0; i < 64 << 9; i++)
+		pat[i] = i * 11 + i / 512 + 3;
+	for (i = 0; i < 8 << 9; i++)
+		pat1[i] = i * 5 + 1;
+	ns2 = nvmet_ns_create(env->subsys, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns2));
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_backend(ns2, "kunit-ram"), 0);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_enable(ns2), 0);
+	cntlid = tt_admin_up(test, aq);
+	KUNIT_ASSERT_EQ(test, tt_connect(test, iq, 1, TT_SUBNQN, TT_HOSTNQN,
+					 cntlid), 0);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 2, 0, 64, pat),
+			0);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, 500, 8, pat1),
+			0);
+	memcpy(want, pat + (16 << 9), 32 << 9);
+	memcpy(want + (32 << 9), pat1, 8 << 9);
+
+	/* Not enabled yet: Invalid Field; Get Features says so. */
+	r[0] = (struct tt_copy_range){ 16, 32, 2 };
+	r[1] = (struct tt_copy_range){ 500, 8, 1 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT2, 100, r, 2, 0),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_host_behavior(test, aq, false, hbs), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(hbs->cdfe), 0);
+	/* What the target has none of is refused, and changes nothing. */
+	hbs->cdfe = cpu_to_le16(NVMET_HBS_CDFE_FMT2 | BIT(4));
+	KUNIT_EXPECT_EQ(test, tt_host_behavior(test, aq, true, hbs),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	memset(hbs, 0, sizeof(*hbs));
+	hbs->cdfe = cpu_to_le16(NVMET_HBS_CDFE_FMT2);
+	hbs->lbafee = 1;
+	KUNIT_EXPECT_EQ(test, tt_host_behavior(test, aq, true, hbs),
+			NVME_SC_INVALID_FIELD | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, tt_host_behavior(test, aq, false, hbs), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(hbs->cdfe), 0);
+	KUNIT_EXPECT_EQ(test, hbs->lbafee, 0);
+	/* Both formats on, ACRE kept. */
+	hbs->acre = 1;
+	hbs->cdfe = cpu_to_le16(NVMET_HBS_CDFE_FMT2 | NVMET_HBS_CDFE_FMT3);
+	KUNIT_EXPECT_EQ(test, tt_host_behavior(test, aq, true, hbs), 0);
+	memset(hbs, 0, sizeof(*hbs));
+	KUNIT_EXPECT_EQ(test, tt_host_behavior(test, aq, false, hbs), 0);
+	KUNIT_EXPECT_EQ(test, hbs->acre, 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(hbs->cdfe),
+			NVMET_HBS_CDFE_FMT2 | NVMET_HBS_CDFE_FMT3);
+
+	/* Staged: namespace 2's blocks, then namespace 1's own. */
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT2, 100, r, 2, 0),
+			0);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 100, 40, want));
+	/* By the backend's copy(), format 3h, with FUA, to 300. */
+	tt_copy_offload = true;
+	i = tt_copy_calls;
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT3, 300, r, 2,
+				      NVMET_COPY_FUA), 0);
+	KUNIT_EXPECT_EQ(test, tt_copy_calls - i, 2);
+	KUNIT_EXPECT_TRUE(test, tt_blocks_are(test, iq, 300, 40, want));
+	tt_copy_offload = false;
+
+	/* A namespace the host does not see: nothing written. */
+	r[1] = (struct tt_copy_range){ 0, 8, 9 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT2, 600, r, 2, 0),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	KUNIT_EXPECT_FALSE(test, tt_blocks_are(test, iq, 600, 32, want));
+	/* Past the end of the source namespace: nothing written either. */
+	r[1] = (struct tt_copy_range){ (TT_NS_SIZE >> 9) - 4, 8, 2 };
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT2, 600, r, 2, 0),
+			NVME_SC_LBA_RANGE | NVME_STATUS_DNR);
+	KUNIT_EXPECT_FALSE(test, tt_blocks_are(test, iq, 600, 32, want));
+	/* Namespace 2 disabled: not there for the host any more. */
+	nvmet_ns_disable(ns2);
+	KUNIT_EXPECT_EQ(test, tt_copy(test, iq, NVMET_COPY_FMT2, 600, r, 1, 0),
+			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+	nvmet_ns_free(ns2);
 }
 
 static struct kunit_case tt_cases[] = {
@@ -2571,6 +2693,7 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_path_errors),
 	KUNIT_CASE(tt_test_compare_verify),
 	KUNIT_CASE(tt_test_copy),
+	KUNIT_CASE(tt_test_copy_xns),
 	{}
 };
 

@@ -355,6 +355,7 @@ static size_t nvmet_fill_log_features(struct nvmet_req *req, void *buf)
 	static const u8 fids[] = {
 		NVME_FEAT_VOLATILE_WC, NVME_FEAT_NUM_QUEUES,
 		NVME_FEAT_ASYNC_EVENT, NVME_FEAT_KATO, NVME_FEAT_HOST_ID,
+		NVME_FEAT_HOST_BEHAVIOR,
 	};
 	struct nvmet_supported_features_log *log = buf;
 	unsigned int i;
@@ -732,11 +733,15 @@ static u16 nvmet_fill_id_ctrl(struct nvmet_req *req, void *buf)
 	features = nvmet_ctrl_features(req->sq->ctrl);
 	oncs = nvmet_ctrl_oncs(features);
 	id->oncs = cpu_to_le16(oncs);
-	/* Copy: source range descriptor formats 0h and 1h (copy.c). */
+	/*
+	 * Copy: source range descriptor formats 0h to 3h (copy.c); 2h and
+	 * 3h once the host enables them in Host Behavior Support.
+	 */
 	BUILD_BUG_ON(offsetof(struct nvme_id_ctrl, sgls) !=
 		     NVMET_ID_CTRL_OCFS_OFF + 2);
 	if (oncs & NVMET_CTRL_ONCS_COPY)
-		put_unaligned_le16(BIT(NVMET_COPY_FMT0) | BIT(NVMET_COPY_FMT1),
+		put_unaligned_le16(BIT(NVMET_COPY_FMT0) | BIT(NVMET_COPY_FMT1) |
+				   BIT(NVMET_COPY_FMT2) | BIT(NVMET_COPY_FMT3),
 				   (u8 *)id + NVMET_ID_CTRL_OCFS_OFF);
 	/* Fused Compare and Write: the core's, over every backend's rw(). */
 	if (features & NVMET_BF_COMPARE_WRITE)
@@ -1098,6 +1103,50 @@ void nvmet_get_feat_async_event(struct nvmet_req *req)
 	mutex_unlock(&ctrl->lock);
 }
 
+/*
+ * Set Features, Host Behavior Support: what the target has none of
+ * (Extended Telemetry Data Area 4, LBA Format Extensions, Dispersed
+ * Namespaces, Copy format 4h) must stay 0, else Invalid Field; ACRE is
+ * kept (the target never asks for a delayed retry, so it changes
+ * nothing) and CDFE's bits 2 and 3 enable Copy formats 2h and 3h.
+ */
+static u16 nvmet_set_feat_host_behavior(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvmet_feat_host_behavior hbs;
+	u16 cdfe, status;
+
+	status = nvmet_copy_from_sgl(req, 0, &hbs, sizeof(hbs));
+	if (status)
+		return status;
+	cdfe = le16_to_cpu(hbs.cdfe);
+	if (hbs.acre > 1 || hbs.etdas || hbs.lbafee || hbs.hdisns ||
+	    (cdfe & ~(NVMET_HBS_CDFE_FMT2 | NVMET_HBS_CDFE_FMT3))) {
+		req->error_loc = offsetof(struct nvme_common_command, dptr);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	mutex_lock(&ctrl->lock);
+	ctrl->hbs_acre = hbs.acre;
+	WRITE_ONCE(ctrl->hbs_cdfe, cdfe);
+	mutex_unlock(&ctrl->lock);
+	return 0;
+}
+
+/* Get Features, Host Behavior Support: completes @req. */
+static void nvmet_get_feat_host_behavior(struct nvmet_req *req)
+{
+	struct nvmet_ctrl *ctrl = req->sq->ctrl;
+	struct nvmet_feat_host_behavior hbs = { };
+
+	if (!nvmet_check_transfer_len(req, sizeof(hbs)))
+		return;
+	mutex_lock(&ctrl->lock);
+	hbs.acre = ctrl->hbs_acre;
+	hbs.cdfe = cpu_to_le16(ctrl->hbs_cdfe);
+	mutex_unlock(&ctrl->lock);
+	nvmet_req_complete(req, nvmet_copy_to_sgl(req, 0, &hbs, sizeof(hbs)));
+}
+
 static void nvmet_execute_set_features(struct nvmet_req *req)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
@@ -1105,6 +1154,12 @@ static void nvmet_execute_set_features(struct nvmet_req *req)
 	u32 cdw11 = le32_to_cpu(req->cmd->common.cdw11);
 	u16 status;
 
+	if ((cdw10 & 0xff) == NVME_FEAT_HOST_BEHAVIOR) {
+		if (!nvmet_check_transfer_len(req, NVMET_HBS_SIZE))
+			return;
+		nvmet_req_complete(req, nvmet_set_feat_host_behavior(req));
+		return;
+	}
 	if (!nvmet_check_data_len_lte(req, 0))
 		return;
 	switch (cdw10 & 0xff) {
@@ -1175,6 +1230,9 @@ static void nvmet_execute_get_features(struct nvmet_req *req)
 	case NVME_FEAT_RESV_PERSIST:
 		status = nvmet_pr_get_features(req);
 		break;
+	case NVME_FEAT_HOST_BEHAVIOR:
+		nvmet_get_feat_host_behavior(req);
+		return;
 	default:
 		req->error_loc = offsetof(struct nvme_common_command, cdw10);
 		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
@@ -1238,20 +1296,28 @@ static void nvmet_execute_abort(struct nvmet_req *req)
 static const struct nvmet_cmd_handler nvmet_admin_cmds[] = {
 	{ nvme_admin_get_log_page, NVMET_LEN_LOG, nvmet_execute_get_log_page },
 	{ nvme_admin_identify, NVME_IDENTIFY_DATA_SIZE, nvmet_execute_identify },
-	{ nvme_admin_set_features, 0, nvmet_execute_set_features },
+	{ nvme_admin_set_features, NVMET_LEN_FEAT, nvmet_execute_set_features },
 	{ nvme_admin_get_features, NVMET_LEN_FEAT, nvmet_execute_get_features },
 	{ nvme_admin_async_event, 0, nvmet_execute_async_event },
 	{ nvme_admin_keep_alive, 0, nvmet_execute_keep_alive },
 	{ nvme_admin_abort_cmd, 0, nvmet_execute_abort },
 };
 
-/* Bytes of data a Get Features carries: the Host Identifier's only. */
+/*
+ * Bytes of data a Get or Set Features carries: Host Behavior Support's
+ * both ways, the Host Identifier's for Get (Set has none: only Connect
+ * sets it).
+ */
 static u32 nvmet_feat_data_len(struct nvme_command *cmd)
 {
 	u8 fid = le32_to_cpu(cmd->common.cdw10) & 0xff;
 
-	return fid == NVME_FEAT_HOST_ID ? sizeof_field(struct nvmet_ctrl,
-						       hostid) : 0;
+	if (fid == NVME_FEAT_HOST_BEHAVIOR)
+		return sizeof(struct nvmet_feat_host_behavior);
+	if (fid == NVME_FEAT_HOST_ID &&
+	    cmd->common.opcode == nvme_admin_get_features)
+		return sizeof_field(struct nvmet_ctrl, hostid);
+	return 0;
 }
 
 /**

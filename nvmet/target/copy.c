@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Copy (19h), source range descriptor formats 0h and 1h: blocks of a
- * namespace copied to one destination range of the same namespace, in
- * the target, never through the host.
+ * Copy (19h), source range descriptor formats 0h to 3h: blocks of a
+ * namespace (0h, 1h) or of other namespaces of the subsystem that the
+ * host sees (2h, 3h: a Source NSID in each descriptor, once the host
+ * enabled the format in Host Behavior Support) copied to one destination
+ * range of the command's namespace, in the target, never through the
+ * host.
  *
  * The host's ranges (at most NVMET_COPY_MAX_RANGES, the descriptors at
  * most 5 KiB) are read and checked whole before anything is written: a
@@ -20,8 +23,13 @@
  * command holds is its range list and one bounce buffer, whatever the
  * length it asks for.
  *
- * Not done: formats 2h and 3h (a source in another namespace; NVMe 2.1
- * has a host enable them in Host Behavior Support first), protection
+ * A source namespace other than the command's is held (an I/O reference)
+ * from the parse to the completion; it must have the destination's block
+ * size (else Incompatible Namespace or Format), be reachable through the
+ * port (ANA) and readable under its reservation (checked once, at the
+ * parse).
+ *
+ * Not done: Source Options (SOPT) and format 4h, protection
  * information (PRINFOR, PRINFOW and the tags in the descriptors are
  * ignored, as namespaces have none), directives and Limited Retry.  FUA
  * makes the writes durable.  A failure leaves the ranges before it copied;
@@ -41,6 +49,7 @@
 #include <nvmet/fabric.h>
 #include "ctrl.h"
 #include "nvme21.h"
+#include "pr.h"
 #include "stage.h"
 
 /*
@@ -54,12 +63,16 @@
 
 /**
  * struct nvmet_copy_range - one source range
+ * @ns: its namespace: the command's, or another held by the command
  * @slba: its first block
  * @nlb: its blocks (a count, not 0's based)
+ * @snsid: the descriptor's Source NSID (formats 2h and 3h)
  */
 struct nvmet_copy_range {
+	struct nvmet_ns *ns;
 	u64 slba;
 	u32 nlb;
+	u32 snsid;
 };
 
 /**
@@ -127,21 +140,33 @@ void nvmet_copy_id_ns(struct nvmet_ns *ns, struct nvme_id_ns *id)
  * @req: the command, on a namespace with NVMET_BF_COPY on
  *
  * Context: Any context.
- * Return: 0, or Invalid Field for a descriptor format other than 0h and
- * 1h, Command Size Limit Exceeded for more ranges than MSRC allows.
+ * Return: 0, or Invalid Field for a descriptor format other than 0h to
+ * 3h or one the host did not enable, Command Size Limit Exceeded for more
+ * ranges than MSRC allows.
  */
 u16 nvmet_copy_parse(struct nvmet_req *req)
 {
 	u32 cdw12 = le32_to_cpu(req->cmd->common.cdw12);
 	u32 nr = (cdw12 & NVMET_COPY_NR_MASK) + 1;
+	u32 fmt = (cdw12 >> NVMET_COPY_DESFMT_SHIFT) & NVMET_COPY_DESFMT_MASK;
 	u32 size;
 
-	switch ((cdw12 >> NVMET_COPY_DESFMT_SHIFT) & NVMET_COPY_DESFMT_MASK) {
+	switch (fmt) {
 	case NVMET_COPY_FMT0:
 		size = NVMET_COPY_DESC0_SIZE;
 		break;
 	case NVMET_COPY_FMT1:
 		size = NVMET_COPY_DESC1_SIZE;
+		break;
+	case NVMET_COPY_FMT2:
+	case NVMET_COPY_FMT3:
+		if (!(READ_ONCE(req->sq->ctrl->hbs_cdfe) & BIT(fmt))) {
+			req->error_loc = offsetof(struct nvme_common_command,
+						  cdw12);
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		}
+		size = fmt == NVMET_COPY_FMT2 ? NVMET_COPY_DESC2_SIZE :
+						NVMET_COPY_DESC3_SIZE;
 		break;
 	default:
 		req->error_loc = offsetof(struct nvme_common_command, cdw12);
@@ -164,31 +189,72 @@ static bool nvmet_copy_in_ns(struct nvmet_ns *ns, u64 slba, u64 nlb)
 	return slba < nsze && nlb <= nsze - slba;
 }
 
+/*
+ * The namespace of a format 2h or 3h descriptor's Source NSID, held, or
+ * NULL with *status set: a namespace the host does not see is Invalid
+ * Namespace or Format, one of another block size Incompatible Namespace
+ * or Format; then ANA and the reservation's read rules.
+ */
+static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
+					  u16 *status)
+{
+	struct nvmet_ns *ns;
+
+	if (snsid == req->ns->nsid)
+		return req->ns;
+	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, snsid);
+	if (!ns) {
+		*status = NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		return NULL;
+	}
+	if (ns->blksize_shift != req->ns->blksize_shift)
+		*status = NVMET_SC_INCOMPAT_NS | NVME_STATUS_DNR;
+	else
+		*status = nvmet_ns_ana_status(req, ns);
+	if (!*status)
+		*status = nvmet_pr_check_read(req, ns);
+	if (*status) {
+		nvmet_ns_io_put(ns);
+		return NULL;
+	}
+	return ns;
+}
+
 /* Read the host's descriptors into @cp and check them all. */
 static u16 nvmet_copy_read_ranges(struct nvmet_req *req,
-				  struct nvmet_copy *cp)
+				  struct nvmet_copy *cp, u32 fmt)
 {
 	u32 size = req->data_len / cp->nr, i;
 	struct nvmet_ns *ns = req->ns;
+	struct nvmet_copy_range *r;
 	struct nvmet_copy_desc d;
 	u64 total = 0;
 	u16 status;
 
 	for (i = 0; i < cp->nr; i++) {
+		r = &cp->ranges[i];
 		status = nvmet_copy_from_sgl(req, i * size, &d, sizeof(d));
 		if (status)
 			return status;
-		cp->ranges[i].slba = le64_to_cpu(d.slba);
-		cp->ranges[i].nlb = (u32)le16_to_cpu(d.nlb) + 1;
-		total += cp->ranges[i].nlb;
-		if (cp->ranges[i].nlb > nvmet_copy_mssrl(ns) ||
+		r->slba = le64_to_cpu(d.slba);
+		r->nlb = (u32)le16_to_cpu(d.nlb) + 1;
+		r->snsid = le32_to_cpu(d.snsid);
+		total += r->nlb;
+		if (r->nlb > nvmet_copy_mssrl(ns) ||
 		    total > nvmet_copy_mcl(ns))
 			return NVMET_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
 	}
 	for (i = 0; i < cp->nr; i++) {
-		if (!nvmet_copy_in_ns(ns, cp->ranges[i].slba,
-				      cp->ranges[i].nlb)) {
-			req->error_slba = cp->ranges[i].slba;
+		r = &cp->ranges[i];
+		if (fmt == NVMET_COPY_FMT2 || fmt == NVMET_COPY_FMT3) {
+			r->ns = nvmet_copy_source(req, r->snsid, &status);
+			if (!r->ns)
+				return status;
+		} else {
+			r->ns = ns;
+		}
+		if (!nvmet_copy_in_ns(r->ns, r->slba, r->nlb)) {
+			req->error_slba = r->slba;
 			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
 		}
 	}
@@ -200,6 +266,17 @@ static u16 nvmet_copy_read_ranges(struct nvmet_req *req,
 	return 0;
 }
 
+/* Free @cp and the source namespaces it holds. */
+static void nvmet_copy_free(struct nvmet_copy *cp, struct nvmet_ns *ns)
+{
+	u32 i;
+
+	for (i = 0; i < cp->nr; i++)
+		if (cp->ranges[i].ns && cp->ranges[i].ns != ns)
+			nvmet_ns_io_put(cp->ranges[i].ns);
+	kfree(cp);
+}
+
 static void nvmet_copy_finish(struct nvmet_copy *cp, u16 status)
 {
 	struct nvmet_req *req = cp->st.req;
@@ -207,13 +284,16 @@ static void nvmet_copy_finish(struct nvmet_copy *cp, u16 status)
 	if (status)
 		req->cqe->result.u32 = cpu_to_le32(cp->idx);
 	nvmet_stage_destroy(&cp->st);
-	kfree(cp);
+	nvmet_copy_free(cp, req->ns);
 	nvmet_req_complete(req, status);
 }
 
-static bool nvmet_copy_overlaps(struct nvmet_copy_range *r, u64 dlba)
+/* Does range @r overlap its destination @dlba of namespace @ns? */
+static bool nvmet_copy_overlaps(struct nvmet_copy_range *r,
+				struct nvmet_ns *ns, u64 dlba)
 {
-	return r->slba < dlba + r->nlb && dlba < r->slba + r->nlb;
+	return r->ns == ns && r->slba < dlba + r->nlb &&
+	       dlba < r->slba + r->nlb;
 }
 
 /* Let the backend copy range @r whole; false: stage it instead. */
@@ -224,9 +304,10 @@ static bool nvmet_copy_offload(struct nvmet_copy *cp,
 	u8 shift = ns->blksize_shift;
 	int ret;
 
-	if (!ns->backend->copy || nvmet_copy_overlaps(r, cp->dlba))
+	if (!ns->backend->copy || r->ns->backend != ns->backend ||
+	    nvmet_copy_overlaps(r, ns, cp->dlba))
 		return false;
-	ret = ns->backend->copy(ns, cp->dlba << shift, ns, r->slba << shift,
+	ret = ns->backend->copy(ns, cp->dlba << shift, r->ns, r->slba << shift,
 				(u64)r->nlb << shift, cp->control & NVME_RW_FUA);
 	if (ret == -EOPNOTSUPP)
 		return false;
@@ -244,12 +325,13 @@ static void nvmet_copy_stage(struct nvmet_copy *cp, struct nvmet_copy_range *r)
 			  NVMET_STAGE_MAX >> ns->blksize_shift);
 	off = cp->done;
 	/* Overlapping a destination after it: from the end, as memmove. */
-	if (cp->dlba > r->slba && nvmet_copy_overlaps(r, cp->dlba))
+	if (cp->dlba > r->slba && nvmet_copy_overlaps(r, ns, cp->dlba))
 		off = r->nlb - cp->done - cp->chunk;
 	cp->from = r->slba + off;
 	cp->to = cp->dlba + off;
 	cp->writing = false;
-	nvmet_stage_submit(&cp->st, ns, nvme_cmd_read, cp->from, cp->chunk, 0);
+	nvmet_stage_submit(&cp->st, r->ns, nvme_cmd_read, cp->from, cp->chunk,
+			   0);
 }
 
 /* Go on with the next range, or stage, or complete. */
@@ -317,7 +399,9 @@ static void nvmet_copy_begin(struct nvmet_req *req)
 		   (u64)le32_to_cpu(req->cmd->common.cdw11) << 32;
 	if (cdw12 & NVMET_COPY_FUA)
 		cp->control = NVME_RW_FUA;
-	status = nvmet_copy_read_ranges(req, cp);
+	status = nvmet_copy_read_ranges(req, cp,
+					(cdw12 >> NVMET_COPY_DESFMT_SHIFT) &
+					NVMET_COPY_DESFMT_MASK);
 	if (status)
 		goto out_free;
 	for (i = 0; i < nr; i++)
@@ -332,7 +416,7 @@ static void nvmet_copy_begin(struct nvmet_req *req)
 	return;
 
 out_free:
-	kfree(cp);
+	nvmet_copy_free(cp, req->ns);
 	nvmet_req_complete(req, status);
 }
 

@@ -127,6 +127,10 @@ struct nvmet_async_event {
  *	  none was looked up or none exists (A: set once with cmpxchg;
  *	  dropped at release)
  * @pr_log: the Reservation Notification log (C; pr.c)
+ * @hbs_acre: Host Behavior Support's ACRE as the host set it (C)
+ * @hbs_cdfe: Host Behavior Support's CDFE, the Copy descriptor formats
+ *	      the host enabled, NVMET_HBS_CDFE_* (C write, A read: Copy
+ *	      reads it in copy.c)
  */
 struct nvmet_ctrl {
 	struct kref ref;
@@ -169,6 +173,8 @@ struct nvmet_ctrl {
 	struct rcu_head rcu;
 	struct nvmet_host *host;
 	struct nvmet_pr_ctrl_log pr_log;
+	u8 hbs_acre;
+	u16 hbs_cdfe;
 };
 
 /**
@@ -317,6 +323,9 @@ static inline bool nvmet_range_write(struct nvmet_req *req, u64 start,
 	preempt_enable();
 	return __nvmet_range_write(req, start, end, resume);
 }
+
+/* io.c */
+u16 nvmet_ns_ana_status(struct nvmet_req *req, struct nvmet_ns *ns);
 
 /* copy.c */
 u16 nvmet_copy_parse(struct nvmet_req *req);

@@ -24,11 +24,26 @@
  * ANA log) instead of failing it; persistent loss included, since another
  * port may still reach the namespace.
  */
-static u16 nvmet_ana_status(struct nvmet_req *req)
+static inline u16 nvmet_ana_status(struct nvmet_req *req)
+{
+	return nvmet_ns_ana_status(req, req->ns);
+}
+
+/**
+ * nvmet_ns_ana_status() - the ANA status of namespace @ns through @req's
+ *			   port
+ * @req: an I/O command
+ * @ns: its namespace, or another it reads (a Copy's source), held
+ *
+ * Context: Any context.
+ * Return: 0 while @ns's group is optimized or non-optimized there, else
+ * the ANA path error.
+ */
+u16 nvmet_ns_ana_status(struct nvmet_req *req, struct nvmet_ns *ns)
 {
 	u16 status;
 
-	switch (nvmet_port_ana_state(req->port, READ_ONCE(req->ns->anagrpid))) {
+	switch (nvmet_port_ana_state(req->port, READ_ONCE(ns->anagrpid))) {
 	case NVME_ANA_OPTIMIZED:
 	case NVME_ANA_NONOPTIMIZED:
 		return 0;

@@ -104,6 +104,8 @@
  */
 #define NVMET_COPY_FMT0			0
 #define NVMET_COPY_FMT1			1
+#define NVMET_COPY_FMT2			2
+#define NVMET_COPY_FMT3			3
 
 struct nvmet_copy_desc {
 	__le32 snsid;
@@ -115,6 +117,37 @@ struct nvmet_copy_desc {
 
 #define NVMET_COPY_DESC0_SIZE		32
 #define NVMET_COPY_DESC1_SIZE		40
+#define NVMET_COPY_DESC2_SIZE		32
+#define NVMET_COPY_DESC3_SIZE		40
+
+/*
+ * Copy's command specific statuses for a source in another namespace
+ * (formats 2h and 3h): a namespace of another LBA format or protection
+ * information than the destination's.
+ */
+#define NVMET_SC_INCOMPAT_NS		0x185
+
+/*
+ * Host Behavior Support (Feature 16h), 512 bytes of data both ways: ACRE
+ * (Advanced Command Retry Enable), ETDAS (Extended Telemetry Data Area 4
+ * Supported), LBAFEE (LBA Format Extension Enable), HDISNS (Host
+ * Dispersed Namespace Support) and CDFE (Copy Descriptor Formats Enable:
+ * bit N enables Copy source range descriptor format N, for N of 2 to 4;
+ * formats 0h and 1h need no enabling).  <linux/nvme.h> of 6.1 and 6.12
+ * knows only ACRE.
+ */
+struct nvmet_feat_host_behavior {
+	u8 acre;
+	u8 etdas;
+	u8 lbafee;
+	u8 hdisns;
+	__le16 cdfe;
+	u8 rsvd6[506];
+};
+
+#define NVMET_HBS_SIZE			sizeof(struct nvmet_feat_host_behavior)
+#define NVMET_HBS_CDFE_FMT2		BIT(NVMET_COPY_FMT2)
+#define NVMET_HBS_CDFE_FMT3		BIT(NVMET_COPY_FMT3)
 
 /* LID Supported and Effects data structure: bit 0 LSUPP, bit 1 IOS. */
 #define NVMET_LIDS_LSUPP		BIT(0)
@@ -245,6 +278,8 @@ static inline void nvmet_nvme21_build_checks(void)
 	BUILD_BUG_ON(sizeof(struct nvmet_copy_desc) != NVMET_COPY_DESC0_SIZE);
 	BUILD_BUG_ON(offsetof(struct nvmet_copy_desc, slba) != 8);
 	BUILD_BUG_ON(offsetof(struct nvmet_copy_desc, nlb) != 16);
+	BUILD_BUG_ON(sizeof(struct nvmet_feat_host_behavior) != 512);
+	BUILD_BUG_ON(offsetof(struct nvmet_feat_host_behavior, cdfe) != 4);
 }
 
 #endif /* _NVMET_TARGET_NVME21_H */

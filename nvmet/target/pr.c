@@ -883,6 +883,32 @@ u16 nvmet_pr_check_io_slow(struct nvmet_req *req)
 }
 
 /**
+ * nvmet_pr_check_read() - may @req's host read namespace @ns?
+ * @req: a command whose namespace is another (a Copy's destination)
+ * @ns: the namespace it reads from, held by the caller
+ *
+ * The read rules of the command-behaviour table, checked once: unlike
+ * nvmet_pr_check_io() nothing is held until completion, so a preempt and
+ * abort on @ns does not wait for the reads already allowed.
+ *
+ * Context: Any context.
+ * Return: 0 or Reservation Conflict.
+ */
+u16 nvmet_pr_check_read(struct nvmet_req *req, struct nvmet_ns *ns)
+{
+	struct nvmet_pr *pr = ns->pr;
+	bool conflict;
+
+	if (likely(!pr))
+		return 0;
+	rcu_read_lock();
+	conflict = nvmet_pr_conflicts(rcu_dereference(pr->state),
+				      nvmet_pr_hostid(req), NVMET_PR_READ);
+	rcu_read_unlock();
+	return conflict ? NVMET_PR_CONFLICT : 0;
+}
+
+/**
  * nvmet_pr_io_done() - an I/O command checked by nvmet_pr_check_io()
  *			completed
  * @req: the command

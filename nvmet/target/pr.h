@@ -200,6 +200,7 @@ void nvmet_pr_exit(void);
 u16 nvmet_pr_parse_cmd(struct nvmet_req *req);
 void nvmet_pr_io_done(struct nvmet_req *req);
 u16 nvmet_pr_check_io_slow(struct nvmet_req *req);
+u16 nvmet_pr_check_read(struct nvmet_req *req, struct nvmet_ns *ns);
 
 /**
  * nvmet_pr_check_io() - may this I/O command run under the namespace's

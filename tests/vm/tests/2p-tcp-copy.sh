@@ -4,16 +4,23 @@
 # formats 0h and 1h), on a null_blk namespace (bdev backend: the target
 # copies through the backend's reads and writes) and a file namespace
 # (file backend: copy_file_range):
-# - Identify: ONCS bit 8, OCFS formats 0h and 1h, MSSRL/MCL/MSRC;
+# - Identify: ONCS bit 8, OCFS formats 0h to 3h, MSSRL/MCL/MSRC;
 # - two ranges in format 0h (the halves of a 256 KiB pattern, swapped)
 #   and one in format 1h read back as the source;
 # - a source range past the end, and a destination past the end, are LBA
 #   Out of Range with DNR, and the destination still reads as before;
 # - a range over MSSRL is Command Size Limit Exceeded with DNR;
 # - copy=0 in device_features: that namespace's Copy is Invalid Command
-#   Opcode and its MSSRL/MCL/MSRC read 0; ONCS keeps bit 8 while the other
-#   namespace has copy on and loses it (and OCFS) with both off; copy=1
+#   Opcode and its MSSRL/MCL/MSRC read 0; ONCS keeps bit 8 while another
+#   namespace has copy on and loses it (and OCFS) with all off; copy=1
 #   again and Copy works.
+# - formats 2h and 3h (a source in another namespace), sent by our own
+#   initiator (tests/fuzz/xcopy.c): Invalid Field until Set Features Host
+#   Behavior Support enables them (CDFE 0xc, read back with Get Features),
+#   then a third namespace's blocks copied into the second (2h) and
+#   ranges of both (3h) read back; a source NSID the target lacks is
+#   Invalid Namespace or Format, a namespace of another block size (the
+#   null_blk one) Incompatible Namespace or Format (185h).
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -26,11 +33,14 @@ PAT=/tmp/e2e-copy.pat
 EXP=/tmp/e2e-copy.exp
 OUT=/tmp/e2e-copy.out
 GOT=/tmp/e2e-copy.got
+IMG3=/tmp/e2e-copy3.img
 null_blk_load
 truncate -s 16M $IMG || fail "truncate $IMG"
+truncate -s 16M $IMG3 || fail "truncate $IMG3"
 tgt_subsys $N 1
 tgt_ns $N 1 /dev/nullb0
 tgt_ns $N 2 $IMG
+tgt_ns $N 3 $IMG3
 tgt_port 1 127.0.0.1 4420
 tgt_link 1 $N
 
@@ -38,13 +48,15 @@ host_connect $N || fail "nvme connect"
 C=$(ctrl_of $N) || fail "no controller"
 D1=$(wait_for_dev $N 1) || fail "no namespace 1"
 D2=$(wait_for_dev $N 2) || fail "no namespace 2"
+D3=$(wait_for_dev $N 3) || fail "no namespace 3"
 F1=$CFS/subsystems/$N/namespaces/1/device_features
 F2=$CFS/subsystems/$N/namespaces/2/device_features
+F3=$CFS/subsystems/$N/namespaces/3/device_features
 
 oncs_copy() { [ $(( $(id_ctrl_field /dev/$C oncs) & 0x100 )) -ne 0 ]; }
 oncs_copy || fail "ONCS $(id_ctrl_field /dev/$C oncs) without Copy (bit 8)"
-expect_eq "OCFS" 0x3 "$(id_ctrl_field /dev/$C ocfs)"
-echo "ONCS $(id_ctrl_field /dev/$C oncs), OCFS 0x3"
+expect_eq "OCFS" 0xf "$(id_ctrl_field /dev/$C ocfs)"
+echo "ONCS $(id_ctrl_field /dev/$C oncs), OCFS 0xf"
 
 # status WHAT SCT_SC COMMAND...: the command fails with DNR and status
 # code type and code SCT_SC (More may be set)
@@ -109,6 +121,28 @@ for D in $D1 $D2; do
 		nvme copy $D --sdlba=0 --slbs=0 --blocks=$mssrl --format=0
 done
 
+# Formats 2h and 3h, from namespace 3 into namespace 2 (both files of
+# one block size): nvme-tcp-xcopy, since the Linux host's kernel refuses
+# Set Features Host Behavior Support from user space (EACCES), so no
+# Linux tool can enable them.  Its checks, then what it copied read back
+# through the Linux host.
+command -v nvme-tcp-xcopy > /dev/null || fail "no nvme-tcp-xcopy in the image"
+lbads1=$(nvme id-ns $D1 | sed -n 's/^lbaf .*lbads:\([0-9]*\).*in use.*/\1/p')
+lbads2=$(nvme id-ns $D2 | sed -n 's/^lbaf .*lbads:\([0-9]*\).*in use.*/\1/p')
+incompat=
+[ "$lbads1" != "$lbads2" ] && incompat="-i 1"
+rc=0
+nvme-tcp-xcopy $incompat $N 2 3 > $OUT 2>&1 || rc=$?
+sed 's/^/xcopy: /' $OUT
+[ $rc -eq 0 ] || fail "nvme-tcp-xcopy failed (rc $rc)"
+grep -q '^xcopy: [0-9]* passed, 0 failed$' $OUT || fail "nvme-tcp-xcopy: no result line"
+[ -n "$incompat" ] && { grep -q 'Incompatible Namespace' $OUT ||
+	fail "the incompatible source was not tried"; }
+bs=$(( 1 << lbads2 ))
+dd if=$D3 of=$EXP bs=$bs count=4 iflag=direct 2>/dev/null || fail "read $D3"
+blocks_are $D2 100 4 $EXP || fail "the format 2h copy does not read back through the host"
+echo "formats 2h and 3h: namespace 3 copied into namespace 2"
+
 # copy=0 on namespace 1: refused there; ONCS keeps Copy for namespace 2.
 write_attr $F1 copy=0
 expect_file $F1 "write_zeroes=1 deallocate=1 vwc=0 copy=0 compare=1 verify=1 compare_write=1"
@@ -117,13 +151,15 @@ status "$D1: copy with copy=0" 0x1 \
 expect_eq "$D1: MCL with copy=0" 0 $(( $(id_ns_field $D1 mcl) ))
 oncs_copy || fail "ONCS lost Copy while namespace 2 has it"
 write_attr $F2 copy=0
-oncs_copy && fail "ONCS has Copy with copy=0 on both namespaces"
+write_attr $F3 copy=0
+oncs_copy && fail "ONCS has Copy with copy=0 on every namespace"
 expect_eq "OCFS with copy off" 0 $(( $(id_ctrl_field /dev/$C ocfs) ))
 status "$D2: copy with copy=0" 0x1 \
 	nvme copy $D2 --sdlba=1024 --slbs=64 --blocks=0 --format=0
 echo "copy=0: Invalid Command Opcode, ONCS bit 8 and OCFS clear"
 write_attr $F1 copy=1
 write_attr $F2 copy=1
+write_attr $F3 copy=1
 oncs_copy || fail "ONCS lacks Copy with copy=1 again"
 for D in $D1 $D2; do
 	nvme copy $D --sdlba=1024 --slbs=64 --blocks=0 --format=0 > $OUT 2>&1 ||
