@@ -320,7 +320,8 @@ void nvmet_rdma_srq_recv(struct nvmet_rdma_queue *queue,
 	if (likely(cmd)) {
 		nvmet_rdma_srq_start(cmd, recv, byte_len);
 	} else if (overrun) {
-		nvmet_rdma_err(queue, "more commands in flight than twice the queue size (%u)\n",
+		nvmet_rdma_err(queue, "more than %u commands in flight on a queue of %u\n",
+			       queue->nr_cmds + queue->sq_depth,
 			       queue->sq_depth);
 		nvmet_rdma_srq_repost(recv);
 		nvmet_rdma_schedule_release(queue);
