@@ -69,7 +69,8 @@ rdma_begin() {
 rdma_tgt_load() {
 	[ "${RDMA_SRQ:-0}" = 1 ] && set -- use_srq=1 "$@"
 	if [ "$TARGET" = intree ]; then
-		intree_load nvmet || fail "insmod in-tree nvmet"
+		grep -q '^nvmet ' /proc/modules ||
+			intree_load nvmet || fail "insmod in-tree nvmet"
 		intree_load nvmet-rdma "$@" || fail "insmod in-tree nvmet-rdma $*"
 	else
 		grep -q '/nvmet-rdma\.ko:' /lib/modules/$(uname -r)/modules.dep ||
