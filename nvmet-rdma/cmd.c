@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Command slots: the receive buffers of command capsules (the command,
- * then one page per PAGE_SIZE of in-capsule data), the response capsule
- * and the prepared work requests of each slot.  Buffers are DMA-mapped
- * once, for the life of the queue.
+ * Command slots: the request, the response capsule and the prepared work
+ * requests of each slot.  Without a shared receive queue each slot has a
+ * receive buffer of its own (recv.c), bound to it for the life of the
+ * queue; with one, a slot holds a copy of its command, and the buffers
+ * are the SRQ's.  Buffers are DMA-mapped once, for the life of the queue.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,28 +16,20 @@ static void nvmet_rdma_free_cmd(struct nvmet_rdma_queue *queue,
 				struct nvmet_rdma_cmd *cmd)
 {
 	struct ib_device *ibdev = queue->ndev->ibdev;
-	unsigned int i;
 
 	if (cmd->rw_wrs)
 		rdma_rw_ctx_destroy(&cmd->rw, queue->qp, queue->cm_id->port_num,
 				    cmd->req.sg, cmd->req.sg_cnt, cmd->rw_dir);
 	if (cmd->req.sg && !cmd->inline_data)
 		nvmet_req_free_sgl(&cmd->req);
-	for (i = 0; i < cmd->nr_inline; i++) {
-		ib_dma_unmap_page(ibdev, cmd->recv_sge[1 + i].addr, PAGE_SIZE,
-				  DMA_FROM_DEVICE);
-		__free_page(cmd->inline_pages[i]);
-	}
 	if (cmd->cqe) {
 		ib_dma_unmap_single(ibdev, cmd->cqe_dma, sizeof(*cmd->cqe),
 				    DMA_TO_DEVICE);
 		kfree(cmd->cqe);
 	}
-	if (cmd->sqe) {
-		ib_dma_unmap_single(ibdev, cmd->sqe_dma, sizeof(*cmd->sqe),
-				    DMA_FROM_DEVICE);
+	/* Without an SRQ, the receive buffer's: freed with queue->recvs. */
+	if (queue->srq)
 		kfree(cmd->sqe);
-	}
 }
 
 /* Allocate and map @size bytes; NULL on failure. */
@@ -55,50 +48,12 @@ static void *nvmet_rdma_alloc_mapped(struct ib_device *ibdev, size_t size,
 	return buf;
 }
 
-static int nvmet_rdma_alloc_inline(struct nvmet_rdma_queue *queue,
-				   struct nvmet_rdma_cmd *cmd)
-{
-	struct ib_device *ibdev = queue->ndev->ibdev;
-	unsigned int i, nr = DIV_ROUND_UP(queue->inline_max, PAGE_SIZE);
-	struct ib_sge *sge;
-	u64 dma;
-
-	sg_init_table(cmd->inline_sg, NVMET_RDMA_MAX_INLINE_PAGES);
-	for (i = 0; i < nr; i++) {
-		cmd->inline_pages[i] = alloc_page(GFP_KERNEL);
-		if (!cmd->inline_pages[i])
-			return -ENOMEM;
-		dma = ib_dma_map_page(ibdev, cmd->inline_pages[i], 0,
-				      PAGE_SIZE, DMA_FROM_DEVICE);
-		if (ib_dma_mapping_error(ibdev, dma)) {
-			__free_page(cmd->inline_pages[i]);
-			return -ENOMEM;
-		}
-		sge = &cmd->recv_sge[1 + i];
-		sge->addr = dma;
-		sge->length = PAGE_SIZE;
-		sge->lkey = queue->ndev->pd->local_dma_lkey;
-		cmd->nr_inline = i + 1;
-	}
-	return 0;
-}
-
 static void nvmet_rdma_init_wrs(struct nvmet_rdma_queue *queue,
 				struct nvmet_rdma_cmd *cmd)
 {
-	u32 lkey = queue->ndev->pd->local_dma_lkey;
-
-	cmd->recv_sge[0].addr = cmd->sqe_dma;
-	cmd->recv_sge[0].length = sizeof(*cmd->sqe);
-	cmd->recv_sge[0].lkey = lkey;
-	cmd->recv_cqe.done = nvmet_rdma_recv_done;
-	cmd->recv_wr.wr_cqe = &cmd->recv_cqe;
-	cmd->recv_wr.sg_list = cmd->recv_sge;
-	cmd->recv_wr.num_sge = 1 + cmd->nr_inline;
-
 	cmd->send_sge.addr = cmd->cqe_dma;
 	cmd->send_sge.length = sizeof(*cmd->cqe);
-	cmd->send_sge.lkey = lkey;
+	cmd->send_sge.lkey = queue->ndev->pd->local_dma_lkey;
 	cmd->send_cqe.done = nvmet_rdma_send_done;
 	cmd->send_wr.wr_cqe = &cmd->send_cqe;
 	cmd->send_wr.sg_list = &cmd->send_sge;
@@ -108,22 +63,42 @@ static void nvmet_rdma_init_wrs(struct nvmet_rdma_queue *queue,
 	cmd->read_cqe.done = nvmet_rdma_read_done;
 }
 
+/* The command of a slot: its receive buffer's, or a copy with an SRQ. */
+static int nvmet_rdma_init_sqe(struct nvmet_rdma_queue *queue,
+			       struct nvmet_rdma_cmd *cmd, unsigned int i)
+{
+	struct nvmet_rdma_recv *recv;
+	int ret;
+
+	if (queue->srq) {
+		cmd->sqe = kmalloc(sizeof(*cmd->sqe), GFP_KERNEL);
+		return cmd->sqe ? 0 : -ENOMEM;
+	}
+	recv = &queue->recvs[i];
+	ret = nvmet_rdma_recv_init(recv, queue->ndev, queue->inline_max);
+	if (ret)
+		return ret;
+	recv->qp = queue->qp;
+	recv->cmd = cmd;
+	cmd->recv = recv;
+	cmd->sqe = recv->sqe;
+	return 0;
+}
+
 static int nvmet_rdma_init_cmd(struct nvmet_rdma_queue *queue,
-			       struct nvmet_rdma_cmd *cmd)
+			       struct nvmet_rdma_cmd *cmd, unsigned int i)
 {
 	struct ib_device *ibdev = queue->ndev->ibdev;
 
 	cmd->queue = queue;
 	INIT_LIST_HEAD(&cmd->wait_entry);
-	cmd->sqe = nvmet_rdma_alloc_mapped(ibdev, sizeof(*cmd->sqe),
-					   DMA_FROM_DEVICE, &cmd->sqe_dma);
-	if (!cmd->sqe)
+	INIT_LIST_HEAD(&cmd->free_entry);
+	sg_init_table(cmd->inline_sg, NVMET_RDMA_MAX_INLINE_PAGES);
+	if (nvmet_rdma_init_sqe(queue, cmd, i))
 		return -ENOMEM;
 	cmd->cqe = nvmet_rdma_alloc_mapped(ibdev, sizeof(*cmd->cqe),
 					   DMA_TO_DEVICE, &cmd->cqe_dma);
 	if (!cmd->cqe)
-		return -ENOMEM;
-	if (nvmet_rdma_alloc_inline(queue, cmd))
 		return -ENOMEM;
 	nvmet_rdma_init_wrs(queue, cmd);
 	cmd->req.cmd = cmd->sqe;
@@ -133,8 +108,9 @@ static int nvmet_rdma_init_cmd(struct nvmet_rdma_queue *queue,
 }
 
 /**
- * nvmet_rdma_alloc_cmds() - allocate the command slots of a queue
- * @queue: the queue, with its nr_cmds, inline_max, device and QP set
+ * nvmet_rdma_alloc_cmds() - allocate the command slots of a queue, and
+ * their receive buffers when the queue has no SRQ
+ * @queue: the queue, with its nr_cmds, inline_max, device, SRQ and QP set
  *
  * Context: Process context.
  * Return: 0 or -ENOMEM.
@@ -147,12 +123,23 @@ int nvmet_rdma_alloc_cmds(struct nvmet_rdma_queue *queue)
 			       GFP_KERNEL);
 	if (!queue->cmds)
 		return -ENOMEM;
+	if (!queue->srq) {
+		queue->recvs = kvcalloc(queue->nr_cmds, sizeof(*queue->recvs),
+					GFP_KERNEL);
+		if (!queue->recvs) {
+			kvfree(queue->cmds);
+			queue->cmds = NULL;
+			return -ENOMEM;
+		}
+	}
 	for (i = 0; i < queue->nr_cmds; i++) {
-		if (nvmet_rdma_init_cmd(queue, &queue->cmds[i])) {
+		if (nvmet_rdma_init_cmd(queue, &queue->cmds[i], i)) {
 			nvmet_rdma_free_cmds(queue);
 			return -ENOMEM;
 		}
 	}
+	if (queue->srq)
+		nvmet_rdma_srq_init_slots(queue);
 	return 0;
 }
 
@@ -168,34 +155,19 @@ void nvmet_rdma_free_cmds(struct nvmet_rdma_queue *queue)
 
 	for (i = 0; i < queue->nr_cmds; i++)
 		nvmet_rdma_free_cmd(queue, &queue->cmds[i]);
+	if (queue->recvs) {
+		for (i = 0; i < queue->nr_cmds; i++)
+			nvmet_rdma_recv_free(&queue->recvs[i]);
+		kvfree(queue->recvs);
+		queue->recvs = NULL;
+	}
 	kvfree(queue->cmds);
 	queue->cmds = NULL;
 }
 
 /**
- * nvmet_rdma_post_recv() - post a slot's receive buffers
- * @cmd: the slot, free
- *
- * Context: Any context.
- * Return: 0 or the -errno of ib_post_recv().
- */
-int nvmet_rdma_post_recv(struct nvmet_rdma_cmd *cmd)
-{
-	struct nvmet_rdma_queue *queue = cmd->queue;
-	struct ib_device *ibdev = queue->ndev->ibdev;
-	unsigned int i;
-
-	ib_dma_sync_single_for_device(ibdev, cmd->sqe_dma, sizeof(*cmd->sqe),
-				      DMA_FROM_DEVICE);
-	for (i = 0; i < cmd->nr_inline; i++)
-		ib_dma_sync_single_for_device(ibdev, cmd->recv_sge[1 + i].addr,
-					      PAGE_SIZE, DMA_FROM_DEVICE);
-	return ib_post_recv(queue->qp, &cmd->recv_wr, NULL);
-}
-
-/**
  * nvmet_rdma_post_all_recvs() - post the receive buffers of a new queue
- * @queue: the queue, not yet accepted
+ * @queue: the queue, not yet accepted, without an SRQ
  *
  * Context: Process context.
  * Return: 0 or -errno.
@@ -206,7 +178,7 @@ int nvmet_rdma_post_all_recvs(struct nvmet_rdma_queue *queue)
 	int ret;
 
 	for (i = 0; i < queue->nr_cmds; i++) {
-		ret = nvmet_rdma_post_recv(&queue->cmds[i]);
+		ret = nvmet_rdma_post_recv(&queue->recvs[i]);
 		if (ret) {
 			nvmet_rdma_err(queue, "cannot post a receive: %d\n",
 				       ret);

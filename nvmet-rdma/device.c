@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Device objects: one per RDMA device with queues on it, holding the
- * protection domain they share.  A queue holds a reference for its life;
- * the last put deallocates the PD and forgets the device.
+ * protection domain they share and, with use_srq, their shared receive
+ * queues (srq.c).  A queue holds a reference for its life; the last put
+ * destroys the SRQs, deallocates the PD and forgets the device.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -48,13 +49,16 @@ static struct nvmet_rdma_device *nvmet_rdma_device_find(struct ib_device *ibdev)
 /**
  * nvmet_rdma_device_get() - the device object of an RDMA device
  * @ibdev: the device
+ * @srq_inline: in-capsule data of the caller's port, for the buffers of
+ *		SRQs created with the object
  *
- * Creates it, with its PD, on first use.
+ * Creates it, with its PD and SRQs, on first use.
  *
  * Context: Process context; takes nvmet_rdma_devices_lock.
  * Return: a referenced device object, or NULL.
  */
-struct nvmet_rdma_device *nvmet_rdma_device_get(struct ib_device *ibdev)
+struct nvmet_rdma_device *nvmet_rdma_device_get(struct ib_device *ibdev,
+						u32 srq_inline)
 {
 	struct nvmet_rdma_device *ndev;
 
@@ -78,6 +82,7 @@ struct nvmet_rdma_device *nvmet_rdma_device_get(struct ib_device *ibdev)
 	kref_init(&ndev->ref);
 	ndev->ibdev = ibdev;
 	ndev->inline_max = nvmet_rdma_device_inline_max(ibdev);
+	nvmet_rdma_create_srqs(ndev, srq_inline);
 	list_add(&ndev->entry, &nvmet_rdma_devices);
 out_unlock:
 	mutex_unlock(&nvmet_rdma_devices_lock);
@@ -92,6 +97,7 @@ static void nvmet_rdma_device_release(struct kref *ref)
 
 	list_del(&ndev->entry);
 	mutex_unlock(&nvmet_rdma_devices_lock);
+	nvmet_rdma_destroy_srqs(ndev);
 	ib_dealloc_pd(ndev->pd);
 	kfree(ndev);
 }

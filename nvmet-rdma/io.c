@@ -14,6 +14,12 @@
  * on queue->wr_wait_list, in order, and whoever gives room back posts the
  * waiting commands.  Both happen under queue->wr_lock, so a command never
  * waits while room is free.
+ *
+ * On a shared receive queue (srq.c) a capsule first takes a free slot of
+ * its queue; a command gives its receive buffer back to the SRQ at the
+ * latest in queue_response(), and one that is dropped gives it back when
+ * it is dropped.  Without an SRQ the slot's own buffer is posted again at
+ * the send completion, as before: the only cost is a test of queue->srq.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,6 +44,13 @@ static void nvmet_rdma_wc_error(struct nvmet_rdma_queue *queue,
 		nvmet_rdma_err(queue, "%s failed: %s (%d)\n", op,
 			       ib_wc_status_msg(wc->status), wc->status);
 	nvmet_rdma_schedule_release(queue);
+}
+
+/* A command is dropped: on an SRQ, its receive buffer goes back. */
+static void nvmet_rdma_drop_recv(struct nvmet_rdma_cmd *cmd)
+{
+	if (cmd->queue->srq)
+		nvmet_rdma_srq_cmd_done(cmd);
 }
 
 /* Release the data buffer of a command and its RDMA context. */
@@ -126,6 +139,7 @@ static void nvmet_rdma_post(struct nvmet_rdma_cmd *cmd)
 	nvmet_rdma_put_data(cmd);
 	if (read)
 		nvmet_req_uninit(&cmd->req);
+	nvmet_rdma_drop_recv(cmd);
 	nvmet_rdma_schedule_release(queue);
 	wake_up(&queue->idle_wait);
 }
@@ -250,7 +264,8 @@ static u16 nvmet_rdma_parse_sgl(struct nvmet_rdma_queue *queue,
 /* Point req->sg at the in-capsule data. */
 static void nvmet_rdma_map_inline(struct nvmet_rdma_cmd *cmd)
 {
-	struct ib_device *ibdev = cmd->queue->ndev->ibdev;
+	struct nvmet_rdma_recv *recv = cmd->recv;
+	struct ib_device *ibdev = recv->ibdev;
 	u32 len = cmd->req.transfer_len, off = cmd->inline_off;
 	unsigned int pg = off / PAGE_SIZE, nr = 0;
 	u32 poff = offset_in_page(off), chunk;
@@ -258,9 +273,9 @@ static void nvmet_rdma_map_inline(struct nvmet_rdma_cmd *cmd)
 	sg_init_table(cmd->inline_sg, DIV_ROUND_UP(poff + len, PAGE_SIZE));
 	while (len) {
 		chunk = min_t(u32, len, PAGE_SIZE - poff);
-		ib_dma_sync_single_for_cpu(ibdev, cmd->recv_sge[1 + pg].addr,
+		ib_dma_sync_single_for_cpu(ibdev, recv->sge[1 + pg].addr,
 					   PAGE_SIZE, DMA_FROM_DEVICE);
-		sg_set_page(&cmd->inline_sg[nr++], cmd->inline_pages[pg],
+		sg_set_page(&cmd->inline_sg[nr++], recv->inline_pages[pg],
 			    chunk, poff);
 		len -= chunk;
 		poff = 0;
@@ -308,8 +323,17 @@ static void nvmet_rdma_reset_cmd(struct nvmet_rdma_queue *queue,
 	cmd->req.port = queue->nport;
 }
 
-static void nvmet_rdma_handle_cmd(struct nvmet_rdma_queue *queue,
-				  struct nvmet_rdma_cmd *cmd, u32 byte_len)
+/**
+ * nvmet_rdma_handle_cmd() - start the command of a capsule
+ * @queue: the queue it came on
+ * @cmd: its slot, with the command in cmd->sqe and, for in-capsule data,
+ *	 its receive buffer in cmd->recv
+ * @byte_len: the capsule's length
+ *
+ * Context: The queue's CQ (process context).
+ */
+void nvmet_rdma_handle_cmd(struct nvmet_rdma_queue *queue,
+			   struct nvmet_rdma_cmd *cmd, u32 byte_len)
 {
 	struct nvmet_req *req = &cmd->req;
 	u16 status;
@@ -349,25 +373,36 @@ static void nvmet_rdma_handle_cmd(struct nvmet_rdma_queue *queue,
  */
 void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc)
 {
-	struct nvmet_rdma_cmd *cmd =
-		container_of(wc->wr_cqe, struct nvmet_rdma_cmd, recv_cqe);
+	struct nvmet_rdma_recv *recv =
+		container_of(wc->wr_cqe, struct nvmet_rdma_recv, cqe);
+	/* On an SRQ too: the CQ is the one of the QP that took the buffer. */
 	struct nvmet_rdma_queue *queue = cq->cq_context;
 
 	if (unlikely(wc->status != IB_WC_SUCCESS)) {
+		if (recv->srq)
+			nvmet_rdma_srq_repost(recv);
 		nvmet_rdma_wc_error(queue, wc, "receive");
 		return;
 	}
 	if (unlikely(wc->byte_len < sizeof(struct nvme_command))) {
 		nvmet_rdma_err(queue, "command capsule of %u bytes\n",
 			       wc->byte_len);
+		if (recv->srq)
+			nvmet_rdma_srq_repost(recv);
 		nvmet_rdma_schedule_release(queue);
 		return;
 	}
-	if (unlikely(READ_ONCE(queue->state) == NVMET_RDMA_Q_DISCONNECTING))
+	if (unlikely(READ_ONCE(queue->state) == NVMET_RDMA_Q_DISCONNECTING)) {
+		if (recv->srq)
+			nvmet_rdma_srq_repost(recv);
 		return;
-	ib_dma_sync_single_for_cpu(queue->ndev->ibdev, cmd->sqe_dma,
-				   sizeof(*cmd->sqe), DMA_FROM_DEVICE);
-	nvmet_rdma_handle_cmd(queue, cmd, wc->byte_len);
+	}
+	ib_dma_sync_single_for_cpu(recv->ibdev, recv->sqe_dma,
+				   sizeof(*recv->sqe), DMA_FROM_DEVICE);
+	if (recv->srq)
+		nvmet_rdma_srq_recv(queue, recv, wc->byte_len);
+	else
+		nvmet_rdma_handle_cmd(queue, recv->cmd, wc->byte_len);
 }
 
 /**
@@ -391,6 +426,7 @@ void nvmet_rdma_read_done(struct ib_cq *cq, struct ib_wc *wc)
 	if (unlikely(wc->status != IB_WC_SUCCESS)) {
 		nvmet_rdma_put_data(cmd);
 		nvmet_req_uninit(&cmd->req);
+		nvmet_rdma_drop_recv(cmd);
 		nvmet_rdma_wc_error(queue, wc, "RDMA READ");
 		return;
 	}
@@ -402,7 +438,9 @@ void nvmet_rdma_read_done(struct ib_cq *cq, struct ib_wc *wc)
  * @cq: the queue's CQ
  * @wc: the completion of the SEND
  *
- * The RDMA WRITEs before it completed too: the slot is free again.
+ * The RDMA WRITEs before it completed too: the slot is free again, and
+ * takes the next capsule (its own buffer posted again, or on an SRQ the
+ * queue's backlog or free list).
  *
  * Context: The CQ's workqueue (process context).
  */
@@ -421,7 +459,11 @@ void nvmet_rdma_send_done(struct ib_cq *cq, struct ib_wc *wc)
 	}
 	if (unlikely(READ_ONCE(queue->state) == NVMET_RDMA_Q_DISCONNECTING))
 		return;
-	ret = nvmet_rdma_post_recv(cmd);
+	if (queue->srq) {
+		nvmet_rdma_srq_put_slot(cmd);
+		return;
+	}
+	ret = nvmet_rdma_post_recv(cmd->recv);
 	if (unlikely(ret)) {
 		nvmet_rdma_err(queue, "cannot post a receive: %d\n", ret);
 		nvmet_rdma_schedule_release(queue);
@@ -438,6 +480,9 @@ void nvmet_rdma_queue_response(struct nvmet_req *req)
 {
 	struct nvmet_rdma_cmd *cmd = req->fabric_priv;
 
+	/* The command ended: its in-capsule data is no longer needed. */
+	if (cmd->queue->srq)
+		nvmet_rdma_srq_cmd_done(cmd);
 	cmd->wait_op = NVMET_RDMA_POST_RESPONSE;
 	nvmet_rdma_post_or_wait(cmd);
 }

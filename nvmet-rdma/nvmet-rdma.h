@@ -4,14 +4,22 @@
  *
  * One struct nvmet_rdma_queue per RDMA-CM connection, with its own CQ,
  * polled on a workqueue (IB_POLL_WORKQUEUE): every completion handler runs
- * in process context, never twice at once for one queue.  A command slot
- * owns a receive buffer for one command capsule (and its in-capsule data),
- * the response capsule and the RDMA READ/WRITE context of the command:
+ * in process context, one at a time for one queue (but see srq.c for the
+ * drain of a queue on a shared receive queue).  A receive buffer
+ * (struct nvmet_rdma_recv) takes one command capsule and its in-capsule
+ * data; a command slot (struct nvmet_rdma_cmd) holds the request, the
+ * response capsule and the RDMA READ/WRITE context of the command:
  *
  *   receive posted -> capsule in (io.c) -> nvmet_req_init()
  *     -> [RDMA READ of the host's data] -> req->execute()
  *     -> queue_response(): [RDMA WRITE of the data] + SEND of the response
  *     -> send completion: data freed, receive posted again.
+ *
+ * Without a shared receive queue (the default) a queue owns one receive
+ * buffer per slot, bound to it for life, posted on its own QP.  With
+ * use_srq, the buffers belong to the SRQ of the queue's completion vector
+ * (srq.c): a capsule takes a free slot of the queue it came on, and its
+ * buffer goes back to the SRQ as soon as the capsule is consumed.
  *
  * queue_response() runs in any context; the only state it shares with the
  * completion handlers is the send queue accounting (sq_wr_avail and the
@@ -63,11 +71,71 @@
  * gave the buffer back; spare buffers avoid receiver-not-ready retries.
  */
 #define NVMET_RDMA_RECV_FACTOR		2
+/* Module parameter srq_size: receive buffers per shared receive queue. */
+#define NVMET_RDMA_DEF_SRQ_SIZE		1024
+#define NVMET_RDMA_MIN_SRQ_SIZE		256
+#define NVMET_RDMA_MAX_SRQ_SIZE		65535
 
 /* What an rdma_cm_id's context points to. */
 enum nvmet_rdma_ctx_kind {
 	NVMET_RDMA_CTX_PORT,
 	NVMET_RDMA_CTX_QUEUE,
+};
+
+struct nvmet_rdma_cmd;
+struct nvmet_rdma_srq;
+
+/**
+ * struct nvmet_rdma_recv - a receive buffer of one command capsule
+ * @ibdev: the device it is mapped for (I)
+ * @qp: the QP it is posted on, without an SRQ (I)
+ * @srq: the SRQ that owns it, or NULL (I)
+ * @cmd: without an SRQ, the command slot it is bound to (I)
+ * @sqe: the command (I)
+ * @sqe_dma: its DMA address (I)
+ * @inline_pages: the pages of in-capsule data (I)
+ * @nr_inline: entries of @inline_pages (I)
+ * @sge: the SGEs of @wr: @sqe, then @inline_pages (I)
+ * @wr: posts @sge
+ * @cqe: receive completion
+ * @byte_len: capsule length, while on a queue's backlog (srq.c)
+ * @backlog_entry: on queue->backlog (queue->slot_lock)
+ *
+ * Posted, it belongs to the hardware; completed, to the queue it came on
+ * until the capsule is consumed (without an SRQ, until its slot is free).
+ */
+struct nvmet_rdma_recv {
+	struct ib_device *ibdev;
+	struct ib_qp *qp;
+	struct nvmet_rdma_srq *srq;
+	struct nvmet_rdma_cmd *cmd;
+	struct nvme_command *sqe;
+	u64 sqe_dma;
+	struct page *inline_pages[NVMET_RDMA_MAX_INLINE_PAGES];
+	unsigned int nr_inline;
+	struct ib_sge sge[1 + NVMET_RDMA_MAX_INLINE_PAGES];
+	struct ib_recv_wr wr;
+	struct ib_cqe cqe;
+	u32 byte_len;
+	struct list_head backlog_entry;
+};
+
+/**
+ * struct nvmet_rdma_srq - a shared receive queue of a device
+ * @srq: the SRQ (I)
+ * @ndev: its device, not referenced: the device destroys it (I)
+ * @idx: its number on the device, for messages (I)
+ * @inline_size: in-capsule data each buffer takes (I)
+ * @nr_recvs: entries of @recvs (I)
+ * @recvs: its receive buffers (I)
+ */
+struct nvmet_rdma_srq {
+	struct ib_srq *srq;
+	struct nvmet_rdma_device *ndev;
+	unsigned int idx;
+	u32 inline_size;
+	u32 nr_recvs;
+	struct nvmet_rdma_recv *recvs;
 };
 
 /**
@@ -77,6 +145,10 @@ enum nvmet_rdma_ctx_kind {
  * @ibdev: the device (I)
  * @pd: the protection domain of all its queues (I)
  * @inline_max: most in-capsule data its max_recv_sge allows (I)
+ * @nr_srqs: entries of @srqs, 0 without use_srq (I)
+ * @srqs: one shared receive queue per completion vector, up to the
+ *	  device's max_srq; destroyed with the device, after its last queue
+ *	  (I)
  */
 struct nvmet_rdma_device {
 	struct kref ref;
@@ -84,6 +156,8 @@ struct nvmet_rdma_device {
 	struct ib_device *ibdev;
 	struct ib_pd *pd;
 	u32 inline_max;
+	unsigned int nr_srqs;
+	struct nvmet_rdma_srq *srqs;
 };
 
 /**
@@ -150,16 +224,14 @@ struct nvmet_rdma_queue;
  *			   completion after
  * @queue: the queue (I)
  * @req: the request handed to the core
- * @sqe: the receive buffer of the command capsule (I)
- * @sqe_dma: its DMA address (I)
+ * @sqe: the command: @recv's without an SRQ, else the slot's copy (I)
+ * @recv: without an SRQ, the slot's receive buffer (I); with one, the
+ *	  buffer of a capsule with in-capsule data until queue_response(),
+ *	  NULL otherwise
  * @cqe: the response capsule (I)
  * @cqe_dma: its DMA address (I)
- * @inline_pages: receive buffers of in-capsule data (I)
- * @nr_inline: entries of @inline_pages (I)
  * @inline_sg: req->sg of a command with in-capsule data
- * @recv_sge: the SGEs of @recv_wr (I)
- * @recv_wr: posts @sqe and @inline_pages
- * @recv_cqe: receive completion
+ * @free_entry: on queue->free_slots while free, with an SRQ (slot_lock)
  * @send_sge: the SGE of @send_wr (I)
  * @send_wr: the SEND of the response
  * @send_cqe: send completion
@@ -172,7 +244,7 @@ struct nvmet_rdma_queue;
  * @rkey: the keyed SGL's key
  * @invalidate: the host asked us to invalidate @rkey with the response
  * @inline_data: req->sg is @inline_sg, not ours to free
- * @inline_off: offset of the in-capsule data in @inline_pages
+ * @inline_off: offset of the in-capsule data in @recv's pages
  * @wait_op: enum nvmet_rdma_wait_op, while on the queue's wait list
  * @wait_entry: on queue->wr_wait_list (wr_lock)
  */
@@ -180,15 +252,11 @@ struct nvmet_rdma_cmd {
 	struct nvmet_rdma_queue *queue;
 	struct nvmet_req req;
 	struct nvme_command *sqe;
-	u64 sqe_dma;
+	struct nvmet_rdma_recv *recv;
 	struct nvme_completion *cqe;
 	u64 cqe_dma;
-	struct page *inline_pages[NVMET_RDMA_MAX_INLINE_PAGES];
-	unsigned int nr_inline;
 	struct scatterlist inline_sg[NVMET_RDMA_MAX_INLINE_PAGES];
-	struct ib_sge recv_sge[1 + NVMET_RDMA_MAX_INLINE_PAGES];
-	struct ib_recv_wr recv_wr;
-	struct ib_cqe recv_cqe;
+	struct list_head free_entry;
 	struct ib_sge send_sge;
 	struct ib_send_wr send_wr;
 	struct ib_cqe send_cqe;
@@ -219,7 +287,8 @@ struct nvmet_rdma_cmd {
  * @idx: queue number, for messages (I)
  * @host_qid: the queue ID the host asked for (I)
  * @inline_max: most in-capsule data a command may carry (I)
- * @nr_cmds: command slots, receive buffers (I)
+ * @nr_cmds: command slots, and receive buffers without an SRQ (I)
+ * @comp_vector: completion vector of @cq (I)
  * @sq_depth: commands the host may have outstanding, hsqsize + 1 (I)
  * @listen_any: the listener was bound to a wildcard address (I)
  * @state_lock: protects transitions of @state
@@ -234,6 +303,12 @@ struct nvmet_rdma_cmd {
  * @wr_wait_list: commands waiting for send queue room, in order
  * @idle_wait: the release work waits here for the send queue to empty
  * @cmds: the command slots (I)
+ * @recvs: their receive buffers, NULL with an SRQ (I)
+ * @srq: the shared receive queue of @comp_vector, or NULL (I)
+ * @slot_lock: protects @free_slots, @backlog and @nr_backlog (SRQ only)
+ * @free_slots: free command slots
+ * @backlog: capsules that came while no slot was free, in order
+ * @nr_backlog: entries of @backlog, at most @sq_depth
  */
 struct nvmet_rdma_queue {
 	enum nvmet_rdma_ctx_kind kind;
@@ -248,6 +323,7 @@ struct nvmet_rdma_queue {
 	u16 host_qid;
 	u32 inline_max;
 	u32 nr_cmds;
+	int comp_vector;
 	u32 sq_depth;
 	bool listen_any;
 
@@ -266,6 +342,13 @@ struct nvmet_rdma_queue {
 	wait_queue_head_t idle_wait;
 
 	struct nvmet_rdma_cmd *cmds;
+	struct nvmet_rdma_recv *recvs;
+
+	struct nvmet_rdma_srq *srq;
+	spinlock_t slot_lock;		/* free_slots, backlog, nr_backlog */
+	struct list_head free_slots;
+	struct list_head backlog;
+	u32 nr_backlog;
 };
 
 /**
@@ -289,7 +372,8 @@ extern const struct nvmet_fabric_ops nvmet_rdma_ops;
 extern struct workqueue_struct *nvmet_rdma_wq;
 
 /* device.c */
-struct nvmet_rdma_device *nvmet_rdma_device_get(struct ib_device *ibdev);
+struct nvmet_rdma_device *nvmet_rdma_device_get(struct ib_device *ibdev,
+						u32 srq_inline);
 void nvmet_rdma_device_put(struct nvmet_rdma_device *ndev);
 bool nvmet_rdma_device_known(struct ib_device *ibdev);
 u32 nvmet_rdma_device_inline_max(struct ib_device *ibdev);
@@ -328,13 +412,32 @@ void nvmet_rdma_delete_ctrl(struct nvmet_ctrl *ctrl);
 u16 nvmet_rdma_install_queue(struct nvmet_sq *sq);
 void nvmet_rdma_queues_exit(void);
 
+/* recv.c */
+int nvmet_rdma_recv_init(struct nvmet_rdma_recv *recv,
+			 struct nvmet_rdma_device *ndev, u32 inline_size);
+void nvmet_rdma_recv_free(struct nvmet_rdma_recv *recv);
+int nvmet_rdma_post_recv(struct nvmet_rdma_recv *recv);
+
+/* srq.c */
+void nvmet_rdma_create_srqs(struct nvmet_rdma_device *ndev, u32 inline_size);
+void nvmet_rdma_destroy_srqs(struct nvmet_rdma_device *ndev);
+struct nvmet_rdma_srq *nvmet_rdma_queue_srq(struct nvmet_rdma_queue *queue);
+void nvmet_rdma_srq_init_slots(struct nvmet_rdma_queue *queue);
+void nvmet_rdma_srq_repost(struct nvmet_rdma_recv *recv);
+void nvmet_rdma_srq_recv(struct nvmet_rdma_queue *queue,
+			 struct nvmet_rdma_recv *recv, u32 byte_len);
+void nvmet_rdma_srq_put_slot(struct nvmet_rdma_cmd *cmd);
+void nvmet_rdma_srq_cmd_done(struct nvmet_rdma_cmd *cmd);
+void nvmet_rdma_srq_queue_exit(struct nvmet_rdma_queue *queue);
+
 /* cmd.c */
 int nvmet_rdma_alloc_cmds(struct nvmet_rdma_queue *queue);
 void nvmet_rdma_free_cmds(struct nvmet_rdma_queue *queue);
-int nvmet_rdma_post_recv(struct nvmet_rdma_cmd *cmd);
 int nvmet_rdma_post_all_recvs(struct nvmet_rdma_queue *queue);
 
 /* io.c */
+void nvmet_rdma_handle_cmd(struct nvmet_rdma_queue *queue,
+			   struct nvmet_rdma_cmd *cmd, u32 byte_len);
 void nvmet_rdma_recv_done(struct ib_cq *cq, struct ib_wc *wc);
 void nvmet_rdma_read_done(struct ib_cq *cq, struct ib_wc *wc);
 void nvmet_rdma_send_done(struct ib_cq *cq, struct ib_wc *wc);

@@ -17,8 +17,9 @@
  *      their responses are posted and flushed;
  *   4. waits until no work request of ours is posted or waiting for room,
  *      and drains again, for receives reposted meanwhile;
- *   5. frees the slots, QP, CQ and CM id, and drops the device and the
- *      port's listener.
+ *   5. on an SRQ, gives the buffers it still has back to the SRQ (srq.c);
+ *   6. frees the slots, QP, CQ and CM id, and drops the device and the
+ *      port's listener (the last queue of a device destroys its SRQs).
  *
  * A published queue is on the list of the listener that accepted it
  * (rport->queues, under rport->queues_lock) until its release, so
@@ -129,6 +130,9 @@ static void nvmet_rdma_qp_event(struct ib_event *event, void *context)
 		/* A command came before the CM's RTU: the CM must know. */
 		rdma_notify(queue->cm_id, event->event);
 		break;
+	case IB_EVENT_QP_LAST_WQE_REACHED:
+		/* On an SRQ: ib_drain_qp() waits for it. */
+		break;
 	default:
 		nvmet_rdma_err(queue, "QP event %s (%d)\n",
 			       ib_event_msg(event->event), event->event);
@@ -142,8 +146,7 @@ static int nvmet_rdma_create_cq(struct nvmet_rdma_queue *queue)
 	/* A receive, an RDMA READ and a SEND per slot, and two drains. */
 	int nr_cqe = 3 * queue->nr_cmds + 2;
 
-	queue->cq = ib_alloc_cq(ibdev, queue, nr_cqe,
-				queue->idx % ibdev->num_comp_vectors,
+	queue->cq = ib_alloc_cq(ibdev, queue, nr_cqe, queue->comp_vector,
 				IB_POLL_WORKQUEUE);
 	if (IS_ERR(queue->cq)) {
 		nvmet_rdma_err(queue, "cannot allocate a CQ of %d entries: %ld\n",
@@ -169,11 +172,17 @@ static int nvmet_rdma_create_qp(struct nvmet_rdma_queue *queue)
 		.cap.max_rdma_ctxs = queue->nr_cmds,
 		.cap.max_send_sge = min_t(u32, ibdev->attrs.max_send_sge,
 					  NVMET_RDMA_MAX_SEND_SGE),
-		.cap.max_recv_wr = queue->nr_cmds + 1,
-		.cap.max_recv_sge = 1 + DIV_ROUND_UP(queue->inline_max,
-						     PAGE_SIZE),
 	};
 	int ret;
+
+	if (queue->srq) {
+		attr.srq = queue->srq->srq;
+	} else {
+		/* A receive per slot, one drain. */
+		attr.cap.max_recv_wr = queue->nr_cmds + 1;
+		attr.cap.max_recv_sge = 1 + DIV_ROUND_UP(queue->inline_max,
+							 PAGE_SIZE);
+	}
 
 	ret = rdma_create_qp(queue->cm_id, queue->ndev->pd, &attr);
 	if (ret) {
@@ -212,6 +221,9 @@ static int nvmet_rdma_init_queue(struct nvmet_rdma_queue *queue,
 	spin_lock_init(&queue->wr_lock);
 	INIT_LIST_HEAD(&queue->wr_wait_list);
 	init_waitqueue_head(&queue->idle_wait);
+	spin_lock_init(&queue->slot_lock);
+	INIT_LIST_HEAD(&queue->free_slots);
+	INIT_LIST_HEAD(&queue->backlog);
 	ret = ida_alloc(&nvmet_rdma_queue_ida, GFP_KERNEL);
 	if (ret < 0)
 		return ret;
@@ -262,12 +274,15 @@ nvmet_rdma_alloc_queue(struct nvmet_rdma_port *rport,
 		goto out_free_queue;
 	INIT_WORK(&queue->release_work, nvmet_rdma_release_work);
 	ret = -ENOMEM;
-	queue->ndev = nvmet_rdma_device_get(cm_id->device);
+	queue->ndev = nvmet_rdma_device_get(cm_id->device,
+					    rport->inline_data_size);
 	if (!queue->ndev)
 		goto out_destroy_sq;
 	ret = nvmet_rdma_check_inline(queue);
 	if (ret)
 		goto out_put_device;
+	queue->comp_vector = queue->idx % cm_id->device->num_comp_vectors;
+	queue->srq = nvmet_rdma_queue_srq(queue);
 	ret = nvmet_rdma_create_cq(queue);
 	if (ret)
 		goto out_put_device;
@@ -277,7 +292,8 @@ nvmet_rdma_alloc_queue(struct nvmet_rdma_port *rport,
 	ret = nvmet_rdma_alloc_cmds(queue);
 	if (ret)
 		goto out_destroy_qp;
-	ret = nvmet_rdma_post_all_recvs(queue);
+	/* On an SRQ the QP takes its buffers once it is connected. */
+	ret = queue->srq ? 0 : nvmet_rdma_post_all_recvs(queue);
 	if (ret)
 		goto out_free_cmds;
 	kref_get(&rport->ref);
@@ -305,6 +321,8 @@ out_free_queue:
 static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue)
 {
 	ib_drain_qp(queue->qp);
+	if (queue->srq)
+		nvmet_rdma_srq_queue_exit(queue);
 	nvmet_rdma_free_cmds(queue);
 	rdma_destroy_qp(queue->cm_id);
 	ib_free_cq(queue->cq);

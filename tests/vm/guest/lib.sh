@@ -62,9 +62,11 @@ module_build_id() {
 	od -An -v -tx1 -j16 "$f" | tr -d ' \n'
 }
 
-# Load Debian's in-tree target module $1 and what it needs, by path.
+# Load Debian's in-tree target module $1 and what it needs, by path; the
+# rest are module parameters of $1.
 intree_load() {
 	mod=$1
+	shift
 	deps=$(sed -n "s/^$mod: //p" /lib/modules/intree-target/deps)
 	for d in $deps; do
 		d=$(echo "$d" | tr _ -)
@@ -75,7 +77,7 @@ intree_load() {
 			modprobe "$d" || return 1
 		fi
 	done
-	insmod "/lib/modules/intree-target/$mod.ko"
+	insmod "/lib/modules/intree-target/$mod.ko" "$@"
 }
 
 # rt ATTR VALUE [SHOWN]: writing VALUE succeeds and reads back as SHOWN

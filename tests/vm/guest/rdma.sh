@@ -6,6 +6,8 @@
 # machine, so rxe loops the packets back itself.
 #
 # TARGET=intree runs the tests against Debian's nvmet and nvmet-rdma.
+# RDMA_SRQ=1 (VM_ARGS) loads nvmet-rdma, ours or in-tree, with use_srq=1:
+# the same tests then run on shared receive queues.
 
 RDMA_NETDEV=nvmrdma0
 RDMA_DEV=rxe_nvm0
@@ -62,19 +64,22 @@ rdma_begin() {
 	E2E_CLEANUP="tgt_teardown; rdma_unload_target; rdma_net_down"
 }
 
-# rdma_tgt_load: the target core and its RDMA transport
+# rdma_tgt_load [NVMET_RDMA_PARAMS...]: the target core and its RDMA
+# transport, with use_srq=1 under RDMA_SRQ=1
 rdma_tgt_load() {
+	[ "${RDMA_SRQ:-0}" = 1 ] && set -- use_srq=1 "$@"
 	if [ "$TARGET" = intree ]; then
-		intree_load nvmet || fail "insmod in-tree nvmet"
-		intree_load nvmet-rdma || fail "insmod in-tree nvmet-rdma"
+		grep -q '^nvmet ' /proc/modules ||
+			intree_load nvmet || fail "insmod in-tree nvmet"
+		intree_load nvmet-rdma "$@" || fail "insmod in-tree nvmet-rdma $*"
 	else
 		grep -q '/nvmet-rdma\.ko:' /lib/modules/$(uname -r)/modules.dep ||
 			fail "our nvmet-rdma was not built"
 		modprobe nvmet || fail "modprobe nvmet"
-		modprobe nvmet-rdma || fail "modprobe nvmet-rdma"
+		modprobe nvmet-rdma "$@" || fail "modprobe nvmet-rdma $*"
 	fi
 	[ -d $CFS ] || fail "no $CFS after loading the target"
-	echo "target: $TARGET (rdma)"
+	echo "target: $TARGET (rdma${*:+, $*})"
 }
 
 # rdma_tgt_port PORTID [TRADDR($RDMA_IP)] [TRSVCID(4420)]
