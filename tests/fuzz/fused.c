@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "fuzz.h"
+#include "initiator.h"
 
 #define OPC_WRITE		0x01
 #define OPC_READ		0x02
@@ -29,7 +29,7 @@
 #define FUSE_FIRST		0x01
 #define FUSE_SECOND		0x02
 #define LBA			8
-#define MAX_BS			4096
+#define MAX_BS			INI_MAX_BS
 
 /* status fields less DNR and More: SCT << 8 | SC */
 #define ST_INVALID_FIELD	0x002
@@ -47,16 +47,8 @@ struct stats st;
 
 static uint16_t rsp_log[65536];
 static uint32_t nsid = 1, bs;
-static int passed, failed;
 
-static void check(bool ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", passed + failed + 1, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
+#define check ini_check
 
 static void rw_sqe(struct sqe *s, uint8_t op, uint8_t fuse, uint64_t lba)
 {
@@ -132,30 +124,11 @@ static bool holds(struct conn *c, const uint8_t *want)
 static int up(struct conn *a, struct conn *io, struct ctrl_id *id)
 {
 	static uint8_t idbuf[4096];
-	struct sqe s = { .opcode = 0x06, .cdw10 = htole32(1) };
-	struct rng r;
-	uint8_t flbas;
 
-	rng_seed(&r, 1);
-	if (conn_open(a) || setup_icreq(a, &r, false) ||
-	    setup_connect(a, id, 0, 31) || setup_enable(a) ||
-	    setup_command_in(a, &s, idbuf, sizeof(idbuf)))
+	if (ini_up(a, io, id, nsid, idbuf, &bs))
 		return -1;
 	/* FUSES, bytes 523:522 */
 	check(idbuf[522] & 1, "Identify Controller: FUSES bit 0 (Compare and Write)");
-	memset(&s, 0, sizeof(s));
-	s.opcode = 0x06;
-	s.nsid = htole32(nsid);
-	if (setup_command_in(a, &s, idbuf, sizeof(idbuf)))
-		return -1;
-	flbas = idbuf[26] & 0xf;
-	bs = 1U << idbuf[128 + 4 * flbas + 2];
-	printf("namespace %u: %u-byte blocks\n", nsid, bs);
-	if (bs < 512 || bs > MAX_BS)
-		return -1;
-	if (conn_open(io) || setup_icreq(io, &r, false) ||
-	    setup_connect(io, id, 1, 31))
-		return -1;
 	io->rsp_log = rsp_log;
 	return 0;
 }
@@ -229,22 +202,11 @@ int main(int argc, char **argv)
 	int ch;
 
 	while ((ch = getopt(argc, argv, "a:p:n:v")) != -1) {
-		switch (ch) {
-		case 'a':
-			opt.addr = optarg;
-			break;
-		case 'p':
-			opt.port = atoi(optarg);
-			break;
-		case 'n':
-			nsid = strtoul(optarg, NULL, 0);
-			break;
-		case 'v':
-			opt.verbose++;
-			break;
-		default:
+		if (ini_common_opt(ch, optarg))
+			continue;
+		if (ch != 'n')
 			goto usage;
-		}
+		nsid = strtoul(optarg, NULL, 0);
 	}
 	if (optind + 1 != argc)
 		goto usage;
@@ -252,14 +214,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (up(&a, &io, &id)) {
 		fprintf(stderr, "nvme-tcp-fused: cannot set up the queues\n");
-		failed++;
+		ini_failed++;
 	} else {
 		run(&io);
 	}
-	conn_close(&io);
-	conn_close(&a);
-	printf("fused: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return ini_finish("fused", &a, &io);
 usage:
 	fprintf(stderr, "usage: nvme-tcp-fused [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN\n");
 	return 2;

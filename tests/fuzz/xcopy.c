@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "fuzz.h"
+#include "initiator.h"
 
 #define OPC_WRITE		0x01
 #define OPC_READ		0x02
@@ -34,7 +34,7 @@
 #define OPC_GET_FEATURES	0x0a
 #define FID_HOST_BEHAVIOR	0x16
 #define HBS_SIZE		512
-#define MAX_BS			4096
+#define MAX_BS			INI_MAX_BS
 #define NR_BLOCKS		4
 
 /* status fields less DNR and More: SCT << 8 | SC */
@@ -51,16 +51,8 @@ struct opts opt = {
 struct stats st;
 
 static uint32_t dnsid, snsid, incompat_nsid, bs;
-static int passed, failed;
 
-static void check(bool ok, const char *what)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", passed + failed + 1, what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
+#define check ini_check
 
 /* The status of the command @c just answered: 0 or SCT << 8 | SC. */
 static uint16_t status_of(struct conn *c, int ret)
@@ -154,31 +146,12 @@ static uint32_t get_cdfe(struct conn *a)
 static int up(struct conn *a, struct conn *io, struct ctrl_id *id)
 {
 	static uint8_t idbuf[4096];
-	struct sqe s = { .opcode = 0x06, .cdw10 = htole32(1) };
-	struct rng r;
-	uint8_t flbas;
 
-	rng_seed(&r, 1);
-	if (conn_open(a) || setup_icreq(a, &r, false) ||
-	    setup_connect(a, id, 0, 31) || setup_enable(a) ||
-	    setup_command_in(a, &s, idbuf, sizeof(idbuf)))
+	if (ini_up(a, io, id, dnsid, idbuf, &bs))
 		return -1;
 	/* OCFS, bytes 535:534 */
 	check((idbuf[534] & 0xf) == 0xf,
 	      "Identify Controller: OCFS formats 0h to 3h");
-	memset(&s, 0, sizeof(s));
-	s.opcode = 0x06;
-	s.nsid = htole32(dnsid);
-	if (setup_command_in(a, &s, idbuf, sizeof(idbuf)))
-		return -1;
-	flbas = idbuf[26] & 0xf;
-	bs = 1U << idbuf[128 + 4 * flbas + 2];
-	printf("namespace %u: %u-byte blocks\n", dnsid, bs);
-	if (bs < 512 || bs > MAX_BS)
-		return -1;
-	if (conn_open(io) || setup_icreq(io, &r, false) ||
-	    setup_connect(io, id, 1, 31))
-		return -1;
 	return 0;
 }
 
@@ -240,22 +213,11 @@ int main(int argc, char **argv)
 	int ch;
 
 	while ((ch = getopt(argc, argv, "a:p:i:v")) != -1) {
-		switch (ch) {
-		case 'a':
-			opt.addr = optarg;
-			break;
-		case 'p':
-			opt.port = atoi(optarg);
-			break;
-		case 'i':
-			incompat_nsid = strtoul(optarg, NULL, 0);
-			break;
-		case 'v':
-			opt.verbose++;
-			break;
-		default:
+		if (ini_common_opt(ch, optarg))
+			continue;
+		if (ch != 'i')
 			goto usage;
-		}
+		incompat_nsid = strtoul(optarg, NULL, 0);
 	}
 	if (optind + 3 != argc)
 		goto usage;
@@ -265,14 +227,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (up(&a, &io, &id)) {
 		fprintf(stderr, "nvme-tcp-xcopy: cannot set up the queues\n");
-		failed++;
+		ini_failed++;
 	} else {
 		run(&a, &io);
 	}
-	conn_close(&io);
-	conn_close(&a);
-	printf("xcopy: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return ini_finish("xcopy", &a, &io);
 usage:
 	fprintf(stderr, "usage: nvme-tcp-xcopy [-a ADDR] [-p PORT] [-i NSID] [-v] SUBNQN DNSID SNSID\n");
 	return 2;
