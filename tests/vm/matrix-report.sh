@@ -175,7 +175,7 @@ if command -v gnuplot > /dev/null; then
 		echo "set style histogram clustered gap 1"
 		echo "set style fill solid 0.8 border -1"
 		echo "set boxwidth 0.9"
-		echo "set key top right"
+		echo "set key outside bottom center horizontal"
 		echo "set yrange [0:*]"
 		echo "set ylabel 'IOPS ($main)'"
 		echo "set xtics rotate by -30"
@@ -183,7 +183,7 @@ if command -v gnuplot > /dev/null; then
 		echo "set multiplot layout $rows,$cols title 'fio matrix: ours beside in-tree ($main, nvmet-ng $head)'"
 		for f in $fabrics; do
 			echo "set title '$f'"
-			awk -F'\t' -v f="$f" 'NR == 1 || $1 == f' "$dat" > "$dat.$f"
+			awk -F'\t' -v f="$f" '$1 == f' "$dat" > "$dat.$f"
 			echo "plot '$dat.$f' using 3:xtic(2) title 'ours, null\\_blk' lc rgb '#1f77b4', '' using 4 title 'in-tree, null\\_blk' lc rgb '#d62728', '' using 5 title 'ours, null backend' lc rgb '#7fb2e0'"
 		done
 		echo "unset multiplot"
