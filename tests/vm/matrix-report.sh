@@ -169,7 +169,7 @@ if command -v gnuplot > /dev/null; then
 	{
 		echo "set terminal svg size $((cols * 640)),$((rows * 420)) dynamic font 'sans,11'"
 		echo "set output '$SVG'"
-		echo "set datafile separator '\t'"
+		echo "set datafile separator tab"
 		echo "set datafile missing '-'"
 		echo "set style data histograms"
 		echo "set style histogram clustered gap 1"
