@@ -91,7 +91,7 @@ clean:
 	$(MAKE) -C tests/userspace clean
 
 deps:
-	scripts/deps.sh
+	scripts/deps.sh $(DEPS_EXTRA)
 
 # Every lane, against the Debian kernel the VM boots; the vm-debug,
 # vm-6.1 and vm-newest lanes build our modules for their kernels
@@ -111,11 +111,19 @@ run: deps
 BENCH_DELAY_MS	?= 1000
 BENCH_PORTS	?= 64
 
+# The fio benchmarks' settings go to the guest only when given
+# (BENCH_FIO_SECONDS; the fio matrix's BENCH_MATRIX_FABRICS, _JOBS and
+# _SAMPLES, comma lists), each as the benchmark's own default otherwise.
+BENCH_GUEST_VARS := BENCH_FIO_SECONDS BENCH_MATRIX_FABRICS BENCH_MATRIX_JOBS \
+		    BENCH_MATRIX_SAMPLES
+
+bench: DEPS_EXTRA := bench
 bench: deps
 	$(MAKE) KDIR=$(VM_KDIR) TEST_FABRIC=1 modules
 	$(MAKE) -C $(VM_KDIR) M=$(TOP)/tests/bench/intree-delay \
 		INTREE_NVMET=$(shell scripts/kver.sh NVMET_NG_SRC)/drivers/nvme/target modules
 	VM_ARGS="BENCH_DELAY_MS=$(BENCH_DELAY_MS) BENCH_PORTS=$(BENCH_PORTS) \
+		$(foreach v,$(BENCH_GUEST_VARS),$(if $($(v)),$(v)=$($(v)))) \
 		$(if $(BENCH_ONLY),benches=$(BENCH_ONLY))" \
 		tests/vm/run.sh bench
 

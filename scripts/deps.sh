@@ -4,9 +4,12 @@
 # (libelf-dev, libssl-dev, time: the debug kernel's build).
 # Idempotent and quick when everything is present.
 #
-#   scripts/deps.sh [LINE...]   LINE: 6.1, newest: also fetch those kernels
+#   scripts/deps.sh [bench] [LINE...]
+#                               LINE: 6.1, newest: also fetch those kernels
 #                               (scripts/kernels.sh; 6.12 is always fetched;
-#                               make check passes "6.1 newest")
+#                               make check passes "6.1 newest"); bench:
+#                               also what make bench alone needs (gnuplot-nox
+#                               for the fio matrix's plot)
 #
 # Host packages come from apt.  The Debian 6.12 kernel (headers, kbuild and
 # the unsigned image with its modules) is *not* installed into the host: its
@@ -22,6 +25,10 @@ PKGS="make gcc gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole xz-utils
       python3 bc bison flex perl kmod cpio busybox-static nvme-cli fio
       qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG
       libelf-dev libssl-dev time debootstrap python3-configshell-fb"
+BENCH_PKGS="gnuplot-nox"
+for a in "$@"; do
+	[ "$a" = bench ] && PKGS="$PKGS $BENCH_PKGS"
+done
 
 log() { echo "deps: $*"; }
 
@@ -107,6 +114,6 @@ unpack_source
 log "ready: kernel $KVER, KDIR=$NVMET_NG_KDIR"
 lines=
 for l in "$@"; do
-	[ "$l" = 6.12 ] || lines="$lines $l"
+	[ "$l" = 6.12 ] || [ "$l" = bench ] || lines="$lines $l"
 done
 [ -z "$lines" ] || "$NVMET_NG_TOP/scripts/kernels.sh" $lines

@@ -225,6 +225,12 @@ if [ $finished -eq 0 ]; then
 fi
 echo "$LANE: $MODE took ${elapsed}s"
 
+# The fio matrix (bench 27): its table and plot under results/.
+if [ "$MODE" = bench ] && grep -q '^matrix-clock ' "$OUT"; then
+	"$(dirname "$0")/matrix-report.sh" "$OUT" ||
+		echo "$LANE: no fio matrix report"
+fi
+
 [ "$MODE" = check ] || exit $(( finished ? 0 : 1 ))
 
 # KTAP: tests that never reported (the guest died) count as failed.

@@ -9,19 +9,58 @@
 
 BF_T=${BENCH_FIO_SECONDS:-10}
 
-# bf_job OUT LABEL DEV NAME RW BS QD: one fio job on DEV; appends
-# "fio LABEL NAME iops=N bw_kib=N" (or "fio LABEL NAME failed: ...") to OUT
-bf_job() {
-	res=$(fio --name="$4" --filename="$3" --rw="$5" --bs="$6" \
-		--iodepth="$7" --ioengine=libaio --direct=1 --time_based \
+# bf_fio PREFIX DEV NAME RW BS QD: one fio job on DEV; prints
+# "PREFIX iops=N bw_kib=N", or "PREFIX failed: ..."
+bf_fio() {
+	res=$(fio --name="$3" --filename="$2" --rw="$4" --bs="$5" \
+		--iodepth="$6" --ioengine=libaio --direct=1 --time_based \
 		--runtime="$BF_T" --ramp_time=2 --numjobs=1 --minimal 2>&1 |
 		tail -n 1)
 	# terse v3: field 7/8 read KiB/s and IOPS, 48/49 write.
-	echo "$res" | awk -F';' -v l="$2" -v n="$4" '
+	echo "$res" | awk -F';' -v p="$1" '
 		NF > 50 { bw = $7 + $48; iops = $8 + $49
-			  printf "fio %s %s iops=%d bw_kib=%d\n", l, n, iops, bw }
-		NF <= 50 { printf "fio %s %s failed: %s\n", l, n, $0 }' |
-		tee -a "$1"
+			  printf "%s iops=%d bw_kib=%d\n", p, iops, bw }
+		NF <= 50 { printf "%s failed: %s\n", p, $0 }'
+}
+
+# bf_job OUT LABEL DEV NAME RW BS QD: one fio job on DEV; appends
+# "fio LABEL NAME iops=N bw_kib=N" (or "fio LABEL NAME failed: ...") to OUT
+bf_job() {
+	bf_fio "fio $2 $4" "$3" "$4" "$5" "$6" "$7" | tee -a "$1"
+}
+
+# The jobs of the fio matrix (bench 27-fio-matrix), by name: fio's rw,
+# block size and queue depth.
+BF_MATRIX_JOBS_ALL="rr4k-qd1 rr4k-qd32 rw4k-qd1 rw4k-qd32 sr128k-qd8 sw128k-qd8"
+
+# bf_matrix_spec JOB: "RW BS QD" of a matrix job; fails on an unknown one
+bf_matrix_spec() {
+	case $1 in
+	rr4k-qd1)	echo "randread 4k 1" ;;
+	rr4k-qd32)	echo "randread 4k 32" ;;
+	rw4k-qd1)	echo "randwrite 4k 1" ;;
+	rw4k-qd32)	echo "randwrite 4k 32" ;;
+	sr128k-qd8)	echo "read 128k 8" ;;
+	sw128k-qd8)	echo "write 128k 8" ;;
+	*)		return 1 ;;
+	esac
+}
+
+# bf_matrix DEV FABRIC BACKEND TARGET SAMPLE JOB...: the matrix jobs on
+# DEV, each printing one line "matrix FABRIC BACKEND TARGET SAMPLE JOB
+# iops=N bw_kib=N" (or "... failed: ..."), which the host's
+# tests/vm/matrix-report.sh turns into the table
+bf_matrix() {
+	d=$1 pre="matrix $2 $3 $4 $5"
+	shift 5
+	for j in "$@"; do
+		spec=$(bf_matrix_spec "$j") || {
+			echo "$pre $j failed: no such job"
+			continue
+		}
+		# shellcheck disable=SC2086 # RW BS QD, three words
+		bf_fio "$pre $j" "$d" "$j" $spec
+	done
 }
 
 # bf_target NQN SPEC TRTYPE [ADRFAM TRADDR TRSVCID]: subsystem NQN (any
@@ -41,7 +80,7 @@ bf_target() {
 	if [ -n "${4:-}" ]; then
 		echo $4 > $CFS/ports/1/addr_adrfam
 		echo $5 > $CFS/ports/1/addr_traddr
-		echo $6 > $CFS/ports/1/addr_trsvcid
+		[ -z "${6:-}" ] || echo $6 > $CFS/ports/1/addr_trsvcid
 	fi
 	ln -s $s $CFS/ports/1/subsystems/$1
 }
