@@ -54,9 +54,12 @@ static int nvmet_file_open(struct nvmet_ns *ns)
 		filp_close(f, NULL);
 		return -EINVAL;
 	}
-	/* Writes anywhere would fail: zones are the bdev backend's. */
+	/*
+	 * Writes anywhere would fail: zones are the bdev backend's.  The
+	 * block device's inode is the mapping's host, not the node's.
+	 */
 	if (S_ISBLK(file_inode(f)->i_mode) &&
-	    bdev_is_zoned(I_BDEV(file_inode(f)))) {
+	    bdev_is_zoned(I_BDEV(f->f_mapping->host))) {
 		pr_err("nvmet: namespace %u: %s is zoned: the file backend cannot export it\n",
 		       ns->nsid, ns->device_path);
 		filp_close(f, NULL);

@@ -8,11 +8,15 @@
 # Namespace its zone size, MOR and MAR; writes at the write pointer read
 # back, a write off it fails; Zone Management Receive reports every zone,
 # a filtered state and a partial report; Zone Management Send opens,
-# closes, finishes and resets one zone and, with Select All, all; Zone
-# Append returns the LBA it wrote at, and the data is there.
+# closes, finishes and resets one zone and, with Select All, all, and
+# refuses offline; Zone Append returns the LBA it wrote at, and the data
+# is there.  Ours also refuses the zoned device on the file backend
+# (buffered_io 1).
 #
-# In-tree 6.12 (TARGET=intree): the same zones, states, reports and
-# appends; it refuses the same two devices with EINVAL and logs nothing.
+# In-tree 6.12 (TARGET=intree) passes the same checks: the same zones,
+# states, reports and appends; it refuses the same two devices with
+# EINVAL and logs nothing (and exports a zoned device on its file backend
+# as a plain namespace, not tested).
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -79,6 +83,19 @@ for nsid in 2 3; do
 	rmdir $NS || fail "rmdir namespace $nsid"
 done
 echo "conventional zones and a smaller last zone: refused"
+# ours: buffered_io 1 (the file backend) refuses a zoned device
+if [ "$TARGET" != intree ]; then
+	NS=$CFS/subsystems/$N/namespaces/4
+	mkdir $NS || fail "mkdir namespace 4"
+	write_attr $NS/device_path $ZDEV
+	write_attr $NS/buffered_io 1
+	m=$(kmsg_mark "zns 4")
+	expect_errno "Invalid argument" sh -c "echo 1 > $NS/enable"
+	dmesg_since "$m" | grep "namespace 4: $ZDEV is zoned" ||
+		fail "no log line names namespace 4 ($ZDEV)"
+	rmdir $NS || fail "rmdir namespace 4"
+	echo "a zoned device with buffered_io 1: refused"
+fi
 
 tgt_ns $N 1 $ZDEV
 tgt_port 1 127.0.0.1 4420
@@ -163,6 +180,10 @@ nvme zns finish-zone $D -s $(( 3 * ZB )) || fail "finish-zone"
 set -- $(bz 4); [ "$5" = 14 ] || fail "zone 4 after finish: cond $5, not 14"
 nvme zns open-zone $D -s $(( 3 * ZB )) 2>/dev/null &&
 	fail "a full zone opened"
+nvme zns offline-zone $D -s $(( 3 * ZB )) 2>/dev/null &&
+	fail "a zone went offline"
+nvme zns open-zone $D -s $(( 3 * ZB + 1 )) 2>/dev/null &&
+	fail "open-zone of an LBA that starts no zone succeeded"
 
 # Zone Management Receive, raw: zones 1 and 2 implicitly open, 4 full,
 # the rest empty.  zmr SLBA ZRASF BYTES [-p]: the report in $OUT; u64 OFF:
