@@ -2121,9 +2121,14 @@ static void tt_test_identify_21(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
 					     NVME_CSI_NVM, 0, 0, buf),
 			NVME_SC_INVALID_NS | NVME_STATUS_DNR);
+	/* ZNS of a namespace of the NVM set: Invalid Field, as in-tree. */
 	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
 					     NVME_CSI_ZNS, 1, 0, buf),
 			TT_INVALID);
+	KUNIT_EXPECT_EQ(test, aq->req.error_loc,
+			offsetof(struct nvme_identify, nsid));
+	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_NS,
+					     3, 1, 0, buf), TT_INVALID);
 	KUNIT_EXPECT_EQ(test, aq->req.error_loc,
 			offsetof(struct nvme_identify, csi));
 	/* CNS 06h NVM: zeroes; another CSI refused. */
@@ -2133,6 +2138,14 @@ static void tt_test_identify_21(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, NVME_IDENTIFY_DATA_SIZE));
 	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_CTRL,
 					     3, 0, 0, buf), TT_INVALID);
+	/* CNS 06h ZNS without a zoned namespace: ZASL is MDTS. */
+	memset(buf, 0xff, NVME_IDENTIFY_DATA_SIZE);
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq, NVME_ID_CNS_CS_CTRL,
+					     NVME_CSI_ZNS, 0, 0, buf), 0);
+	KUNIT_EXPECT_EQ(test, ((struct nvme_id_ctrl_zns *)buf)->zasl,
+			nvmet_mdts(env->port, aq->sq.ctrl->ops, aq->sq.ctrl));
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf + 1, 0,
+					   NVME_IDENTIFY_DATA_SIZE - 1));
 
 	/* CNS 07h: the active NSIDs of the NVM command set. */
 	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq,
@@ -2145,10 +2158,11 @@ static void tt_test_identify_21(struct kunit *test)
 					     NVMET_ID_CNS_CS_NS_ACTIVE_LIST,
 					     NVME_CSI_NVM, 1, 0, list), 0);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[0]), 70000);
-	KUNIT_EXPECT_EQ(test, tt_identify_ex(test, aq,
+	/* ... and of ZNS: no zoned namespace, an empty list. */
+	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq,
 					     NVMET_ID_CNS_CS_NS_ACTIVE_LIST,
-					     NVME_CSI_ZNS, 0, 0, list),
-			TT_INVALID);
+					     NVME_CSI_ZNS, 0, 0, list), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(list[0]), 0);
 
 	/* CNS 19h: Endurance Groups above CNSSID; NSID 70000 is in none. */
 	KUNIT_ASSERT_EQ(test, tt_identify_ex(test, aq, NVMET_ID_CNS_ENDGRP_LIST,

@@ -13,6 +13,7 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+struct blk_zone;
 struct module;
 struct nvmet_ns;
 struct nvmet_req;
@@ -81,6 +82,32 @@ struct nvmet_ns_limits {
 };
 
 /**
+ * struct nvmet_ns_zoned - the zone geometry of a zoned namespace, which a
+ *			   backend's @open fills in with ns->csi set to
+ *			   NVME_CSI_ZNS; sizes in bytes
+ * @zone_size: size of every zone, a power of two (the last zone too: the
+ *	       core refuses a device whose size is not a multiple of it)
+ * @max_open: most zones open at once, 0 for no limit
+ * @max_active: most zones open or closed at once, 0 for no limit
+ * @max_append: the largest Zone Append the storage takes at once
+ */
+struct nvmet_ns_zoned {
+	u64 zone_size;
+	u32 max_open;
+	u32 max_active;
+	u32 max_append;
+};
+
+/*
+ * Called by a backend's @report_zones for each zone, in ascending order;
+ * the same type as the block layer's report_zones_cb, whose struct
+ * blk_zone (in 512-byte sectors) it hands over.  Return 0 to go on or a
+ * negative errno to stop the report with it.
+ */
+typedef int (*nvmet_report_zones_cb)(struct blk_zone *zone, unsigned int idx,
+				     void *data);
+
+/**
  * struct nvmet_backend_ops - what a backend offers the core
  * @name: short name, e.g. "bdev"; at most NVMET_BACKEND_NAME_MAX - 1 chars
  * @owner: the module that implements the backend (THIS_MODULE)
@@ -126,6 +153,24 @@ struct nvmet_ns_limits {
  *		namespace, which the caller holds an I/O reference on; no
  *		lock held, must not sleep.  Optional: without it the media
  *		are not rotational and the counters zero.
+ * @report_zones: for a zoned namespace (ns->csi NVME_CSI_ZNS): call @cb
+ *		  for at most @nr_zones zones from the one holding byte
+ *		  @pos on, in order.  Process context, no lock held, may
+ *		  wait for I/O.  Return the zones reported or -errno.
+ *		  Mandatory for a backend whose @open sets NVME_CSI_ZNS.
+ * @zone_mgmt: open, close, finish or reset (@zsa, an NVME_ZONE_* Zone
+ *	       Send Action) every zone in [@pos, @pos + @len), both zone
+ *	       aligned; a reset of [0, ns->size) resets all.  Process
+ *	       context, no lock held, may wait for I/O.  Return 0, -EINVAL
+ *	       or -EIO for a zone the action cannot take, or another -errno.
+ *	       Mandatory with @report_zones.
+ * @zone_append: write req->data_len bytes from req->sg at the write
+ *		 pointer of the zone that starts at nvmet_req_pos(req), and
+ *		 complete the request with the LBA of the first block
+ *		 written in req->cqe->result.u64.  The core has checked that
+ *		 the position starts a zone and the length against
+ *		 @max_append of struct nvmet_ns_zoned.  An I/O callback, as
+ *		 @rw.  Mandatory with @report_zones.
  *
  * The I/O callbacks run in the context the fabric calls req->execute()
  * from: process context, where they may sleep briefly (a bio allocation,
@@ -151,6 +196,10 @@ struct nvmet_backend_ops {
 		    loff_t spos, u64 len, bool fua);
 	void (*limits)(struct nvmet_ns *ns, struct nvmet_ns_limits *lim);
 	void (*media_info)(struct nvmet_ns *ns, struct nvmet_media_info *info);
+	int (*report_zones)(struct nvmet_ns *ns, u64 pos, unsigned int nr_zones,
+			    nvmet_report_zones_cb cb, void *data);
+	int (*zone_mgmt)(struct nvmet_ns *ns, u8 zsa, u64 pos, u64 len);
+	void (*zone_append)(struct nvmet_req *req);
 };
 
 int nvmet_register_backend(const struct nvmet_backend_ops *ops);

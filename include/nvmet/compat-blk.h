@@ -75,4 +75,47 @@ static inline int nvmet_blk_rq_map_sg(struct request *rq,
 #endif
 }
 
+#ifdef CONFIG_BLK_DEV_ZONED
+/**
+ * nvmet_blkdev_zone_mgmt() - blkdev_zone_mgmt() on every kernel
+ * @bdev: the zoned block device
+ * @op: REQ_OP_ZONE_OPEN, _CLOSE, _FINISH or _RESET
+ * @sector: the first sector, zone aligned
+ * @nr_sectors: how many, whole zones
+ *
+ * Context: Process context; waits for the device.
+ * Return: 0 or -errno.
+ */
+static inline int nvmet_blkdev_zone_mgmt(struct block_device *bdev,
+					 enum req_op op, sector_t sector,
+					 sector_t nr_sectors)
+{
+#ifdef HAVE_BLKDEV_ZONE_MGMT_NOGFP
+	return blkdev_zone_mgmt(bdev, op, sector, nr_sectors);
+#else
+	return blkdev_zone_mgmt(bdev, op, sector, nr_sectors, GFP_KERNEL);
+#endif
+}
+#endif
+
+/**
+ * nvmet_bio_add_append_page() - add a page to a Zone Append bio
+ * @bio: the bio (REQ_OP_ZONE_APPEND)
+ * @page: the page
+ * @len: bytes of it
+ * @off: from this offset
+ *
+ * Return: @len if added, else less.
+ */
+static inline int nvmet_bio_add_append_page(struct bio *bio,
+					    struct page *page,
+					    unsigned int len, unsigned int off)
+{
+#ifdef HAVE_BIO_ADD_ZONE_APPEND_PAGE
+	return bio_add_zone_append_page(bio, page, len, off);
+#else
+	return bio_add_page(bio, page, len, off);
+#endif
+}
+
 #endif /* _NVMET_COMPAT_BLK_H */

@@ -81,6 +81,9 @@ struct nvmet_ns_ranges {
  *		sleeps, while enabled, if the backend made one (N write)
  * @size: size in bytes while enabled (N write, A read)
  * @blksize_shift: log2 of the logical block size while enabled (N)
+ * @csi: its I/O command set while enabled: NVME_CSI_NVM, or NVME_CSI_ZNS
+ *	 where the backend's @open found a zoned device (N write at open)
+ * @zoned: the zone geometry while @csi is NVME_CSI_ZNS (N write at open)
  * @features_avail: NVMET_BF_* bits the backend offers on this device,
  *		    set at enable (N)
  * @features: NVMET_BF_* bits on while enabled (N write, A read)
@@ -136,6 +139,8 @@ struct nvmet_ns {
 	struct workqueue_struct *backend_wq;
 	u64 size;
 	u8 blksize_shift;
+	u8 csi;
+	struct nvmet_ns_zoned zoned;
 	u32 features_avail;
 	u32 features;
 	u32 features_off;
@@ -189,6 +194,10 @@ bool nvmet_ns_host_linked(struct nvmet_ns *ns, const struct nvmet_host *host);
 void nvmet_ns_notify_changed(struct nvmet_ns *ns);
 void nvmet_ns_visibility_changed(struct nvmet_ns *ns,
 				 const struct nvmet_host *host);
+
+/* nvmet/target/zns.c: may a zoned device be a ZNS namespace? */
+int nvmet_zns_ns_check(struct nvmet_ns *ns,
+		       const struct nvmet_backend_ops *ops);
 
 /* nvmet/target/pr.c: reservations from enable to disable */
 int nvmet_pr_ns_open(struct nvmet_ns *ns);

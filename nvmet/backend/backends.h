@@ -6,6 +6,7 @@
 #ifndef _NVMET_BACKENDS_H
 #define _NVMET_BACKENDS_H
 
+#include <linux/blk_types.h>
 #include <linux/nvme.h>
 #include <linux/scatterlist.h>
 #include <linux/types.h>
@@ -22,6 +23,26 @@ void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
 			struct scatterlist *src, unsigned int src_nents,
 			size_t len);
 void nvmet_bdev_backend_exit(void);
+u16 nvmet_bdev_status(struct nvmet_req *req, blk_status_t sts);
+
+/* bdev_zns.c: the bdev backend's zone hooks */
+#ifdef CONFIG_BLK_DEV_ZONED
+void nvmet_bdev_zns_open(struct nvmet_ns *ns, struct block_device *bdev);
+int nvmet_bdev_report_zones(struct nvmet_ns *ns, u64 pos,
+			    unsigned int nr_zones, nvmet_report_zones_cb cb,
+			    void *data);
+int nvmet_bdev_zone_mgmt(struct nvmet_ns *ns, u8 zsa, u64 pos, u64 len);
+void nvmet_bdev_zone_append(struct nvmet_req *req);
+#else
+static inline void nvmet_bdev_zns_open(struct nvmet_ns *ns,
+				       struct block_device *bdev)
+{
+}
+
+#define nvmet_bdev_report_zones	NULL
+#define nvmet_bdev_zone_mgmt	NULL
+#define nvmet_bdev_zone_append	NULL
+#endif
 int nvmet_file_backend_init(void);
 void nvmet_file_backend_exit(void);
 

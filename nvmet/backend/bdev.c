@@ -54,6 +54,8 @@ static int nvmet_bdev_open(struct nvmet_ns *ns)
 		ns->features &= ~NVMET_BF_DEALLOCATE;
 	if (!bdev_write_cache(bdev))
 		ns->features &= ~NVMET_BF_VWC;
+	if (bdev_is_zoned(bdev))
+		nvmet_bdev_zns_open(ns, bdev);
 	ns->backend_priv = f;
 	return 0;
 }
@@ -77,8 +79,15 @@ static struct block_device *nvmet_bdev_of(struct nvmet_req *req)
 	return file_bdev(nvmet_bdev_file(req->ns));
 }
 
-/* The NVMe status of a bio of @req that ended with @sts. */
-static u16 nvmet_bdev_status(struct nvmet_req *req, blk_status_t sts)
+/**
+ * nvmet_bdev_status() - the NVMe status of a bio of @req that ended
+ * @req: the request
+ * @sts: how its bio ended
+ *
+ * Context: Any context.
+ * Return: the status, error_loc and error_slba set where it has them.
+ */
+u16 nvmet_bdev_status(struct nvmet_req *req, blk_status_t sts)
 {
 	bool has_lba = req->cmd->common.opcode != nvme_cmd_flush;
 
@@ -442,6 +451,9 @@ static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.dsm		= nvmet_bdev_dsm,
 	.limits		= nvmet_bdev_limits,
 	.media_info	= nvmet_bdev_media_info,
+	.report_zones	= nvmet_bdev_report_zones,
+	.zone_mgmt	= nvmet_bdev_zone_mgmt,
+	.zone_append	= nvmet_bdev_zone_append,
 };
 
 /**

@@ -19,6 +19,7 @@
  * @ns: a namespace; its lock is held in open, close and revalidate
  * @req: an I/O command on an enabled file namespace; no lock held
  */
+#include <linux/blkdev.h>
 #include <linux/bvec.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
@@ -50,6 +51,17 @@ static int nvmet_file_open(struct nvmet_ns *ns)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	if (!f->f_op->read_iter || !f->f_op->write_iter) {
+		filp_close(f, NULL);
+		return -EINVAL;
+	}
+	/*
+	 * Writes anywhere would fail: zones are the bdev backend's.  The
+	 * block device's inode is the mapping's host, not the node's.
+	 */
+	if (S_ISBLK(file_inode(f)->i_mode) &&
+	    bdev_is_zoned(I_BDEV(f->f_mapping->host))) {
+		pr_err("nvmet: namespace %u: %s is zoned: the file backend cannot export it\n",
+		       ns->nsid, ns->device_path);
 		filp_close(f, NULL);
 		return -EINVAL;
 	}

@@ -186,9 +186,19 @@ static int nvmet_ns_open_with(struct nvmet_ns *ns,
 	int ret;
 
 	WRITE_ONCE(ns->features, ops->features | NVMET_BF_CORE);
+	ns->csi = NVME_CSI_NVM;
 	ret = ops->open(ns);
 	if (ret)
 		return ret;
+	/* A zoned device is a ZNS namespace, or refused (target/zns.c). */
+	if (ns->csi == NVME_CSI_ZNS) {
+		ret = nvmet_zns_ns_check(ns, ops);
+		if (ret) {
+			ops->close(ns);
+			ns->backend_priv = NULL;
+			return ret;
+		}
+	}
 	ns->features_avail = ns->features & (ops->features | NVMET_BF_CORE);
 	WRITE_ONCE(ns->features, nvmet_ns_features(ns, ops));
 	return 0;

@@ -191,7 +191,11 @@ static size_t nvmet_fill_log_effects(struct nvmet_req *req, void *buf)
 	for (i = 0; i < ARRAY_SIZE(admin); i++)
 		log->acs[admin[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
 						 NVMET_CMD_EFFECTS_CSP_CTRL);
-	if (req->cmd->get_log_page.csi == NVME_CSI_NVM) {
+	/* ZNS has the NVM command set's commands, and its own. */
+	if (req->cmd->get_log_page.csi == NVME_CSI_ZNS)
+		nvmet_zns_effects(log);
+	if (req->cmd->get_log_page.csi == NVME_CSI_NVM ||
+	    req->cmd->get_log_page.csi == NVME_CSI_ZNS) {
 		log->iocs[nvme_cmd_read] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 		log->iocs[nvme_cmd_flush] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
 		log->iocs[nvme_cmd_write] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP |
@@ -844,9 +848,15 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	return 0;
 }
 
-/* Active NSIDs above the command's; CNS 02h, and CNS 07h for NVM. */
+/*
+ * Active NSIDs above the command's; CNS 02h, and CNS 07h for a command set:
+ * every namespace for NVM (ZNS has the NVM commands), the zoned ones for
+ * ZNS.
+ */
 static u16 nvmet_fill_id_active_ns(struct nvmet_req *req, void *buf)
 {
+	bool zns = req->cmd->identify.cns == NVMET_ID_CNS_CS_NS_ACTIVE_LIST &&
+		   req->cmd->identify.csi == NVME_CSI_ZNS;
 	u32 start = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvmet_subsys *subsys = req->sq->ctrl->subsys;
 	__le32 *list = buf;
@@ -860,7 +870,8 @@ static u16 nvmet_fill_id_active_ns(struct nvmet_req *req, void *buf)
 	}
 	rcu_read_lock();
 	xa_for_each_start(&subsys->namespaces, idx, ns, (unsigned long)start + 1) {
-		if (!nvmet_ns_visible(req->sq->ctrl, ns))
+		if (!nvmet_ns_visible(req->sq->ctrl, ns) ||
+		    (zns && ns->csi != NVME_CSI_ZNS))
 			continue;
 		list[n++] = cpu_to_le32(idx);
 		if (n == NVME_IDENTIFY_DATA_SIZE / sizeof(__le32))
@@ -885,7 +896,6 @@ static u16 nvmet_fill_id_desclist(struct nvmet_req *req, void *buf)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	static const u8 zero[16];
-	u8 csi = NVME_CSI_NVM;
 	struct nvmet_ns *ns;
 	size_t off = 0;
 
@@ -903,7 +913,7 @@ static u16 nvmet_fill_id_desclist(struct nvmet_req *req, void *buf)
 	if (memcmp(ns->nguid, zero, sizeof(ns->nguid)))
 		off = nvmet_ns_desc(buf, off, NVME_NIDT_NGUID, ns->nguid,
 				    NVME_NIDT_NGUID_LEN);
-	nvmet_ns_desc(buf, off, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
+	nvmet_ns_desc(buf, off, NVME_NIDT_CSI, &ns->csi, NVME_NIDT_CSI_LEN);
 	nvmet_ns_io_put(ns);
 	return 0;
 }
@@ -988,10 +998,11 @@ static u16 nvmet_fill_id_endgrp_list(struct nvmet_req *req, void *buf)
 	return 0;
 }
 
-/* Is the CSI of this Identify one we implement (NVM only)? */
+/* Is the CSI of this Identify one we implement (NVM, ZNS)? */
 static bool nvmet_identify_csi_ok(struct nvmet_req *req)
 {
-	if (req->cmd->identify.csi == NVME_CSI_NVM)
+	if (req->cmd->identify.csi == NVME_CSI_NVM ||
+	    req->cmd->identify.csi == NVME_CSI_ZNS)
 		return true;
 	req->error_loc = offsetof(struct nvme_identify, csi);
 	return false;
@@ -1015,11 +1026,15 @@ static void nvmet_execute_identify(struct nvmet_req *req)
 	case NVME_ID_CNS_CS_NS:
 		if (!nvmet_identify_csi_ok(req))
 			goto invalid;
-		return nvmet_send_identify(req, nvmet_fill_id_ns_nvm);
+		return nvmet_send_identify(req, id->csi == NVME_CSI_ZNS ?
+					   nvmet_zns_fill_id_ns :
+					   nvmet_fill_id_ns_nvm);
 	case NVME_ID_CNS_CS_CTRL:
 		if (!nvmet_identify_csi_ok(req))
 			goto invalid;
-		return nvmet_send_identify(req, nvmet_fill_id_ctrl_nvm);
+		return nvmet_send_identify(req, id->csi == NVME_CSI_ZNS ?
+					   nvmet_zns_fill_id_ctrl :
+					   nvmet_fill_id_ctrl_nvm);
 	case NVMET_ID_CNS_CS_NS_ACTIVE_LIST:
 		if (!nvmet_identify_csi_ok(req))
 			goto invalid;

@@ -229,6 +229,16 @@ u16 nvmet_parse_fabrics_admin_cmd(struct nvmet_req *req);
 u16 nvmet_parse_fabrics_io_cmd(struct nvmet_req *req);
 u16 nvmet_auth_gate(struct nvmet_req *req);
 
+/* zns.c: zoned namespaces */
+#define NVMET_ZNS_SELECT_ALL	BIT(0)	/* Zone Management Send, CDW13 bit 8 */
+#define NVMET_ZNS_ZA_RZR	BIT(2)	/* zone attribute Reset Zone Recommended */
+u16 nvmet_zns_fill_id_ns(struct nvmet_req *req, void *buf);
+u16 nvmet_zns_fill_id_ctrl(struct nvmet_req *req, void *buf);
+void nvmet_zns_effects(struct nvme_effects_log *log);
+u8 nvmet_zns_zone_state(u8 cond);
+bool nvmet_zns_zrasf_match(u8 zrasf, u8 cond);
+u16 nvmet_zns_parse_io_cmd(struct nvmet_req *req);
+
 /* admin.c */
 u16 nvmet_parse_admin_cmd(struct nvmet_req *req);
 u16 nvmet_dispatch(struct nvmet_req *req, const struct nvmet_cmd_handler *cmds,

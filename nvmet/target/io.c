@@ -12,7 +12,8 @@
  * without NVMET_BF_COMPARE_WRITE is Invalid Field); Flush without
  * NVMET_BF_VWC succeeds with nothing to do.  Compare and Verify run over
  * the backend's rw() (compare.c), Copy too where the backend has no
- * copy() of its own (copy.c).
+ * copy() of its own (copy.c).  A zoned namespace (ns->csi NVME_CSI_ZNS)
+ * also has the ZNS commands (zns.c).
  */
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -266,6 +267,12 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 	case nvme_cmd_resv_acquire:
 	case nvme_cmd_resv_release:
 		return nvmet_pr_parse_cmd(req);
+	case nvme_cmd_zone_append:
+	case nvme_cmd_zone_mgmt_send:
+	case nvme_cmd_zone_mgmt_recv:
+		if (ns->csi != NVME_CSI_ZNS)
+			break;
+		return nvmet_zns_parse_io_cmd(req);
 	}
 	req->error_loc = offsetof(struct nvme_common_command, opcode);
 	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;

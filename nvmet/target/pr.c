@@ -806,6 +806,7 @@ static enum nvmet_pr_class nvmet_pr_class(u8 opcode)
 	case nvme_cmd_read:
 	case nvme_cmd_compare:
 	case nvme_cmd_verify:
+	case nvme_cmd_zone_mgmt_recv:
 		return NVMET_PR_READ;
 	case nvme_cmd_write:
 	case nvme_cmd_flush:
@@ -813,6 +814,8 @@ static enum nvmet_pr_class nvmet_pr_class(u8 opcode)
 	case nvme_cmd_write_uncor:
 	case nvme_cmd_dsm:
 	case NVMET_CMD_COPY:
+	case nvme_cmd_zone_append:
+	case nvme_cmd_zone_mgmt_send:
 		return NVMET_PR_WRITE;
 	default:
 		return NVMET_PR_NONE;
