@@ -637,6 +637,17 @@ void nvmet_pr_ns_close(struct nvmet_ns *ns)
 	lockdep_assert_held(&ns->lock);
 }
 
+/*
+ * Zoned namespaces' checks live in nvmet/target/zns.c; no backend here
+ * reports zones, so a namespace that claims them is refused.
+ */
+int nvmet_zns_ns_check(struct nvmet_ns *ns,
+		       const struct nvmet_backend_ops *ops)
+{
+	lockdep_assert_held(&ns->lock);
+	return -EINVAL;
+}
+
 void nvmet_disc_log_free(struct nvmet_port *port)
 {
 }
