@@ -83,11 +83,11 @@ getlog /dev/$C --log-id=0x12 --log-len=1024 --csi=2 > /dev/null 2>&1 &&
 getlog /dev/$C --log-id=0 --log-len=1024 --ot > /dev/null 2>&1 &&
 	fail "index offset accepted"
 
-# FID Supported and Effects: 06 07 0b 0f 81, controller scope; 82 83
-# (reservations), namespace scope.
+# FID Supported and Effects: 06 07 0b 0f 16 (Host Behavior Support) 81,
+# controller scope; 82 83 (reservations), namespace scope.
 fids=$(words32 getlog /dev/$C --log-id=0x12 --log-len=1024 | nonzero)
 expect_eq "supported features" \
-	"6=0x200001 7=0x200001 11=0x200001 15=0x200001 129=0x200001 130=0x100001 131=0x100001" "$fids"
+	"6=0x200001 7=0x200001 11=0x200001 15=0x200001 22=0x200001 129=0x200001 130=0x100001 131=0x100001" "$fids"
 nvme fid-support-effects-log /dev/$C > /dev/null ||
 	fail "nvme fid-support-effects-log"
 expect_eq "NVMe-MI commands" "" \
