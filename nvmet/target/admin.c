@@ -645,6 +645,26 @@ void nvmet_send_identify(struct nvmet_req *req,
 	nvmet_req_complete(req, status);
 }
 
+/**
+ * nvmet_identify_nsid_check() - the NSID of an Identify of one namespace
+ * @req: an Identify of CNS 00h, or 05h for a command set
+ *
+ * 0 and FFFFFFFFh name no namespace: Invalid Namespace or Format, with
+ * the error log pointing at the NSID.
+ *
+ * Return: 0 or that status.
+ */
+u16 nvmet_identify_nsid_check(struct nvmet_req *req)
+{
+	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
+
+	if (nsid == 0 || nsid == NVME_NSID_ALL) {
+		req->error_loc = offsetof(struct nvme_identify, nsid);
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
 /*
  * ONCS and FUSES are the controller's, the feature bits are each
  * namespace's: Compare, Write Zeroes, Dataset Management, Verify, Copy and
@@ -815,12 +835,12 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvme_id_ns *id = buf;
 	struct nvmet_ns *ns;
+	u16 status;
 	u8 state;
 
-	if (nsid == 0 || nsid == NVME_NSID_ALL) {
-		req->error_loc = offsetof(struct nvme_identify, nsid);
-		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-	}
+	status = nvmet_identify_nsid_check(req);
+	if (status)
+		return status;
 	/* An inactive NSID reads as zeroes (NVMe 1.4, 5.15.2.1). */
 	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 	if (!ns)
@@ -951,13 +971,7 @@ static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
  */
 static u16 nvmet_fill_id_ns_nvm(struct nvmet_req *req, void *buf)
 {
-	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
-
-	if (nsid == 0 || nsid == NVME_NSID_ALL) {
-		req->error_loc = offsetof(struct nvme_identify, nsid);
-		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-	}
-	return 0;
+	return nvmet_identify_nsid_check(req);
 }
 
 /*

@@ -136,12 +136,11 @@ u16 nvmet_zns_fill_id_ns(struct nvmet_req *req, void *buf)
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvme_id_ns_zns *id = buf;
 	struct nvmet_ns *ns;
-	u16 status = 0;
+	u16 status;
 
-	if (nsid == 0 || nsid == NVME_NSID_ALL) {
-		req->error_loc = offsetof(struct nvme_identify, nsid);
-		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-	}
+	status = nvmet_identify_nsid_check(req);
+	if (status)
+		return status;
 	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 	if (!ns)
 		return 0;
