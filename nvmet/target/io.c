@@ -19,22 +19,16 @@
 #include "ctrl.h"
 #include "nvme21.h"
 
-/*
- * Every ANA status is a path error without DNR, as in-tree: a multipath
- * host fails the command over to another controller (and rereads the
- * ANA log) instead of failing it; persistent loss included, since another
- * port may still reach the namespace.
- */
-static inline u16 nvmet_ana_status(struct nvmet_req *req)
-{
-	return nvmet_ns_ana_status(req, req->ns);
-}
-
 /**
  * nvmet_ns_ana_status() - the ANA status of namespace @ns through @req's
  *			   port
  * @req: an I/O command
  * @ns: its namespace, or another it reads (a Copy's source), held
+ *
+ * Every ANA status is a path error without DNR, as in-tree: a multipath
+ * host fails the command over to another controller (and rereads the
+ * ANA log) instead of failing it; persistent loss included, since another
+ * port may still reach the namespace.
  *
  * Context: Any context.
  * Return: 0 while @ns's group is optimized or non-optimized there, else
@@ -304,7 +298,7 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	req->ns = nvmet_ctrl_ns_io_get(ctrl, le32_to_cpu(cmd->rw.nsid));
 	if (unlikely(!req->ns))
 		return nvmet_ns_miss_status(req, le32_to_cpu(cmd->rw.nsid));
-	status = nvmet_ana_status(req);
+	status = nvmet_ns_ana_status(req, req->ns);
 	if (status)
 		return status;
 	status = nvmet_parse_nvm_cmd(req);
