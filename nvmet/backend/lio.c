@@ -27,10 +27,11 @@
  * the fabric's queue_data_in or queue_status callback, with a status
  * mapped from the SCSI status and sense data.
  *
- * Locks: nvmet_lio_lock (a mutex) protects nvmet_lio_tpgs and orders a
- * namespace's search for its LUN before the LUN's unlink (the fabric's
- * pre_unlink callback takes it), so the LUN found is still linked when it
- * is pinned.  Order: ns->lock, nvmet_lio_lock, a portal group's
+ * Locks: nvmet_lio_lock (a mutex) protects nvmet_lio_tpgs and
+ * nvmet_lio_namespaces and orders a namespace's search for its LUN before
+ * the LUN's unlink (the fabric's pre_unlink callback takes it), so the
+ * LUN found is still linked when it is pinned, and an unlink marks every
+ * namespace on the LUN.  Order: ns->lock, nvmet_lio_lock, a portal group's
  * tpg_lun_mutex, configfs' own locks (target_depend_item()).  target-core
  * calls the fabric callbacks with none of ours held.
  *
@@ -102,6 +103,9 @@ struct nvmet_lio_tpg {
  * @lun: the LUN that links the backstore, pinned (I)
  * @dev: the backstore, pinned (I)
  * @unpacked_lun: @lun's number, which each command names (I)
+ * @entry: on nvmet_lio_namespaces (nvmet_lio_lock)
+ * @unlinked: @lun was unlinked from the backstore (nvmet_lio_lock
+ *	      write, the I/O path reads it without a lock)
  */
 struct nvmet_lio {
 	struct se_session *sess;
@@ -109,6 +113,8 @@ struct nvmet_lio {
 	struct se_lun *lun;
 	struct se_device *dev;
 	u64 unpacked_lun;
+	struct list_head entry;
+	bool unlinked;
 };
 
 /**
@@ -128,9 +134,13 @@ struct nvmet_lio_cmd {
 	unsigned char sense[TRANSPORT_SENSE_BUFFER];
 };
 
-/* The portal groups of the fabric; see the top of the file. */
+/*
+ * The portal groups of the fabric and the enabled namespaces; see the top
+ * of the file.
+ */
 static DEFINE_MUTEX(nvmet_lio_lock);
 static LIST_HEAD(nvmet_lio_tpgs);
+static LIST_HEAD(nvmet_lio_namespaces);
 
 /* Names the sessions' initiators: each namespace's session has its own. */
 static atomic64_t nvmet_lio_sess_ids = ATOMIC64_INIT(0);
@@ -284,6 +294,29 @@ static int nvmet_lio_tpg_no(struct se_portal_group *se_tpg)
 	return 0;
 }
 
+/*
+ * Callbacks later kernels (6.12) fill in themselves with these same
+ * answers, but 6.1 requires of every fabric.
+ */
+static u32 nvmet_lio_tpg_get_inst_index(struct se_portal_group *se_tpg)
+{
+	return 1;
+}
+
+static u32 nvmet_lio_sess_get_index(struct se_session *se_sess)
+{
+	return 0;
+}
+
+static void nvmet_lio_set_default_node_attributes(struct se_node_acl *acl)
+{
+}
+
+static int nvmet_lio_get_cmd_state(struct se_cmd *se_cmd)
+{
+	return 0;
+}
+
 static struct se_wwn *nvmet_lio_make_wwn(struct target_fabric_configfs *tf,
 					 struct config_group *group,
 					 const char *name)
@@ -355,14 +388,25 @@ static void nvmet_lio_drop_tpg(struct se_portal_group *se_tpg)
 
 /*
  * A LUN is unlinked from its backstore.  A namespace that found the LUN
- * has pinned it by the time this returns; its commands fail from now on
- * (nvmet_lio_complete()), and the backstore stays pinned until the
- * namespace is disabled.
+ * has pinned it by the time this can take nvmet_lio_lock; the commands
+ * of the namespaces on it fail from now on (nvmet_lio_unlinked(), and
+ * nvmet_lio_complete() for those that raced with the unlink), and the
+ * backstore stays pinned until the namespace is disabled.
  */
 static void nvmet_lio_pre_unlink(struct se_portal_group *se_tpg,
 				 struct se_lun *lun)
 {
+	struct nvmet_lio *lio;
+
 	mutex_lock(&nvmet_lio_lock);
+	list_for_each_entry(lio, &nvmet_lio_namespaces, entry) {
+		if (lio->lun != lun)
+			continue;
+		WRITE_ONCE(lio->unlinked, true);
+		pr_warn("nvmet_lio: %s/tpgt_%u LUN %llu unlinked while a namespace uses it: its I/O fails until it is disabled\n",
+			nvmet_lio_tpg_of(se_tpg)->wwn->name,
+			nvmet_lio_tpg_of(se_tpg)->tag, lio->unpacked_lun);
+	}
 	mutex_unlock(&nvmet_lio_lock);
 }
 
@@ -375,6 +419,10 @@ static const struct target_core_fabric_ops nvmet_lio_fabric_ops = {
 	.tpg_check_demo_mode_cache	= nvmet_lio_tpg_no,
 	.tpg_check_demo_mode_write_protect = nvmet_lio_tpg_no,
 	.tpg_check_prod_mode_write_protect = nvmet_lio_tpg_no,
+	.tpg_get_inst_index		= nvmet_lio_tpg_get_inst_index,
+	.sess_get_index			= nvmet_lio_sess_get_index,
+	.set_default_node_attributes	= nvmet_lio_set_default_node_attributes,
+	.get_cmd_state			= nvmet_lio_get_cmd_state,
 	.check_stop_free		= nvmet_lio_check_stop_free,
 	.release_cmd			= nvmet_lio_release_cmd,
 	.write_pending			= nvmet_lio_write_pending,
@@ -517,6 +565,8 @@ static int nvmet_lio_open(struct nvmet_ns *ns)
 		goto out_free;
 	}
 	ret = nvmet_lio_pin(ns, lio);
+	if (!ret)
+		list_add_tail(&lio->entry, &nvmet_lio_namespaces);
 	mutex_unlock(&nvmet_lio_lock);
 	if (ret) {
 		pr_err("nvmet: namespace %u: backstore %s/%s: cannot pin it: %d\n",
@@ -553,6 +603,9 @@ static int nvmet_lio_open(struct nvmet_ns *ns)
 	return 0;
 
 out_unpin:
+	mutex_lock(&nvmet_lio_lock);
+	list_del(&lio->entry);
+	mutex_unlock(&nvmet_lio_lock);
 	nvmet_lio_unpin(lio);
 out_free:
 	kfree(lio);
@@ -569,6 +622,9 @@ static void nvmet_lio_close(struct nvmet_ns *ns)
 	target_stop_session(lio->sess);
 	target_wait_for_sess_cmds(lio->sess);
 	target_remove_session(lio->sess);
+	mutex_lock(&nvmet_lio_lock);
+	list_del(&lio->entry);
+	mutex_unlock(&nvmet_lio_lock);
 	nvmet_lio_unpin(lio);
 	kfree(lio);
 	ns->backend_priv = NULL;
@@ -608,12 +664,23 @@ static void nvmet_lio_submit(struct nvmet_req *req, struct nvmet_lio_cmd *cmd,
 	nvmet_lio_queue_submission(se_cmd);
 }
 
+/* Fail @req if the namespace's LUN was unlinked. */
+static bool nvmet_lio_unlinked(struct nvmet_req *req)
+{
+	if (!READ_ONCE(nvmet_lio_of(req->ns)->unlinked))
+		return false;
+	nvmet_req_complete(req, NVME_SC_NS_NOT_READY | NVME_STATUS_DNR);
+	return true;
+}
+
 static void nvmet_lio_rw(struct nvmet_req *req)
 {
 	u8 shift = req->ns->blksize_shift;
 	struct nvmet_lio_cmd *cmd;
 	bool write = nvme_is_write(req->cmd);
 
+	if (nvmet_lio_unlinked(req))
+		return;
 	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
 	if (!cmd) {
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
@@ -632,6 +699,8 @@ static void nvmet_lio_flush(struct nvmet_req *req)
 {
 	struct nvmet_lio_cmd *cmd;
 
+	if (nvmet_lio_unlinked(req))
+		return;
 	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
 	if (!cmd) {
 		nvmet_req_complete(req, NVME_SC_INTERNAL);

@@ -15,6 +15,9 @@
 . /vm/guest/nvme.sh
 e2e_begin
 [ "$TARGET" = intree ] && skip "in-tree nvmet has no lio backend"
+# a kernel without LIO (the debug kernel's config) gets no nvmet-lio
+grep -q '/target_core_mod\.ko[.a-z]*:' /lib/modules/$(uname -r)/modules.dep ||
+	skip "this kernel has no LIO target-core"
 grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
 	fail "our nvmet-lio was not built"
 tgt_load
