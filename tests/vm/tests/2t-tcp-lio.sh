@@ -129,11 +129,16 @@ echo "data written through either protocol reads back through the other"
 # removal while enabled: refused, even once the links are gone
 expect_errno "Device or resource busy" rmdir $BS
 rm $LOOP/lun/lun_0/disk0 || fail "unlink the tcm_loop LUN"
+m=$(kmsg_mark "unlink")
 rm $LIO/lun/lun_0/disk0 || fail "unlink the nvmet_lio LUN"
+dmesg_since "$m" | grep -q "nvmet_lio: e2e/tpgt_1 LUN 0 unlinked while a namespace uses it" ||
+	fail "no log line for the unlink of a LUN in use"
 expect_errno "Device or resource busy" rmdir $LIO/lun/lun_0
 expect_errno "Device or resource busy" rmdir $BS
 dd if=$D of=$OUT bs=4096 count=1 iflag=direct 2>/dev/null &&
 	fail "a read through an unlinked LUN succeeded"
+dd if=$PAT of=$D bs=4096 count=1 oflag=direct conv=notrunc 2>/dev/null &&
+	fail "a write through an unlinked LUN succeeded"
 echo "LUN and backstore pinned while enabled; I/O after the unlink fails"
 host_disconnect_all || fail "disconnect"
 write_attr $NS/enable 0
