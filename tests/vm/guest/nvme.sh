@@ -161,7 +161,7 @@ tgt_teardown() {
 # tgt_unload: unload the target modules (either implementation)
 tgt_unload() {
 	ok=0
-	for m in nvmet_tcp nvmet_null nvmet_ram nvmet; do
+	for m in nvmet_tcp nvmet_null nvmet_ram nvmet_lio nvmet; do
 		grep -q "^$m " /proc/modules || continue
 		rmmod $m || { echo "cannot rmmod $m"; ok=1; }
 	done

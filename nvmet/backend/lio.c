@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The lio backend ("lio", module nvmet-lio): a namespace served from a LIO
+ * target-core backstore (fileio, iblock, ramdisk, ...), so that one
+ * backstore is reachable by SCSI initiators (tcm_loop, iSCSI, ...) and by
+ * NVMe hosts, with no copy of the data.
+ *
+ * target-core lets a fabric reach a backstore only through a LUN of one
+ * of the fabric's own portal groups, and makes LUNs only through configfs
+ * (mkdir lun_N, then a symlink to the backstore); it exports no lookup of
+ * a device by name.  So the module is also a LIO fabric, "nvmet_lio",
+ * whose configfs tree an administrator fills as for any LIO fabric:
+ *
+ *   /sys/kernel/config/target/nvmet_lio/<name>/tpgt_<N>/lun/lun_<M>
+ *	-> ../../../../../core/<hba>/<dev>
+ *
+ * and a namespace with device_backend lio names the backstore in
+ * device_path, as "<hba>/<dev>" or its full configfs path.  Enable finds
+ * the nvmet_lio LUN that links that backstore, pins the LUN and the
+ * backstore (target_depend_item(): their rmdir fails with EBUSY while the
+ * namespace is enabled) and opens a session on the LUN's portal group;
+ * the group's demo mode gives the session a dynamic ACL with every LUN of
+ * the group.  Each Read, Write and Flush becomes READ(16), WRITE(16) or
+ * SYNCHRONIZE CACHE(16) with the request's own scatterlist (target-core
+ * does no copy: SCF_PASSTHROUGH_SG_TO_MEM_NOALLOC), submitted through
+ * target-core's submission work queue; the NVMe request completes from
+ * the fabric's queue_data_in or queue_status callback, with a status
+ * mapped from the SCSI status and sense data.
+ *
+ * Locks: nvmet_lio_lock (a mutex) protects nvmet_lio_tpgs and
+ * nvmet_lio_namespaces and orders a namespace's search for its LUN before
+ * the LUN's unlink (the fabric's pre_unlink callback takes it), so the
+ * LUN found is still linked when it is pinned, and an unlink marks every
+ * namespace on the LUN.  Order: ns->lock, nvmet_lio_lock, a portal group's
+ * tpg_lun_mutex, configfs' own locks (target_depend_item()).  target-core
+ * calls the fabric callbacks with none of ours held.
+ *
+ * Conventions:
+ * @ns: a namespace; its lock is held in open, close and revalidate
+ * @req: an I/O command on an enabled lio namespace; no lock held
+ * @lio: the state of one enabled lio namespace
+ * @se_cmd: a SCSI command of ours, embedded in a struct nvmet_lio_cmd
+ * @se_tpg: a portal group of the nvmet_lio fabric, embedded in a struct
+ *	    nvmet_lio_tpg
+ */
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/dma-direction.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/nvme.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <scsi/scsi_proto.h>
+#include <target/target_core_backend.h>
+#include <target/target_core_base.h>
+#include <target/target_core_fabric.h>
+
+#include <nvmet/backend.h>
+#include <nvmet/compat-lib.h>
+#include <nvmet/compat-lio.h>
+#include <nvmet/ns.h>
+#include <nvmet/req.h>
+
+#define NVMET_LIO_FABRIC	"nvmet_lio"
+#define NVMET_LIO_CFS_CORE	"/sys/kernel/config/target/core/"
+#define NVMET_LIO_NAME_MAX	TRANSPORT_IQN_LEN
+
+/**
+ * struct nvmet_lio_wwn - a target name of the nvmet_lio fabric
+ *			  (target/nvmet_lio/<name>)
+ * @se_wwn: target-core's part
+ * @name: the directory's name (I)
+ */
+struct nvmet_lio_wwn {
+	struct se_wwn se_wwn;
+	char name[NVMET_LIO_NAME_MAX];
+};
+
+/**
+ * struct nvmet_lio_tpg - a portal group of the nvmet_lio fabric
+ *			  (target/nvmet_lio/<name>/tpgt_<N>)
+ * @se_tpg: target-core's part
+ * @wwn: the target name it belongs to (I)
+ * @tag: N of tpgt_<N> (I)
+ * @entry: on nvmet_lio_tpgs (nvmet_lio_lock)
+ */
+struct nvmet_lio_tpg {
+	struct se_portal_group se_tpg;
+	struct nvmet_lio_wwn *wwn;
+	u16 tag;
+	struct list_head entry;
+};
+
+/**
+ * struct nvmet_lio - an enabled lio namespace (ns->backend_priv)
+ * @sess: its session on @tpg, with a dynamic ACL of every LUN of @tpg
+ * @tpg: the portal group of @lun
+ * @lun: the LUN that links the backstore, pinned (I)
+ * @dev: the backstore, pinned (I)
+ * @unpacked_lun: @lun's number, which each command names (I)
+ * @entry: on nvmet_lio_namespaces (nvmet_lio_lock)
+ * @unlinked: @lun was unlinked from the backstore (nvmet_lio_lock
+ *	      write, the I/O path reads it without a lock)
+ */
+struct nvmet_lio {
+	struct se_session *sess;
+	struct nvmet_lio_tpg *tpg;
+	struct se_lun *lun;
+	struct se_device *dev;
+	u64 unpacked_lun;
+	struct list_head entry;
+	bool unlinked;
+};
+
+/**
+ * struct nvmet_lio_cmd - one NVMe command as a SCSI command
+ * @se_cmd: target-core's part; freed by the release_cmd callback
+ * @req: the NVMe request it carries
+ * @completed: bit 0 set once @req was completed (queue_data_in and
+ *	       queue_status may both be called for one command)
+ * @cdb: the CDB
+ * @sense: the sense data target-core fills in
+ */
+struct nvmet_lio_cmd {
+	struct se_cmd se_cmd;
+	struct nvmet_req *req;
+	unsigned long completed;
+	unsigned char cdb[16];
+	unsigned char sense[TRANSPORT_SENSE_BUFFER];
+};
+
+/*
+ * The portal groups of the fabric and the enabled namespaces; see the top
+ * of the file.
+ */
+static DEFINE_MUTEX(nvmet_lio_lock);
+static LIST_HEAD(nvmet_lio_tpgs);
+static LIST_HEAD(nvmet_lio_namespaces);
+
+/* Names the sessions' initiators: each namespace's session has its own. */
+static atomic64_t nvmet_lio_sess_ids = ATOMIC64_INIT(0);
+
+static struct kmem_cache *nvmet_lio_cmd_cache;
+
+static struct nvmet_lio *nvmet_lio_of(struct nvmet_ns *ns)
+{
+	return ns->backend_priv;
+}
+
+static struct nvmet_lio_tpg *nvmet_lio_tpg_of(struct se_portal_group *se_tpg)
+{
+	return container_of(se_tpg, struct nvmet_lio_tpg, se_tpg);
+}
+
+static struct nvmet_lio_cmd *nvmet_lio_cmd_of(struct se_cmd *se_cmd)
+{
+	return container_of(se_cmd, struct nvmet_lio_cmd, se_cmd);
+}
+
+/* ---- NVMe status from SCSI status and sense data ---- */
+
+static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
+{
+	const unsigned char *s = cmd->sense;
+	bool write = nvme_is_write(cmd->req->cmd);
+	u8 key, asc;
+
+	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73) {
+		key = s[1] & 0xf;
+		asc = s[2];
+	} else {
+		key = s[2] & 0xf;
+		asc = s[12];
+	}
+	switch (key) {
+	case MEDIUM_ERROR:
+	case HARDWARE_ERROR:
+		return write ? NVME_SC_WRITE_FAULT : NVME_SC_READ_ERROR;
+	case ILLEGAL_REQUEST:
+		if (asc == 0x21)	/* LOGICAL BLOCK ADDRESS OUT OF RANGE */
+			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+		break;
+	case DATA_PROTECT:
+		if (asc == 0x27)	/* WRITE PROTECTED */
+			return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+		break;
+	}
+	return NVME_SC_INTERNAL;
+}
+
+static u16 nvmet_lio_status(struct nvmet_lio_cmd *cmd)
+{
+	switch (cmd->se_cmd.scsi_status) {
+	case SAM_STAT_GOOD:
+		return NVME_SC_SUCCESS;
+	case SAM_STAT_CHECK_CONDITION:
+		return nvmet_lio_sense_status(cmd);
+	case SAM_STAT_RESERVATION_CONFLICT:
+		return NVME_SC_RESERVATION_CONFLICT | NVME_STATUS_DNR;
+	case SAM_STAT_BUSY:
+	case SAM_STAT_TASK_SET_FULL:
+		return NVME_SC_NS_NOT_READY;
+	default:
+		return NVME_SC_INTERNAL;
+	}
+}
+
+/* ---- the fabric's command callbacks ---- */
+
+/*
+ * A command target-core ran on another LUN than the namespace's, or on
+ * none, found its LUN unlinked: target-core then runs commands for LUN 0
+ * on its virtual LUN 0, read-only and empty, whose data must not reach
+ * the host.  Such a command fails with Namespace Not Ready, DNR.
+ */
+static void nvmet_lio_complete(struct se_cmd *se_cmd)
+{
+	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
+	struct nvmet_req *req = cmd->req;
+	u16 status;
+
+	if (test_and_set_bit(0, &cmd->completed))
+		return;
+	if (se_cmd->se_lun != nvmet_lio_of(req->ns)->lun)
+		status = NVME_SC_NS_NOT_READY | NVME_STATUS_DNR;
+	else
+		status = nvmet_lio_status(cmd);
+	nvmet_req_complete(req, status);
+}
+
+static int nvmet_lio_queue_data_in(struct se_cmd *se_cmd)
+{
+	nvmet_lio_complete(se_cmd);
+	return 0;
+}
+
+static int nvmet_lio_queue_status(struct se_cmd *se_cmd)
+{
+	nvmet_lio_complete(se_cmd);
+	return 0;
+}
+
+/* The data of a write is in the request's scatterlist already. */
+static int nvmet_lio_write_pending(struct se_cmd *se_cmd)
+{
+	target_execute_cmd(se_cmd);
+	return 0;
+}
+
+static int nvmet_lio_check_stop_free(struct se_cmd *se_cmd)
+{
+	return transport_generic_free_cmd(se_cmd, 0);
+}
+
+static void nvmet_lio_release_cmd(struct se_cmd *se_cmd)
+{
+	kmem_cache_free(nvmet_lio_cmd_cache, nvmet_lio_cmd_of(se_cmd));
+}
+
+/* We send no task management functions and abort nothing. */
+static void nvmet_lio_queue_tm_rsp(struct se_cmd *se_cmd)
+{
+}
+
+static void nvmet_lio_aborted_task(struct se_cmd *se_cmd)
+{
+}
+
+/* ---- the fabric's configfs tree ---- */
+
+static char *nvmet_lio_tpg_get_wwn(struct se_portal_group *se_tpg)
+{
+	return nvmet_lio_tpg_of(se_tpg)->wwn->name;
+}
+
+static u16 nvmet_lio_tpg_get_tag(struct se_portal_group *se_tpg)
+{
+	return nvmet_lio_tpg_of(se_tpg)->tag;
+}
+
+/* Demo mode: a session gets a dynamic ACL with every LUN, writable. */
+static int nvmet_lio_tpg_yes(struct se_portal_group *se_tpg)
+{
+	return 1;
+}
+
+static int nvmet_lio_tpg_no(struct se_portal_group *se_tpg)
+{
+	return 0;
+}
+
+/*
+ * Callbacks later kernels (6.12) fill in themselves with these same
+ * answers, but 6.1 requires of every fabric.
+ */
+static u32 nvmet_lio_tpg_get_inst_index(struct se_portal_group *se_tpg)
+{
+	return 1;
+}
+
+static u32 nvmet_lio_sess_get_index(struct se_session *se_sess)
+{
+	return 0;
+}
+
+static void nvmet_lio_set_default_node_attributes(struct se_node_acl *acl)
+{
+}
+
+static int nvmet_lio_get_cmd_state(struct se_cmd *se_cmd)
+{
+	return 0;
+}
+
+static struct se_wwn *nvmet_lio_make_wwn(struct target_fabric_configfs *tf,
+					 struct config_group *group,
+					 const char *name)
+{
+	struct nvmet_lio_wwn *wwn;
+
+	if (strlen(name) >= NVMET_LIO_NAME_MAX) {
+		pr_err("nvmet_lio: target name %s: longer than %d characters\n",
+		       name, NVMET_LIO_NAME_MAX - 1);
+		return ERR_PTR(-EINVAL);
+	}
+	wwn = kzalloc(sizeof(*wwn), GFP_KERNEL);
+	if (!wwn)
+		return ERR_PTR(-ENOMEM);
+	strscpy(wwn->name, name, sizeof(wwn->name));
+	return &wwn->se_wwn;
+}
+
+static void nvmet_lio_drop_wwn(struct se_wwn *se_wwn)
+{
+	kfree(container_of(se_wwn, struct nvmet_lio_wwn, se_wwn));
+}
+
+static struct se_portal_group *nvmet_lio_make_tpg(struct se_wwn *se_wwn,
+						  const char *name)
+{
+	struct nvmet_lio_wwn *wwn =
+		container_of(se_wwn, struct nvmet_lio_wwn, se_wwn);
+	struct nvmet_lio_tpg *tpg;
+	u16 tag;
+	int ret;
+
+	if (!str_has_prefix(name, "tpgt_") || kstrtou16(name + 5, 10, &tag) ||
+	    !tag) {
+		pr_err("nvmet_lio: %s/%s: a portal group is named tpgt_<1..65535>\n",
+		       wwn->name, name);
+		return ERR_PTR(-EINVAL);
+	}
+	tpg = kzalloc(sizeof(*tpg), GFP_KERNEL);
+	if (!tpg)
+		return ERR_PTR(-ENOMEM);
+	tpg->wwn = wwn;
+	tpg->tag = tag;
+	ret = core_tpg_register(se_wwn, &tpg->se_tpg, SCSI_PROTOCOL_SAS);
+	if (ret) {
+		kfree(tpg);
+		return ERR_PTR(ret);
+	}
+	mutex_lock(&nvmet_lio_lock);
+	list_add_tail(&tpg->entry, &nvmet_lio_tpgs);
+	mutex_unlock(&nvmet_lio_lock);
+	return &tpg->se_tpg;
+}
+
+/*
+ * No namespace has a session here: each pins its LUN, and configfs
+ * removes a portal group only once its LUNs are gone.
+ */
+static void nvmet_lio_drop_tpg(struct se_portal_group *se_tpg)
+{
+	struct nvmet_lio_tpg *tpg = nvmet_lio_tpg_of(se_tpg);
+
+	mutex_lock(&nvmet_lio_lock);
+	list_del(&tpg->entry);
+	mutex_unlock(&nvmet_lio_lock);
+	core_tpg_deregister(se_tpg);
+	kfree(tpg);
+}
+
+/*
+ * A LUN is unlinked from its backstore.  A namespace that found the LUN
+ * has pinned it by the time this can take nvmet_lio_lock; the commands
+ * of the namespaces on it fail from now on (nvmet_lio_unlinked(), and
+ * nvmet_lio_complete() for those that raced with the unlink), and the
+ * backstore stays pinned until the namespace is disabled.
+ */
+static void nvmet_lio_pre_unlink(struct se_portal_group *se_tpg,
+				 struct se_lun *lun)
+{
+	struct nvmet_lio *lio;
+
+	mutex_lock(&nvmet_lio_lock);
+	list_for_each_entry(lio, &nvmet_lio_namespaces, entry) {
+		if (lio->lun != lun)
+			continue;
+		WRITE_ONCE(lio->unlinked, true);
+		pr_warn("nvmet_lio: %s/tpgt_%u LUN %llu unlinked while a namespace uses it: its I/O fails until it is disabled\n",
+			nvmet_lio_tpg_of(se_tpg)->wwn->name,
+			nvmet_lio_tpg_of(se_tpg)->tag, lio->unpacked_lun);
+	}
+	mutex_unlock(&nvmet_lio_lock);
+}
+
+static const struct target_core_fabric_ops nvmet_lio_fabric_ops = {
+	.module				= THIS_MODULE,
+	.fabric_name			= NVMET_LIO_FABRIC,
+	.tpg_get_wwn			= nvmet_lio_tpg_get_wwn,
+	.tpg_get_tag			= nvmet_lio_tpg_get_tag,
+	.tpg_check_demo_mode		= nvmet_lio_tpg_yes,
+	.tpg_check_demo_mode_cache	= nvmet_lio_tpg_no,
+	.tpg_check_demo_mode_write_protect = nvmet_lio_tpg_no,
+	.tpg_check_prod_mode_write_protect = nvmet_lio_tpg_no,
+	.tpg_get_inst_index		= nvmet_lio_tpg_get_inst_index,
+	.sess_get_index			= nvmet_lio_sess_get_index,
+	.set_default_node_attributes	= nvmet_lio_set_default_node_attributes,
+	.get_cmd_state			= nvmet_lio_get_cmd_state,
+	.check_stop_free		= nvmet_lio_check_stop_free,
+	.release_cmd			= nvmet_lio_release_cmd,
+	.write_pending			= nvmet_lio_write_pending,
+	.queue_data_in			= nvmet_lio_queue_data_in,
+	.queue_status			= nvmet_lio_queue_status,
+	.queue_tm_rsp			= nvmet_lio_queue_tm_rsp,
+	.aborted_task			= nvmet_lio_aborted_task,
+	.fabric_make_wwn		= nvmet_lio_make_wwn,
+	.fabric_drop_wwn		= nvmet_lio_drop_wwn,
+	.fabric_make_tpg		= nvmet_lio_make_tpg,
+	.fabric_drop_tpg		= nvmet_lio_drop_tpg,
+	.fabric_pre_unlink		= nvmet_lio_pre_unlink,
+};
+
+/* ---- the backend ---- */
+
+/*
+ * Split device_path, "<hba>/<dev>" or its full configfs path, into @hba
+ * and @dev (pointers into @buf, a copy the caller frees).
+ */
+static int nvmet_lio_parse_path(struct nvmet_ns *ns, char *buf, char **hba,
+				char **dev)
+{
+	char *p = buf, *slash;
+
+	if (str_has_prefix(p, NVMET_LIO_CFS_CORE))
+		p += strlen(NVMET_LIO_CFS_CORE);
+	slash = strchr(p, '/');
+	if (!slash || slash == p || !slash[1] || strchr(slash + 1, '/')) {
+		pr_err("nvmet: namespace %u: lio device_path %s: not <hba>/<dev> nor %s<hba>/<dev>\n",
+		       ns->nsid, buf, NVMET_LIO_CFS_CORE);
+		return -EINVAL;
+	}
+	*slash = '\0';
+	*hba = p;
+	*dev = slash + 1;
+	return 0;
+}
+
+/*
+ * Find a LUN of the fabric's portal groups that links backstore @hba/@dev
+ * and fill in @lio's @tpg, @lun, @dev and @unpacked_lun.
+ */
+static int nvmet_lio_find(struct nvmet_lio *lio, const char *hba,
+			  const char *dev)
+{
+	struct nvmet_lio_tpg *tpg;
+	int ret = -ENODEV;
+
+	lockdep_assert_held(&nvmet_lio_lock);
+	list_for_each_entry(tpg, &nvmet_lio_tpgs, entry) {
+		struct se_portal_group *se_tpg = &tpg->se_tpg;
+		struct se_lun *lun;
+
+		mutex_lock(&se_tpg->tpg_lun_mutex);
+		hlist_for_each_entry(lun, &se_tpg->tpg_lun_hlist, link) {
+			struct se_device *d;
+
+			rcu_read_lock();
+			d = rcu_dereference(lun->lun_se_dev);
+			if (d && !lun->lun_shutdown &&
+			    !strcmp(config_item_name(&d->dev_group.cg_item),
+				    dev) &&
+			    !strcmp(config_item_name(&d->se_hba->hba_group.cg_item),
+				    hba)) {
+				lio->tpg = tpg;
+				lio->lun = lun;
+				lio->dev = d;
+				lio->unpacked_lun = lun->unpacked_lun;
+				ret = 0;
+			}
+			rcu_read_unlock();
+			if (!ret)
+				break;
+		}
+		mutex_unlock(&se_tpg->tpg_lun_mutex);
+		if (!ret)
+			break;
+	}
+	return ret;
+}
+
+/* Pin the LUN and the backstore of @lio, found under nvmet_lio_lock. */
+static int nvmet_lio_pin(struct nvmet_ns *ns, struct nvmet_lio *lio)
+{
+	int ret;
+
+	lockdep_assert_held(&nvmet_lio_lock);
+	ret = target_depend_item(&lio->dev->dev_group.cg_item);
+	if (ret)
+		return ret;
+	ret = target_depend_item(&lio->lun->lun_group.cg_item);
+	if (ret)
+		target_undepend_item(&lio->dev->dev_group.cg_item);
+	return ret;
+}
+
+static void nvmet_lio_unpin(struct nvmet_lio *lio)
+{
+	target_undepend_item(&lio->lun->lun_group.cg_item);
+	target_undepend_item(&lio->dev->dev_group.cg_item);
+}
+
+static u64 nvmet_lio_capacity(struct se_device *dev)
+{
+	return ((u64)dev->transport->get_blocks(dev) + 1) *
+		dev->dev_attrib.block_size;
+}
+
+static int nvmet_lio_open(struct nvmet_ns *ns)
+{
+	char initiator[32], *path, *hba, *dev;
+	struct nvmet_lio *lio;
+	u32 bs;
+	int ret;
+
+	lockdep_assert_held(&ns->lock);
+	if (!ns->device_path) {
+		pr_err("nvmet: namespace %u: lio needs a device_path <hba>/<dev>\n",
+		       ns->nsid);
+		return -EINVAL;
+	}
+	path = kstrdup(ns->device_path, GFP_KERNEL);
+	lio = kzalloc(sizeof(*lio), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!path || !lio)
+		goto out_free;
+	ret = nvmet_lio_parse_path(ns, path, &hba, &dev);
+	if (ret)
+		goto out_free;
+
+	mutex_lock(&nvmet_lio_lock);
+	ret = nvmet_lio_find(lio, hba, dev);
+	if (ret) {
+		mutex_unlock(&nvmet_lio_lock);
+		pr_err("nvmet: namespace %u: no LUN of %s links backstore %s/%s (ln -s core/%s/%s target/%s/<name>/tpgt_<N>/lun/lun_<M>/)\n",
+		       ns->nsid, NVMET_LIO_FABRIC, hba, dev, hba, dev,
+		       NVMET_LIO_FABRIC);
+		ret = -EINVAL;
+		goto out_free;
+	}
+	ret = nvmet_lio_pin(ns, lio);
+	if (!ret)
+		list_add_tail(&lio->entry, &nvmet_lio_namespaces);
+	mutex_unlock(&nvmet_lio_lock);
+	if (ret) {
+		pr_err("nvmet: namespace %u: backstore %s/%s: cannot pin it: %d\n",
+		       ns->nsid, hba, dev, ret);
+		goto out_free;
+	}
+
+	bs = lio->dev->dev_attrib.block_size;
+	if (bs < 512 || bs > PAGE_SIZE || !is_power_of_2(bs)) {
+		pr_err("nvmet: namespace %u: backstore %s/%s: block size %u is not a power of two from 512 to %lu\n",
+		       ns->nsid, hba, dev, bs, PAGE_SIZE);
+		ret = -EINVAL;
+		goto out_unpin;
+	}
+
+	snprintf(initiator, sizeof(initiator), "nvmet-lio.%llu",
+		 (unsigned long long)atomic64_inc_return(&nvmet_lio_sess_ids));
+	lio->sess = target_setup_session(&lio->tpg->se_tpg, 0, 0,
+					 TARGET_PROT_NORMAL, initiator, lio,
+					 NULL);
+	if (IS_ERR(lio->sess)) {
+		ret = PTR_ERR(lio->sess);
+		pr_err("nvmet: namespace %u: backstore %s/%s: no session: %d\n",
+		       ns->nsid, hba, dev, ret);
+		goto out_unpin;
+	}
+	ns->backend_priv = lio;
+	ns->blksize_shift = ilog2(bs);
+	ns->size = nvmet_lio_capacity(lio->dev);
+	pr_info("nvmet: namespace %u: backstore %s/%s through %s/%s/tpgt_%u LUN %llu, %llu bytes in blocks of %u\n",
+		ns->nsid, hba, dev, NVMET_LIO_FABRIC, lio->tpg->wwn->name,
+		lio->tpg->tag, lio->unpacked_lun, ns->size, bs);
+	kfree(path);
+	return 0;
+
+out_unpin:
+	mutex_lock(&nvmet_lio_lock);
+	list_del(&lio->entry);
+	mutex_unlock(&nvmet_lio_lock);
+	nvmet_lio_unpin(lio);
+out_free:
+	kfree(lio);
+	kfree(path);
+	return ret;
+}
+
+/* No NVMe command is in flight; SCSI commands may still be freed. */
+static void nvmet_lio_close(struct nvmet_ns *ns)
+{
+	struct nvmet_lio *lio = nvmet_lio_of(ns);
+
+	lockdep_assert_held(&ns->lock);
+	target_stop_session(lio->sess);
+	target_wait_for_sess_cmds(lio->sess);
+	target_remove_session(lio->sess);
+	mutex_lock(&nvmet_lio_lock);
+	list_del(&lio->entry);
+	mutex_unlock(&nvmet_lio_lock);
+	nvmet_lio_unpin(lio);
+	kfree(lio);
+	ns->backend_priv = NULL;
+}
+
+/* A backstore resized (its fd_dev_size) reaches Identify. */
+static int nvmet_lio_revalidate(struct nvmet_ns *ns)
+{
+	lockdep_assert_held(&ns->lock);
+	ns->size = nvmet_lio_capacity(nvmet_lio_of(ns)->dev);
+	return 0;
+}
+
+/*
+ * Submit @cmd's CDB for @req with @len bytes in direction @dir; the
+ * request completes from queue_data_in or queue_status.
+ */
+static void nvmet_lio_submit(struct nvmet_req *req, struct nvmet_lio_cmd *cmd,
+			     u32 len, int dir)
+{
+	struct nvmet_lio *lio = nvmet_lio_of(req->ns);
+	struct se_cmd *se_cmd = &cmd->se_cmd;
+
+	cmd->req = req;
+	if (target_init_cmd(se_cmd, lio->sess, cmd->sense, lio->unpacked_lun,
+			    len, TCM_SIMPLE_TAG, dir, 0)) {
+		/* the session is stopping: no reference was taken */
+		kmem_cache_free(nvmet_lio_cmd_cache, cmd);
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	/* on failure, target-core has called queue_status already */
+	if (target_submit_prep(se_cmd, cmd->cdb, len ? req->sg : NULL,
+			       len ? req->sg_cnt : 0, NULL, 0, NULL, 0,
+			       GFP_NOIO))
+		return;
+	nvmet_lio_queue_submission(se_cmd);
+}
+
+/* Fail @req if the namespace's LUN was unlinked. */
+static bool nvmet_lio_unlinked(struct nvmet_req *req)
+{
+	if (!READ_ONCE(nvmet_lio_of(req->ns)->unlinked))
+		return false;
+	nvmet_req_complete(req, NVME_SC_NS_NOT_READY | NVME_STATUS_DNR);
+	return true;
+}
+
+static void nvmet_lio_rw(struct nvmet_req *req)
+{
+	u8 shift = req->ns->blksize_shift;
+	struct nvmet_lio_cmd *cmd;
+	bool write = nvme_is_write(req->cmd);
+
+	if (nvmet_lio_unlinked(req))
+		return;
+	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
+	if (!cmd) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	cmd->cdb[0] = write ? WRITE_16 : READ_16;
+	if (le16_to_cpu(req->cmd->rw.control) & NVME_RW_FUA)
+		cmd->cdb[1] = 0x08;		/* FUA */
+	put_unaligned_be64(nvmet_req_pos(req) >> shift, &cmd->cdb[2]);
+	put_unaligned_be32(req->data_len >> shift, &cmd->cdb[10]);
+	nvmet_lio_submit(req, cmd, req->data_len,
+			 write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
+}
+
+static void nvmet_lio_flush(struct nvmet_req *req)
+{
+	struct nvmet_lio_cmd *cmd;
+
+	if (nvmet_lio_unlinked(req))
+		return;
+	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
+	if (!cmd) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return;
+	}
+	/* LBA 0, 0 blocks: the whole device */
+	cmd->cdb[0] = SYNCHRONIZE_CACHE_16;
+	nvmet_lio_submit(req, cmd, 0, DMA_NONE);
+}
+
+static const struct nvmet_backend_ops nvmet_lio_backend_ops = {
+	.name		= "lio",
+	.owner		= THIS_MODULE,
+	.features	= NVMET_BF_VWC,
+	.changeable	= NVMET_BF_VWC,
+	.open		= nvmet_lio_open,
+	.close		= nvmet_lio_close,
+	.revalidate	= nvmet_lio_revalidate,
+	.rw		= nvmet_lio_rw,
+	.flush		= nvmet_lio_flush,
+};
+
+static int __init nvmet_lio_init(void)
+{
+	int ret;
+
+	nvmet_lio_cmd_cache = KMEM_CACHE(nvmet_lio_cmd, 0);
+	if (!nvmet_lio_cmd_cache)
+		return -ENOMEM;
+	ret = target_register_template(&nvmet_lio_fabric_ops);
+	if (ret)
+		goto out_cache;
+	ret = nvmet_register_backend(&nvmet_lio_backend_ops);
+	if (ret)
+		goto out_template;
+	return 0;
+out_template:
+	target_unregister_template(&nvmet_lio_fabric_ops);
+out_cache:
+	kmem_cache_destroy(nvmet_lio_cmd_cache);
+	return ret;
+}
+
+/*
+ * Each enabled namespace pins the module, and target-core pins it while
+ * target/nvmet_lio exists: no session and no portal group is left.
+ */
+static void __exit nvmet_lio_exit(void)
+{
+	nvmet_unregister_backend(&nvmet_lio_backend_ops);
+	target_unregister_template(&nvmet_lio_fabric_ops);
+	kmem_cache_destroy(nvmet_lio_cmd_cache);
+}
+
+module_init(nvmet_lio_init);
+module_exit(nvmet_lio_exit);
+
+MODULE_ALIAS("nvmet-backend-lio");
+MODULE_DESCRIPTION("nvmet-ng lio backend: namespaces on LIO target-core backstores");
+MODULE_LICENSE("GPL");
