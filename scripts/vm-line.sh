@@ -7,11 +7,12 @@
 #
 #   scripts/vm-line.sh LINE        LINE: 6.1, newest
 #
-# The subset is VM_LINE_TESTS (default 01,02,10,16,19,21,24,29,2d,2s,30,40,50):
+# The subset is VM_LINE_TESTS (default 01,02,10,16,19,21,24,29,2d,2s,2t,30,40,50):
 # load and unload, the configfs ABI (subsystem attributes, port MDTS, TLS
 # port attributes, the NVMe 2.1 pages), NVMe/TCP connect with fio verify,
 # ext4 over NVMe/TCP, NVMe/TCP with TLS (skipped on 6.1, which has no net/handshake),
-# zoned namespaces (the block layer's zone calls differ by line), the
+# zoned namespaces (the block layer's zone calls differ by line), LIO
+# backstores (the LIO fabric API differs by line), the
 # nvme-fabrics loop host, NVMe/RDMA over Soft-RoCE and NVMe/FC over
 # fcloop: each transport against that kernel's own host driver, in about
 # 5 minutes each on this machine.
@@ -42,7 +43,7 @@ esac
 # nvme-fc-6.1-admin-q, tests/vm/guest/harness.sh); every other check of
 # the test, and any other splat, still counts.  Once Debian's 6.1 has the
 # fix, the allowance goes by itself.
-DEFAULT_TESTS=01,02,10,16,19,21,24,29,2d,2s,30,40,50
+DEFAULT_TESTS=01,02,10,16,19,21,24,29,2d,2s,2t,30,40,50
 TESTS=${VM_LINE_TESTS:-$DEFAULT_TESTS}
 
 start=$(date +%s)
