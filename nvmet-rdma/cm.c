@@ -113,6 +113,12 @@ static int nvmet_rdma_connect_request(struct nvmet_rdma_port *rport,
 static int nvmet_rdma_queue_cm_event(struct nvmet_rdma_queue *queue,
 				     struct rdma_cm_event *event)
 {
+	/* Released: only the id is left, and park.c destroys it. */
+	if (READ_ONCE(queue->parked)) {
+		pr_debug("parked queue: CM event %s ignored\n",
+			 rdma_event_msg(event->event));
+		return 0;
+	}
 	switch (event->event) {
 	case RDMA_CM_EVENT_ESTABLISHED:
 		nvmet_rdma_set_live(queue);

@@ -45,6 +45,8 @@ const struct nvmet_fabric_ops nvmet_rdma_ops = {
 static void nvmet_rdma_remove_one(struct ib_device *ibdev, void *client_data)
 {
 	nvmet_rdma_close_device_queues(ibdev);
+	/* Their device is going: parked ids cannot wait for an address. */
+	nvmet_rdma_unpark_device(ibdev);
 }
 
 /* A new device may serve the address a port waits for. */

@@ -293,7 +293,9 @@ struct nvmet_rdma_cmd {
  * @listen_any: the listener was bound to a wildcard address (I)
  * @state_lock: protects transitions of @state
  * @state: enum nvmet_rdma_queue_state (state_lock write, A read)
- * @entry: on rport->queues (rport->queues_lock) once published
+ * @parked: released, only the structure and @cm_id left (park.c) (A)
+ * @entry: on rport->queues (rport->queues_lock) once published; parked,
+ *	   on the parked list (its lock)
  * @nvme_sq: the core's submission queue
  * @nvme_cq: the core's completion queue
  * @release_work: tears the queue down
@@ -329,6 +331,7 @@ struct nvmet_rdma_queue {
 
 	spinlock_t state_lock;		/* transitions of state */
 	enum nvmet_rdma_queue_state state;
+	bool parked;
 	struct list_head entry;
 
 	struct nvmet_sq nvme_sq;
@@ -411,6 +414,12 @@ void nvmet_rdma_close_device_queues(struct ib_device *ibdev);
 void nvmet_rdma_delete_ctrl(struct nvmet_ctrl *ctrl);
 u16 nvmet_rdma_install_queue(struct nvmet_sq *sq);
 void nvmet_rdma_queues_exit(void);
+
+/* park.c */
+bool nvmet_rdma_src_gone(struct rdma_cm_id *cm_id);
+void nvmet_rdma_park(struct nvmet_rdma_queue *queue);
+void nvmet_rdma_unpark_device(struct ib_device *ibdev);
+void nvmet_rdma_park_exit(void);
 
 /* recv.c */
 int nvmet_rdma_recv_init(struct nvmet_rdma_recv *recv,

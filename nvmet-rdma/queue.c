@@ -20,6 +20,9 @@
  *   5. on an SRQ, gives the buffers it still has back to the SRQ (srq.c);
  *   6. frees the slots, QP, CQ and CM id, and drops the device and the
  *      port's listener (the last queue of a device destroys its SRQs).
+ * A queue whose RoCE source address is gone skips the disconnect of step 2
+ * (ib_drain_qp() moves the QP to the error state itself) and keeps its
+ * structure and CM id, parked, until the address is back (park.c).
  *
  * A published queue is on the list of the listener that accepted it
  * (rport->queues, under rport->queues_lock) until its release, so
@@ -317,7 +320,10 @@ out_free_queue:
 	return ERR_PTR(ret);
 }
 
-/* Free a queue whose work requests all completed, but not its CM id. */
+/*
+ * Free what a queue whose work requests all completed holds, but not the
+ * structure and its CM id: the id's event handler may still look at them.
+ */
 static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue)
 {
 	ib_drain_qp(queue->qp);
@@ -329,7 +335,6 @@ static void nvmet_rdma_free_queue(struct nvmet_rdma_queue *queue)
 	nvmet_rdma_device_put(queue->ndev);
 	nvmet_rdma_port_put(queue->rport);
 	ida_free(&nvmet_rdma_queue_ida, queue->idx);
-	kfree(queue);
 }
 
 /**
@@ -390,18 +395,29 @@ static void nvmet_rdma_release_work(struct work_struct *work)
 		container_of(work, struct nvmet_rdma_queue, release_work);
 	struct nvmet_rdma_port *rport = queue->rport;
 	struct rdma_cm_id *cm_id = queue->cm_id;
+	bool parked;
 
 	spin_lock(&rport->queues_lock);
 	list_del_init(&queue->entry);
 	spin_unlock(&rport->queues_lock);
 
-	rdma_disconnect(cm_id);
+	/* Without its address, the DREQ waits for it (park.c). */
+	parked = nvmet_rdma_src_gone(cm_id);
+	if (!parked)
+		rdma_disconnect(cm_id);
 	ib_drain_qp(queue->qp);
 	nvmet_sq_destroy(&queue->nvme_sq);
 	wait_event(queue->idle_wait, nvmet_rdma_sq_idle(queue));
+	if (parked)
+		WRITE_ONCE(queue->parked, true);
 	nvmet_rdma_free_queue(queue);
+	if (parked) {
+		nvmet_rdma_park(queue);
+		return;
+	}
 	/* No event handler of the id runs once this returns. */
 	rdma_destroy_id(cm_id);
+	kfree(queue);
 }
 
 /* Schedule the release of every queue of @rport that @match() selects. */
@@ -548,6 +564,7 @@ void nvmet_rdma_queues_exit(void)
 		nvmet_rdma_close_queues(rport, nvmet_rdma_match_all, NULL);
 	mutex_unlock(&nvmet_rdma_ports_lock);
 	flush_workqueue(nvmet_rdma_wq);
+	nvmet_rdma_park_exit();
 	mutex_lock(&nvmet_rdma_ports_lock);
 	WARN_ON(!list_empty(&nvmet_rdma_ports));
 	mutex_unlock(&nvmet_rdma_ports_lock);
