@@ -948,6 +948,57 @@ static void tt_test_identify_limits(struct kunit *test)
 	nvmet_sq_destroy(&aq->sq);
 }
 
+/*
+ * DLFEAT follows what deallocates: 001b while Dataset Management or a
+ * Write Zeroes with DEAC deallocates blocks that read as zeroes, bit 3
+ * while Write Zeroes takes DEAC; each only while its feature bit is on.
+ */
+static void tt_test_identify_dlfeat(struct kunit *test)
+{
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq = tt_queue_new(test);
+	struct nvme_id_ns *idns;
+
+	idns = kunit_kzalloc(test, sizeof(*idns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, idns);
+	tt_admin_up(test, aq);
+	tt_limits.dealloc_zeroes = true;
+	tt_limits.write_zeroes_dealloc = true;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0x9);
+	/* Write Zeroes alone still deallocates. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_DEALLOCATE,
+						   false), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0x9);
+	/* Nothing deallocates any more. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_WRITE_ZEROES,
+						   false), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0);
+	/* DSM alone, with blocks that do not read back as zeroes. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_DEALLOCATE,
+						   true), 0);
+	tt_limits.dealloc_zeroes = false;
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0);
+	/* Write Zeroes takes DEAC without the zeroes promise: bit 3 only. */
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_feature(env->ns,
+						   NVMET_BF_WRITE_ZEROES,
+						   true), 0);
+	KUNIT_ASSERT_EQ(test, tt_identify(test, aq, NVME_ID_CNS_NS, 1, idns),
+			0);
+	KUNIT_EXPECT_EQ(test, idns->dlfeat, 0x8);
+	nvmet_sq_destroy(&aq->sq);
+}
+
 static void tt_test_discovery(struct kunit *test)
 {
 	struct tt_env *env = tt_env_of(test);
@@ -2687,6 +2738,7 @@ static struct kunit_case tt_cases[] = {
 	KUNIT_CASE(tt_test_ns_changed_aen),
 	KUNIT_CASE(tt_test_feature_bits),
 	KUNIT_CASE(tt_test_identify_limits),
+	KUNIT_CASE(tt_test_identify_dlfeat),
 	KUNIT_CASE(tt_test_discovery),
 	KUNIT_CASE(tt_test_bounds_admin),
 	KUNIT_CASE(tt_test_bounds_io),

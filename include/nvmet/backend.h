@@ -71,7 +71,10 @@ struct nvmet_media_info {
  *			 frees space (NPDG, NPDA)
  * @optimal_write: the optimal write size (NOWS)
  * @dealloc_zeroes: deallocated blocks read as zeroes (DLFEAT 001b while
- *		    NVMET_BF_DEALLOCATE is on)
+ *		    NVMET_BF_DEALLOCATE is on, or @write_zeroes_dealloc)
+ * @write_zeroes_dealloc: a Write Zeroes with the Deallocate bit (DEAC)
+ *			  deallocates its blocks (DLFEAT bit 3 while
+ *			  NVMET_BF_WRITE_ZEROES is on)
  */
 struct nvmet_ns_limits {
 	u32 atomic_write;
@@ -79,6 +82,7 @@ struct nvmet_ns_limits {
 	u32 dealloc_granularity;
 	u32 optimal_write;
 	bool dealloc_zeroes;
+	bool write_zeroes_dealloc;
 };
 
 /**

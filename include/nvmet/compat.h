@@ -33,6 +33,13 @@
 #define nvmet_cond_acquires_zero(lock)	__cond_acquires(lock)
 #endif
 
+/* Write Zeroes' Deallocate bit (CDW12 bit 25: its control field's bit 9). */
+#ifndef HAVE_NVME_WZ_DEAC
+enum {
+	NVME_WZ_DEAC	= 1 << 9,
+};
+#endif
+
 /*
  * The NVMe/TCP transport specific address subtype (TSAS): its first byte
  * is the security type (NVMe/TCP transport specification, Discovery Log

@@ -25,7 +25,10 @@
  * does no copy: SCF_PASSTHROUGH_SG_TO_MEM_NOALLOC), submitted through
  * target-core's submission work queue; the NVMe request completes from
  * the fabric's queue_data_in or queue_status callback, with a status
- * mapped from the SCSI status and sense data.
+ * mapped from the SCSI status and sense data.  Write Zeroes becomes
+ * WRITE SAME(16) of a zeroed block, and Dataset Management's deallocate
+ * UNMAP, one SCSI command after another within the backstore's limits
+ * (struct nvmet_lio_seq), each started from the completion of the last.
  *
  * Locks: nvmet_lio_lock (a mutex) protects nvmet_lio_tpgs and
  * nvmet_lio_namespaces and orders a namespace's search for its LUN before
@@ -49,10 +52,13 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/log2.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/nvme.h>
 #include <linux/rculist.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <scsi/scsi_proto.h>
@@ -69,6 +75,17 @@
 #define NVMET_LIO_FABRIC	"nvmet_lio"
 #define NVMET_LIO_CFS_CORE	"/sys/kernel/config/target/core/"
 #define NVMET_LIO_NAME_MAX	TRANSPORT_IQN_LEN
+
+/*
+ * UNMAP: the parameter list header and each block descriptor (SBC-4
+ * 5.32.2), and the most descriptors one of our UNMAPs carries, whatever
+ * max_unmap_block_desc_count allows: the list then fits in a page.
+ */
+#define NVMET_LIO_UNMAP_HDR	8
+#define NVMET_LIO_UNMAP_DESC	16
+#define NVMET_LIO_UNMAP_DESCS	255
+/* WRITE SAME(16) byte 1: UNMAP, deallocate rather than write */
+#define NVMET_LIO_WS_UNMAP	0x08
 
 /**
  * struct nvmet_lio_wwn - a target name of the nvmet_lio fabric
@@ -118,18 +135,52 @@ struct nvmet_lio {
 };
 
 /**
+ * struct nvmet_lio_seq - a Write Zeroes or Dataset Management command,
+ *			  carried by one SCSI command after another
+ * @req: the NVMe request
+ * @ranges: the blocks to zero or deallocate: @one, or the DSM ranges
+ *	    (kmalloc'ed)
+ * @one: the range of a Write Zeroes
+ * @nr: entries in @ranges
+ * @idx: the range the next SCSI command starts in
+ * @done: blocks of ranges[@idx] that SCSI commands took already
+ * @unmap: UNMAP commands (deallocate), else WRITE SAME(16)
+ * @deac: a Write Zeroes the host lets deallocate (DEAC)
+ *
+ * Only the completion of the one SCSI command in flight touches it.
+ */
+struct nvmet_lio_seq {
+	struct nvmet_req *req;
+	struct nvme_dsm_range *ranges;
+	struct nvme_dsm_range one;
+	unsigned int nr;
+	unsigned int idx;
+	u32 done;
+	bool unmap;
+	bool deac;
+};
+
+/**
  * struct nvmet_lio_cmd - one NVMe command as a SCSI command
  * @se_cmd: target-core's part; freed by the release_cmd callback
  * @req: the NVMe request it carries
+ * @seq: the sequence it is one step of, or NULL
  * @completed: bit 0 set once @req was completed (queue_data_in and
  *	       queue_status may both be called for one command)
+ * @lba: the first block it names, for the error of a step of @seq
+ * @sg: the data of a step of @seq: a zeroed block or the UNMAP list
+ * @param: the UNMAP parameter list (kmalloc'ed), or NULL
  * @cdb: the CDB
  * @sense: the sense data target-core fills in
  */
 struct nvmet_lio_cmd {
 	struct se_cmd se_cmd;
 	struct nvmet_req *req;
+	struct nvmet_lio_seq *seq;
 	unsigned long completed;
+	u64 lba;
+	struct scatterlist sg;
+	void *param;
 	unsigned char cdb[16];
 	unsigned char sense[TRANSPORT_SENSE_BUFFER];
 };
@@ -167,7 +218,7 @@ static struct nvmet_lio_cmd *nvmet_lio_cmd_of(struct se_cmd *se_cmd)
 static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 {
 	const unsigned char *s = cmd->sense;
-	bool write = nvme_is_write(cmd->req->cmd);
+	bool write = cmd->cdb[0] != READ_16;
 	u8 key, asc;
 
 	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73) {
@@ -184,6 +235,12 @@ static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 	case ILLEGAL_REQUEST:
 		if (asc == 0x21)	/* LOGICAL BLOCK ADDRESS OUT OF RANGE */
 			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+		/* INVALID COMMAND OPERATION CODE: the backstore lost it */
+		if (asc == 0x20)
+			return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+		/* INVALID FIELD IN CDB, IN PARAMETER LIST: limits shrank */
+		if (asc == 0x24 || asc == 0x26)
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		break;
 	case DATA_PROTECT:
 		if (asc == 0x27)	/* WRITE PROTECTED */
@@ -210,7 +267,39 @@ static u16 nvmet_lio_status(struct nvmet_lio_cmd *cmd)
 	}
 }
 
+static void nvmet_lio_seq_next(struct nvmet_lio_seq *seq);
+
 /* ---- the fabric's command callbacks ---- */
+
+static void nvmet_lio_seq_end(struct nvmet_lio_seq *seq, u16 status)
+{
+	struct nvmet_req *req = seq->req;
+
+	if (seq->ranges != &seq->one)
+		kfree(seq->ranges);
+	kfree(seq);
+	nvmet_req_complete(req, status);
+}
+
+/*
+ * @cmd is done with @status: so is its request, unless it is a step of a
+ * sequence that has more to do.
+ */
+static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
+{
+	struct nvmet_lio_seq *seq = cmd->seq;
+
+	if (!seq) {
+		nvmet_req_complete(cmd->req, status);
+		return;
+	}
+	if (status) {
+		seq->req->error_slba = cmd->lba;
+		nvmet_lio_seq_end(seq, status);
+		return;
+	}
+	nvmet_lio_seq_next(seq);
+}
 
 /*
  * A command target-core ran on another LUN than the namespace's, or on
@@ -221,16 +310,15 @@ static u16 nvmet_lio_status(struct nvmet_lio_cmd *cmd)
 static void nvmet_lio_complete(struct se_cmd *se_cmd)
 {
 	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
-	struct nvmet_req *req = cmd->req;
 	u16 status;
 
 	if (test_and_set_bit(0, &cmd->completed))
 		return;
-	if (se_cmd->se_lun != nvmet_lio_of(req->ns)->lun)
+	if (se_cmd->se_lun != nvmet_lio_of(cmd->req->ns)->lun)
 		status = NVME_SC_NS_NOT_READY | NVME_STATUS_DNR;
 	else
 		status = nvmet_lio_status(cmd);
-	nvmet_req_complete(req, status);
+	nvmet_lio_cmd_done(cmd, status);
 }
 
 static int nvmet_lio_queue_data_in(struct se_cmd *se_cmd)
@@ -257,9 +345,15 @@ static int nvmet_lio_check_stop_free(struct se_cmd *se_cmd)
 	return transport_generic_free_cmd(se_cmd, 0);
 }
 
+static void nvmet_lio_cmd_free(struct nvmet_lio_cmd *cmd)
+{
+	kfree(cmd->param);
+	kmem_cache_free(nvmet_lio_cmd_cache, cmd);
+}
+
 static void nvmet_lio_release_cmd(struct se_cmd *se_cmd)
 {
-	kmem_cache_free(nvmet_lio_cmd_cache, nvmet_lio_cmd_of(se_cmd));
+	nvmet_lio_cmd_free(nvmet_lio_cmd_of(se_cmd));
 }
 
 /* We send no task management functions and abort nothing. */
@@ -532,6 +626,22 @@ static u64 nvmet_lio_capacity(struct se_device *dev)
 		dev->dev_attrib.block_size;
 }
 
+/*
+ * What the backstore takes, read once at enable: WRITE SAME where
+ * max_write_same_len is set (fileio and iblock set it; ramdisk, pscsi and
+ * TCMU leave it 0), UNMAP where emulate_tpu is on with its limits.
+ */
+static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
+{
+	const struct se_dev_attrib *a = &dev->dev_attrib;
+
+	if (!a->max_write_same_len)
+		ns->features &= ~NVMET_BF_WRITE_ZEROES;
+	if (!a->emulate_tpu || !a->max_unmap_lba_count ||
+	    !a->max_unmap_block_desc_count)
+		ns->features &= ~NVMET_BF_DEALLOCATE;
+}
+
 static int nvmet_lio_open(struct nvmet_ns *ns)
 {
 	char initiator[32], *path, *hba, *dev;
@@ -596,6 +706,7 @@ static int nvmet_lio_open(struct nvmet_ns *ns)
 	ns->backend_priv = lio;
 	ns->blksize_shift = ilog2(bs);
 	ns->size = nvmet_lio_capacity(lio->dev);
+	nvmet_lio_features(ns, lio->dev);
 	pr_info("nvmet: namespace %u: backstore %s/%s through %s/%s/tpgt_%u LUN %llu, %llu bytes in blocks of %u\n",
 		ns->nsid, hba, dev, NVMET_LIO_FABRIC, lio->tpg->wwn->name,
 		lio->tpg->tag, lio->unpacked_lun, ns->size, bs);
@@ -639,29 +750,39 @@ static int nvmet_lio_revalidate(struct nvmet_ns *ns)
 }
 
 /*
- * Submit @cmd's CDB for @req with @len bytes in direction @dir; the
- * request completes from queue_data_in or queue_status.
+ * Submit @cmd's CDB for cmd->req with @len bytes of @sg (@nents entries)
+ * in direction @dir; the command completes from queue_data_in or
+ * queue_status.
  */
-static void nvmet_lio_submit(struct nvmet_req *req, struct nvmet_lio_cmd *cmd,
+static void nvmet_lio_submit(struct nvmet_lio_cmd *cmd,
+			     struct scatterlist *sg, unsigned int nents,
 			     u32 len, int dir)
 {
-	struct nvmet_lio *lio = nvmet_lio_of(req->ns);
+	struct nvmet_lio *lio = nvmet_lio_of(cmd->req->ns);
 	struct se_cmd *se_cmd = &cmd->se_cmd;
 
-	cmd->req = req;
 	if (target_init_cmd(se_cmd, lio->sess, cmd->sense, lio->unpacked_lun,
 			    len, TCM_SIMPLE_TAG, dir, 0)) {
 		/* the session is stopping: no reference was taken */
-		kmem_cache_free(nvmet_lio_cmd_cache, cmd);
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		nvmet_lio_cmd_done(cmd, NVME_SC_INTERNAL);
+		nvmet_lio_cmd_free(cmd);
 		return;
 	}
 	/* on failure, target-core has called queue_status already */
-	if (target_submit_prep(se_cmd, cmd->cdb, len ? req->sg : NULL,
-			       len ? req->sg_cnt : 0, NULL, 0, NULL, 0,
-			       GFP_NOIO))
+	if (target_submit_prep(se_cmd, cmd->cdb, len ? sg : NULL,
+			       len ? nents : 0, NULL, 0, NULL, 0, GFP_NOIO))
 		return;
 	nvmet_lio_queue_submission(se_cmd);
+}
+
+static struct nvmet_lio_cmd *nvmet_lio_cmd_alloc(struct nvmet_req *req)
+{
+	struct nvmet_lio_cmd *cmd;
+
+	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
+	if (cmd)
+		cmd->req = req;
+	return cmd;
 }
 
 /* Fail @req if the namespace's LUN was unlinked. */
@@ -681,7 +802,7 @@ static void nvmet_lio_rw(struct nvmet_req *req)
 
 	if (nvmet_lio_unlinked(req))
 		return;
-	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
+	cmd = nvmet_lio_cmd_alloc(req);
 	if (!cmd) {
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
 		return;
@@ -691,7 +812,7 @@ static void nvmet_lio_rw(struct nvmet_req *req)
 		cmd->cdb[1] = 0x08;		/* FUA */
 	put_unaligned_be64(nvmet_req_pos(req) >> shift, &cmd->cdb[2]);
 	put_unaligned_be32(req->data_len >> shift, &cmd->cdb[10]);
-	nvmet_lio_submit(req, cmd, req->data_len,
+	nvmet_lio_submit(cmd, req->sg, req->sg_cnt, req->data_len,
 			 write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
 }
 
@@ -701,26 +822,251 @@ static void nvmet_lio_flush(struct nvmet_req *req)
 
 	if (nvmet_lio_unlinked(req))
 		return;
-	cmd = kmem_cache_zalloc(nvmet_lio_cmd_cache, GFP_NOIO);
+	cmd = nvmet_lio_cmd_alloc(req);
 	if (!cmd) {
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
 		return;
 	}
 	/* LBA 0, 0 blocks: the whole device */
 	cmd->cdb[0] = SYNCHRONIZE_CACHE_16;
-	nvmet_lio_submit(req, cmd, 0, DMA_NONE);
+	nvmet_lio_submit(cmd, NULL, 0, 0, DMA_NONE);
+}
+
+/*
+ * The next WRITE SAME(16) of @seq: as many blocks of the current range as
+ * max_write_same_len allows now (an administrator may lower it at any
+ * time), of one zeroed block, with the UNMAP bit when the host allows
+ * deallocation and the backstore both takes it (emulate_tpws) and reads
+ * what it unmapped as zeroes (unmap_zeroes_data).
+ */
+static u16 nvmet_lio_seq_ws(struct nvmet_lio_seq *seq,
+			    struct nvmet_lio_cmd *cmd, struct se_device *dev)
+{
+	const struct se_dev_attrib *a = &dev->dev_attrib;
+	const struct nvme_dsm_range *r = &seq->ranges[seq->idx];
+	u32 max = READ_ONCE(a->max_write_same_len);
+	u32 n;
+
+	if (!max)
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	n = min(le32_to_cpu(r->nlb) - seq->done, max);
+	cmd->lba = le64_to_cpu(r->slba) + seq->done;
+	seq->done += n;
+	cmd->cdb[0] = WRITE_SAME_16;
+	if (seq->deac && READ_ONCE(a->emulate_tpws) &&
+	    READ_ONCE(a->unmap_zeroes_data))
+		cmd->cdb[1] = NVMET_LIO_WS_UNMAP;
+	put_unaligned_be64(cmd->lba, &cmd->cdb[2]);
+	put_unaligned_be32(n, &cmd->cdb[10]);
+	sg_init_table(&cmd->sg, 1);
+	sg_set_page(&cmd->sg, ZERO_PAGE(0), a->block_size, 0);
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * The next UNMAP of @seq: block descriptors for the ranges from the
+ * current one on, at most max_unmap_block_desc_count of them (and
+ * NVMET_LIO_UNMAP_DESCS), each of at most max_unmap_lba_count blocks, a
+ * range split over as many as it takes.
+ */
+static u16 nvmet_lio_seq_unmap(struct nvmet_lio_seq *seq,
+			       struct nvmet_lio_cmd *cmd, struct se_device *dev)
+{
+	const struct se_dev_attrib *a = &dev->dev_attrib;
+	u32 max_lba = READ_ONCE(a->max_unmap_lba_count);
+	u32 max_desc = min_t(u32, READ_ONCE(a->max_unmap_block_desc_count),
+			     NVMET_LIO_UNMAP_DESCS);
+	u32 len, n = 0;
+	u8 *p;
+
+	if (!max_lba || !max_desc)
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	cmd->param = kzalloc(NVMET_LIO_UNMAP_HDR +
+			     max_desc * NVMET_LIO_UNMAP_DESC, GFP_NOIO);
+	if (!cmd->param)
+		return NVME_SC_INTERNAL;
+	p = cmd->param + NVMET_LIO_UNMAP_HDR;
+	while (n < max_desc && seq->idx < seq->nr) {
+		const struct nvme_dsm_range *r = &seq->ranges[seq->idx];
+		u32 nlb = le32_to_cpu(r->nlb);
+
+		if (seq->done == nlb) {
+			seq->idx++;
+			seq->done = 0;
+			continue;
+		}
+		len = min(nlb - seq->done, max_lba);
+		if (!n)
+			cmd->lba = le64_to_cpu(r->slba) + seq->done;
+		put_unaligned_be64(le64_to_cpu(r->slba) + seq->done, p);
+		put_unaligned_be32(len, p + 8);
+		p += NVMET_LIO_UNMAP_DESC;
+		seq->done += len;
+		n++;
+	}
+	len = NVMET_LIO_UNMAP_HDR + n * NVMET_LIO_UNMAP_DESC;
+	/* UNMAP DATA LENGTH counts the bytes after itself */
+	put_unaligned_be16(len - 2, cmd->param);
+	put_unaligned_be16(n * NVMET_LIO_UNMAP_DESC, cmd->param + 2);
+	cmd->cdb[0] = UNMAP;
+	put_unaligned_be16(len, &cmd->cdb[7]);
+	sg_init_one(&cmd->sg, cmd->param, len);
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Start the next SCSI command of @seq, or complete its request when no
+ * block is left.  Called from the I/O callback and from the completion of
+ * the command before: process context either way.
+ */
+static void nvmet_lio_seq_next(struct nvmet_lio_seq *seq)
+{
+	struct nvmet_lio *lio = nvmet_lio_of(seq->req->ns);
+	struct nvmet_lio_cmd *cmd;
+	u16 status;
+
+	while (seq->idx < seq->nr &&
+	       seq->done == le32_to_cpu(seq->ranges[seq->idx].nlb)) {
+		seq->idx++;
+		seq->done = 0;
+	}
+	if (seq->idx == seq->nr) {
+		nvmet_lio_seq_end(seq, NVME_SC_SUCCESS);
+		return;
+	}
+	if (READ_ONCE(lio->unlinked)) {
+		nvmet_lio_seq_end(seq, NVME_SC_NS_NOT_READY | NVME_STATUS_DNR);
+		return;
+	}
+	cmd = nvmet_lio_cmd_alloc(seq->req);
+	if (!cmd) {
+		nvmet_lio_seq_end(seq, NVME_SC_INTERNAL);
+		return;
+	}
+	cmd->seq = seq;
+	if (seq->unmap)
+		status = nvmet_lio_seq_unmap(seq, cmd, lio->dev);
+	else
+		status = nvmet_lio_seq_ws(seq, cmd, lio->dev);
+	if (status) {
+		nvmet_lio_cmd_free(cmd);
+		nvmet_lio_seq_end(seq, status);
+		return;
+	}
+	nvmet_lio_submit(cmd, &cmd->sg, 1, cmd->sg.length, DMA_TO_DEVICE);
+}
+
+static struct nvmet_lio_seq *nvmet_lio_seq_alloc(struct nvmet_req *req)
+{
+	struct nvmet_lio_seq *seq;
+
+	seq = kzalloc(sizeof(*seq), GFP_NOIO);
+	if (!seq) {
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+		return NULL;
+	}
+	seq->req = req;
+	seq->ranges = &seq->one;
+	seq->nr = 1;
+	return seq;
+}
+
+/* The core has checked the range against the namespace's size. */
+static void nvmet_lio_write_zeroes(struct nvmet_req *req)
+{
+	struct nvme_write_zeroes_cmd *wz = &req->cmd->write_zeroes;
+	struct nvmet_lio_seq *seq;
+
+	if (nvmet_lio_unlinked(req))
+		return;
+	seq = nvmet_lio_seq_alloc(req);
+	if (!seq)
+		return;
+	seq->one.slba = wz->slba;
+	seq->one.nlb = cpu_to_le32((u32)le16_to_cpu(wz->length) + 1);
+	seq->deac = le16_to_cpu(wz->control) & NVME_WZ_DEAC;
+	nvmet_lio_seq_next(seq);
+}
+
+/*
+ * Every range is checked against the backstore's capacity before the
+ * first UNMAP: a command with a range past the end fails with LBA Out of
+ * Range and deallocates nothing.
+ */
+static void nvmet_lio_dsm(struct nvmet_req *req)
+{
+	struct nvmet_lio *lio = nvmet_lio_of(req->ns);
+	struct nvme_dsm_range *ranges;
+	struct nvmet_lio_seq *seq;
+	unsigned int nr, i;
+	u64 cap;
+	u16 status;
+
+	if (nvmet_lio_unlinked(req))
+		return;
+	status = nvmet_backend_get_dsm_ranges(req, &ranges, &nr);
+	if (status) {
+		nvmet_req_complete(req, status);
+		return;
+	}
+	cap = nvmet_lio_capacity(lio->dev);
+	for (i = 0; i < nr; i++) {
+		status = nvmet_backend_check_range(req,
+						   le64_to_cpu(ranges[i].slba),
+						   le32_to_cpu(ranges[i].nlb),
+						   cap);
+		if (status) {
+			kfree(ranges);
+			nvmet_req_complete(req, status);
+			return;
+		}
+	}
+	seq = nvmet_lio_seq_alloc(req);
+	if (!seq) {
+		kfree(ranges);
+		return;
+	}
+	seq->ranges = ranges;
+	seq->nr = nr;
+	seq->unmap = true;
+	nvmet_lio_seq_next(seq);
+}
+
+/*
+ * The backstore's own word, read at each Identify Namespace: UNMAP's
+ * granularity (in blocks) while deallocation is on, and whether unmapped
+ * blocks read as zeroes (unmap_zeroes_data, which target-core reports as
+ * LBPRZ), for DLFEAT; a Write Zeroes deallocates where WRITE SAME's UNMAP
+ * bit does (emulate_tpws).
+ */
+static void nvmet_lio_limits(struct nvmet_ns *ns, struct nvmet_ns_limits *lim)
+{
+	const struct se_dev_attrib *a = &nvmet_lio_of(ns)->dev->dev_attrib;
+	u64 gran = READ_ONCE(a->unmap_granularity);
+
+	if (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE)
+		lim->dealloc_granularity = min_t(u64, gran << ns->blksize_shift,
+						 U32_MAX);
+	lim->dealloc_zeroes = READ_ONCE(a->unmap_zeroes_data);
+	lim->write_zeroes_dealloc = lim->dealloc_zeroes &&
+				    READ_ONCE(a->emulate_tpws);
 }
 
 static const struct nvmet_backend_ops nvmet_lio_backend_ops = {
 	.name		= "lio",
 	.owner		= THIS_MODULE,
-	.features	= NVMET_BF_VWC,
-	.changeable	= NVMET_BF_VWC,
+	.features	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
+			  NVMET_BF_VWC,
+	.changeable	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
+			  NVMET_BF_VWC,
 	.open		= nvmet_lio_open,
 	.close		= nvmet_lio_close,
 	.revalidate	= nvmet_lio_revalidate,
 	.rw		= nvmet_lio_rw,
 	.flush		= nvmet_lio_flush,
+	.write_zeroes	= nvmet_lio_write_zeroes,
+	.dsm		= nvmet_lio_dsm,
+	.limits		= nvmet_lio_limits,
 };
 
 static int __init nvmet_lio_init(void)

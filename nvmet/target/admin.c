@@ -803,6 +803,8 @@ static void nvmet_id_ns_limits(struct nvmet_ns *ns, struct nvme_id_ns *id)
 {
 	struct nvmet_ns_limits lim = { };
 	u8 shift = ns->blksize_shift;
+	u32 features;
+	bool wz_dealloc;
 
 	if (!ns->backend->limits)
 		return;
@@ -824,10 +826,19 @@ static void nvmet_id_ns_limits(struct nvmet_ns *ns, struct nvme_id_ns *id)
 		if (lim.optimal_write)
 			id->nows = nvmet_id_blocks0(lim.optimal_write, shift);
 	}
-	/* Bits 2:0 001b: a deallocated block reads as zeroes. */
+	/*
+	 * Bits 2:0 001b: a deallocated block reads as zeroes, whether Dataset
+	 * Management or Write Zeroes deallocated it; bit 3: Write Zeroes
+	 * takes DEAC (a Linux host sets it only with 001b).
+	 */
+	features = READ_ONCE(ns->features);
+	wz_dealloc = lim.write_zeroes_dealloc &&
+		     (features & NVMET_BF_WRITE_ZEROES);
 	if (lim.dealloc_zeroes &&
-	    (READ_ONCE(ns->features) & NVMET_BF_DEALLOCATE))
+	    ((features & NVMET_BF_DEALLOCATE) || wz_dealloc))
 		id->dlfeat = 0x1;
+	if (wz_dealloc)
+		id->dlfeat |= 0x8;
 }
 
 static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)

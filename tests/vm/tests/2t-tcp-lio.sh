@@ -11,6 +11,21 @@
 # even after their links are gone (the namespace's I/O then fails, the
 # host gets an error, nothing hangs); after disable both go; nvmet-lio
 # unloads before target_core_mod, which it pins.  No splat (the harness).
+# Write Zeroes (WRITE SAME) and deallocation (UNMAP) on that fileio
+# backstore (emulate_tpu, emulate_tpws, unmap_zeroes_data on) and on an
+# iblock backstore on a memory-backed null_blk (emulate_tpu only): data
+# written before reads back as zeroes through the host and in the
+# backstore, Write Zeroes with DEAC punches a hole in the file and one
+# without does not, commands larger than the backstore's
+# max_write_same_len and max_unmap_lba_count (and several ranges with
+# max_unmap_block_desc_count 2) zero exactly their blocks, a range past
+# the end fails with LBA Out of Range and changes nothing; ONCS, NSFEAT,
+# DLFEAT (9 on the fileio, 0 on the iblock) and the host's
+# discard_max_bytes and write_zeroes_max_bytes follow the backstores;
+# with emulate_tpu turned off under an enabled namespace its DSM fails
+# with Invalid Command Opcode; enabled again with emulate_tpu 0 and
+# max_write_same_len 0, the namespaces have neither (ONCS, queue limits
+# 0, both commands Invalid Command Opcode).
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -21,7 +36,7 @@ grep -q '/target_core_mod\.ko[.a-z]*:' /lib/modules/$(uname -r)/modules.dep ||
 grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
 	fail "our nvmet-lio was not built"
 tgt_load
-for m in target_core_mod target_core_file tcm_loop sd_mod; do
+for m in target_core_mod target_core_file target_core_iblock tcm_loop sd_mod; do
 	modprobe $m 2>/dev/null || [ -d /sys/module/$m ] || fail "modprobe $m"
 done
 modprobe nvmet-lio || fail "modprobe nvmet-lio"
@@ -31,10 +46,12 @@ T=/sys/kernel/config/target
 N=$NQN_BASE:lio
 NS=$CFS/subsystems/$N/namespaces/1
 BAD=$CFS/subsystems/$N/namespaces/2
+NS2=$CFS/subsystems/$N/namespaces/2
 IMG=/tmp/e2e-lio.img
 SIZE=$(( 64 << 20 ))
 BS=$T/core/fileio_0/disk0
 BS2=$T/core/fileio_0/disk1
+IB=$T/core/iblock_0/nb0
 LOOP=$T/loopback/naa.5001405000000a01/tpgt_1
 LIO=$T/nvmet_lio/e2e/tpgt_1
 PAT=/tmp/e2e-lio.pat
@@ -44,6 +61,11 @@ OUT=/tmp/e2e-lio.out
 mkdir -p $BS || fail "mkdir $BS"
 write_attr $BS/control "fd_dev_name=$IMG,fd_dev_size=$SIZE"
 write_attr $BS/enable 1
+# thin provisioning, as "set attribute emulate_tpu=1 ..." in targetcli
+# (unmap_zeroes_data only while no LUN links the backstore)
+write_attr $BS/attrib/emulate_tpu 1
+write_attr $BS/attrib/emulate_tpws 1
+write_attr $BS/attrib/unmap_zeroes_data 1
 mkdir -p $BS2 || fail "mkdir $BS2"
 write_attr $BS2/control "fd_dev_name=$IMG.2,fd_dev_size=$SIZE"
 write_attr $BS2/enable 1
@@ -75,7 +97,184 @@ echo "tcm_loop disk $S, $(cat /sys/block/${S#/dev/}/size) sectors"
 # our fabric's LUN on it
 mkdir -p $LIO/lun/lun_0 || fail "mkdir $LIO/lun/lun_0"
 ln -s $BS $LIO/lun/lun_0/disk0 || fail "link the nvmet_lio LUN"
+
+# an iblock backstore on a memory-backed null_blk (discarded blocks read
+# back as zeroes), UNMAP on, unmap_zeroes_data left off: LUN 1
+null_blk_load
+mkdir -p $IB || fail "mkdir $IB"
+write_attr $IB/control udev_path=/dev/nullb0
+write_attr $IB/enable 1
+write_attr $IB/attrib/emulate_tpu 1
+mkdir -p $LIO/lun/lun_1 || fail "mkdir $LIO/lun/lun_1"
+ln -s $IB $LIO/lun/lun_1/nb0 || fail "link the iblock LUN"
 expect_errno "Resource temporarily unavailable" rmmod nvmet_lio
+
+# qlim DEV ATTR: the host's queue limit ATTR of DEV
+qlim() { cat /sys/block/${1#/dev/}/queue/$2; }
+
+# feat NS NAME: NAME=0|1 of the namespace's device_features
+feat() { grep -o "$2=[01]" $1/device_features; }
+
+# expect_sc WHAT SC COMMAND...: nvme-cli fails with status code SC (SCT
+# and SC; DNR and More masked off)
+expect_sc() {
+	what=$1 want=$2
+	shift 2
+	"$@" > $OUT 2>&1 && fail "$what succeeded"
+	st=$(sed -n 's/.*NVMe status: .*(\(0x[0-9a-fA-F]*\)).*/\1/p' $OUT |
+	     head -n 1)
+	[ -n "$st" ] && [ $(( st & 0x7ff )) -eq $(( want )) ] ||
+		fail "$what: not status $want: $(cat $OUT)"
+	echo "$what: status $st"
+}
+
+# rand_at FILE MIB: the MiB at MIB is the random MiB of data_prep
+rand_at() { expect_eq "$1 at $2 MiB" "$RAND_SUM" "$(sum_at $1 $2)"; }
+zero_at() { expect_eq "$1 at $2 MiB" "$ZERO_SUM" "$(sum_at $1 $2)"; }
+put_at() {
+	dd if=/tmp/e2e-rand of=$1 bs=1M seek=$2 oflag=direct conv=notrunc \
+		2>/dev/null || fail "write 1 MiB to $1 at $2 MiB"
+}
+blocks() { stat -c %b $IMG; }
+
+# Both namespaces have both features; Identify and the queue limits say
+# so, each namespace's DLFEAT after its backstore's unmap_zeroes_data.
+lio_checks_available() {
+	for nsd in $NS $NS2; do
+		expect_eq "$nsd write_zeroes" write_zeroes=1 "$(feat $nsd write_zeroes)"
+		expect_eq "$nsd deallocate" deallocate=1 "$(feat $nsd deallocate)"
+	done
+	oncs=$(id_ctrl_field /dev/$C oncs)
+	[ $(( oncs & 0xc )) -eq $(( 0xc )) ] ||
+		fail "ONCS $oncs lacks Write Zeroes or Dataset Management"
+	expect_eq "$D DLFEAT (unmap_zeroes_data 1)" 9 \
+		"$(( $(id_ns_field $D dlfeat) ))"
+	expect_eq "$D2 DLFEAT (unmap_zeroes_data 0)" 0 \
+		"$(( $(id_ns_field $D2 dlfeat) ))"
+	for dv in $D $D2; do
+		[ $(( $(id_ns_field $dv nsfeat) & 1 )) -eq 1 ] ||
+			fail "$dv NSFEAT: not thin provisioned"
+		[ "$(qlim $dv discard_max_bytes)" -gt 0 ] ||
+			fail "$dv: discard_max_bytes 0"
+		[ "$(qlim $dv write_zeroes_max_bytes)" -gt 0 ] ||
+			fail "$dv: write_zeroes_max_bytes 0"
+		echo "$dv: discard_max_bytes $(qlim $dv discard_max_bytes) write_zeroes_max_bytes $(qlim $dv write_zeroes_max_bytes) dlfeat $(id_ns_field $dv dlfeat)"
+	done
+}
+
+# What each command leaves in the backstores (fileio: $IMG, block size
+# $bs; iblock: /dev/nullb0).
+lio_data_checks() {
+	mb=$(( 1048576 / bs ))	# blocks a MiB (not lba: helpers set that)
+	# Write Zeroes without DEAC writes zeroes: no hole
+	put_at $D 5
+	b0=$(blocks)
+	write_zeroes $D $IMG 5
+	[ $(blocks) -ge $b0 ] || fail "Write Zeroes without DEAC made a hole"
+	# with DEAC: WRITE SAME with UNMAP, a hole of that MiB
+	put_at $D 7
+	b0=$(blocks)
+	nvme write-zeroes $D -s $(( 7 * mb )) -c $(( mb - 1 )) -d > $OUT 2>&1 ||
+		fail "nvme write-zeroes -d: $(cat $OUT)"
+	zero_at $D 7
+	zero_at $IMG 7
+	[ $(( b0 - $(blocks) )) -ge 2048 ] ||
+		fail "Write Zeroes with DEAC freed $(( b0 - $(blocks) )) sectors of $IMG, not 2048"
+	echo "Write Zeroes: zeroes; with DEAC a hole in $IMG"
+	# 32 MiB in one command: split by max_write_same_len
+	mws=$(cat $BS/attrib/max_write_same_len)
+	wzn=$(( (32 << 20) / bs ))
+	[ $wzn -le 65536 ] && [ $wzn -gt $mws ] || fail "no split to test: $wzn blocks, max_write_same_len $mws"
+	for m in 8 24 39 40; do put_at $D $m; done
+	nvme write-zeroes $D -s $(( 8 * mb )) -c $(( wzn - 1 )) > $OUT 2>&1 ||
+		fail "nvme write-zeroes of $wzn blocks: $(cat $OUT)"
+	for m in 8 24 39; do zero_at $D $m; zero_at $IMG $m; done
+	rand_at $IMG 40
+	echo "Write Zeroes of $wzn blocks over max_write_same_len $mws: exactly its blocks"
+	# past the end: LBA Out of Range, the last MiB (written above) kept
+	put_at $D 63
+	expect_sc "nvme write-zeroes past the end" 0x80 \
+		nvme write-zeroes $D -s $(( nsze - 4 )) -c 7
+	rand_at $IMG 63
+
+	# deallocation: one range, then one over max_unmap_lba_count
+	discarded $D $IMG 10
+	mul=$(cat $BS/attrib/max_unmap_lba_count)
+	[ $(( 16 * mb )) -gt $mul ] || fail "no split to test: max_unmap_lba_count $mul"
+	for m in 44 52 59 60; do put_at $D $m; done
+	b0=$(blocks)
+	blkdiscard -o $(( 44 << 20 )) -l $(( 16 << 20 )) $D ||
+		fail "blkdiscard of 16 MiB"
+	for m in 44 52 59; do zero_at $D $m; zero_at $IMG $m; done
+	rand_at $IMG 60
+	[ $(( b0 - $(blocks) )) -ge $(( 3 * 2048 )) ] ||
+		fail "blkdiscard freed only $(( b0 - $(blocks) )) sectors of $IMG"
+	echo "16 MiB deallocated over max_unmap_lba_count $mul: exactly its blocks, holes"
+	# three ranges, two block descriptors an UNMAP
+	write_attr $BS/attrib/max_unmap_block_desc_count 2
+	for m in 12 13 14 16; do put_at $D $m; done
+	nvme dsm $D --ad -s $(( 12 * mb )),$(( 14 * mb )),$(( 16 * mb )) \
+		-b $mb,$mb,$mb > $OUT 2>&1 || fail "nvme dsm, 3 ranges: $(cat $OUT)"
+	for m in 12 14 16; do zero_at $D $m; zero_at $IMG $m; done
+	rand_at $IMG 13
+	write_attr $BS/attrib/max_unmap_block_desc_count 1
+	echo "3 ranges, 2 descriptors an UNMAP: exactly their blocks"
+	# a range past the end: LBA Out of Range, nothing deallocated
+	put_at $D 18
+	expect_sc "nvme dsm with a range past the end" 0x80 \
+		nvme dsm $D --ad -s $(( 18 * mb )),$(( nsze - 4 )) -b $mb,8
+	rand_at $IMG 18
+	rand_at $D 18
+
+	# the iblock backstore
+	write_zeroes $D2 /dev/nullb0 3
+	discarded $D2 /dev/nullb0 5
+	echo "iblock: Write Zeroes and deallocation read back as zeroes"
+}
+
+# emulate_tpu turned off under an enabled namespace: target-core refuses
+# UNMAP, the host gets Invalid Command Opcode
+lio_checks_gone_live() {
+	write_attr $BS/attrib/emulate_tpu 0
+	expect_sc "nvme dsm --ad after emulate_tpu 0" 0x1 \
+		nvme dsm $D --ad -s 0 -b 8
+}
+
+# Enabled again with emulate_tpu 0 and max_write_same_len 0: neither
+# feature, and the host sees neither.
+lio_checks_unavailable() {
+	host_disconnect_all || fail "disconnect"
+	write_attr $NS/enable 0
+	write_attr $NS2/enable 0
+	for bk in $BS $IB; do
+		write_attr $bk/attrib/emulate_tpu 0
+		write_attr $bk/attrib/max_write_same_len 0
+	done
+	write_attr $NS/enable 1
+	write_attr $NS2/enable 1
+	for nsd in $NS $NS2; do
+		expect_eq "$nsd write_zeroes" write_zeroes=0 "$(feat $nsd write_zeroes)"
+		expect_eq "$nsd deallocate" deallocate=0 "$(feat $nsd deallocate)"
+	done
+	host_connect $N || fail "nvme connect"
+	D=$(wait_for_dev $N 1) || fail "no namespace 1"
+	D2=$(wait_for_dev $N 2) || fail "no namespace 2"
+	C=$(ctrl_of $N) || fail "no controller of $N"
+	oncs=$(id_ctrl_field /dev/$C oncs)
+	[ $(( oncs & 0xc )) -eq 0 ] ||
+		fail "ONCS $oncs has Write Zeroes or Dataset Management"
+	for dv in $D $D2; do
+		expect_eq "$dv DLFEAT" 0 "$(( $(id_ns_field $dv dlfeat) ))"
+		expect_eq "$dv NSFEAT thin" 0 "$(( $(id_ns_field $dv nsfeat) & 1 ))"
+		expect_eq "$dv discard_max_bytes" 0 "$(qlim $dv discard_max_bytes)"
+		expect_eq "$dv write_zeroes_max_bytes" 0 \
+			"$(qlim $dv write_zeroes_max_bytes)"
+		expect_sc "nvme write-zeroes on $dv" 0x1 \
+			nvme write-zeroes $dv -s 0 -c 7
+		expect_sc "nvme dsm --ad on $dv" 0x1 nvme dsm $dv --ad -s 0 -b 8
+	done
+	echo "emulate_tpu 0, max_write_same_len 0: no Write Zeroes, no DSM"
+}
 
 tgt_subsys $N 1
 # names that do not resolve: EINVAL, a log line, the namespace disabled
@@ -126,6 +325,19 @@ cmp -s $PAT $OUT || fail "written through NVMe, SCSI reads other data"
 nvme flush $D -n 1 > $OUT 2>&1 || fail "nvme flush: $(cat $OUT)"
 echo "data written through either protocol reads back through the other"
 
+# ---- Write Zeroes and deallocation ----
+mkdir $NS2 || fail "mkdir namespace 2"
+write_attr $NS2/device_backend lio
+write_attr $NS2/device_path iblock_0/nb0
+write_attr $NS2/enable 1
+D2=$(wait_for_dev $N 2) || fail "no namespace 2"
+C=$(ctrl_of $N) || fail "no controller of $N"
+data_prep
+lio_checks_available
+lio_data_checks
+lio_checks_gone_live
+lio_checks_unavailable
+
 # removal while enabled: refused, even once the links are gone
 expect_errno "Device or resource busy" rmdir $BS
 rm $LOOP/lun/lun_0/disk0 || fail "unlink the tcm_loop LUN"
@@ -145,6 +357,11 @@ write_attr $NS/enable 0
 rmdir $LIO/lun/lun_0 || fail "rmdir the nvmet_lio LUN after disable"
 rmdir $BS || fail "rmdir the backstore after disable"
 rmdir $NS || fail "rmdir namespace 1"
+write_attr $NS2/enable 0
+rmdir $NS2 || fail "rmdir namespace 2"
+rm $LIO/lun/lun_1/nb0 || fail "unlink the iblock LUN"
+rmdir $LIO/lun/lun_1 || fail "rmdir the iblock LUN"
+rmdir $IB $T/core/iblock_0 || fail "rmdir the iblock backstore"
 
 # teardown and unload order: nvmet-lio before target_core_mod
 rmdir $LIO $T/nvmet_lio/e2e $T/nvmet_lio || fail "rmdir our fabric's tree"
@@ -164,6 +381,7 @@ for m in tcm_loop target_core_file target_core_iblock target_core_pscsi \
 		fail "rmmod $m"
 	}
 done
+rmmod null_blk || fail "rmmod null_blk"
 rm -f $IMG $IMG.2 $PAT $OUT
 echo "nvmet-lio unloads first, then target-core"
 exit 0
