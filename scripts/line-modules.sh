@@ -44,6 +44,17 @@ esac
 	exit 2
 }
 
+# A copy last filled from another checkout (a worktree sharing the scratch
+# directory) may hold objects newer than this checkout's sources, which tar
+# unpacks with their own mtimes: make would keep the other checkout's
+# objects.  Such a copy starts afresh.
+src=$(cd "$NVMET_NG_TOP" && pwd -P)
+if [ -f "$OUTDIR/.nvmet-ng-source" ] &&
+   [ "$(cat "$OUTDIR/.nvmet-ng-source")" != "$src" ]; then
+	echo "line-modules: $OUTDIR was built from $(cat "$OUTDIR/.nvmet-ng-source"); starting afresh" >&2
+	clean=1
+fi
+
 # --clean starts from an empty copy rather than running kbuild's clean: with
 # a headers Makefile that names another tree (a cache copied elsewhere),
 # 7.x's clean deletes the headers' own Module.symvers.
@@ -56,6 +67,7 @@ if [ -n "$clean" ] && [ -e "$OUTDIR" ]; then
 	rm -rf "$OUTDIR"
 fi
 mkdir -p "$OUTDIR"
+echo "$src" > "$OUTDIR/.nvmet-ng-source"
 (cd "$NVMET_NG_TOP" && git ls-files --cached --others --exclude-standard |
 	while read -r f; do [ -e "$f" ] && echo "$f"; done |
 	tar -c -T - -f -) | tar -x -C "$OUTDIR" -f -
