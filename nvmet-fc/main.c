@@ -16,7 +16,6 @@
 #include <linux/string.h>
 
 #include <nvmet/compat-fc.h>
-#include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
 #include <nvmet/nvmet.h>
 
@@ -156,8 +155,16 @@ static int __init nvmet_fc_init(void)
 {
 	int ret;
 
+	/*
+	 * Unbound: fcloop, like an LLDD that calls in on the submitting
+	 * CPU, queues each command's work from the host's submission.  On
+	 * a per-CPU workqueue the work ran there, ahead of the submitter,
+	 * so commands went through one at a time and QD32 did no better
+	 * than QD1; unbound, they run on a free CPU while the host goes on
+	 * submitting, as in-tree's run from fcloop's work on nvmet_wq.
+	 */
 	nvmet_fc_wq = alloc_workqueue("nvmet_fc_wq",
-				      WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU, 0);
+				      WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!nvmet_fc_wq)
 		return -ENOMEM;
 	ret = nvmet_fc_assocs_init();
