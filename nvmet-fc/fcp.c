@@ -6,7 +6,9 @@
  * connection ID under RCU, takes a context from the queue's pool, copies
  * the IU and queues the context's work.  The work (process context) runs
  * nvmet_req_init(), allocates the data buffer, and either executes the
- * command or first fetches its data with WRITEDATA ops, whose completion
+ * command or first fetches its data with WRITEDATA ops; once the data is
+ * in, the work executes the command if the LLDD finished the ops before
+ * its first fcp_op() returned (fcloop does), otherwise the completion
  * queues the work again to execute it.  queue_response() (any context)
  * sends a read's data with READDATA ops and then the ERSP with an RSP op
  * (or READDATA_RSP for the last data when the LLDD can).  When the last op
@@ -260,7 +262,9 @@ static void nvmet_fc_writedata_done(struct nvmet_fc_cmd *cmd)
 		return;
 	}
 	cmd->state = NVMET_FC_CMD_EXEC;
-	queue_work(nvmet_fc_wq, &cmd->work);
+	/* The work is still in its first fcp_op(): it executes the command. */
+	if (!test_and_clear_bit(0, &cmd->wd_inline))
+		queue_work(nvmet_fc_wq, &cmd->work);
 }
 
 /* The LLDD finished an op of @fcpreq's command; any context. */
@@ -373,8 +377,20 @@ static void nvmet_fc_cmd_start(struct nvmet_fc_cmd *cmd)
 		return;
 	}
 	if (cmd->data_len && nvme_is_write(req->cmd)) {
+		/*
+		 * An LLDD that moves the data before fcp_op() returns (fcloop)
+		 * completes it in its own context, which may not sleep; this
+		 * work may, so it executes the command once fcp_op() is back,
+		 * without a second trip through the workqueue.  A failed
+		 * transfer releases the context with the bit still set; only
+		 * this work sets it, and the context's work does not run
+		 * twice at once, so clearing it here is safe either way.
+		 */
 		cmd->state = NVMET_FC_CMD_WRITEDATA;
+		set_bit(0, &cmd->wd_inline);
 		nvmet_fc_data_op(cmd, NVMET_FCOP_WRITEDATA);
+		if (!test_and_clear_bit(0, &cmd->wd_inline))
+			req->execute(req);
 		return;
 	}
 	req->execute(req);

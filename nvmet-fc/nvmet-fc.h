@@ -170,6 +170,9 @@ struct nvmet_fc_queue;
  * @entry: on queue->free_cmds while FREE
  * @state: enum nvmet_fc_cmd_state; changed by whoever owns the command
  * @aborted: the exchange was aborted; send nothing more (atomic bitop)
+ * @wd_inline: the work is still in the call that starts the WRITEDATA;
+ *	       whichever of it and the data's last completion clears this
+ *	       first leaves the execution to the other (atomic bitop)
  * @sg_mapped: req.sg is DMA-mapped for the LLDD
  * @data_len: bytes of data the CMD IU announced
  * @offset: bytes of data moved so far
@@ -186,6 +189,7 @@ struct nvmet_fc_cmd {
 	struct list_head entry;
 	u8 state;
 	unsigned long aborted;
+	unsigned long wd_inline;
 	bool sg_mapped;
 	u32 data_len;
 	u32 offset;
