@@ -88,7 +88,7 @@ bool nvmet_rdma_src_gone(struct rdma_cm_id *cm_id)
  */
 void nvmet_rdma_park(struct nvmet_rdma_queue *queue)
 {
-	pr_info_ratelimited("queue %d: %pISpc is gone; its CM id waits for the address to disconnect from it\n",
+	pr_info_ratelimited("queue %d: %pISpc is gone; its CM id is kept until the address is back\n",
 			    queue->idx, &queue->cm_id->route.addr.src_addr);
 	mutex_lock(&nvmet_rdma_park_lock);
 	list_add_tail(&queue->entry, &nvmet_rdma_parked);
