@@ -47,7 +47,7 @@ export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6}
 # (VM_ARGS="tests=..." runs each): 45 (1100 namespaces over RDMA: 685 s,
 # beyond the 300 s a test gets).  2i (1100 namespaces over TCP, 200 s)
 # and the ANA failover runs 3c, 4c and 5c (about 3 minutes each) pass,
-# but with them the lane outgrew its 1800 s watchdog and make check its
+# but with them the lane outgrew its then 1800 s watchdog and make check its
 # hour.  The reservation tests 2k, 3b, 4b and 5b, left out until they
 # passed, are back: 2k's second host identity has a port of its own, and
 # 3b's read-backs of other data than the holder wrote were the bdev
