@@ -29,6 +29,10 @@
  * WRITE SAME(16) of a zeroed block, and Dataset Management's deallocate
  * UNMAP, one SCSI command after another within the backstore's limits
  * (struct nvmet_lio_seq), each started from the completion of the last.
+ * A fused Compare and Write becomes one COMPARE AND WRITE, which
+ * target-core runs under the backstore's own lock of such commands, so
+ * it is atomic against those of SCSI initiators too (the core's range
+ * lock, still held, orders it against our own hosts' writes).
  *
  * Locks: nvmet_lio_lock (a mutex) protects nvmet_lio_tpgs and
  * nvmet_lio_namespaces and orders a namespace's search for its LUN before
@@ -86,6 +90,14 @@
 #define NVMET_LIO_UNMAP_DESCS	255
 /* WRITE SAME(16) byte 1: UNMAP, deallocate rather than write */
 #define NVMET_LIO_WS_UNMAP	0x08
+/* byte 1 of READ(16), WRITE(16) and COMPARE AND WRITE */
+#define NVMET_LIO_FUA		0x08
+/*
+ * The most blocks target-core's COMPARE AND WRITE takes, whatever the
+ * backstore (its CDB check, and the MAXIMUM COMPARE AND WRITE LENGTH of
+ * its Block Limits page); no attribute changes it.
+ */
+#define NVMET_LIO_CAW_MAX	1
 
 /**
  * struct nvmet_lio_wwn - a target name of the nvmet_lio fabric
@@ -165,11 +177,14 @@ struct nvmet_lio_seq {
  * @se_cmd: target-core's part; freed by the release_cmd callback
  * @req: the NVMe request it carries
  * @seq: the sequence it is one step of, or NULL
+ * @second: the Write of a fused pair whose Compare is @req, or NULL
  * @completed: bit 0 set once @req was completed (queue_data_in and
  *	       queue_status may both be called for one command)
  * @lba: the first block it names, for the error of a step of @seq
- * @sg: the data of a step of @seq: a zeroed block or the UNMAP list
- * @param: the UNMAP parameter list (kmalloc'ed), or NULL
+ * @sg: the data of a step of @seq (a zeroed block or the UNMAP list), or
+ *	of a COMPARE AND WRITE
+ * @param: the UNMAP parameter list or the COMPARE AND WRITE data
+ *	   (kmalloc'ed), or NULL
  * @cdb: the CDB
  * @sense: the sense data target-core fills in
  */
@@ -177,6 +192,7 @@ struct nvmet_lio_cmd {
 	struct se_cmd se_cmd;
 	struct nvmet_req *req;
 	struct nvmet_lio_seq *seq;
+	struct nvmet_req *second;
 	unsigned long completed;
 	u64 lba;
 	struct scatterlist sg;
@@ -235,7 +251,13 @@ static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 	case ILLEGAL_REQUEST:
 		if (asc == 0x21)	/* LOGICAL BLOCK ADDRESS OUT OF RANGE */
 			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
-		/* INVALID COMMAND OPERATION CODE: the backstore lost it */
+		/*
+		 * INVALID COMMAND OPERATION CODE: the backstore lost it; for
+		 * COMPARE AND WRITE (emulate_caw 0) an unsupported fused
+		 * operation, which is Invalid Field (target/io.c)
+		 */
+		if (asc == 0x20 && cmd->second)
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		if (asc == 0x20)
 			return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 		/* INVALID FIELD IN CDB, IN PARAMETER LIST: limits shrank */
@@ -245,6 +267,11 @@ static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 	case DATA_PROTECT:
 		if (asc == 0x27)	/* WRITE PROTECTED */
 			return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+		break;
+	case MISCOMPARE:
+		/* MISCOMPARE DURING VERIFY OPERATION: COMPARE AND WRITE's */
+		if (asc == 0x1d)
+			return NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
 		break;
 	}
 	return NVME_SC_INTERNAL;
@@ -289,6 +316,10 @@ static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
 {
 	struct nvmet_lio_seq *seq = cmd->seq;
 
+	if (cmd->second) {
+		nvmet_backend_fused_done(cmd->req, status, NVME_SC_SUCCESS);
+		return;
+	}
 	if (!seq) {
 		nvmet_req_complete(cmd->req, status);
 		return;
@@ -629,7 +660,10 @@ static u64 nvmet_lio_capacity(struct se_device *dev)
 /*
  * What the backstore takes, read once at enable: WRITE SAME where
  * max_write_same_len is set (fileio and iblock set it; ramdisk, pscsi and
- * TCMU leave it 0), UNMAP where emulate_tpu is on with its limits.
+ * TCMU leave it 0), UNMAP where emulate_tpu is on with its limits, fused
+ * Compare and Write where emulate_caw is on (without it the core does not
+ * run the pair either: its compare would be atomic against nvmet-ng's
+ * hosts only).
  */
 static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 {
@@ -640,6 +674,8 @@ static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 	if (!a->emulate_tpu || !a->max_unmap_lba_count ||
 	    !a->max_unmap_block_desc_count)
 		ns->features &= ~NVMET_BF_DEALLOCATE;
+	if (!a->emulate_caw)
+		ns->features &= ~NVMET_BF_COMPARE_WRITE;
 }
 
 static int nvmet_lio_open(struct nvmet_ns *ns)
@@ -809,7 +845,7 @@ static void nvmet_lio_rw(struct nvmet_req *req)
 	}
 	cmd->cdb[0] = write ? WRITE_16 : READ_16;
 	if (le16_to_cpu(req->cmd->rw.control) & NVME_RW_FUA)
-		cmd->cdb[1] = 0x08;		/* FUA */
+		cmd->cdb[1] = NVMET_LIO_FUA;
 	put_unaligned_be64(nvmet_req_pos(req) >> shift, &cmd->cdb[2]);
 	put_unaligned_be32(req->data_len >> shift, &cmd->cdb[10]);
 	nvmet_lio_submit(cmd, req->sg, req->sg_cnt, req->data_len,
@@ -1033,6 +1069,59 @@ static void nvmet_lio_dsm(struct nvmet_req *req)
 }
 
 /*
+ * A fused pair as one COMPARE AND WRITE: the data-out buffer is the
+ * blocks to compare, then the blocks to write.  target-core builds the
+ * write from that buffer assuming both halves share one page (or take a
+ * page each, for blocks of a page), so they are copied into one buffer
+ * (kmalloc aligns an allocation of a power of two to its size).  A pair
+ * over NVMET_LIO_CAW_MAX blocks fails with Invalid Field, not split: the
+ * halves would not be atomic together.  Any failure of the SCSI command
+ * is the Compare's (nothing written, so far as the one SCSI status can
+ * tell), MISCOMPARE as Compare Failure; the Write then fails with
+ * Failed Fused Command.
+ */
+static void nvmet_lio_compare_write(struct nvmet_req *first,
+				    struct nvmet_req *second)
+{
+	struct nvmet_lio *lio = nvmet_lio_of(first->ns);
+	u32 nlb = (u32)le16_to_cpu(first->cmd->rw.length) + 1;
+	u32 len = first->data_len;
+	struct nvmet_lio_cmd *cmd;
+
+	if (READ_ONCE(lio->unlinked)) {
+		nvmet_backend_fused_done(first, NVME_SC_NS_NOT_READY |
+					 NVME_STATUS_DNR, 0);
+		return;
+	}
+	if (nlb > NVMET_LIO_CAW_MAX) {
+		first->error_loc = offsetof(struct nvme_rw_command, length);
+		nvmet_backend_fused_done(first, NVME_SC_INVALID_FIELD |
+					 NVME_STATUS_DNR, 0);
+		return;
+	}
+	cmd = nvmet_lio_cmd_alloc(first);
+	if (cmd)
+		cmd->param = kmalloc(2 * len, GFP_NOIO);
+	if (!cmd || !cmd->param ||
+	    sg_copy_to_buffer(first->sg, first->sg_cnt, cmd->param, len) != len ||
+	    sg_copy_to_buffer(second->sg, second->sg_cnt, cmd->param + len,
+			      len) != len) {
+		if (cmd)
+			nvmet_lio_cmd_free(cmd);
+		nvmet_backend_fused_done(first, NVME_SC_INTERNAL, 0);
+		return;
+	}
+	cmd->second = second;
+	cmd->cdb[0] = COMPARE_AND_WRITE;
+	if (le16_to_cpu(second->cmd->rw.control) & NVME_RW_FUA)
+		cmd->cdb[1] = NVMET_LIO_FUA;
+	put_unaligned_be64(le64_to_cpu(first->cmd->rw.slba), &cmd->cdb[2]);
+	cmd->cdb[13] = nlb;
+	sg_init_one(&cmd->sg, cmd->param, 2 * len);
+	nvmet_lio_submit(cmd, &cmd->sg, 1, 2 * len, DMA_TO_DEVICE);
+}
+
+/*
  * The backstore's own word, read at each Identify Namespace: UNMAP's
  * granularity (in blocks) while deallocation is on, and whether unmapped
  * blocks read as zeroes (unmap_zeroes_data, which target-core reports as
@@ -1067,6 +1156,7 @@ static const struct nvmet_backend_ops nvmet_lio_backend_ops = {
 	.write_zeroes	= nvmet_lio_write_zeroes,
 	.dsm		= nvmet_lio_dsm,
 	.limits		= nvmet_lio_limits,
+	.compare_write	= nvmet_lio_compare_write,
 };
 
 static int __init nvmet_lio_init(void)
