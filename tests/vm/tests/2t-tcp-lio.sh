@@ -26,6 +26,15 @@
 # with Invalid Command Opcode; enabled again with emulate_tpu 0 and
 # max_write_same_len 0, the namespaces have neither (ONCS, queue limits
 # 0, both commands Invalid Command Opcode).
+# Fused Compare and Write (nvme-tcp-fused, as 2q) on the fileio backstore
+# as COMPARE AND WRITE: a matching pair writes (read back through the
+# host and through the tcm_loop disk), a mismatching one is Compare
+# Failure and writes nothing, the other checks of 2q hold, and a pair of
+# two blocks (target-core takes one) is Invalid Field with nothing
+# written; with emulate_caw turned off under the enabled namespace and
+# after an enable with it off (compare_write=0) a matching pair is
+# refused, Invalid Field, the data unchanged.  (sg3-utils is not in the
+# image: no SCSI COMPARE AND WRITE of the guest's own.)
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -136,6 +145,41 @@ put_at() {
 		2>/dev/null || fail "write 1 MiB to $1 at $2 MiB"
 }
 blocks() { stat -c %b $IMG; }
+
+# fused WANT ARGS...: nvme-tcp-fused on namespace 1 passes WANT checks
+CW=/tmp/e2e-lio.cw
+fused() {
+	want=$1
+	shift
+	rc=0
+	nvme-tcp-fused -a 127.0.0.1 -p 4420 -n 1 "$@" -o $CW $N > $OUT 2>&1 ||
+		rc=$?
+	sed 's/^/  /' $OUT
+	[ $rc -eq 0 ] || fail "nvme-tcp-fused $*: rc $rc"
+	grep -q "^fused: $want passed, 0 failed$" $OUT ||
+		fail "nvme-tcp-fused $*: not $want checks passed"
+}
+
+# block8 WHAT: block 8 holds what nvme-tcp-fused left there ($CW),
+# through the tcm_loop disk and through the host
+block8() {
+	for dv in $S $D; do
+		dd if=$dv of=$OUT bs=$bs skip=8 count=1 iflag=direct \
+			2>/dev/null || fail "read block 8 of $dv"
+		cmp -s $CW $OUT || fail "$1: block 8 of $dv is not the pair's"
+	done
+	echo "$1: block 8 reads back through $S and $D"
+}
+
+lio_caw_checks() {
+	expect_eq "$NS compare_write" compare_write=1 "$(feat $NS compare_write)"
+	fused 17 -l 1
+	block8 "COMPARE AND WRITE"
+	# live: target-core refuses COMPARE AND WRITE
+	write_attr $BS/attrib/emulate_caw 0
+	fused 5 -r
+	block8 "emulate_caw 0 under the enabled namespace"
+}
 
 # Both namespaces have both features; Identify and the queue limits say
 # so, each namespace's DLFEAT after its backstore's unmap_zeroes_data.
@@ -256,6 +300,10 @@ lio_checks_unavailable() {
 		expect_eq "$nsd write_zeroes" write_zeroes=0 "$(feat $nsd write_zeroes)"
 		expect_eq "$nsd deallocate" deallocate=0 "$(feat $nsd deallocate)"
 	done
+	# emulate_caw 0 since lio_caw_checks: the core refuses the pair
+	expect_eq "$NS compare_write" compare_write=0 "$(feat $NS compare_write)"
+	expect_errno "Invalid argument" sh -c \
+		"echo compare_write=1 > $NS/device_features"
 	host_connect $N || fail "nvme connect"
 	D=$(wait_for_dev $N 1) || fail "no namespace 1"
 	D2=$(wait_for_dev $N 2) || fail "no namespace 2"
@@ -273,6 +321,8 @@ lio_checks_unavailable() {
 			nvme write-zeroes $dv -s 0 -c 7
 		expect_sc "nvme dsm --ad on $dv" 0x1 nvme dsm $dv --ad -s 0 -b 8
 	done
+	fused 5 -r
+	block8 "enabled with emulate_caw 0"
 	echo "emulate_tpu 0, max_write_same_len 0: no Write Zeroes, no DSM"
 }
 
@@ -324,6 +374,10 @@ dd if=$S of=$OUT bs=1M skip=63 count=1 iflag=direct 2>/dev/null ||
 cmp -s $PAT $OUT || fail "written through NVMe, SCSI reads other data"
 nvme flush $D -n 1 > $OUT 2>&1 || fail "nvme flush: $(cat $OUT)"
 echo "data written through either protocol reads back through the other"
+
+# ---- fused Compare and Write ----
+command -v nvme-tcp-fused > /dev/null || fail "no nvme-tcp-fused in the image"
+lio_caw_checks
 
 # ---- Write Zeroes and deallocation ----
 mkdir $NS2 || fail "mkdir namespace 2"
@@ -382,6 +436,6 @@ for m in tcm_loop target_core_file target_core_iblock target_core_pscsi \
 	}
 done
 rmmod null_blk || fail "rmmod null_blk"
-rm -f $IMG $IMG.2 $PAT $OUT
+rm -f $IMG $IMG.2 $PAT $OUT $CW
 echo "nvmet-lio unloads first, then target-core"
 exit 0
