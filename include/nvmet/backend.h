@@ -34,7 +34,9 @@ struct nvmet_req;
 /*
  * Feature bits the core implements over every backend's rw(): each
  * namespace has them and an administrator may always turn them off, whatever
- * the backend's table says.  A backend may still speed them up (@copy).
+ * the backend's table says.  A backend may still speed them up (@copy) or
+ * do them its own way (@compare_write), and its @open may take one away
+ * where the core's version would be wrong for the device.
  */
 #define NVMET_BF_CORE		(NVMET_BF_COPY | NVMET_BF_COMPARE | \
 				 NVMET_BF_VERIFY | NVMET_BF_COMPARE_WRITE)
