@@ -98,6 +98,13 @@
  * its Block Limits page); no attribute changes it.
  */
 #define NVMET_LIO_CAW_MAX	1
+/*
+ * How often a command goes out again after a UNIT ATTENTION: target-core
+ * queues one for each session of the portal group when a LUN of the group
+ * comes or goes (REPORTED LUNS DATA HAS CHANGED), and reports them one a
+ * command; a SCSI initiator's business, not an NVMe host's.
+ */
+#define NVMET_LIO_UA_TRIES	8
 
 /**
  * struct nvmet_lio_wwn - a target name of the nvmet_lio fabric
@@ -183,6 +190,12 @@ struct nvmet_lio_seq {
  * @lba: the first block it names, for the error of a step of @seq
  * @sg: the data of a step of @seq (a zeroed block or the UNMAP list), or
  *	of a COMPARE AND WRITE
+ * @data: the scatterlist submitted (req->sg or @sg), @nents entries of it,
+ *	  @len bytes in direction @dir: what a resubmission sends again
+ * @nents: see @data
+ * @len: see @data
+ * @dir: see @data
+ * @tries: the UNIT ATTENTIONs it was resubmitted after
  * @param: the UNMAP parameter list or the COMPARE AND WRITE data
  *	   (kmalloc'ed), or NULL
  * @cdb: the CDB
@@ -196,6 +209,11 @@ struct nvmet_lio_cmd {
 	unsigned long completed;
 	u64 lba;
 	struct scatterlist sg;
+	struct scatterlist *data;
+	unsigned int nents;
+	u32 len;
+	int dir;
+	unsigned int tries;
 	void *param;
 	unsigned char cdb[16];
 	unsigned char sense[TRANSPORT_SENSE_BUFFER];
@@ -231,19 +249,24 @@ static struct nvmet_lio_cmd *nvmet_lio_cmd_of(struct se_cmd *se_cmd)
 
 /* ---- NVMe status from SCSI status and sense data ---- */
 
-static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
+/* The sense key, and the ASC into @asc, fixed or descriptor format. */
+static u8 nvmet_lio_sense_key(struct nvmet_lio_cmd *cmd, u8 *asc)
 {
 	const unsigned char *s = cmd->sense;
-	bool write = cmd->cdb[0] != READ_16;
-	u8 key, asc;
 
 	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73) {
-		key = s[1] & 0xf;
-		asc = s[2];
-	} else {
-		key = s[2] & 0xf;
-		asc = s[12];
+		*asc = s[2];
+		return s[1] & 0xf;
 	}
+	*asc = s[12];
+	return s[2] & 0xf;
+}
+
+static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
+{
+	bool write = cmd->cdb[0] != READ_16;
+	u8 asc, key = nvmet_lio_sense_key(cmd, &asc);
+
 	switch (key) {
 	case MEDIUM_ERROR:
 	case HARDWARE_ERROR:
@@ -295,6 +318,10 @@ static u16 nvmet_lio_status(struct nvmet_lio_cmd *cmd)
 }
 
 static void nvmet_lio_seq_next(struct nvmet_lio_seq *seq);
+static struct nvmet_lio_cmd *nvmet_lio_cmd_alloc(struct nvmet_req *req);
+static void nvmet_lio_submit(struct nvmet_lio_cmd *cmd,
+			     struct scatterlist *sg, unsigned int nents,
+			     u32 len, int dir);
 
 /* ---- the fabric's command callbacks ---- */
 
@@ -338,18 +365,56 @@ static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
  * on its virtual LUN 0, read-only and empty, whose data must not reach
  * the host.  Such a command fails with Namespace Not Ready, DNR.
  */
+/*
+ * @cmd failed with a UNIT ATTENTION, which target-core reported instead
+ * of running it: send a copy of it again (its parameter data moves to the
+ * copy; target-core no longer reads the data of a failed command).
+ * Process context, as every completion here.  Returns false if it could
+ * not.
+ */
+static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
+{
+	struct scatterlist *sg = cmd->data;
+	struct nvmet_lio_cmd *n;
+
+	if (cmd->tries >= NVMET_LIO_UA_TRIES)
+		return false;
+	n = nvmet_lio_cmd_alloc(cmd->req);
+	if (!n)
+		return false;
+	n->seq = cmd->seq;
+	n->second = cmd->second;
+	n->lba = cmd->lba;
+	n->tries = cmd->tries + 1;
+	memcpy(n->cdb, cmd->cdb, sizeof(n->cdb));
+	n->param = cmd->param;
+	cmd->param = NULL;
+	if (sg == &cmd->sg) {
+		sg_init_table(&n->sg, 1);
+		sg_set_page(&n->sg, sg_page(&cmd->sg), cmd->sg.length,
+			    cmd->sg.offset);
+		sg = &n->sg;
+	}
+	nvmet_lio_submit(n, sg, cmd->nents, cmd->len, cmd->dir);
+	return true;
+}
+
 static void nvmet_lio_complete(struct se_cmd *se_cmd)
 {
 	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
-	u16 status;
+	u8 asc;
 
 	if (test_and_set_bit(0, &cmd->completed))
 		return;
-	if (se_cmd->se_lun != nvmet_lio_of(cmd->req->ns)->lun)
-		status = NVME_SC_NS_NOT_READY | NVME_STATUS_DNR;
-	else
-		status = nvmet_lio_status(cmd);
-	nvmet_lio_cmd_done(cmd, status);
+	if (se_cmd->se_lun != nvmet_lio_of(cmd->req->ns)->lun) {
+		nvmet_lio_cmd_done(cmd, NVME_SC_NS_NOT_READY | NVME_STATUS_DNR);
+		return;
+	}
+	if (se_cmd->scsi_status == SAM_STAT_CHECK_CONDITION &&
+	    nvmet_lio_sense_key(cmd, &asc) == UNIT_ATTENTION &&
+	    nvmet_lio_resubmit(cmd))
+		return;
+	nvmet_lio_cmd_done(cmd, nvmet_lio_status(cmd));
 }
 
 static int nvmet_lio_queue_data_in(struct se_cmd *se_cmd)
@@ -797,6 +862,10 @@ static void nvmet_lio_submit(struct nvmet_lio_cmd *cmd,
 	struct nvmet_lio *lio = nvmet_lio_of(cmd->req->ns);
 	struct se_cmd *se_cmd = &cmd->se_cmd;
 
+	cmd->data = sg;
+	cmd->nents = nents;
+	cmd->len = len;
+	cmd->dir = dir;
 	if (target_init_cmd(se_cmd, lio->sess, cmd->sense, lio->unpacked_lun,
 			    len, TCM_SIMPLE_TAG, dir, 0)) {
 		/* the session is stopping: no reference was taken */
