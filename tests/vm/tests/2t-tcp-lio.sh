@@ -33,8 +33,13 @@
 # two blocks (target-core takes one) is Invalid Field with nothing
 # written; with emulate_caw turned off under the enabled namespace and
 # after an enable with it off (compare_write=0) a matching pair is
-# refused, Invalid Field, the data unchanged.  (sg3-utils is not in the
-# image: no SCSI COMPARE AND WRITE of the guest's own.)
+# refused, Invalid Field, the data unchanged.  The same pairs (2q's
+# checks) on a fileio backstore of 4 KiB blocks, a page, which
+# target-core splits the data-out buffer of differently; its LUN's
+# coming and going queues UNIT ATTENTIONs for namespace 1's session,
+# which the next commands there (nvme-tcp-fused, which does not retry)
+# must not see.  (sg3-utils is
+# not in the image: no SCSI COMPARE AND WRITE of the guest's own.)
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -60,6 +65,8 @@ IMG=/tmp/e2e-lio.img
 SIZE=$(( 64 << 20 ))
 BS=$T/core/fileio_0/disk0
 BS2=$T/core/fileio_0/disk1
+BS4=$T/core/fileio_0/disk4
+NS3=$CFS/subsystems/$N/namespaces/3
 IB=$T/core/iblock_0/nb0
 LOOP=$T/loopback/naa.5001405000000a01/tpgt_1
 LIO=$T/nvmet_lio/e2e/tpgt_1
@@ -175,6 +182,31 @@ lio_caw_checks() {
 	expect_eq "$NS compare_write" compare_write=1 "$(feat $NS compare_write)"
 	fused 17 -l 1
 	block8 "COMPARE AND WRITE"
+	# 4 KiB blocks: namespace 3 on its own backstore, for these checks
+	mkdir -p $BS4 || fail "mkdir $BS4"
+	write_attr $BS4/control "fd_dev_name=$IMG.4,fd_dev_size=$(( 16 << 20 ))"
+	write_attr $BS4/enable 1
+	write_attr $BS4/attrib/block_size 4096
+	mkdir -p $LIO/lun/lun_2 || fail "mkdir $LIO/lun/lun_2"
+	ln -s $BS4 $LIO/lun/lun_2/disk4 || fail "link the 4 KiB LUN"
+	mkdir $NS3 || fail "mkdir namespace 3"
+	write_attr $NS3/device_backend lio
+	write_attr $NS3/device_path fileio_0/disk4
+	write_attr $NS3/enable 1
+	D3=$(wait_for_dev $N 3) || fail "no namespace 3"
+	fused 13 -n 3
+	dd if=$D3 of=$OUT bs=4096 skip=8 count=1 iflag=direct 2>/dev/null ||
+		fail "read block 8 of $D3"
+	cmp -s $CW $OUT || fail "4 KiB blocks: block 8 of $D3 is not the pair's"
+	cmp -s $CW /dev/null && fail "4 KiB blocks: nothing saved"
+	dd if=$IMG.4 of=$OUT bs=4096 skip=8 count=1 2>/dev/null ||
+		fail "read block 8 of $IMG.4"
+	cmp -s $CW $OUT || fail "4 KiB blocks: block 8 of $IMG.4 is not the pair's"
+	echo "COMPARE AND WRITE of 4 KiB blocks: block 8 reads back through $D3 and in $IMG.4"
+	write_attr $NS3/enable 0
+	rmdir $NS3 || fail "rmdir namespace 3"
+	rm $LIO/lun/lun_2/disk4 || fail "unlink the 4 KiB LUN"
+	rmdir $LIO/lun/lun_2 $BS4 || fail "rmdir the 4 KiB LUN and backstore"
 	# live: target-core refuses COMPARE AND WRITE
 	write_attr $BS/attrib/emulate_caw 0
 	fused 5 -r
@@ -436,6 +468,6 @@ for m in tcm_loop target_core_file target_core_iblock target_core_pscsi \
 	}
 done
 rmmod null_blk || fail "rmmod null_blk"
-rm -f $IMG $IMG.2 $PAT $OUT $CW
+rm -f $IMG $IMG.2 $IMG.4 $PAT $OUT $CW
 echo "nvmet-lio unloads first, then target-core"
 exit 0
