@@ -3808,6 +3808,79 @@ static void fk_test_bit(struct kunit *test)
 }
 
 /*
+ * A backend with a compare_write() of its own (nvmet-lio's COMPARE AND
+ * WRITE): it gets both commands of a pair, with their data and the range
+ * held, instead of the core's compare; it ends the pair with a status of
+ * its choice through nvmet_backend_fused_done().
+ */
+static struct nvmet_backend_ops fk_cw_backend;
+static u8 fk_cw_data[2][FK_LEN];
+static u16 fk_cw_status;
+static bool fk_cw_called, fk_cw_held, fk_cw_ok;
+
+static void fk_cw(struct nvmet_req *first, struct nvmet_req *second)
+{
+	fk_cw_called = true;
+	fk_cw_held = atomic_read(&first->ns->ranges.users) > 0;
+	fk_cw_ok = first->cmd->rw.opcode == nvme_cmd_compare &&
+		   second->cmd->rw.opcode == nvme_cmd_write &&
+		   sg_copy_to_buffer(first->sg, first->sg_cnt, fk_cw_data[0],
+				     FK_LEN) == FK_LEN &&
+		   sg_copy_to_buffer(second->sg, second->sg_cnt, fk_cw_data[1],
+				     FK_LEN) == FK_LEN;
+	nvmet_backend_fused_done(first, fk_cw_status, NVME_SC_SUCCESS);
+}
+
+static void fk_test_backend_op(struct kunit *test)
+{
+	u8 *a = fk_buf(test, 1), *b = fk_buf(test, 2);
+	struct tt_env *env = tt_env_of(test);
+	struct tt_queue *aq, *iq;
+	u16 cs, ws;
+
+	fk_cw_backend = rk_ram_backend;
+	fk_cw_backend.name = "kunit-cw";
+	fk_cw_backend.compare_write = fk_cw;
+	KUNIT_ASSERT_EQ(test, nvmet_register_backend(&fk_cw_backend), 0);
+	nvmet_ns_disable(env->ns);
+	KUNIT_ASSERT_EQ(test, nvmet_ns_set_backend(env->ns, "kunit-cw") ?:
+			      nvmet_ns_enable(env->ns), 0);
+	fk_up(test, &aq, &iq);
+	KUNIT_ASSERT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, FK_SLBA,
+				    FK_NLB, a), 0);
+
+	fk_cw_status = NVME_SC_SUCCESS;
+	fk_cw_called = false;
+	fk_pair(test, iq, a, b, &cs, &ws);
+	KUNIT_EXPECT_TRUE(test, fk_cw_called);
+	KUNIT_EXPECT_TRUE(test, fk_cw_held);
+	KUNIT_EXPECT_TRUE(test, fk_cw_ok);
+	KUNIT_EXPECT_EQ(test, memcmp(fk_cw_data[0], a, FK_LEN), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(fk_cw_data[1], b, FK_LEN), 0);
+	KUNIT_EXPECT_EQ(test, cs, 0);
+	KUNIT_EXPECT_EQ(test, ws, 0);
+	/* the backend's op is the pair: the core wrote nothing itself */
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, a));
+
+	fk_cw_status = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
+	fk_pair(test, iq, a, b, &cs, &ws);
+	KUNIT_EXPECT_EQ(test, cs, NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR);
+	KUNIT_EXPECT_EQ(test, ws, FK_FAILED);
+	/* the range is free again: a write of its blocks goes through */
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->ns->ranges.users), 0);
+	KUNIT_EXPECT_EQ(test, tt_rw(test, iq, nvme_cmd_write, 1, FK_SLBA,
+				    FK_NLB, b), 0);
+	KUNIT_EXPECT_TRUE(test, fk_holds(test, iq, FK_SLBA, FK_NLB, b));
+
+	nvmet_sq_destroy(&iq->sq);
+	nvmet_sq_destroy(&aq->sq);
+	nvmet_ns_disable(env->ns);
+	KUNIT_EXPECT_EQ(test, nvmet_ns_set_backend(env->ns, "kunit-resv-ram") ?:
+			      nvmet_ns_enable(env->ns), 0);
+	nvmet_unregister_backend(&fk_cw_backend);
+}
+
+/*
  * While a pair holds its blocks (its Write held in the backend), an
  * overlapping write waits and reaches the blocks after the pair; a write
  * elsewhere goes through.
@@ -3890,6 +3963,7 @@ static void fk_test_drains_writes(struct kunit *test)
 static struct kunit_case fk_cases[] = {
 	KUNIT_CASE(fk_test_statuses),
 	KUNIT_CASE(fk_test_bit),
+	KUNIT_CASE(fk_test_backend_op),
 	KUNIT_CASE(fk_test_range_lock),
 	KUNIT_CASE(fk_test_drains_writes),
 	{}

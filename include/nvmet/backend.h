@@ -34,7 +34,9 @@ struct nvmet_req;
 /*
  * Feature bits the core implements over every backend's rw(): each
  * namespace has them and an administrator may always turn them off, whatever
- * the backend's table says.  A backend may still speed them up (@copy).
+ * the backend's table says.  A backend may still speed them up (@copy) or
+ * do them its own way (@compare_write), and its @open may take one away
+ * where the core's version would be wrong for the device.
  */
 #define NVMET_BF_CORE		(NVMET_BF_COPY | NVMET_BF_COMPARE | \
 				 NVMET_BF_VERIFY | NVMET_BF_COMPARE_WRITE)
@@ -168,6 +170,27 @@ typedef int (*nvmet_report_zones_cb)(struct blk_zone *zone, unsigned int idx,
  *	       context, no lock held, may wait for I/O.  Return 0, -EINVAL
  *	       or -EIO for a zone the action cannot take, or another -errno.
  *	       Mandatory with @report_zones.
+ * @compare_write: run a fused Compare and Write as one operation of the
+ *		   storage's own, which other users of the storage (outside
+ *		   nvmet-ng) see as atomic, instead of the core's compare
+ *		   over @rw: compare the blocks of @first (the Compare, FUSE
+ *		   01b) with first->sg and, only if they match, write
+ *		   second->sg (the Write, FUSE 10b, of the same blocks) to
+ *		   them.  Called only while NVMET_BF_COMPARE_WRITE is on,
+ *		   once the fabric executed both commands: both ranges
+ *		   checked against the namespace, both transfers complete
+ *		   (req->transfer_len == req->data_len), and the core's
+ *		   range lock of the blocks held, so no write of nvmet-ng's
+ *		   hosts to them comes between.  The backend completes
+ *		   neither request itself: it ends the pair, now or later
+ *		   and in any context, with one nvmet_backend_fused_done(),
+ *		   which drops the range lock and completes both as the
+ *		   core's own path does.  A pair the storage cannot take (too
+ *		   many blocks) ends with Invalid Field on the Compare, not
+ *		   split: a split pair is no longer atomic.  Process context,
+ *		   as the I/O callbacks.  Optional: without it the core
+ *		   compares through @rw, atomic only against nvmet-ng's own
+ *		   writes.
  * @zone_append: write req->data_len bytes from req->sg at the write
  *		 pointer of the zone that starts at nvmet_req_pos(req), and
  *		 complete the request with the LBA of the first block
@@ -204,6 +227,8 @@ struct nvmet_backend_ops {
 			    nvmet_report_zones_cb cb, void *data);
 	int (*zone_mgmt)(struct nvmet_ns *ns, u8 zsa, u64 pos, u64 len);
 	void (*zone_append)(struct nvmet_req *req);
+	void (*compare_write)(struct nvmet_req *first,
+			      struct nvmet_req *second);
 };
 
 int nvmet_register_backend(const struct nvmet_backend_ops *ops);
@@ -219,5 +244,7 @@ u16 nvmet_backend_check_range(struct nvmet_req *req, u64 slba, u64 nlb,
 u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 				 struct nvme_dsm_range **ranges,
 				 unsigned int *nr);
+void nvmet_backend_fused_done(struct nvmet_req *first, u16 status,
+			      u16 wstatus);
 
 #endif /* _NVMET_BACKEND_H */

@@ -29,6 +29,10 @@
  * WRITE SAME(16) of a zeroed block, and Dataset Management's deallocate
  * UNMAP, one SCSI command after another within the backstore's limits
  * (struct nvmet_lio_seq), each started from the completion of the last.
+ * A fused Compare and Write becomes one COMPARE AND WRITE, which
+ * target-core runs under the backstore's own lock of such commands, so
+ * it is atomic against those of SCSI initiators too (the core's range
+ * lock, still held, orders it against our own hosts' writes).
  *
  * Locks: nvmet_lio_lock (a mutex) protects nvmet_lio_tpgs and
  * nvmet_lio_namespaces and orders a namespace's search for its LUN before
@@ -86,6 +90,21 @@
 #define NVMET_LIO_UNMAP_DESCS	255
 /* WRITE SAME(16) byte 1: UNMAP, deallocate rather than write */
 #define NVMET_LIO_WS_UNMAP	0x08
+/* byte 1 of READ(16), WRITE(16) and COMPARE AND WRITE */
+#define NVMET_LIO_FUA		0x08
+/*
+ * The most blocks target-core's COMPARE AND WRITE takes, whatever the
+ * backstore (its CDB check, and the MAXIMUM COMPARE AND WRITE LENGTH of
+ * its Block Limits page); no attribute changes it.
+ */
+#define NVMET_LIO_CAW_MAX	1
+/*
+ * How often a command goes out again after a UNIT ATTENTION: target-core
+ * queues one for each session of the portal group when a LUN of the group
+ * comes or goes (REPORTED LUNS DATA HAS CHANGED), and reports them one a
+ * command; a SCSI initiator's business, not an NVMe host's.
+ */
+#define NVMET_LIO_UA_TRIES	8
 
 /**
  * struct nvmet_lio_wwn - a target name of the nvmet_lio fabric
@@ -165,11 +184,20 @@ struct nvmet_lio_seq {
  * @se_cmd: target-core's part; freed by the release_cmd callback
  * @req: the NVMe request it carries
  * @seq: the sequence it is one step of, or NULL
+ * @second: the Write of a fused pair whose Compare is @req, or NULL
  * @completed: bit 0 set once @req was completed (queue_data_in and
  *	       queue_status may both be called for one command)
  * @lba: the first block it names, for the error of a step of @seq
- * @sg: the data of a step of @seq: a zeroed block or the UNMAP list
- * @param: the UNMAP parameter list (kmalloc'ed), or NULL
+ * @sg: the data of a step of @seq (a zeroed block or the UNMAP list), or
+ *	of a COMPARE AND WRITE
+ * @data: the scatterlist submitted (req->sg or @sg), @nents entries of it,
+ *	  @len bytes in direction @dir: what a resubmission sends again
+ * @nents: see @data
+ * @len: see @data
+ * @dir: see @data
+ * @tries: the UNIT ATTENTIONs it was resubmitted after
+ * @param: the UNMAP parameter list or the COMPARE AND WRITE data
+ *	   (kmalloc'ed), or NULL
  * @cdb: the CDB
  * @sense: the sense data target-core fills in
  */
@@ -177,9 +205,15 @@ struct nvmet_lio_cmd {
 	struct se_cmd se_cmd;
 	struct nvmet_req *req;
 	struct nvmet_lio_seq *seq;
+	struct nvmet_req *second;
 	unsigned long completed;
 	u64 lba;
 	struct scatterlist sg;
+	struct scatterlist *data;
+	unsigned int nents;
+	u32 len;
+	int dir;
+	unsigned int tries;
 	void *param;
 	unsigned char cdb[16];
 	unsigned char sense[TRANSPORT_SENSE_BUFFER];
@@ -215,19 +249,24 @@ static struct nvmet_lio_cmd *nvmet_lio_cmd_of(struct se_cmd *se_cmd)
 
 /* ---- NVMe status from SCSI status and sense data ---- */
 
-static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
+/* The sense key, and the ASC into @asc, fixed or descriptor format. */
+static u8 nvmet_lio_sense_key(struct nvmet_lio_cmd *cmd, u8 *asc)
 {
 	const unsigned char *s = cmd->sense;
-	bool write = cmd->cdb[0] != READ_16;
-	u8 key, asc;
 
 	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73) {
-		key = s[1] & 0xf;
-		asc = s[2];
-	} else {
-		key = s[2] & 0xf;
-		asc = s[12];
+		*asc = s[2];
+		return s[1] & 0xf;
 	}
+	*asc = s[12];
+	return s[2] & 0xf;
+}
+
+static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
+{
+	bool write = cmd->cdb[0] != READ_16;
+	u8 asc, key = nvmet_lio_sense_key(cmd, &asc);
+
 	switch (key) {
 	case MEDIUM_ERROR:
 	case HARDWARE_ERROR:
@@ -235,7 +274,13 @@ static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 	case ILLEGAL_REQUEST:
 		if (asc == 0x21)	/* LOGICAL BLOCK ADDRESS OUT OF RANGE */
 			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
-		/* INVALID COMMAND OPERATION CODE: the backstore lost it */
+		/*
+		 * INVALID COMMAND OPERATION CODE: the backstore lost it; for
+		 * COMPARE AND WRITE (emulate_caw 0) an unsupported fused
+		 * operation, which is Invalid Field (target/io.c)
+		 */
+		if (asc == 0x20 && cmd->second)
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		if (asc == 0x20)
 			return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 		/* INVALID FIELD IN CDB, IN PARAMETER LIST: limits shrank */
@@ -245,6 +290,11 @@ static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 	case DATA_PROTECT:
 		if (asc == 0x27)	/* WRITE PROTECTED */
 			return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+		break;
+	case MISCOMPARE:
+		/* MISCOMPARE DURING VERIFY OPERATION: COMPARE AND WRITE's */
+		if (asc == 0x1d)
+			return NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
 		break;
 	}
 	return NVME_SC_INTERNAL;
@@ -268,6 +318,10 @@ static u16 nvmet_lio_status(struct nvmet_lio_cmd *cmd)
 }
 
 static void nvmet_lio_seq_next(struct nvmet_lio_seq *seq);
+static struct nvmet_lio_cmd *nvmet_lio_cmd_alloc(struct nvmet_req *req);
+static void nvmet_lio_submit(struct nvmet_lio_cmd *cmd,
+			     struct scatterlist *sg, unsigned int nents,
+			     u32 len, int dir);
 
 /* ---- the fabric's command callbacks ---- */
 
@@ -289,6 +343,10 @@ static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
 {
 	struct nvmet_lio_seq *seq = cmd->seq;
 
+	if (cmd->second) {
+		nvmet_backend_fused_done(cmd->req, status, NVME_SC_SUCCESS);
+		return;
+	}
 	if (!seq) {
 		nvmet_req_complete(cmd->req, status);
 		return;
@@ -307,18 +365,56 @@ static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
  * on its virtual LUN 0, read-only and empty, whose data must not reach
  * the host.  Such a command fails with Namespace Not Ready, DNR.
  */
+/*
+ * @cmd failed with a UNIT ATTENTION, which target-core reported instead
+ * of running it: send a copy of it again (its parameter data moves to the
+ * copy; target-core no longer reads the data of a failed command).
+ * Process context, as every completion here.  Returns false if it could
+ * not.
+ */
+static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
+{
+	struct scatterlist *sg = cmd->data;
+	struct nvmet_lio_cmd *n;
+
+	if (cmd->tries >= NVMET_LIO_UA_TRIES)
+		return false;
+	n = nvmet_lio_cmd_alloc(cmd->req);
+	if (!n)
+		return false;
+	n->seq = cmd->seq;
+	n->second = cmd->second;
+	n->lba = cmd->lba;
+	n->tries = cmd->tries + 1;
+	memcpy(n->cdb, cmd->cdb, sizeof(n->cdb));
+	n->param = cmd->param;
+	cmd->param = NULL;
+	if (sg == &cmd->sg) {
+		sg_init_table(&n->sg, 1);
+		sg_set_page(&n->sg, sg_page(&cmd->sg), cmd->sg.length,
+			    cmd->sg.offset);
+		sg = &n->sg;
+	}
+	nvmet_lio_submit(n, sg, cmd->nents, cmd->len, cmd->dir);
+	return true;
+}
+
 static void nvmet_lio_complete(struct se_cmd *se_cmd)
 {
 	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
-	u16 status;
+	u8 asc;
 
 	if (test_and_set_bit(0, &cmd->completed))
 		return;
-	if (se_cmd->se_lun != nvmet_lio_of(cmd->req->ns)->lun)
-		status = NVME_SC_NS_NOT_READY | NVME_STATUS_DNR;
-	else
-		status = nvmet_lio_status(cmd);
-	nvmet_lio_cmd_done(cmd, status);
+	if (se_cmd->se_lun != nvmet_lio_of(cmd->req->ns)->lun) {
+		nvmet_lio_cmd_done(cmd, NVME_SC_NS_NOT_READY | NVME_STATUS_DNR);
+		return;
+	}
+	if (se_cmd->scsi_status == SAM_STAT_CHECK_CONDITION &&
+	    nvmet_lio_sense_key(cmd, &asc) == UNIT_ATTENTION &&
+	    nvmet_lio_resubmit(cmd))
+		return;
+	nvmet_lio_cmd_done(cmd, nvmet_lio_status(cmd));
 }
 
 static int nvmet_lio_queue_data_in(struct se_cmd *se_cmd)
@@ -629,7 +725,10 @@ static u64 nvmet_lio_capacity(struct se_device *dev)
 /*
  * What the backstore takes, read once at enable: WRITE SAME where
  * max_write_same_len is set (fileio and iblock set it; ramdisk, pscsi and
- * TCMU leave it 0), UNMAP where emulate_tpu is on with its limits.
+ * TCMU leave it 0), UNMAP where emulate_tpu is on with its limits, fused
+ * Compare and Write where emulate_caw is on (without it the core does not
+ * run the pair either: its compare would be atomic against nvmet-ng's
+ * hosts only).
  */
 static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 {
@@ -640,6 +739,8 @@ static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 	if (!a->emulate_tpu || !a->max_unmap_lba_count ||
 	    !a->max_unmap_block_desc_count)
 		ns->features &= ~NVMET_BF_DEALLOCATE;
+	if (!a->emulate_caw)
+		ns->features &= ~NVMET_BF_COMPARE_WRITE;
 }
 
 static int nvmet_lio_open(struct nvmet_ns *ns)
@@ -761,6 +862,10 @@ static void nvmet_lio_submit(struct nvmet_lio_cmd *cmd,
 	struct nvmet_lio *lio = nvmet_lio_of(cmd->req->ns);
 	struct se_cmd *se_cmd = &cmd->se_cmd;
 
+	cmd->data = sg;
+	cmd->nents = nents;
+	cmd->len = len;
+	cmd->dir = dir;
 	if (target_init_cmd(se_cmd, lio->sess, cmd->sense, lio->unpacked_lun,
 			    len, TCM_SIMPLE_TAG, dir, 0)) {
 		/* the session is stopping: no reference was taken */
@@ -809,7 +914,7 @@ static void nvmet_lio_rw(struct nvmet_req *req)
 	}
 	cmd->cdb[0] = write ? WRITE_16 : READ_16;
 	if (le16_to_cpu(req->cmd->rw.control) & NVME_RW_FUA)
-		cmd->cdb[1] = 0x08;		/* FUA */
+		cmd->cdb[1] = NVMET_LIO_FUA;
 	put_unaligned_be64(nvmet_req_pos(req) >> shift, &cmd->cdb[2]);
 	put_unaligned_be32(req->data_len >> shift, &cmd->cdb[10]);
 	nvmet_lio_submit(cmd, req->sg, req->sg_cnt, req->data_len,
@@ -1033,6 +1138,59 @@ static void nvmet_lio_dsm(struct nvmet_req *req)
 }
 
 /*
+ * A fused pair as one COMPARE AND WRITE: the data-out buffer is the
+ * blocks to compare, then the blocks to write.  target-core builds the
+ * write from that buffer assuming both halves share one page (or take a
+ * page each, for blocks of a page), so they are copied into one buffer
+ * (kmalloc aligns an allocation of a power of two to its size).  A pair
+ * over NVMET_LIO_CAW_MAX blocks fails with Invalid Field, not split: the
+ * halves would not be atomic together.  Any failure of the SCSI command
+ * is the Compare's (nothing written, so far as the one SCSI status can
+ * tell), MISCOMPARE as Compare Failure; the Write then fails with
+ * Failed Fused Command.
+ */
+static void nvmet_lio_compare_write(struct nvmet_req *first,
+				    struct nvmet_req *second)
+{
+	struct nvmet_lio *lio = nvmet_lio_of(first->ns);
+	u32 nlb = (u32)le16_to_cpu(first->cmd->rw.length) + 1;
+	u32 len = first->data_len;
+	struct nvmet_lio_cmd *cmd;
+
+	if (READ_ONCE(lio->unlinked)) {
+		nvmet_backend_fused_done(first, NVME_SC_NS_NOT_READY |
+					 NVME_STATUS_DNR, 0);
+		return;
+	}
+	if (nlb > NVMET_LIO_CAW_MAX) {
+		first->error_loc = offsetof(struct nvme_rw_command, length);
+		nvmet_backend_fused_done(first, NVME_SC_INVALID_FIELD |
+					 NVME_STATUS_DNR, 0);
+		return;
+	}
+	cmd = nvmet_lio_cmd_alloc(first);
+	if (cmd)
+		cmd->param = kmalloc(2 * len, GFP_NOIO);
+	if (!cmd || !cmd->param ||
+	    sg_copy_to_buffer(first->sg, first->sg_cnt, cmd->param, len) != len ||
+	    sg_copy_to_buffer(second->sg, second->sg_cnt, cmd->param + len,
+			      len) != len) {
+		if (cmd)
+			nvmet_lio_cmd_free(cmd);
+		nvmet_backend_fused_done(first, NVME_SC_INTERNAL, 0);
+		return;
+	}
+	cmd->second = second;
+	cmd->cdb[0] = COMPARE_AND_WRITE;
+	if (le16_to_cpu(second->cmd->rw.control) & NVME_RW_FUA)
+		cmd->cdb[1] = NVMET_LIO_FUA;
+	put_unaligned_be64(le64_to_cpu(first->cmd->rw.slba), &cmd->cdb[2]);
+	cmd->cdb[13] = nlb;
+	sg_init_one(&cmd->sg, cmd->param, 2 * len);
+	nvmet_lio_submit(cmd, &cmd->sg, 1, 2 * len, DMA_TO_DEVICE);
+}
+
+/*
  * The backstore's own word, read at each Identify Namespace: UNMAP's
  * granularity (in blocks) while deallocation is on, and whether unmapped
  * blocks read as zeroes (unmap_zeroes_data, which target-core reports as
@@ -1067,6 +1225,7 @@ static const struct nvmet_backend_ops nvmet_lio_backend_ops = {
 	.write_zeroes	= nvmet_lio_write_zeroes,
 	.dsm		= nvmet_lio_dsm,
 	.limits		= nvmet_lio_limits,
+	.compare_write	= nvmet_lio_compare_write,
 };
 
 static int __init nvmet_lio_init(void)

@@ -20,7 +20,10 @@
  * range, compares, and on a match the second's Write goes to the backend;
  * the Compare completes after the Write, then the Write.  On a mismatch
  * the Compare completes with Compare Failure and the Write with Command
- * Aborted due to Failed Fused Command, and nothing is written.
+ * Aborted due to Failed Fused Command, and nothing is written.  A backend
+ * with a compare_write() of its own (a LIO backstore's COMPARE AND
+ * WRITE) gets the pair instead of the compare, the range still locked,
+ * and ends it with nvmet_backend_fused_done(): the same completions.
  *
  * Conventions:
  * @req: a command of a fused pair, or the command after a held first
@@ -44,6 +47,7 @@
 
 #define NVMET_FUSED_MISSING	(NVME_SC_FUSED_MISSING | NVME_STATUS_DNR)
 #define NVMET_FUSED_FAILED	(NVME_SC_FUSED_FAIL | NVME_STATUS_DNR)
+#define NVMET_SGL_INVALID	(NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR)
 
 /*
  * Abort @req, a command of a pair that will not run: at once if the
@@ -154,13 +158,37 @@ u16 nvmet_fused_init(struct nvmet_req *req)
 	return 0;
 }
 
-static void nvmet_fused_written(struct nvmet_req *second, u16 status)
+/* Let go of the range, then complete the Compare, then the Write. */
+static void nvmet_fused_end(struct nvmet_req *first, u16 status, u16 wstatus)
 {
-	struct nvmet_req *first = second->fused_peer;
+	struct nvmet_req *second = first->fused_peer;
 
 	nvmet_range_unlock(first);
-	nvmet_req_complete(first, NVME_SC_SUCCESS);
-	nvmet_req_complete(second, status);
+	nvmet_req_complete(first, status);
+	nvmet_req_complete(second, wstatus);
+}
+
+/**
+ * nvmet_backend_fused_done() - a backend's compare_write() ends its pair
+ * @first: the pair's Compare
+ * @status: the Compare's status: 0 if the blocks matched, Compare Failure
+ *	    if they did not, another status if the compare could not run;
+ *	    not 0: nothing was written, and the Write fails with Command
+ *	    Aborted due to Failed Fused Command
+ * @wstatus: the Write's status while @status is 0
+ *
+ * Context: Any context.
+ */
+void nvmet_backend_fused_done(struct nvmet_req *first, u16 status,
+			      u16 wstatus)
+{
+	nvmet_fused_end(first, status, status ? NVMET_FUSED_FAILED : wstatus);
+}
+EXPORT_SYMBOL_GPL(nvmet_backend_fused_done);
+
+static void nvmet_fused_written(struct nvmet_req *second, u16 status)
+{
+	nvmet_fused_end(second->fused_peer, NVME_SC_SUCCESS, status);
 }
 
 /* The Compare ended: write, or fail the Write. */
@@ -176,18 +204,38 @@ static void nvmet_fused_compared(struct nvmet_req *first, u16 status)
 	}
 	if (!status) {
 		second->error_loc = offsetof(struct nvme_common_command, dptr);
-		wstatus = NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+		wstatus = NVMET_SGL_INVALID;
 	}
-	nvmet_range_unlock(first);
-	nvmet_req_complete(first, status);
-	nvmet_req_complete(second, wstatus);
+	nvmet_fused_end(first, status, wstatus);
 }
 
-/* Holding the range: compare. */
+/*
+ * Holding the range: the backend's own compare_write() (which cannot
+ * compare without writing: a short transfer of either command fails it,
+ * the other command then with Failed Fused Command), or compare here.
+ */
 static void nvmet_fused_compare(struct nvmet_req *first)
 {
-	u16 status = nvmet_cmpver_start(first, nvmet_fused_compared);
+	const struct nvmet_backend_ops *ops = first->ns->backend;
+	struct nvmet_req *second = first->fused_peer;
+	u16 status;
 
+	if (ops->compare_write) {
+		if (first->transfer_len != first->data_len) {
+			first->error_loc = offsetof(struct nvme_common_command,
+						    dptr);
+			nvmet_backend_fused_done(first, NVMET_SGL_INVALID, 0);
+		} else if (second->transfer_len != second->data_len) {
+			second->error_loc = offsetof(struct nvme_common_command,
+						     dptr);
+			nvmet_fused_end(first, NVMET_FUSED_FAILED,
+					NVMET_SGL_INVALID);
+		} else {
+			ops->compare_write(first, second);
+		}
+		return;
+	}
+	status = nvmet_cmpver_start(first, nvmet_fused_compared);
 	if (status)
 		nvmet_fused_compared(first, status);
 }

@@ -26,6 +26,20 @@
 # with Invalid Command Opcode; enabled again with emulate_tpu 0 and
 # max_write_same_len 0, the namespaces have neither (ONCS, queue limits
 # 0, both commands Invalid Command Opcode).
+# Fused Compare and Write (nvme-tcp-fused, as 2q) on the fileio backstore
+# as COMPARE AND WRITE: a matching pair writes (read back through the
+# host and through the tcm_loop disk), a mismatching one is Compare
+# Failure and writes nothing, the other checks of 2q hold, and a pair of
+# two blocks (target-core takes one) is Invalid Field with nothing
+# written; with emulate_caw turned off under the enabled namespace and
+# after an enable with it off (compare_write=0) a matching pair is
+# refused, Invalid Field, the data unchanged.  The same pairs (2q's
+# checks) on a fileio backstore of 4 KiB blocks, a page, which
+# target-core splits the data-out buffer of differently; its LUN's
+# coming and going queues UNIT ATTENTIONs for namespace 1's session,
+# which the next commands there (nvme-tcp-fused, which does not retry)
+# must not see.  (sg3-utils is
+# not in the image: no SCSI COMPARE AND WRITE of the guest's own.)
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -51,6 +65,8 @@ IMG=/tmp/e2e-lio.img
 SIZE=$(( 64 << 20 ))
 BS=$T/core/fileio_0/disk0
 BS2=$T/core/fileio_0/disk1
+BS4=$T/core/fileio_0/disk4
+NS3=$CFS/subsystems/$N/namespaces/3
 IB=$T/core/iblock_0/nb0
 LOOP=$T/loopback/naa.5001405000000a01/tpgt_1
 LIO=$T/nvmet_lio/e2e/tpgt_1
@@ -136,6 +152,66 @@ put_at() {
 		2>/dev/null || fail "write 1 MiB to $1 at $2 MiB"
 }
 blocks() { stat -c %b $IMG; }
+
+# fused WANT ARGS...: nvme-tcp-fused on namespace 1 passes WANT checks
+CW=/tmp/e2e-lio.cw
+fused() {
+	want=$1
+	shift
+	rc=0
+	nvme-tcp-fused -a 127.0.0.1 -p 4420 -n 1 "$@" -o $CW $N > $OUT 2>&1 ||
+		rc=$?
+	sed 's/^/  /' $OUT
+	[ $rc -eq 0 ] || fail "nvme-tcp-fused $*: rc $rc"
+	grep -q "^fused: $want passed, 0 failed$" $OUT ||
+		fail "nvme-tcp-fused $*: not $want checks passed"
+}
+
+# block8 WHAT: block 8 holds what nvme-tcp-fused left there ($CW),
+# through the tcm_loop disk and through the host
+block8() {
+	for dv in $S $D; do
+		dd if=$dv of=$OUT bs=$bs skip=8 count=1 iflag=direct \
+			2>/dev/null || fail "read block 8 of $dv"
+		cmp -s $CW $OUT || fail "$1: block 8 of $dv is not the pair's"
+	done
+	echo "$1: block 8 reads back through $S and $D"
+}
+
+lio_caw_checks() {
+	expect_eq "$NS compare_write" compare_write=1 "$(feat $NS compare_write)"
+	fused 17 -l 1
+	block8 "COMPARE AND WRITE"
+	# 4 KiB blocks: namespace 3 on its own backstore, for these checks
+	mkdir -p $BS4 || fail "mkdir $BS4"
+	write_attr $BS4/control "fd_dev_name=$IMG.4,fd_dev_size=$(( 16 << 20 ))"
+	write_attr $BS4/enable 1
+	write_attr $BS4/attrib/block_size 4096
+	mkdir -p $LIO/lun/lun_2 || fail "mkdir $LIO/lun/lun_2"
+	ln -s $BS4 $LIO/lun/lun_2/disk4 || fail "link the 4 KiB LUN"
+	mkdir $NS3 || fail "mkdir namespace 3"
+	write_attr $NS3/device_backend lio
+	write_attr $NS3/device_path fileio_0/disk4
+	write_attr $NS3/enable 1
+	D3=$(wait_for_dev $N 3) || fail "no namespace 3"
+	fused 13 -n 3
+	dd if=$D3 of=$OUT bs=4096 skip=8 count=1 iflag=direct 2>/dev/null ||
+		fail "read block 8 of $D3"
+	cmp -s $CW $OUT || fail "4 KiB blocks: block 8 of $D3 is not the pair's"
+	cmp -s $CW /dev/null && fail "4 KiB blocks: nothing saved"
+	dd if=$IMG.4 of=$OUT bs=4096 skip=8 count=1 2>/dev/null ||
+		fail "read block 8 of $IMG.4"
+	cmp -s $CW $OUT || fail "4 KiB blocks: block 8 of $IMG.4 is not the pair's"
+	echo "COMPARE AND WRITE of 4 KiB blocks: block 8 reads back through $D3 and in $IMG.4"
+	write_attr $NS3/enable 0
+	rmdir $NS3 || fail "rmdir namespace 3"
+	rm $LIO/lun/lun_2/disk4 || fail "unlink the 4 KiB LUN"
+	rmdir $LIO/lun/lun_2 $BS4 || fail "rmdir the 4 KiB LUN and backstore"
+	# live: target-core refuses COMPARE AND WRITE
+	write_attr $BS/attrib/emulate_caw 0
+	fused 5 -r
+	block8 "emulate_caw 0 under the enabled namespace"
+}
 
 # Both namespaces have both features; Identify and the queue limits say
 # so, each namespace's DLFEAT after its backstore's unmap_zeroes_data.
@@ -256,6 +332,10 @@ lio_checks_unavailable() {
 		expect_eq "$nsd write_zeroes" write_zeroes=0 "$(feat $nsd write_zeroes)"
 		expect_eq "$nsd deallocate" deallocate=0 "$(feat $nsd deallocate)"
 	done
+	# emulate_caw 0 since lio_caw_checks: the core refuses the pair
+	expect_eq "$NS compare_write" compare_write=0 "$(feat $NS compare_write)"
+	expect_errno "Invalid argument" sh -c \
+		"echo compare_write=1 > $NS/device_features"
 	host_connect $N || fail "nvme connect"
 	D=$(wait_for_dev $N 1) || fail "no namespace 1"
 	D2=$(wait_for_dev $N 2) || fail "no namespace 2"
@@ -273,6 +353,8 @@ lio_checks_unavailable() {
 			nvme write-zeroes $dv -s 0 -c 7
 		expect_sc "nvme dsm --ad on $dv" 0x1 nvme dsm $dv --ad -s 0 -b 8
 	done
+	fused 5 -r
+	block8 "enabled with emulate_caw 0"
 	echo "emulate_tpu 0, max_write_same_len 0: no Write Zeroes, no DSM"
 }
 
@@ -324,6 +406,10 @@ dd if=$S of=$OUT bs=1M skip=63 count=1 iflag=direct 2>/dev/null ||
 cmp -s $PAT $OUT || fail "written through NVMe, SCSI reads other data"
 nvme flush $D -n 1 > $OUT 2>&1 || fail "nvme flush: $(cat $OUT)"
 echo "data written through either protocol reads back through the other"
+
+# ---- fused Compare and Write ----
+command -v nvme-tcp-fused > /dev/null || fail "no nvme-tcp-fused in the image"
+lio_caw_checks
 
 # ---- Write Zeroes and deallocation ----
 mkdir $NS2 || fail "mkdir namespace 2"
@@ -382,6 +468,6 @@ for m in tcm_loop target_core_file target_core_iblock target_core_pscsi \
 	}
 done
 rmmod null_blk || fail "rmmod null_blk"
-rm -f $IMG $IMG.2 $PAT $OUT
+rm -f $IMG $IMG.2 $IMG.4 $PAT $OUT $CW
 echo "nvmet-lio unloads first, then target-core"
 exit 0
