@@ -899,19 +899,31 @@ static bool nvmet_lio_unlinked(struct nvmet_req *req)
 	return true;
 }
 
+/*
+ * The SCSI command of a one-command request, or NULL with @req completed
+ * (its LUN unlinked, or no memory).
+ */
+static struct nvmet_lio_cmd *nvmet_lio_cmd_start(struct nvmet_req *req)
+{
+	struct nvmet_lio_cmd *cmd;
+
+	if (nvmet_lio_unlinked(req))
+		return NULL;
+	cmd = nvmet_lio_cmd_alloc(req);
+	if (!cmd)
+		nvmet_req_complete(req, NVME_SC_INTERNAL);
+	return cmd;
+}
+
 static void nvmet_lio_rw(struct nvmet_req *req)
 {
 	u8 shift = req->ns->blksize_shift;
 	struct nvmet_lio_cmd *cmd;
 	bool write = nvme_is_write(req->cmd);
 
-	if (nvmet_lio_unlinked(req))
+	cmd = nvmet_lio_cmd_start(req);
+	if (!cmd)
 		return;
-	cmd = nvmet_lio_cmd_alloc(req);
-	if (!cmd) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	cmd->cdb[0] = write ? WRITE_16 : READ_16;
 	if (le16_to_cpu(req->cmd->rw.control) & NVME_RW_FUA)
 		cmd->cdb[1] = NVMET_LIO_FUA;
@@ -925,13 +937,9 @@ static void nvmet_lio_flush(struct nvmet_req *req)
 {
 	struct nvmet_lio_cmd *cmd;
 
-	if (nvmet_lio_unlinked(req))
+	cmd = nvmet_lio_cmd_start(req);
+	if (!cmd)
 		return;
-	cmd = nvmet_lio_cmd_alloc(req);
-	if (!cmd) {
-		nvmet_req_complete(req, NVME_SC_INTERNAL);
-		return;
-	}
 	/* LBA 0, 0 blocks: the whole device */
 	cmd->cdb[0] = SYNCHRONIZE_CACHE_16;
 	nvmet_lio_submit(cmd, NULL, 0, 0, DMA_NONE);
