@@ -88,6 +88,19 @@ tgt_link() {
 		fail "link $2 into port $1"
 }
 
+# port_state_is PORTID STATE SECONDS: ours only (in-tree has no
+# param_state); the port's param_state reads STATE within SECONDS
+port_state_is() {
+	[ "$TARGET" = intree ] && return 0
+	end=$(( $(date +%s) + $3 ))
+	until [ "$(cat $CFS/ports/$1/param_state)" = "$2" ]; do
+		[ "$(date +%s)" -ge $end ] &&
+			fail "port $1 is '$(cat $CFS/ports/$1/param_state)', not '$2' after $3 s"
+		sleep 0.2
+	done
+	echo "port $1: param_state $2"
+}
+
 # tgt_allow NQN HOSTNQN: add HOSTNQN to the subsystem's allowed_hosts
 tgt_allow() {
 	[ -d $CFS/hosts/$2 ] || mkdir $CFS/hosts/$2 || fail "mkdir host $2"

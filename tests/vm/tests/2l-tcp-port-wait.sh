@@ -28,19 +28,6 @@ lo_restore() {
 }
 E2E_CLEANUP="host_disconnect_all; lo_restore"
 
-# port_state_is PORTID STATE SECONDS: ours only; param_state reads STATE
-# within SECONDS
-port_state_is() {
-	[ "$TARGET" = intree ] && return 0
-	end=$(( $(date +%s) + $3 ))
-	until [ "$(cat $CFS/ports/$1/param_state)" = "$2" ]; do
-		[ "$(date +%s)" -ge $end ] &&
-			fail "port $1 is '$(cat $CFS/ports/$1/param_state)', not '$2' after $3 s"
-		sleep 0.2
-	done
-	echo "port $1: param_state $2"
-}
-
 ip addr del 127.0.0.1/8 dev lo || fail "ip addr del 127.0.0.1/8"
 ip addr add 127.0.0.1/32 dev lo || fail "ip addr add 127.0.0.1/32"
 ip -4 addr show dev lo | grep -q 'inet 127.0.0.2' && fail "127.0.0.2 is up"

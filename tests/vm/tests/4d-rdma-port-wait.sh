@@ -24,19 +24,6 @@ rdma_tgt_load
 
 IP2=10.77.0.2
 
-# port_state_is STATE SECONDS: ours only; port 1's param_state reads STATE
-# within SECONDS
-port_state_is() {
-	[ "$TARGET" = intree ] && return 0
-	end=$(( $(date +%s) + $2 ))
-	until [ "$(cat $CFS/ports/1/param_state)" = "$1" ]; do
-		[ "$(date +%s)" -ge $end ] &&
-			fail "port 1 is '$(cat $CFS/ports/1/param_state)', not '$1' after $2 s"
-		sleep 0.2
-	done
-	echo "port 1: param_state $1"
-}
-
 E2E_CLEANUP="host_disconnect_all; ip addr del $IP2/24 dev $RDMA_NETDEV 2>/dev/null; $E2E_CLEANUP"
 ip -4 addr show dev $RDMA_NETDEV | grep -q "inet $IP2/" && fail "$IP2 is up"
 
@@ -55,7 +42,7 @@ if [ "$TARGET" = intree ]; then
 else
 	tgt_link 1 $N
 	echo "ours: linking into the port succeeded"
-	port_state_is waiting 1
+	port_state_is 1 waiting 1
 fi
 # No discovery through the absent address here: rxe sends its CM request
 # into the dummy netdev, and it takes the CM's retries (about 80 s) to
@@ -70,7 +57,7 @@ if [ "$TARGET" = intree ]; then
 		echo "in-tree: the port still dead 3 s after the address appeared; linking again"
 	[ -L $CFS/ports/1/subsystems/$N ] || tgt_link 1 $N
 else
-	port_state_is live 10
+	port_state_is 1 live 10
 fi
 
 nvme discover -t rdma -a $IP2 -s 4420 -o json > /tmp/e2e-disc.json ||
@@ -94,10 +81,10 @@ host_disconnect_all
 wait_ctrl_gone $N
 ip addr del $IP2/24 dev $RDMA_NETDEV || fail "ip addr del $IP2"
 echo "$IP2 removed"
-port_state_is waiting 5
+port_state_is 1 waiting 5
 ip addr add $IP2/24 dev $RDMA_NETDEV || fail "ip addr add $IP2 again"
 echo "$IP2 added again"
-port_state_is live 10
+port_state_is 1 live 10
 nvme connect -t rdma -a $IP2 -s 4420 -n $N --ctrl-loss-tmo=5 \
 	--keep-alive-tmo=3 || fail "nvme connect after the address came back"
 C=$(ctrl_of $N) || fail "no controller after the address came back"
@@ -109,7 +96,7 @@ echo "connected again: $C; I/O works (address back)"
 # when the device goes, so it connects again afterwards.
 timeout 60 rdma link delete $RDMA_DEV || fail "rdma link delete $RDMA_DEV"
 echo "$RDMA_DEV deleted"
-port_state_is waiting 10
+port_state_is 1 waiting 10
 wait_ctrl_gone $N 60
 echo "host: $C deleted with the device"
 rdma link add $RDMA_DEV type rxe netdev $RDMA_NETDEV ||
@@ -121,7 +108,7 @@ if [ "$TARGET" = intree ]; then
 		echo "in-tree: the port answers after the device came back" ||
 		echo "in-tree: the port is dead 10 s after the device came back"
 else
-	port_state_is live 20
+	port_state_is 1 live 20
 fi
 if nvme connect -t rdma -a $IP2 -s 4420 -n $N --ctrl-loss-tmo=5 \
 	--keep-alive-tmo=3 > /tmp/e2e-conn.out 2>&1; then

@@ -34,16 +34,6 @@ parked() {
 		grep -vc 'state LISTEN'
 }
 
-# port_live SECONDS: port 1's param_state reads "live" within SECONDS
-port_live() {
-	end=$(( $(date +%s) + $1 ))
-	until [ "$(cat $CFS/ports/1/param_state)" = live ]; do
-		[ "$(date +%s)" -ge $end ] &&
-			fail "port 1 is '$(cat $CFS/ports/1/param_state)', not live after $1 s"
-		sleep 0.2
-	done
-}
-
 # connect_and_park CASE: a host connected through $IP2 does I/O, the
 # address goes, the old connections' ids are parked, the host disconnects
 connect_and_park() {
@@ -73,7 +63,7 @@ tgt_subsys $N 1
 tgt_ns $N 1 $IMG
 rdma_tgt_port 1 $IP2
 tgt_link 1 $N
-port_live 10
+port_state_is 1 live 10
 
 connect_and_park 1
 ip addr add $IP2/24 dev $RDMA_NETDEV || fail "case 1: ip addr add again"
@@ -86,7 +76,7 @@ until [ "$(parked)" -eq 0 ]; do
 	sleep 0.2
 done
 echo "case 1: the parked ids went once the address was back"
-port_live 30
+port_state_is 1 live 30
 
 connect_and_park 2
 timeout 60 rdma link delete $RDMA_DEV ||
@@ -94,7 +84,7 @@ timeout 60 rdma link delete $RDMA_DEV ||
 echo "case 2: the rxe device went with ids parked"
 rdma_net_up
 ip addr add $IP2/24 dev $RDMA_NETDEV || fail "case 2: ip addr add again"
-port_live 30
+port_state_is 1 live 30
 echo "case 2: the port is live on the new device"
 
 connect_and_park 3
