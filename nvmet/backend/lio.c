@@ -360,12 +360,6 @@ static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
 }
 
 /*
- * A command target-core ran on another LUN than the namespace's, or on
- * none, found its LUN unlinked: target-core then runs commands for LUN 0
- * on its virtual LUN 0, read-only and empty, whose data must not reach
- * the host.  Such a command fails with Namespace Not Ready, DNR.
- */
-/*
  * @cmd failed with a UNIT ATTENTION, which target-core reported instead
  * of running it: send a copy of it again (its parameter data moves to the
  * copy; target-core no longer reads the data of a failed command).
@@ -399,6 +393,12 @@ static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
 	return true;
 }
 
+/*
+ * A command target-core ran on another LUN than the namespace's, or on
+ * none, found its LUN unlinked: target-core then runs commands for LUN 0
+ * on its virtual LUN 0, read-only and empty, whose data must not reach
+ * the host.  Such a command fails with Namespace Not Ready, DNR.
+ */
 static void nvmet_lio_complete(struct se_cmd *se_cmd)
 {
 	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
@@ -976,6 +976,17 @@ static u16 nvmet_lio_seq_ws(struct nvmet_lio_seq *seq,
 	return NVME_SC_SUCCESS;
 }
 
+/* Step @seq past the ranges SCSI commands took whole; false if none left. */
+static bool nvmet_lio_seq_skip(struct nvmet_lio_seq *seq)
+{
+	while (seq->idx < seq->nr &&
+	       seq->done == le32_to_cpu(seq->ranges[seq->idx].nlb)) {
+		seq->idx++;
+		seq->done = 0;
+	}
+	return seq->idx < seq->nr;
+}
+
 /*
  * The next UNMAP of @seq: block descriptors for the ranges from the
  * current one on, at most max_unmap_block_desc_count of them (and
@@ -999,16 +1010,10 @@ static u16 nvmet_lio_seq_unmap(struct nvmet_lio_seq *seq,
 	if (!cmd->param)
 		return NVME_SC_INTERNAL;
 	p = cmd->param + NVMET_LIO_UNMAP_HDR;
-	while (n < max_desc && seq->idx < seq->nr) {
+	while (n < max_desc && nvmet_lio_seq_skip(seq)) {
 		const struct nvme_dsm_range *r = &seq->ranges[seq->idx];
-		u32 nlb = le32_to_cpu(r->nlb);
 
-		if (seq->done == nlb) {
-			seq->idx++;
-			seq->done = 0;
-			continue;
-		}
-		len = min(nlb - seq->done, max_lba);
+		len = min(le32_to_cpu(r->nlb) - seq->done, max_lba);
 		if (!n)
 			cmd->lba = le64_to_cpu(r->slba) + seq->done;
 		put_unaligned_be64(le64_to_cpu(r->slba) + seq->done, p);
@@ -1038,12 +1043,7 @@ static void nvmet_lio_seq_next(struct nvmet_lio_seq *seq)
 	struct nvmet_lio_cmd *cmd;
 	u16 status;
 
-	while (seq->idx < seq->nr &&
-	       seq->done == le32_to_cpu(seq->ranges[seq->idx].nlb)) {
-		seq->idx++;
-		seq->done = 0;
-	}
-	if (seq->idx == seq->nr) {
+	if (!nvmet_lio_seq_skip(seq)) {
 		nvmet_lio_seq_end(seq, NVME_SC_SUCCESS);
 		return;
 	}
