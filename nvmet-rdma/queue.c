@@ -408,8 +408,7 @@ static void nvmet_rdma_release_work(struct work_struct *work)
 	ib_drain_qp(queue->qp);
 	nvmet_sq_destroy(&queue->nvme_sq);
 	wait_event(queue->idle_wait, nvmet_rdma_sq_idle(queue));
-	if (parked)
-		WRITE_ONCE(queue->parked, true);
+	WRITE_ONCE(queue->parked, parked);
 	nvmet_rdma_free_queue(queue);
 	if (parked) {
 		nvmet_rdma_park(queue);
