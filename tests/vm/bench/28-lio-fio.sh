@@ -8,8 +8,11 @@
 # one boot (lio, file, lio, file: BENCH_MATRIX_SAMPLES rounds) on each
 # fabric of BENCH_LIO_FABRICS, with the fio matrix's 4k jobs (libaio,
 # direct, 2 I/O queues).  Each job prints one line "liofio FABRIC
-# BACKEND SAMPLE JOB iops=N bw_kib=N"; the table at the end has every
-# sample and the ratio lio / file.  Run with VM_ICOUNT=1 for ratios that
+# BACKEND SAMPLE JOB iops=N bw_kib=N" and one "liofio-ctxt FABRIC BACKEND
+# SAMPLE JOB SWITCHES IOS" (the guest's context switches during the job,
+# and the I/Os the host's disk completed, ramp included); the table at
+# the end has every sample, the ratio lio / file and the switches per
+# I/O.  Run with VM_ICOUNT=1 for ratios that
 # repeat (work per I/O).
 #
 # Environment: BENCH_FIO_SECONDS (default 10 per job, plus 2 of ramp),
@@ -30,6 +33,11 @@ LF_LUN=$LF_T/nvmet_lio/bench/tpgt_1/lun/lun_0
 LF_IMG=/tmp/bench-lio/img
 LF_OUT=/tmp/bench-lio.txt
 
+# lf_ctxt: context switches of the guest so far; lf_ios DEV: reads and
+# writes DEV completed so far
+lf_ctxt() { awk '$1 == "ctxt" { print $2 }' /proc/stat; }
+lf_ios() { awk '{ print $1 + $5 }' "/sys/block/${1#/dev/}/stat"; }
+
 # lf_run FABRIC BACKEND SAMPLE: namespace 1 on the image through BACKEND
 # (lio or file), connect with 2 I/O queues, the jobs, disconnect, remove
 lf_run() {
@@ -48,11 +56,16 @@ lf_run() {
 	}
 	if lf_dev=$(wait_for_dev $LF_NQN 1 20); then
 		# the same geometry on both sides: 4 KiB blocks
-		echo "liofio $1 $2 $3: $lf_dev, $(cat /sys/block/${lf_dev#/dev/}/queue/logical_block_size)-byte blocks"
-		# shellcheck disable=SC2086 # the job names, one word each
-		bf_matrix "$lf_dev" "$1" "$2" x "$3" $LF_JOBS |
-			sed 's/^matrix \([^ ]*\) \([^ ]*\) x /liofio \1 \2 /' |
-			tee -a $LF_OUT
+		echo "liofio $1 $2 $3: $lf_dev, $(cat "/sys/block/${lf_dev#/dev/}/queue/logical_block_size")-byte blocks"
+		for lf_j in $LF_JOBS; do
+			lf_c0=$(lf_ctxt) lf_i0=$(lf_ios $lf_dev)
+			bf_matrix "$lf_dev" "$1" "$2" x "$3" $lf_j |
+				sed 's/^matrix \([^ ]*\) \([^ ]*\) x /liofio \1 \2 /' |
+				tee -a $LF_OUT
+			lf_c1=$(lf_ctxt) lf_i1=$(lf_ios $lf_dev)
+			echo "liofio-ctxt $1 $2 $3 $lf_j $(( lf_c1 - lf_c0 )) $(( lf_i1 - lf_i0 ))" |
+				tee -a $LF_OUT
+		done
 	else
 		echo "liofio $1 $2 $3: no namespace" | tee -a $LF_OUT
 	fi
@@ -88,18 +101,23 @@ lf_report() {
 		split($6, a, "="); k = $2 SUBSEP $3 SUBSEP $5
 		s[k] = s[k] (s[k] == "" ? "" : ", ") a[2]; t[k] += a[2]; n[k]++
 	}
+	$1 == "liofio-ctxt" && $7 > 0 {
+		k = $2 SUBSEP $3 SUBSEP $5; cs[k] += $6; io[k] += $7
+	}
+	function cpi(k) { return io[k] ? sprintf("%.1f", cs[k] / io[k]) : "-" }
 	END {
-		printf "\nlio (fileio backstore) against file, one image on tmpfs\n"
-		printf "| fabric | job | lio | file | lio / file |\n"
-		printf "|---|---|---|---|---|\n"
+		printf "\nlio (fileio backstore) against file, one image on tmpfs; cs/io: the guest'"'"'s context switches per I/O\n"
+		printf "| fabric | job | lio | file | lio / file | cs/io lio | cs/io file |\n"
+		printf "|---|---|---|---|---|---|---|\n"
 		nf = split(fabrics, F, " "); nj = split(jobs, J, " ")
 		for (f = 1; f <= nf; f++) for (j = 1; j <= nj; j++) {
 			l = F[f] SUBSEP "lio" SUBSEP J[j]
 			m = F[f] SUBSEP "file" SUBSEP J[j]
 			r = (n[l] && n[m] && t[m] > 0) ?
 			    sprintf("%.2f", (t[l] / n[l]) / (t[m] / n[m])) : "-"
-			printf "| %s | %s | %s | %s | %s |\n", F[f], J[j],
-			       n[l] ? s[l] : "-", n[m] ? s[m] : "-", r
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", F[f], J[j],
+			       n[l] ? s[l] : "-", n[m] ? s[m] : "-", r,
+			       cpi(l), cpi(m)
 		}
 	}' $LF_OUT
 }
