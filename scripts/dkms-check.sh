@@ -52,7 +52,7 @@ in_root() {
 	shift
 	ok() { echo "ok   $*"; }
 	bad() { echo "FAIL $*"; }
-	ours="nvmet nvmet-null nvmet-ram nvmet-tcp nvmet-rdma nvmet-fc nvme-fcloop nvme-loop"
+	ours="nvmet nvmet-null nvmet-ram nvmet-lio nvmet-tcp nvmet-rdma nvmet-fc nvme-fcloop nvme-loop"
 	cd /tmp
 	for spec in "$@"; do
 		IFS=: read -r line kver kdir road host <<< "$spec"

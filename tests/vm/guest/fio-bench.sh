@@ -64,8 +64,9 @@ bf_matrix() {
 }
 
 # bf_target NQN SPEC TRTYPE [ADRFAM TRADDR TRSVCID]: subsystem NQN (any
-# host) with namespace 1 on SPEC (a device path, or null:SIZE for our
-# null backend), offered on port 1 of TRTYPE at that address
+# host) with namespace 1 on SPEC (a device path, null:SIZE for our null
+# backend, or lio:HBA/DEV for a LIO backstore an nvmet_lio LUN links),
+# offered on port 1 of TRTYPE at that address
 bf_target() {
 	s=$CFS/subsystems/$1
 	mkdir $s && echo 1 > $s/attr_allow_any_host || return 1
@@ -73,6 +74,8 @@ bf_target() {
 	case $2 in
 	null:*)	echo null > $s/namespaces/1/device_backend
 		echo "${2#null:}" > $s/namespaces/1/device_size ;;
+	lio:*)	echo lio > $s/namespaces/1/device_backend
+		echo "${2#lio:}" > $s/namespaces/1/device_path ;;
 	*)	echo "$2" > $s/namespaces/1/device_path ;;
 	esac
 	echo 1 > $s/namespaces/1/enable || return 1

@@ -26,6 +26,9 @@
 # with Invalid Command Opcode; enabled again with emulate_tpu 0 and
 # max_write_same_len 0, the namespaces have neither (ONCS, queue limits
 # 0, both commands Invalid Command Opcode).
+# A ramdisk backstore (rd_mcp) is namespace 4 and a second tcm_loop disk:
+# data written through either reads back through the other; it has
+# neither Write Zeroes nor deallocate.
 # Fused Compare and Write (nvme-tcp-fused, as 2q) on the fileio backstore
 # as COMPARE AND WRITE: a matching pair writes (read back through the
 # host and through the tcm_loop disk), a mismatching one is Compare
@@ -423,6 +426,57 @@ lio_checks_available
 lio_data_checks
 lio_checks_gone_live
 lio_checks_unavailable
+
+# A ramdisk backstore (rd_mcp, part of target_core_mod): namespace 4 and a
+# second tcm_loop disk at once; data written through either reads back
+# through the other; no WRITE SAME or UNMAP there, so neither feature.
+RD=$T/core/rd_mcp_0/rd0
+NS4=$CFS/subsystems/$N/namespaces/4
+lio_ramdisk_checks() {
+	mkdir -p $RD || fail "mkdir $RD"
+	write_attr $RD/control rd_pages=4096
+	write_attr $RD/enable 1
+	mkdir -p $LIO/lun/lun_3 $LOOP/lun/lun_1 || fail "mkdir the ramdisk's LUNs"
+	ln -s $RD $LIO/lun/lun_3/rd0 || fail "link the ramdisk's nvmet_lio LUN"
+	ln -s $RD $LOOP/lun/lun_1/rd0 || fail "link the ramdisk's tcm_loop LUN"
+	i=0 S4=
+	while [ -z "$S4" ]; do
+		for b in /sys/block/sd*; do
+			grep -qs RAMDISK "$b/device/model" && [ -b /dev/${b##*/} ] &&
+				S4=/dev/${b##*/}
+		done
+		i=$((i + 1))
+		[ -n "$S4" ] || [ $i -le 75 ] || fail "no tcm_loop ramdisk after 15 s"
+		[ -n "$S4" ] || sleep 0.2
+	done
+	mkdir $NS4 || fail "mkdir namespace 4"
+	write_attr $NS4/device_backend lio
+	write_attr $NS4/device_path rd_mcp_0/rd0
+	write_attr $NS4/enable 1
+	D4=$(wait_for_dev $N 4) || fail "no namespace 4"
+	expect_eq "$D4 NSZE" $(( (16 << 20) / 512 )) "$(( $(id_ns_field $D4 nsze) ))"
+	expect_eq "$NS4 write_zeroes" write_zeroes=0 "$(feat $NS4 write_zeroes)"
+	expect_eq "$NS4 deallocate" deallocate=0 "$(feat $NS4 deallocate)"
+	dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
+	dd if=$PAT of=$D4 bs=1M seek=5 oflag=direct conv=notrunc 2>/dev/null ||
+		fail "write through $D4"
+	dd if=$S4 of=$OUT bs=1M skip=5 count=1 iflag=direct 2>/dev/null ||
+		fail "read through $S4"
+	cmp -s $PAT $OUT || fail "ramdisk: written through NVMe, SCSI reads other data"
+	dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
+	dd if=$PAT of=$S4 bs=1M seek=9 oflag=direct conv=notrunc 2>/dev/null ||
+		fail "write through $S4"
+	dd if=$D4 of=$OUT bs=1M skip=9 count=1 iflag=direct 2>/dev/null ||
+		fail "read through $D4"
+	cmp -s $PAT $OUT || fail "ramdisk: written through SCSI, NVMe reads other data"
+	echo "ramdisk $RD: $D4 and $S4 read what the other wrote; no Write Zeroes, no deallocate"
+	write_attr $NS4/enable 0
+	rmdir $NS4 || fail "rmdir namespace 4"
+	rm $LOOP/lun/lun_1/rd0 $LIO/lun/lun_3/rd0 || fail "unlink the ramdisk's LUNs"
+	rmdir $LOOP/lun/lun_1 $LIO/lun/lun_3 || fail "rmdir the ramdisk's LUNs"
+	rmdir $RD $T/core/rd_mcp_0 || fail "rmdir the ramdisk"
+}
+lio_ramdisk_checks
 
 # removal while enabled: refused, even once the links are gone
 expect_errno "Device or resource busy" rmdir $BS

@@ -11,6 +11,12 @@
 # save.  A Linux host (nvme-tcp over loopback) connected across all that
 # comes back live by itself and reads back what it wrote before the clear
 # (the namespace is a file, which survives it).
+# Where the kernel has LIO, namespace 5 of the first subsystem is a LIO
+# fileio backstore (device_backend lio): nvmetcli saves its device_backend
+# and device_path with the other device_* attributes; the backstore and
+# its nvmet_lio LUN are LIO's configuration (targetcli's), which clear
+# leaves alone, so the restore enables the namespace on them again, and
+# the host reads back what it wrote there too.
 #
 # TARGET=intree: the same against Debian's in-tree target; attributes it
 # lacks (attr_vendor_id, param_mdts, device_*) are left out there.  The
@@ -45,9 +51,27 @@ IMG4=/tmp/e2e-rt4.img
 SAVED=/tmp/e2e-nvmetcli.json
 PATTERN=/tmp/e2e-pattern
 
+LT=/sys/kernel/config/target
+LBS=$LT/core/fileio_0/rt5
+LLUN=$LT/nvmet_lio/rt/tpgt_1/lun/lun_0
+IMG5=/tmp/e2e-rt5.img
+
+# lio_cleanup: the LIO side of namespace 5, after the namespace went
+lio_cleanup() {
+	rm -f $LLUN/rt5
+	rmdir $LLUN $LT/nvmet_lio/rt/tpgt_1 $LT/nvmet_lio/rt $LT/nvmet_lio \
+		$LBS $LT/core/fileio_0 2>/dev/null
+	for m in nvmet_lio target_core_file target_core_iblock \
+		 target_core_pscsi target_core_user target_core_mod; do
+		grep -q "^$m " /proc/modules && rmmod $m
+	done
+	rm -f $IMG5
+}
+
 rt_cleanup() {
 	host_disconnect_all
 	tgt_teardown
+	lio_cleanup
 	for m in nvme_loop; do
 		grep -q "^$m " /proc/modules && rmmod $m
 	done
@@ -188,6 +212,28 @@ fi
 ns $S2 4 $IMG4 9b5f4a7c-cdbe-4f60-b1a2-4e5f60718293 \
 	4d5e6f70-8192-a3b4-c5d6-e7f8091a2b3c 1 1
 
+# S1 namespace 5: a fileio backstore through our fabric's LUN, made as
+# targetcli makes them (ours only; a kernel without LIO has none).
+LIO=
+if [ "$TARGET" != intree ] &&
+   grep -q '/target_core_mod\.ko[.a-z]*:' /lib/modules/$(uname -r)/modules.dep; then
+	grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
+		fail "our nvmet-lio was not built"
+	LIO=1
+	for m in target_core_mod target_core_file nvmet-lio; do
+		modprobe $m || fail "modprobe $m"
+	done
+	mkdir -p $LBS || fail "mkdir $LBS"
+	write_attr $LBS/control "fd_dev_name=$IMG5,fd_dev_size=$(( 16 << 20 ))"
+	write_attr $LBS/enable 1
+	mkdir -p $LLUN || fail "mkdir $LLUN"
+	ln -s $LBS $LLUN/rt5 || fail "link the nvmet_lio LUN"
+	ns $S1 5 fileio_0/rt5 0c6e5b8d-def0-4a71-b2c3-5f6071829304 \
+		5e6f7081-92a3-b4c5-d6e7-f8091a2b3c4d 1 1 lio
+else
+	echo "no LIO here: no lio namespace"
+fi
+
 # Port 1: TCP, both subsystems, ANA groups 2 and 3, a referral.
 P=$CFS/ports/1
 mkdir $P || fail "mkdir port 1"
@@ -288,6 +334,14 @@ want=$(sha1sum < $PATTERN)
 got=$(dd if=$D bs=64k count=32 iflag=direct 2>/dev/null | sha1sum)
 expect_eq "pattern read back before the save" "$want" "$got"
 echo "host $C wrote 2 MiB to $D"
+if [ -n "$LIO" ]; then
+	D5=$(wait_for_dev $S1 5 30) || fail "no namespace 5 (lio) of $S1"
+	dd if=$PATTERN of=$D5 bs=64k count=32 seek=64 oflag=direct \
+		2>/dev/null || fail "write the pattern to $D5"
+	got=$(dd if=$IMG5 bs=64k count=32 skip=64 2>/dev/null | sha1sum)
+	expect_eq "pattern in the backstore's file" "$want" "$got"
+	echo "host $C wrote 2 MiB to $D5 (lio), in $IMG5"
+fi
 
 # ------------------------------------------------------------ round trip --
 # tree_dump: every directory, link (-> target) and file (= value, lines
@@ -354,3 +408,13 @@ expect_eq "same block device" "$D" "$D2"
 got=$(dd if=$D bs=64k count=32 iflag=direct 2>/dev/null | sha1sum)
 expect_eq "pattern read back after the round trip" "$want" "$got"
 echo "host read back its 2 MiB after the round trip"
+if [ -n "$LIO" ]; then
+	expect_file $CFS/subsystems/$S1/namespaces/5/device_backend lio
+	expect_file $CFS/subsystems/$S1/namespaces/5/enable 1
+	grep -q '"backend": "lio"' $SAVED || fail "nvmetcli saved no lio backend"
+	D5=$(wait_for_dev $S1 5 30) || fail "namespace 5 (lio) gone after the restore"
+	got=$(dd if=$D5 bs=64k count=32 skip=64 iflag=direct 2>/dev/null |
+	      sha1sum)
+	expect_eq "lio: pattern read back after the round trip" "$want" "$got"
+	echo "host read back its 2 MiB of the lio namespace after the round trip"
+fi
