@@ -33,12 +33,6 @@ grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
 	fail "our nvmet-lio was not built"
 command -v sg_persist > /dev/null || fail "no sg_persist in the image"
 command -v sg_raw > /dev/null || fail "no sg_raw in the image"
-resv_single_path
-tgt_load
-for m in target_core_mod target_core_file tcm_loop sd_mod; do
-	modprobe $m 2>/dev/null || [ -d /sys/module/$m ] || fail "modprobe $m"
-done
-modprobe nvmet-lio || fail "modprobe nvmet-lio"
 T=/sys/kernel/config/target
 IMG=/tmp/e2e-lior.img
 BS=$T/core/fileio_0/resv0
@@ -47,6 +41,32 @@ SCSI_NEXUS=naa.5001405000000b02
 LIO=$T/nvmet_lio/e2er/tpgt_1
 OUT=/tmp/e2e-lior.out
 KEY_S=0x5c	# the SCSI initiator's key
+NS=$CFS/subsystems/$RESV_N/namespaces/1
+
+# after a failure: what nvmet-lio and target-core hold, before
+# resv_restore unloads the target
+lior_cleanup() {
+	host_disconnect_all
+	[ -e "$NS/enable" ] && echo 0 > $NS/enable
+	[ -d "$NS" ] && rmdir $NS
+	rm -f $LIO/lun/lun_0/resv0 $LOOP/lun/lun_0/resv0
+	rmdir $LIO/lun/lun_0 $LIO $T/nvmet_lio/e2er $T/nvmet_lio \
+		$LOOP/lun/lun_0 $LOOP $T/loopback/naa.5001405000000b01 \
+		$T/loopback $BS $T/core/fileio_0 2>/dev/null
+	tgt_teardown
+	for _m in nvmet_lio tcm_loop target_core_file target_core_mod; do
+		grep -q "^$_m " /proc/modules && rmmod $_m
+	done
+	rm -rf /var/target
+	return 0
+}
+E2E_CLEANUP=lior_cleanup
+resv_single_path
+tgt_load
+for m in target_core_mod target_core_file tcm_loop sd_mod; do
+	modprobe $m 2>/dev/null || [ -d /sys/module/$m ] || fail "modprobe $m"
+done
+modprobe nvmet-lio || fail "modprobe nvmet-lio"
 
 # target-core writes APTPL state here
 mkdir -p /var/target/pr || fail "mkdir /var/target/pr"
@@ -76,7 +96,6 @@ ln -s $BS $LIO/lun/lun_0/resv0 || fail "link the nvmet_lio LUN"
 tgt_port 1 127.0.0.1 4420
 tgt_port 2 127.0.0.1 4421
 tgt_subsys $RESV_N 1
-NS=$CFS/subsystems/$RESV_N/namespaces/1
 mkdir $NS || fail "mkdir namespace 1"
 write_attr $NS/device_backend lio
 write_attr $NS/device_path fileio_0/resv0
