@@ -24,7 +24,8 @@ set -euo pipefail
 PKGS="make gcc gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole xz-utils
       python3 bc bison flex perl kmod cpio busybox-static nvme-cli fio
       qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG
-      libelf-dev libssl-dev time debootstrap python3-configshell-fb"
+      libelf-dev libssl-dev time debootstrap python3-configshell-fb
+      sg3-utils"
 BENCH_PKGS="gnuplot-nox"
 for a in "$@"; do
 	[ "$a" = bench ] && PKGS="$PKGS $BENCH_PKGS"

@@ -12,6 +12,7 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <linux/uuid.h>
 
 struct blk_zone;
 struct module;
@@ -191,6 +192,23 @@ typedef int (*nvmet_report_zones_cb)(struct blk_zone *zone, unsigned int idx,
  *		   as the I/O callbacks.  Optional: without it the core
  *		   compares through @rw, atomic only against nvmet-ng's own
  *		   writes.
+ * @resv_cap: the Identify Namespace RESCAP of an enabled namespace whose
+ *	      reservations the storage keeps itself (a LIO backstore's SPC-3
+ *	      persistent reservations, which its SCSI initiators share), or 0
+ *	      where it keeps none.  While it is not 0 the core hands every
+ *	      Reservation Register, Acquire, Release and Report to @resv, makes
+ *	      no reservation state of its own (resv_enable has no effect) and
+ *	      checks no I/O command against one: the storage refuses what
+ *	      conflicts, and the backend's I/O completes with Reservation
+ *	      Conflict.  Called at each reservation command and Identify, with
+ *	      an I/O reference held and no lock, and at enable, after @open,
+ *	      with ns->lock held; must not sleep.  Optional.
+ * @resv: run a Reservation Register, Acquire, Release or Report (req's
+ *	  opcode) on a namespace whose @resv_cap is not 0; the core has set
+ *	  req->data_len and checked the transfer length.  Process context;
+ *	  the backend completes the request, now or later, in any context
+ *	  (it may wait for its storage on a work queue of its own).
+ *	  Mandatory with @resv_cap.
  * @zone_append: write req->data_len bytes from req->sg at the write
  *		 pointer of the zone that starts at nvmet_req_pos(req), and
  *		 complete the request with the LBA of the first block
@@ -229,6 +247,8 @@ struct nvmet_backend_ops {
 	void (*zone_append)(struct nvmet_req *req);
 	void (*compare_write)(struct nvmet_req *first,
 			      struct nvmet_req *second);
+	u8 (*resv_cap)(struct nvmet_ns *ns);
+	void (*resv)(struct nvmet_req *req);
 };
 
 int nvmet_register_backend(const struct nvmet_backend_ops *ops);
@@ -246,5 +266,6 @@ u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 				 unsigned int *nr);
 void nvmet_backend_fused_done(struct nvmet_req *first, u16 status,
 			      u16 wstatus);
+const uuid_t *nvmet_req_hostid(const struct nvmet_req *req);
 
 #endif /* _NVMET_BACKEND_H */

@@ -201,6 +201,22 @@ int nvmet_zns_ns_check(struct nvmet_ns *ns,
 
 /* nvmet/target/pr.c: reservations from enable to disable */
 int nvmet_pr_ns_open(struct nvmet_ns *ns);
+
+/**
+ * nvmet_ns_backend_resv_cap() - does the storage keep the reservations?
+ * @ns: an enabled namespace (an I/O reference or ns->lock held)
+ *
+ * Context: Any context.
+ * Return: the backend's RESCAP (struct nvmet_backend_ops, @resv_cap), 0
+ * where the core keeps them (resv_enable) or nobody does.
+ */
+static inline u8 nvmet_ns_backend_resv_cap(struct nvmet_ns *ns)
+{
+	const struct nvmet_backend_ops *ops = ns->backend;
+
+	return ops && ops->resv_cap ? ops->resv_cap(ns) : 0;
+}
+
 void nvmet_pr_ns_close(struct nvmet_ns *ns);
 
 #endif /* _NVMET_NS_H */

@@ -18,11 +18,15 @@
  * device_path, as "<hba>/<dev>" or its full configfs path.  Enable finds
  * the nvmet_lio LUN that links that backstore, pins the LUN and the
  * backstore (target_depend_item(): their rmdir fails with EBUSY while the
- * namespace is enabled) and opens a session on the LUN's portal group;
- * the group's demo mode gives the session a dynamic ACL with every LUN of
- * the group.  Each Read, Write and Flush becomes READ(16), WRITE(16) or
- * SYNCHRONIZE CACHE(16) with the request's own scatterlist (target-core
- * does no copy: SCF_PASSTHROUGH_SG_TO_MEM_NOALLOC), submitted through
+ * namespace is enabled); each NVMe host's first command opens a session
+ * of its own on the LUN's portal group (lio_pr.c), an I_T nexus that
+ * target-core's reservations tell apart from the others, and the group's
+ * demo mode gives it a dynamic ACL with every LUN of the group.  NVMe
+ * reservations become the backstore's SPC-3 persistent reservations
+ * (lio_pr.c), shared with its SCSI initiators.  Each Read, Write and
+ * Flush becomes READ(16), WRITE(16) or SYNCHRONIZE CACHE(16) with the
+ * request's own scatterlist (target-core does no copy:
+ * SCF_PASSTHROUGH_SG_TO_MEM_NOALLOC), submitted through
  * target-core's submission work queue; the NVMe request completes from
  * the fabric's queue_data_in or queue_status callback, with a status
  * mapped from the SCSI status and sense data.  Write Zeroes becomes
@@ -50,8 +54,8 @@
  * @se_tpg: a portal group of the nvmet_lio fabric, embedded in a struct
  *	    nvmet_lio_tpg
  */
-#include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/completion.h>
 #include <linux/dma-direction.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -75,6 +79,7 @@
 #include <nvmet/compat-lio.h>
 #include <nvmet/ns.h>
 #include <nvmet/req.h>
+#include "lio.h"
 
 #define NVMET_LIO_FABRIC	"nvmet_lio"
 #define NVMET_LIO_CFS_CORE	"/sys/kernel/config/target/core/"
@@ -134,7 +139,8 @@ struct nvmet_lio_tpg {
 
 /**
  * struct nvmet_lio - an enabled lio namespace (ns->backend_priv)
- * @sess: its session on @tpg, with a dynamic ACL of every LUN of @tpg
+ * @hosts: its sessions on @tpg, one per NVMe host (lio_pr.c), each with
+ *	   a dynamic ACL of every LUN of @tpg
  * @tpg: the portal group of @lun
  * @lun: the LUN that links the backstore, pinned (I)
  * @dev: the backstore, pinned (I)
@@ -142,15 +148,18 @@ struct nvmet_lio_tpg {
  * @entry: on nvmet_lio_namespaces (nvmet_lio_lock)
  * @unlinked: @lun was unlinked from the backstore (nvmet_lio_lock
  *	      write, the I/O path reads it without a lock)
+ * @resv: the backstore keeps the reservations (emulate_pr, and not passed
+ *	  through to the device), read at enable (I)
  */
 struct nvmet_lio {
-	struct se_session *sess;
+	struct nvmet_lio_hosts hosts;
 	struct nvmet_lio_tpg *tpg;
 	struct se_lun *lun;
 	struct se_device *dev;
 	u64 unpacked_lun;
 	struct list_head entry;
 	bool unlinked;
+	bool resv;
 };
 
 /**
@@ -185,6 +194,7 @@ struct nvmet_lio_seq {
  * @req: the NVMe request it carries
  * @seq: the sequence it is one step of, or NULL
  * @second: the Write of a fused pair whose Compare is @req, or NULL
+ * @wait: the waiter of a command nvmet_lio_run() sent, or NULL
  * @completed: bit 0 set once @req was completed (queue_data_in and
  *	       queue_status may both be called for one command)
  * @lba: the first block it names, for the error of a step of @seq
@@ -206,6 +216,7 @@ struct nvmet_lio_cmd {
 	struct nvmet_req *req;
 	struct nvmet_lio_seq *seq;
 	struct nvmet_req *second;
+	struct nvmet_lio_wait *wait;
 	unsigned long completed;
 	u64 lba;
 	struct scatterlist sg;
@@ -226,9 +237,6 @@ struct nvmet_lio_cmd {
 static DEFINE_MUTEX(nvmet_lio_lock);
 static LIST_HEAD(nvmet_lio_tpgs);
 static LIST_HEAD(nvmet_lio_namespaces);
-
-/* Names the sessions' initiators: each namespace's session has its own. */
-static atomic64_t nvmet_lio_sess_ids = ATOMIC64_INIT(0);
 
 static struct kmem_cache *nvmet_lio_cmd_cache;
 
@@ -312,6 +320,9 @@ static u16 nvmet_lio_status(struct nvmet_lio_cmd *cmd)
 	case SAM_STAT_BUSY:
 	case SAM_STAT_TASK_SET_FULL:
 		return NVME_SC_NS_NOT_READY;
+	case SAM_STAT_TASK_ABORTED:
+		/* target-core aborted it: a PREEMPT AND ABORT, a LUN RESET */
+		return NVME_SC_ABORT_REQ;
 	default:
 		return NVME_SC_INTERNAL;
 	}
@@ -343,6 +354,11 @@ static void nvmet_lio_cmd_done(struct nvmet_lio_cmd *cmd, u16 status)
 {
 	struct nvmet_lio_seq *seq = cmd->seq;
 
+	if (cmd->wait) {
+		cmd->wait->status = status;
+		complete(&cmd->wait->done);
+		return;
+	}
 	if (cmd->second) {
 		nvmet_backend_fused_done(cmd->req, status, NVME_SC_SUCCESS);
 		return;
@@ -378,6 +394,7 @@ static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
 		return false;
 	n->seq = cmd->seq;
 	n->second = cmd->second;
+	n->wait = cmd->wait;
 	n->lba = cmd->lba;
 	n->tries = cmd->tries + 1;
 	memcpy(n->cdb, cmd->cdb, sizeof(n->cdb));
@@ -452,13 +469,21 @@ static void nvmet_lio_release_cmd(struct se_cmd *se_cmd)
 	nvmet_lio_cmd_free(nvmet_lio_cmd_of(se_cmd));
 }
 
-/* We send no task management functions and abort nothing. */
+/* We send no task management functions. */
 static void nvmet_lio_queue_tm_rsp(struct se_cmd *se_cmd)
 {
 }
 
+/*
+ * target-core aborted a command of ours without a status (a PREEMPT AND
+ * ABORT or LUN RESET of another nexus, emulate_tas 0): it still ends.
+ */
 static void nvmet_lio_aborted_task(struct se_cmd *se_cmd)
 {
+	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
+
+	if (!test_and_set_bit(0, &cmd->completed))
+		nvmet_lio_cmd_done(cmd, NVME_SC_ABORT_REQ);
 }
 
 /* ---- the fabric's configfs tree ---- */
@@ -473,7 +498,12 @@ static u16 nvmet_lio_tpg_get_tag(struct se_portal_group *se_tpg)
 	return nvmet_lio_tpg_of(se_tpg)->tag;
 }
 
-/* Demo mode: a session gets a dynamic ACL with every LUN, writable. */
+/*
+ * Demo mode: a session gets a dynamic ACL with every LUN, writable; and
+ * the ACL stays after its last session (demo_mode_cache), with the SPC-3
+ * registrations of its nexus, until the portal group goes: an NVMe
+ * host's registration outlives its controllers, as NVMe wants.
+ */
 static int nvmet_lio_tpg_yes(struct se_portal_group *se_tpg)
 {
 	return 1;
@@ -550,7 +580,12 @@ static struct se_portal_group *nvmet_lio_make_tpg(struct se_wwn *se_wwn,
 		return ERR_PTR(-ENOMEM);
 	tpg->wwn = wwn;
 	tpg->tag = tag;
-	ret = core_tpg_register(se_wwn, &tpg->se_tpg, SCSI_PROTOCOL_SAS);
+	/*
+	 * iSCSI's TransportID is the initiator's name, whatever it is: the
+	 * one of a host's nexus carries its whole host identifier
+	 * (lio_pr.c), where a SAS address would hold 64 bits of it.
+	 */
+	ret = core_tpg_register(se_wwn, &tpg->se_tpg, SCSI_PROTOCOL_ISCSI);
 	if (ret) {
 		kfree(tpg);
 		return ERR_PTR(ret);
@@ -606,7 +641,7 @@ static const struct target_core_fabric_ops nvmet_lio_fabric_ops = {
 	.tpg_get_wwn			= nvmet_lio_tpg_get_wwn,
 	.tpg_get_tag			= nvmet_lio_tpg_get_tag,
 	.tpg_check_demo_mode		= nvmet_lio_tpg_yes,
-	.tpg_check_demo_mode_cache	= nvmet_lio_tpg_no,
+	.tpg_check_demo_mode_cache	= nvmet_lio_tpg_yes,
 	.tpg_check_demo_mode_write_protect = nvmet_lio_tpg_no,
 	.tpg_check_prod_mode_write_protect = nvmet_lio_tpg_no,
 	.tpg_get_inst_index		= nvmet_lio_tpg_get_inst_index,
@@ -745,7 +780,7 @@ static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 
 static int nvmet_lio_open(struct nvmet_ns *ns)
 {
-	char initiator[32], *path, *hba, *dev;
+	char *path, *hba, *dev;
 	struct nvmet_lio *lio;
 	u32 bs;
 	int ret;
@@ -793,24 +828,18 @@ static int nvmet_lio_open(struct nvmet_ns *ns)
 		goto out_unpin;
 	}
 
-	snprintf(initiator, sizeof(initiator), "nvmet-lio.%llu",
-		 (unsigned long long)atomic64_inc_return(&nvmet_lio_sess_ids));
-	lio->sess = target_setup_session(&lio->tpg->se_tpg, 0, 0,
-					 TARGET_PROT_NORMAL, initiator, lio,
-					 NULL);
-	if (IS_ERR(lio->sess)) {
-		ret = PTR_ERR(lio->sess);
-		pr_err("nvmet: namespace %u: backstore %s/%s: no session: %d\n",
-		       ns->nsid, hba, dev, ret);
-		goto out_unpin;
-	}
+	/* Sessions come with each host's first command (lio_pr.c). */
+	nvmet_lio_hosts_init(&lio->hosts);
+	lio->resv = lio->dev->dev_attrib.emulate_pr &&
+		    !(lio->dev->transport_flags & TRANSPORT_FLAG_PASSTHROUGH_PGR);
 	ns->backend_priv = lio;
 	ns->blksize_shift = ilog2(bs);
 	ns->size = nvmet_lio_capacity(lio->dev);
 	nvmet_lio_features(ns, lio->dev);
-	pr_info("nvmet: namespace %u: backstore %s/%s through %s/%s/tpgt_%u LUN %llu, %llu bytes in blocks of %u\n",
+	pr_info("nvmet: namespace %u: backstore %s/%s through %s/%s/tpgt_%u LUN %llu, %llu bytes in blocks of %u, reservations %s\n",
 		ns->nsid, hba, dev, NVMET_LIO_FABRIC, lio->tpg->wwn->name,
-		lio->tpg->tag, lio->unpacked_lun, ns->size, bs);
+		lio->tpg->tag, lio->unpacked_lun, ns->size, bs,
+		lio->resv ? "the backstore's" : "none of the backstore's");
 	kfree(path);
 	return 0;
 
@@ -831,9 +860,7 @@ static void nvmet_lio_close(struct nvmet_ns *ns)
 	struct nvmet_lio *lio = nvmet_lio_of(ns);
 
 	lockdep_assert_held(&ns->lock);
-	target_stop_session(lio->sess);
-	target_wait_for_sess_cmds(lio->sess);
-	target_remove_session(lio->sess);
+	nvmet_lio_hosts_free(&lio->hosts);
 	mutex_lock(&nvmet_lio_lock);
 	list_del(&lio->entry);
 	mutex_unlock(&nvmet_lio_lock);
@@ -861,14 +888,18 @@ static void nvmet_lio_submit(struct nvmet_lio_cmd *cmd,
 {
 	struct nvmet_lio *lio = nvmet_lio_of(cmd->req->ns);
 	struct se_cmd *se_cmd = &cmd->se_cmd;
+	struct se_session *sess;
 
 	cmd->data = sg;
 	cmd->nents = nents;
 	cmd->len = len;
 	cmd->dir = dir;
-	if (target_init_cmd(se_cmd, lio->sess, cmd->sense, lio->unpacked_lun,
+	sess = nvmet_lio_host_sess(&lio->hosts, &lio->tpg->se_tpg,
+				   nvmet_req_hostid(cmd->req));
+	if (!sess ||
+	    target_init_cmd(se_cmd, sess, cmd->sense, lio->unpacked_lun,
 			    len, TCM_SIMPLE_TAG, dir, 0)) {
-		/* the session is stopping: no reference was taken */
+		/* no session, or it is stopping: no reference was taken */
 		nvmet_lio_cmd_done(cmd, NVME_SC_INTERNAL);
 		nvmet_lio_cmd_free(cmd);
 		return;
@@ -913,6 +944,42 @@ static struct nvmet_lio_cmd *nvmet_lio_cmd_start(struct nvmet_req *req)
 	if (!cmd)
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
 	return cmd;
+}
+
+/**
+ * nvmet_lio_run() - send one SCSI command for @req and wait for it
+ * @req: a command on an enabled lio namespace
+ * @cdb: the CDB
+ * @cdb_len: its length, at most 16
+ * @buf: @len bytes of data (kmalloc'ed), or NULL
+ * @len: see @buf
+ * @dir: DMA_TO_DEVICE, DMA_FROM_DEVICE or DMA_NONE
+ *
+ * The command goes through @req's host's session, so target-core checks
+ * it, and runs it, for that host's I_T nexus.
+ *
+ * Context: Process context (a work item); waits for the command.
+ * Return: the NVMe status its SCSI status maps to.
+ */
+u16 nvmet_lio_run(struct nvmet_req *req, const u8 *cdb, unsigned int cdb_len,
+		  void *buf, u32 len, int dir)
+{
+	struct nvmet_lio_wait wait;
+	struct nvmet_lio_cmd *cmd;
+
+	if (READ_ONCE(nvmet_lio_of(req->ns)->unlinked))
+		return NVME_SC_NS_NOT_READY | NVME_STATUS_DNR;
+	cmd = nvmet_lio_cmd_alloc(req);
+	if (!cmd)
+		return NVME_SC_INTERNAL;
+	init_completion(&wait.done);
+	cmd->wait = &wait;
+	memcpy(cmd->cdb, cdb, min_t(unsigned int, cdb_len, sizeof(cmd->cdb)));
+	if (len)
+		sg_init_one(&cmd->sg, buf, len);
+	nvmet_lio_submit(cmd, len ? &cmd->sg : NULL, len ? 1 : 0, len, dir);
+	wait_for_completion(&wait.done);
+	return wait.status;
 }
 
 static void nvmet_lio_rw(struct nvmet_req *req)
@@ -1198,6 +1265,11 @@ static void nvmet_lio_compare_write(struct nvmet_req *first,
 	nvmet_lio_submit(cmd, &cmd->sg, 1, 2 * len, DMA_TO_DEVICE);
 }
 
+static u8 nvmet_lio_resv_cap(struct nvmet_ns *ns)
+{
+	return nvmet_lio_of(ns)->resv ? NVMET_LIO_RESCAP : 0;
+}
+
 /*
  * The backstore's own word, read at each Identify Namespace: UNMAP's
  * granularity (in blocks) while deallocation is on, and whether unmapped
@@ -1234,6 +1306,8 @@ static const struct nvmet_backend_ops nvmet_lio_backend_ops = {
 	.dsm		= nvmet_lio_dsm,
 	.limits		= nvmet_lio_limits,
 	.compare_write	= nvmet_lio_compare_write,
+	.resv_cap	= nvmet_lio_resv_cap,
+	.resv		= nvmet_lio_resv,
 };
 
 static int __init nvmet_lio_init(void)
@@ -1243,15 +1317,20 @@ static int __init nvmet_lio_init(void)
 	nvmet_lio_cmd_cache = KMEM_CACHE(nvmet_lio_cmd, 0);
 	if (!nvmet_lio_cmd_cache)
 		return -ENOMEM;
-	ret = target_register_template(&nvmet_lio_fabric_ops);
+	ret = nvmet_lio_pr_init();
 	if (ret)
 		goto out_cache;
+	ret = target_register_template(&nvmet_lio_fabric_ops);
+	if (ret)
+		goto out_pr;
 	ret = nvmet_register_backend(&nvmet_lio_backend_ops);
 	if (ret)
 		goto out_template;
 	return 0;
 out_template:
 	target_unregister_template(&nvmet_lio_fabric_ops);
+out_pr:
+	nvmet_lio_pr_exit();
 out_cache:
 	kmem_cache_destroy(nvmet_lio_cmd_cache);
 	return ret;
@@ -1265,6 +1344,7 @@ static void __exit nvmet_lio_exit(void)
 {
 	nvmet_unregister_backend(&nvmet_lio_backend_ops);
 	target_unregister_template(&nvmet_lio_fabric_ops);
+	nvmet_lio_pr_exit();
 	kmem_cache_destroy(nvmet_lio_cmd_cache);
 }
 

@@ -42,6 +42,11 @@ static int nvmet_backend_ops_check(const struct nvmet_backend_ops *ops)
 		       name);
 		return -EINVAL;
 	}
+	if (!ops->resv_cap != !ops->resv) {
+		pr_err("nvmet: backend %s: resv_cap and resv go together\n",
+		       name);
+		return -EINVAL;
+	}
 	if (ops->changeable & ~ops->features) {
 		pr_err("nvmet: backend %s: changeable features it lacks\n",
 		       name);

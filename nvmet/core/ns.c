@@ -338,7 +338,8 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	ret = nvmet_ns_open_backend(ns);
 	if (ret)
 		goto out_unlock;
-	if (ns->resv_enable) {
+	/* A backend that keeps reservations keeps them instead of pr.c. */
+	if (ns->resv_enable && !nvmet_ns_backend_resv_cap(ns)) {
 		ret = nvmet_pr_ns_open(ns);
 		if (ret)
 			goto out_close_backend;

@@ -752,6 +752,14 @@ static void nvmet_pr_work(struct work_struct *work)
 	nvmet_req_complete(req, status);
 }
 
+/* The storage keeps the namespace's reservations (struct nvmet_backend_ops). */
+static void nvmet_pr_execute_backend(struct nvmet_req *req)
+{
+	if (!nvmet_check_transfer_len(req, req->data_len))
+		return;
+	req->ns->backend->resv(req);
+}
+
 static void nvmet_pr_execute(struct nvmet_req *req)
 {
 	if (!nvmet_check_transfer_len(req, req->data_len))
@@ -771,8 +779,9 @@ static void nvmet_pr_execute(struct nvmet_req *req)
 u16 nvmet_pr_parse_cmd(struct nvmet_req *req)
 {
 	u64 numd = (u64)nvmet_pr_cdw10(req) + 1;
+	bool backend = nvmet_ns_backend_resv_cap(req->ns);
 
-	if (!req->ns->pr) {
+	if (!req->ns->pr && !backend) {
 		req->error_loc = offsetof(struct nvme_common_command, opcode);
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 	}
@@ -789,7 +798,7 @@ u16 nvmet_pr_parse_cmd(struct nvmet_req *req)
 		req->data_len = min_t(u64, numd * 4, U32_MAX);
 		break;
 	}
-	req->execute = nvmet_pr_execute;
+	req->execute = backend ? nvmet_pr_execute_backend : nvmet_pr_execute;
 	return 0;
 }
 
@@ -1105,8 +1114,24 @@ u16 nvmet_pr_get_features(struct nvmet_req *req)
  */
 u8 nvmet_pr_rescap(struct nvmet_ns *ns)
 {
-	return ns->pr ? NVMET_PR_RESCAP : 0;
+	return ns->pr ? NVMET_PR_RESCAP : nvmet_ns_backend_resv_cap(ns);
 }
+
+/**
+ * nvmet_req_hostid() - the Host Identifier of a command's host
+ * @req: a command on a connected queue
+ *
+ * For a backend that tells hosts apart to its storage (struct
+ * nvmet_backend_ops, @resv).
+ *
+ * Context: Any context.
+ * Return: the identifier Connect gave, valid while the command runs.
+ */
+const uuid_t *nvmet_req_hostid(const struct nvmet_req *req)
+{
+	return &req->sq->ctrl->hostid;
+}
+EXPORT_SYMBOL_GPL(nvmet_req_hostid);
 
 /* A type we know; a holder exactly where the type has one. */
 static bool nvmet_pr_state_valid(const struct nvmet_pr_state *s)

@@ -126,6 +126,8 @@ copy_binary /usr/bin/rdma		# rdma link add: Soft-RoCE (tests 4*)
 copy_binary /usr/sbin/mkfs.ext4		# a copy of mke2fs; the name picks ext4
 copy_binary /usr/sbin/dmsetup		# a device that hangs (test 63)
 copy_binary /usr/sbin/blkzone		# zone reports and resets (test 2s)
+copy_binary /usr/bin/sg_persist	# SCSI persistent reservations (test 2u)
+copy_binary /usr/bin/sg_raw		# a SCSI WRITE(16) that shows its status (2u)
 # iproute2's ip, for network namespaces (tests 7*); busybox sh runs its
 # own applet for a bare "ip", so the tests call it by path
 copy_binary /usr/bin/ip
