@@ -10,7 +10,8 @@
 # - pi=1 on the enabled namespace raises the event; Identify Namespace then
 #   has LBA format 0 with 8 bytes of metadata (ms:8), FLBAS 0x10 and MC
 #   0x1 (extended LBA), DPC 0x9 and DPS 0x9 (type 1, PI first); the Linux
-#   TCP and loop hosts (no metadata support) make the disk 0 bytes;
+#   TCP and loop hosts (no metadata support) make the disk 0 bytes (6.12,
+#   7.3) or keep it and send PRACT 1 (6.1: O_DIRECT data reads back);
 # - through pass-through, a write with PRACT 1 (the target inserts PI:
 #   ILBRT, LBAT 0xbeef) reads back with PRACT 1 and every PRCHK bit;
 #   data the host wrote while pi was off reads back with guard and
@@ -106,8 +107,20 @@ check_format() {
 	expect_eq "$1 dps" $3 "$(id_ns_field $1 dps)"
 	nvme id-ns $1 | grep -q "^lbaf  0 : ms:8 *lbads:9 .*in use" ||
 		fail "$1: lbaf 0 is not ms:8 lbads:9: $(nvme id-ns $1 | grep lbaf)"
-	wait_size $1 0
-	echo "$1: flbas 0x10 mc 0x1 dpc $2 dps $3, lbaf 0 ms:8, host disk 0 bytes"
+	if [ $HOST_KEEPS_PI = 1 ]; then
+		sleep 1
+		expect_eq "$1 size (host keeps it)" 67108864 \
+			"$(blockdev --getsize64 $1)"
+		dd if=$PAT of=$1 bs=4096 seek=300 oflag=direct 2>/dev/null ||
+			fail "dd to $1 (host's PRACT 1)"
+		dd if=$1 of=$OUT bs=4096 skip=300 count=1 iflag=direct \
+			2>/dev/null || fail "dd from $1 (host's PRACT 1)"
+		cmp -s $OUT $PAT || fail "$1: host's PRACT 1 I/O differs"
+		echo "$1: host keeps its disk, O_DIRECT with PRACT 1 reads back"
+	else
+		wait_size $1 0
+	fi
+	echo "$1: flbas 0x10 mc 0x1 dpc $2 dps $3, lbaf 0 ms:8"
 }
 
 # round_trip DEV SLBA: PRACT 1 write, PRACT 1 read with every check
@@ -119,6 +132,16 @@ round_trip() {
 	cmp -s $OUT $PAT || fail "$1: PRACT read at $2 differs from the write"
 	echo "$1: PRACT write and checked read at $2"
 }
+
+# A Linux host on a transport without metadata support (TCP, loop) learns
+# the PI type only before 6.9 or so (6.1's nvme_init_ms()); 6.12's and
+# 7.3's nvme_configure_metadata() return first, and the disk of a
+# namespace with metadata and no PI it can use is 0 bytes.  6.1 keeps the
+# disk and sends PRACT 1 with guard and reference checks.
+case $(uname -r) in
+6.1.*)	HOST_KEEPS_PI=1 ;;
+*)	HOST_KEEPS_PI=0 ;;
+esac
 
 DEV=$(sdebug 1) || fail "scsi_debug dif=1"
 expect_file /sys/block/${DEV#/dev/}/integrity/format T10-DIF-TYPE1-CRC
