@@ -211,8 +211,9 @@ int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
 	unsigned int shift = pi->req->ns->blksize_shift - SECTOR_SHIFT;
 	u32 first = (bio->bi_iter.bi_sector >> shift) - pi->slba;
 	u8 *p = (u8 *)&pi->tuples[first];
-	u32 len = (bio_sectors(bio) >> shift) * sizeof(*pi->tuples);
+	u32 size = (bio_sectors(bio) >> shift) * sizeof(*pi->tuples);
 	struct bio_integrity_payload *bip;
+	u32 len = size;
 
 	bip = bio_integrity_alloc(bio, GFP_KERNEL,
 				  DIV_ROUND_UP(offset_in_page(p) + len,
@@ -230,6 +231,8 @@ int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
 		p += n;
 		len -= n;
 	}
+	/* 6.12 and later count the pages added in it, 6.1 does not. */
+	bip->bip_iter.bi_size = size;
 	return 0;
 }
 
