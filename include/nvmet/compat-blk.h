@@ -127,6 +127,17 @@ static inline int nvmet_bio_add_append_page(struct bio *bio,
 #endif
 }
 
+#ifndef CONFIG_BLK_DEV_INTEGRITY
+/*
+ * Without integrity support no device has a profile (nvmet_bdev_pi_type()
+ * is 0), so no payload is built; the headers define no bip_set_seed().
+ */
+static inline void bip_set_seed(struct bio_integrity_payload *bip,
+				sector_t seed)
+{
+}
+#endif
+
 /* Bytes of metadata per interval of an integrity profile. */
 static inline unsigned int nvmet_bi_metadata_size(struct blk_integrity *bi)
 {
