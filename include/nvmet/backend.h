@@ -30,7 +30,16 @@ struct nvmet_req;
 #define NVMET_BF_COMPARE	BIT(4)	/* Compare (05h) */
 #define NVMET_BF_VERIFY		BIT(5)	/* Verify (0Ch) */
 #define NVMET_BF_COMPARE_WRITE	BIT(6)	/* fused Compare and Write */
-#define NVMET_BF_NR		7
+#define NVMET_BF_PI		BIT(7)	/* protection information (T10 PI) */
+#define NVMET_BF_NR		8
+
+/*
+ * Feature bits a new namespace starts with off: the administrator turns
+ * them on.  NVMET_BF_PI changes the LBA format, and a Linux host on a
+ * fabric that carries no metadata (TCP, loop) gives such a namespace a
+ * disk of capacity 0 (design.md, "Protection information").
+ */
+#define NVMET_BF_DEFAULT_OFF	NVMET_BF_PI
 
 /*
  * Feature bits the core implements over every backend's rw(): each

@@ -5,13 +5,22 @@
 #ifndef _NVMET_COMPAT_BLK_H
 #define _NVMET_COMPAT_BLK_H
 
+#include <linux/blk-integrity.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/string.h>
+#include <linux/t10-pi.h>
 
 #include <nvmet/compat.h>
+
+#ifdef HAVE_LINUX_BIO_INTEGRITY_H
+#include <linux/bio-integrity.h>
+#else
+#include <linux/bio.h>
+#endif
 
 /**
  * nvmet_bdev_file_open() - open a block device read-write, shared
@@ -115,6 +124,77 @@ static inline int nvmet_bio_add_append_page(struct bio *bio,
 	return bio_add_zone_append_page(bio, page, len, off);
 #else
 	return bio_add_page(bio, page, len, off);
+#endif
+}
+
+#ifndef CONFIG_BLK_DEV_INTEGRITY
+/*
+ * Without integrity support no device has a profile (nvmet_bdev_pi_type()
+ * is 0), so no payload is built; the headers define no bip_set_seed().
+ */
+static inline void bip_set_seed(struct bio_integrity_payload *bip,
+				sector_t seed)
+{
+}
+#endif
+
+/* Bytes of metadata per interval of an integrity profile. */
+static inline unsigned int nvmet_bi_metadata_size(struct blk_integrity *bi)
+{
+#ifdef HAVE_BLK_INTEGRITY_METADATA_SIZE
+	return bi->metadata_size;
+#else
+	return bi->tuple_size;
+#endif
+}
+
+/**
+ * nvmet_bdev_pi_type() - the T10 PI type of a block device's integrity
+ *			  profile, as an NVMe namespace can report it
+ * @bdev: the device
+ *
+ * Only 8 bytes of metadata per logical block, all of them PI with a
+ * 16-bit CRC guard: 6.12 and later say so in csum_type and pi_offset, 6.1
+ * by the profile's name.  SCSI DIF types 1 and 2 look alike to the block
+ * layer (reference tags, remapped to the LBA), so both are type 1.
+ *
+ * Context: Process context.
+ * Return: NVME_NS_DPS_PI_TYPE1 for a profile with reference tags,
+ * NVME_NS_DPS_PI_TYPE3 for one without, 0 for none or another kind.
+ */
+static inline u8 nvmet_bdev_pi_type(struct block_device *bdev)
+{
+	struct blk_integrity *bi = bdev_get_integrity(bdev);
+
+	if (!bi || nvmet_bi_metadata_size(bi) != sizeof(struct t10_pi_tuple) ||
+	    bi->interval_exp != blksize_bits(bdev_logical_block_size(bdev)))
+		return 0;
+#ifdef HAVE_BLK_INTEGRITY_CSUM_TYPE
+	if (bi->csum_type != BLK_INTEGRITY_CSUM_CRC || bi->pi_offset)
+		return 0;
+	return bi->flags & BLK_INTEGRITY_REF_TAG ? NVME_NS_DPS_PI_TYPE1 :
+						   NVME_NS_DPS_PI_TYPE3;
+#else
+	if (!bi->profile || !bi->profile->name)
+		return 0;
+	if (!strcmp(bi->profile->name, "T10-DIF-TYPE1-CRC"))
+		return NVME_NS_DPS_PI_TYPE1;
+	if (!strcmp(bi->profile->name, "T10-DIF-TYPE3-CRC"))
+		return NVME_NS_DPS_PI_TYPE3;
+	return 0;
+#endif
+}
+
+/*
+ * Ask the device to check the guard and, with @ref, the reference tags
+ * of a payload we built: 7.x devices check what the bip's flags ask; before,
+ * every payload was checked.
+ */
+static inline void nvmet_bip_set_checks(struct bio_integrity_payload *bip,
+					bool ref)
+{
+#ifdef BIP_CHECK_FLAGS
+	bip->bip_flags |= BIP_CHECK_GUARD | (ref ? BIP_CHECK_REFTAG : 0);
 #endif
 }
 

@@ -84,6 +84,10 @@ struct nvmet_ns_ranges {
  * @csi: its I/O command set while enabled: NVME_CSI_NVM, or NVME_CSI_ZNS
  *	 where the backend's @open found a zoned device (N write at open)
  * @zoned: the zone geometry while @csi is NVME_CSI_ZNS (N write at open)
+ * @pi_type: the protection information type of the storage while
+ *	     NVMET_BF_PI is available: NVME_NS_DPS_PI_TYPE1 or
+ *	     NVME_NS_DPS_PI_TYPE3, 8 bytes of PI with a 16-bit guard per
+ *	     logical block (N write at open)
  * @features_avail: NVMET_BF_* bits the backend offers on this device,
  *		    set at enable (N)
  * @features: NVMET_BF_* bits on while enabled (N write, A read)
@@ -141,6 +145,7 @@ struct nvmet_ns {
 	u8 blksize_shift;
 	u8 csi;
 	struct nvmet_ns_zoned zoned;
+	u8 pi_type;
 	u32 features_avail;
 	u32 features;
 	u32 features_off;

@@ -25,6 +25,15 @@ void nvmet_bdev_sg_copy(struct scatterlist *dst, unsigned int dst_nents,
 void nvmet_bdev_backend_exit(void);
 u16 nvmet_bdev_status(struct nvmet_req *req, blk_status_t sts);
 
+/* bdev_pi.c: protection information on the bdev backend */
+struct nvmet_bdev_pi;
+void nvmet_bdev_submit_sg(struct nvmet_req *req, struct scatterlist *sgl,
+			  unsigned int nents, u32 len, bio_end_io_t *end_io,
+			  void *private, struct nvmet_bdev_pi *pi);
+void nvmet_bdev_pi_open(struct nvmet_ns *ns, struct block_device *bdev);
+int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio);
+void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce);
+
 /* bdev_zns.c: the bdev backend's zone hooks */
 #ifdef CONFIG_BLK_DEV_ZONED
 void nvmet_bdev_zns_open(struct nvmet_ns *ns, struct block_device *bdev);

@@ -9,6 +9,8 @@
  * so they run synchronously in a work item on the namespace's own work
  * queue.  A read or write whose data buffer the device cannot take as it
  * is (nvmet_bdev_sg_fits()) goes through a bounce buffer of whole pages.
+ * On a device with T10 PI, while NVMET_BF_PI is on, reads and writes
+ * carry an integrity payload of the target's (bdev_pi.c).
  *
  * Conventions:
  * @ns: a namespace; its lock is held in open, close and revalidate
@@ -56,6 +58,7 @@ static int nvmet_bdev_open(struct nvmet_ns *ns)
 		ns->features &= ~NVMET_BF_VWC;
 	if (bdev_is_zoned(bdev))
 		nvmet_bdev_zns_open(ns, bdev);
+	nvmet_bdev_pi_open(ns, bdev);
 	ns->backend_priv = f;
 	return 0;
 }
@@ -137,15 +140,36 @@ static blk_opf_t nvmet_bdev_rw_opf(struct nvmet_req *req)
 	return opf;
 }
 
-/*
- * Map @sgl (@nents entries, @len bytes) onto a chain of bios and submit
- * them.  The first bio is the parent of the chain: its end_io, @end_io
- * with @private, runs once every bio has ended, with the first error any
- * of them saw.
+/* Submit @bio, with its part of @pi's PI if there is one. */
+static void nvmet_bdev_submit_bio(struct bio *bio, struct nvmet_bdev_pi *pi)
+{
+	if (pi && nvmet_bdev_pi_attach(pi, bio)) {
+		bio->bi_status = BLK_STS_RESOURCE;
+		bio_endio(bio);
+		return;
+	}
+	submit_bio(bio);
+}
+
+/**
+ * nvmet_bdev_submit_sg() - read or write a data buffer of a request
+ * @req: the request
+ * @sgl: the buffer
+ * @nents: its entries
+ * @len: its bytes
+ * @end_io: the end_io of the whole
+ * @private: its bi_private
+ * @pi: the request's PI (bdev_pi.c), or NULL for none
+ *
+ * Maps @sgl onto a chain of bios and submits them.  The first bio is the
+ * parent of the chain: its end_io, @end_io with @private, runs once every
+ * bio has ended, with the first error any of them saw.
+ *
+ * Context: Process context.
  */
-static void nvmet_bdev_submit_sg(struct nvmet_req *req,
-				 struct scatterlist *sgl, unsigned int nents,
-				 u32 len, bio_end_io_t *end_io, void *private)
+void nvmet_bdev_submit_sg(struct nvmet_req *req, struct scatterlist *sgl,
+			  unsigned int nents, u32 len, bio_end_io_t *end_io,
+			  void *private, struct nvmet_bdev_pi *pi)
 {
 	struct block_device *bdev = nvmet_bdev_of(req);
 	blk_opf_t opf = nvmet_bdev_rw_opf(req);
@@ -172,12 +196,12 @@ static void nvmet_bdev_submit_sg(struct nvmet_req *req,
 					GFP_KERNEL);
 			bio->bi_iter.bi_sector = bio_end_sector(prev);
 			bio_chain(bio, prev);
-			submit_bio(prev);
+			nvmet_bdev_submit_bio(prev, pi);
 			__bio_add_page(bio, sg_page(sg), n, sg->offset);
 		}
 		len -= n;
 	}
-	submit_bio(bio);
+	nvmet_bdev_submit_bio(bio, pi);
 	blk_finish_plug(&plug);
 }
 
@@ -308,7 +332,7 @@ static void nvmet_bdev_submit_bounce(struct nvmet_req *req)
 		nvmet_bdev_sg_copy(b->sg, b->nents, req->sg, req->sg_cnt,
 				   req->data_len);
 	nvmet_bdev_submit_sg(req, b->sg, b->nents, req->data_len,
-			     nvmet_bdev_bounce_done, b);
+			     nvmet_bdev_bounce_done, b, NULL);
 	return;
 nomem:
 	nvmet_req_complete(req, NVME_SC_INTERNAL);
@@ -317,18 +341,24 @@ nomem:
 static void nvmet_bdev_submit_rw(struct nvmet_req *req)
 {
 	u32 left = req->data_len;
+	bool fits;
 
 	if (unlikely(!req->sg_cnt || !left)) {
 		nvmet_req_complete(req, left ? NVME_SC_INTERNAL |
 				   NVME_STATUS_DNR : NVME_SC_SUCCESS);
 		return;
 	}
-	if (unlikely(!nvmet_bdev_sg_fits(req, nvmet_bdev_of(req)))) {
+	fits = nvmet_bdev_sg_fits(req, nvmet_bdev_of(req));
+	if (READ_ONCE(req->ns->features) & NVMET_BF_PI) {
+		nvmet_bdev_pi_rw(req, !fits);
+		return;
+	}
+	if (unlikely(!fits)) {
 		nvmet_bdev_submit_bounce(req);
 		return;
 	}
 	nvmet_bdev_submit_sg(req, req->sg, req->sg_cnt, left,
-			     nvmet_bdev_bio_done, req);
+			     nvmet_bdev_bio_done, req, NULL);
 }
 
 static void nvmet_bdev_flush(struct nvmet_req *req)
@@ -440,8 +470,9 @@ static const struct nvmet_backend_ops nvmet_bdev_backend_ops = {
 	.name		= "bdev",
 	.owner		= THIS_MODULE,
 	.features	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
-			  NVMET_BF_VWC,
-	.changeable	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE,
+			  NVMET_BF_VWC | NVMET_BF_PI,
+	.changeable	= NVMET_BF_WRITE_ZEROES | NVMET_BF_DEALLOCATE |
+			  NVMET_BF_PI,
 	.open		= nvmet_bdev_open,
 	.close		= nvmet_bdev_close,
 	.revalidate	= nvmet_bdev_revalidate,

@@ -66,6 +66,7 @@ struct nvmet_ns *nvmet_ns_create(struct nvmet_subsys *subsys, u32 nsid)
 	ns->subsys = subsys;
 	ns->nsid = nsid;
 	ns->anagrpid = NVMET_DEFAULT_ANA_GRPID;
+	ns->features_off = NVMET_BF_DEFAULT_OFF;
 	strscpy(ns->backend_name, NVMET_BACKEND_AUTO,
 		sizeof(ns->backend_name));
 	uuid_gen(&ns->uuid);
@@ -720,7 +721,7 @@ EXPORT_SYMBOL_GPL(nvmet_ns_set_anagrpid);
 
 static const char * const nvmet_backend_features[NVMET_BF_NR] = {
 	"write_zeroes", "deallocate", "vwc", "copy", "compare", "verify",
-	"compare_write",
+	"compare_write", "pi",
 };
 
 /**

@@ -9,6 +9,7 @@
 #include <linux/math.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/t10-pi.h>
 
 #include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
@@ -841,6 +842,24 @@ static void nvmet_id_ns_limits(struct nvmet_ns *ns, struct nvme_id_ns *id)
 		id->dlfeat |= 0x8;
 }
 
+/*
+ * Protection information while NVMET_BF_PI is on: LBA format 0 has 8
+ * bytes of metadata, all PI (first and last 8 bytes alike), in extended
+ * LBAs, the only way fabrics carry metadata; the type the device has.
+ */
+static void nvmet_id_ns_pi(struct nvmet_ns *ns, struct nvme_id_ns *id)
+{
+	if (!(READ_ONCE(ns->features) & NVMET_BF_PI))
+		return;
+	id->lbaf[0].ms = cpu_to_le16(sizeof(struct t10_pi_tuple));
+	id->flbas = NVME_NS_FLBAS_META_EXT;
+	id->mc = NVME_MC_EXTENDED_LBA;
+	id->dpc = NVME_NS_DPC_PI_FIRST |
+		  (ns->pi_type == NVME_NS_DPS_PI_TYPE1 ? NVME_NS_DPC_PI_TYPE1 :
+							 NVME_NS_DPC_PI_TYPE3);
+	id->dps = ns->pi_type | NVME_NS_DPS_PI_FIRST;
+}
+
 static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
@@ -866,6 +885,7 @@ static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 	id->nlbaf = 0;
 	id->flbas = 0;
 	id->lbaf[0].ds = ns->blksize_shift;
+	nvmet_id_ns_pi(ns, id);
 	id->nmic = 1;
 	id->anagrpid = cpu_to_le32(READ_ONCE(ns->anagrpid));
 	id->endgid = cpu_to_le16(nvmet_ns_endgid(ns));
@@ -975,10 +995,11 @@ static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
 
 /*
  * I/O Command Set specific Identify Namespace, NVM (CNS 05h): no storage
- * tags (LBSTM 0), no protection information (PIC 0), and the extended
- * LBA format 0 has a 16-bit guard and no storage tag (ELBAF[0] 0): all
- * zeroes for an active namespace, as for an inactive one.  NSIDs 0 and
- * FFFFFFFFh are invalid, as for CNS 00h.
+ * tags (LBSTM 0), no 16-bit guard PI with a storage tag mask nor 32- or
+ * 64-bit guards (PIC 0), and the extended LBA format 0 has a 16-bit guard
+ * (the only PI a namespace of ours has, NVMET_BF_PI) and no storage tag
+ * (ELBAF[0] 0): all zeroes for an active namespace, as for an inactive
+ * one.  NSIDs 0 and FFFFFFFFh are invalid, as for CNS 00h.
  */
 static u16 nvmet_fill_id_ns_nvm(struct nvmet_req *req, void *buf)
 {

@@ -193,6 +193,36 @@ static u16 nvmet_cmpver_allowed(struct nvmet_req *req)
 	return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 }
 
+/*
+ * PRINFO of a read, write or compare on a namespace with protection
+ * information (NVMET_BF_PI).  Only PRACT 1 with 8 bytes of metadata, all
+ * PI: no metadata travels, the backend inserts and strips it.  PRACT 0
+ * (the host's PI in extended LBAs) is not built yet: Invalid Field.  Type
+ * 1 with a reference tag check needs ILBRT to be the SLBA's low 32 bits
+ * (NVM Command Set, "Protection Information"): else Invalid Protection
+ * Information.
+ */
+static u16 nvmet_pi_parse(struct nvmet_req *req)
+{
+	struct nvme_command *cmd = req->cmd;
+	u16 control = le16_to_cpu(cmd->rw.control);
+
+	if (!(READ_ONCE(req->ns->features) & NVMET_BF_PI))
+		return 0;
+	if (!(control & NVME_RW_PRINFO_PRACT)) {
+		req->error_loc = offsetof(struct nvme_rw_command, control);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (req->ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
+	    (control & NVME_RW_PRINFO_PRCHK_REF) &&
+	    le32_to_cpu(cmd->common.cdw14) !=
+	    lower_32_bits(le64_to_cpu(cmd->rw.slba))) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw14);
+		return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
+	}
+	return 0;
+}
+
 static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 {
 	struct nvme_command *cmd = req->cmd;
@@ -204,6 +234,9 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 	switch (cmd->common.opcode) {
 	case nvme_cmd_read:
 	case nvme_cmd_write:
+		status = nvmet_pi_parse(req);
+		if (status)
+			return status;
 		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
 		req->data_len = nlb << ns->blksize_shift;
 		req->execute = nvmet_execute_rw;
@@ -211,6 +244,8 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 	case nvme_cmd_compare:
 	case nvme_cmd_verify:
 		status = nvmet_cmpver_allowed(req);
+		if (!status && cmd->common.opcode == nvme_cmd_compare)
+			status = nvmet_pi_parse(req);
 		if (status)
 			return status;
 		/* Compare carries the blocks to compare; Verify nothing. */

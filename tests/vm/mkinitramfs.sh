@@ -47,11 +47,12 @@ MODSRC=$NVMET_NG_MODDIR
 # 6.1 (built in from 6.12), which nothing loads by itself in our init.
 # LIO (test 2t): target-core, its fileio and iblock backstores, tcm_loop
 # and sd_mod for the SCSI disk tcm_loop makes.
+# scsi_debug (test 2w): a SCSI disk with T10 PI (dif=, dix=).
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
 	   crc32_generic dm-mod virtio-rng tls gcm ghash-generic nvme-keyring
 	   virtio_pci virtio_blk target_core_mod target_core_file
-	   target_core_iblock tcm_loop sd_mod"
+	   target_core_iblock tcm_loop sd_mod scsi_debug"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {

@@ -26,7 +26,7 @@ expect_file $NS/buffered_io 0
 expect_file $NS/resv_enable 0
 expect_file $NS/device_backend auto
 expect_file $NS/device_size 0
-expect_file $NS/device_features "write_zeroes=1 deallocate=1 vwc=1 copy=1 compare=1 verify=1 compare_write=1"
+expect_file $NS/device_features "write_zeroes=1 deallocate=1 vwc=1 copy=1 compare=1 verify=1 compare_write=1 pi=0"
 
 rt $NS/device_uuid 6a7f0a4e-1b2c-4d5e-8f90-a1b2c3d4e5f6
 bad $NS/device_uuid not-a-uuid "Invalid argument"
@@ -41,8 +41,8 @@ rt $NS/buffered_io 0
 rt $NS/resv_enable 1
 rt $NS/resv_enable 0
 bad $NS/resv_enable maybe "Invalid argument"
-rt $NS/device_features "write_zeroes=1 deallocate=0 vwc=1 copy=0 compare=0 verify=1 compare_write=0"
-rt $NS/device_features "write_zeroes=1 deallocate=1 vwc=1 copy=1 compare=1 verify=1 compare_write=1"
+rt $NS/device_features "write_zeroes=1 deallocate=0 vwc=1 copy=0 compare=0 verify=1 compare_write=0 pi=0"
+rt $NS/device_features "write_zeroes=1 deallocate=1 vwc=1 copy=1 compare=1 verify=1 compare_write=1 pi=0"
 bad $NS/device_features "turbo=1" "Invalid argument"
 bad $NS/device_backend nosuchbackend "Invalid argument"
 bad $NS/enable 1 "Invalid argument"
@@ -60,9 +60,10 @@ bad $NS/device_backend file "Device or resource busy"
 bad $NS/buffered_io 1 "Invalid argument"
 bad $NS/resv_enable 1 "Invalid argument"
 rt $NS/ana_grpid 2
-rt $NS/device_features "write_zeroes=0 deallocate=0 vwc=0 copy=0 compare=0 verify=0 compare_write=0"
+rt $NS/device_features "write_zeroes=0 deallocate=0 vwc=0 copy=0 compare=0 verify=0 compare_write=0 pi=0"
 bad $NS/device_features "deallocate=1" "Invalid argument"
 bad $NS/device_features "vwc=1" "Invalid argument"
+bad $NS/device_features "pi=1" "Invalid argument"
 write_attr $NS/revalidate_size 1
 bad $NS/revalidate_size 0 "Invalid argument"
 expect_errno "Resource temporarily unavailable" rmmod null_blk
@@ -95,7 +96,7 @@ bad $S/namespaces/4/enable 1 "Invalid argument"
 bad $S/namespaces/4/device_size 1000 "Invalid argument"
 rt $S/namespaces/4/device_size 1073741824
 rt $S/namespaces/4/enable 1
-rt $S/namespaces/4/device_features "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
+rt $S/namespaces/4/device_features "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1 pi=0"
 expect_errno "Resource temporarily unavailable" rmmod nvmet_null
 
 # The same NSID twice ("5" and "0x5"): only one may be enabled.

@@ -104,7 +104,7 @@ reset_ctrl() {
 wz() { nvme write-zeroes $D1 -s 0 -c 7; }
 dsm() { nvme dsm $D1 --ad -s 8 -b 8; }
 
-expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
+expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1 pi=0"
 oncs_has 0x8 || fail "ONCS lacks Write Zeroes at the start"
 oncs_has 0x4 || fail "ONCS lacks Dataset Management at the start"
 WZ0=$(qlim 1 write_zeroes_max_bytes)
@@ -119,7 +119,7 @@ echo > $T/trace
 # ------------------------------------------------------- write_zeroes --
 write_attr $F write_zeroes=0
 wait_event "write_zeroes=0"
-expect_file $F "write_zeroes=0 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
+expect_file $F "write_zeroes=0 deallocate=1 vwc=0 copy=1 compare=1 verify=1 compare_write=1 pi=0"
 oncs_has 0x8 && fail "ONCS has Write Zeroes with write_zeroes off"
 oncs_has 0x4 || fail "ONCS lost Dataset Management with write_zeroes off"
 refused "nvme write-zeroes, write_zeroes off" wz
@@ -138,7 +138,7 @@ expect_eq "NSFEAT with deallocate on" 0x1 \
 echo > $T/trace
 write_attr $F deallocate=0
 wait_event "deallocate=0"
-expect_file $F "write_zeroes=1 deallocate=0 vwc=0 copy=1 compare=1 verify=1 compare_write=1"
+expect_file $F "write_zeroes=1 deallocate=0 vwc=0 copy=1 compare=1 verify=1 compare_write=1 pi=0"
 oncs_has 0x4 && fail "ONCS has Dataset Management with deallocate off"
 oncs_has 0x8 || fail "ONCS lost Write Zeroes with deallocate off"
 expect_eq "NSFEAT bit 0 with deallocate off" 0 \
@@ -172,11 +172,11 @@ oncs_has 0x1 && fail "ONCS has Compare with compare off"
 oncs_has 0x80 || fail "ONCS lost Verify with compare off"
 refused "nvme compare, compare off" cmpb
 write_attr $F compare_write=0
-wait_event "compare_write=0"
-expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=0 verify=1 compare_write=0"
+wait_event "compare_write=0 pi=0"
+expect_file $F "write_zeroes=1 deallocate=1 vwc=0 copy=1 compare=0 verify=1 compare_write=0 pi=0"
 expect_eq "FUSES with compare_write off" 0 "$(( $(id_ctrl_field /dev/$C fuses) ))"
-write_attr $F "compare=1 compare_write=1"
-wait_event "compare=1 compare_write=1"
+write_attr $F "compare=1 compare_write=1 pi=0"
+wait_event "compare=1 compare_write=1 pi=0"
 oncs_has 0x1 || fail "ONCS lacks Compare with compare on again"
 expect_eq "FUSES with compare_write on again" 1 \
 	"$(( $(id_ctrl_field /dev/$C fuses) ))"

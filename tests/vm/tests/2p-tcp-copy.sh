@@ -145,7 +145,7 @@ echo "formats 2h and 3h: namespace 3 copied into namespace 2"
 
 # copy=0 on namespace 1: refused there; ONCS keeps Copy for namespace 2.
 write_attr $F1 copy=0
-expect_file $F1 "write_zeroes=1 deallocate=1 vwc=0 copy=0 compare=1 verify=1 compare_write=1"
+expect_file $F1 "write_zeroes=1 deallocate=1 vwc=0 copy=0 compare=1 verify=1 compare_write=1 pi=0"
 status "$D1: copy with copy=0" 0x1 \
 	nvme copy $D1 --sdlba=1024 --slbs=64 --blocks=0 --format=0
 expect_eq "$D1: MCL with copy=0" 0 $(( $(id_ns_field $D1 mcl) ))

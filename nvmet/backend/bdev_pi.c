@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Protection information on the bdev backend.  A block device whose
+ * integrity profile is T10 PI with a 16-bit guard, 8 bytes per logical
+ * block, is a namespace with that PI while NVMET_BF_PI is on; each read
+ * and write then carries an integrity payload built here:
+ *
+ * - a write's PI is generated from its data, the command's ILBRT and LBAT
+ *   (PRACT 1: the host sends none), so the device checks every write;
+ * - a read's PI, which the device has checked, is checked again per the
+ *   command's PRCHK bits against EILBRT, ELBAT and ELBATM, then dropped.
+ *
+ * Not the block layer's own generate and verify: they know no LBAT, PRCHK
+ * or ILBRT, and an administrator can switch them off in sysfs
+ * (integrity/write_generate), which would leave writes unprotected.
+ *
+ * Reference tags (type 1): the payload's seed is the command's ILBRT, so
+ * the block layer maps ILBRT + i to the LBA on the way to the device and
+ * back on the way up, as for any virtual reference tag; the device checks
+ * them against the LBA.  Type 3 has no increment and no remapping: ILBRT
+ * is every block's tag.
+ *
+ * Conventions:
+ * @pi: the PI of one read or write in flight
+ * @req: its request, on a namespace with NVMET_BF_PI on
+ */
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/crc-t10dif.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/t10-pi.h>
+#include <linux/workqueue.h>
+
+#include <nvmet/compat-blk.h>
+#include <nvmet/ns.h>
+#include <nvmet/req.h>
+#include "backends.h"
+
+#define NVMET_PRCHK_ALL	(NVME_RW_PRINFO_PRCHK_GUARD | \
+			 NVME_RW_PRINFO_PRCHK_APP | NVME_RW_PRINFO_PRCHK_REF)
+
+/**
+ * struct nvmet_bdev_pi - the PI of one read or write
+ * @req: the request
+ * @work: checks a read's PI in process context (ns->backend_wq)
+ * @sg: the data the bios carry: req->sg, or a bounce buffer
+ * @nents: entries of @sg
+ * @bounced: @sg is a bounce buffer of ours (nvmet_bdev_sg_aligned())
+ * @type: NVME_NS_DPS_PI_TYPE1 or NVME_NS_DPS_PI_TYPE3
+ * @checks: NVME_RW_PRINFO_PRCHK_* bits to check on a read
+ * @slba: the first block
+ * @nlb: blocks
+ * @ref: the reference tag of the first block (ILBRT, EILBRT)
+ * @app: the application tag (LBAT, ELBAT)
+ * @app_mask: its bits to check (ELBATM)
+ * @tuples: one per block, what the payload carries
+ */
+struct nvmet_bdev_pi {
+	struct nvmet_req	*req;
+	struct work_struct	work;
+	struct scatterlist	*sg;
+	unsigned int		nents;
+	bool			bounced;
+	u8			type;
+	u16			checks;
+	u64			slba;
+	u32			nlb;
+	u32			ref;
+	u16			app;
+	u16			app_mask;
+	struct t10_pi_tuple	tuples[];
+};
+
+/**
+ * nvmet_bdev_pi_open() - does the device have PI a namespace can report?
+ * @ns: the namespace, being opened
+ * @bdev: its block device
+ *
+ * Sets ns->pi_type, or takes NVMET_BF_PI away.
+ */
+void nvmet_bdev_pi_open(struct nvmet_ns *ns, struct block_device *bdev)
+{
+	lockdep_assert_held(&ns->lock);
+	ns->pi_type = nvmet_bdev_pi_type(bdev);
+	if (!ns->pi_type)
+		ns->features &= ~NVMET_BF_PI;
+}
+
+/* The reference tag of block @i. */
+static u32 nvmet_bdev_pi_ref(const struct nvmet_bdev_pi *pi, u32 i)
+{
+	return pi->type == NVME_NS_DPS_PI_TYPE1 ? pi->ref + i : pi->ref;
+}
+
+/*
+ * What the command asks.  Without PRACT it is the core's own read or
+ * write (Compare, Verify, Copy; the parser refuses a host's): the LBA's
+ * reference tag, no application tag, guard and reference checked.
+ */
+static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
+			       struct nvmet_req *req, u32 nlb)
+{
+	struct nvme_command *cmd = req->cmd;
+	u16 control = le16_to_cpu(cmd->rw.control);
+	u32 cdw15 = le32_to_cpu(cmd->common.cdw15);
+
+	pi->req = req;
+	pi->type = req->ns->pi_type;
+	pi->slba = le64_to_cpu(cmd->rw.slba);
+	pi->nlb = nlb;
+	pi->bounced = false;
+	if (control & NVME_RW_PRINFO_PRACT) {
+		pi->ref = le32_to_cpu(cmd->common.cdw14);
+		pi->app = cdw15 & 0xffff;
+		pi->app_mask = cdw15 >> 16;
+		pi->checks = control & NVMET_PRCHK_ALL;
+	} else {
+		pi->ref = lower_32_bits(pi->slba);
+		pi->app = 0;
+		pi->app_mask = 0;
+		pi->checks = NVME_RW_PRINFO_PRCHK_GUARD;
+		if (pi->type == NVME_NS_DPS_PI_TYPE1)
+			pi->checks |= NVME_RW_PRINFO_PRCHK_REF;
+	}
+}
+
+/*
+ * Call @fn with the guard (CRC) of each block of @pi's data, in order,
+ * until it returns a status.  Blocks may span entries of the list.
+ */
+static u16 nvmet_bdev_pi_walk(struct nvmet_bdev_pi *pi,
+			      u16 (*fn)(struct nvmet_bdev_pi *pi, u32 i,
+					__be16 guard))
+{
+	u32 bs = 1U << pi->req->ns->blksize_shift, left = bs, i = 0;
+	struct sg_mapping_iter m;
+	u16 crc = 0, status = 0;
+
+	sg_miter_start(&m, pi->sg, pi->nents, SG_MITER_FROM_SG);
+	while (!status && i < pi->nlb && sg_miter_next(&m)) {
+		size_t off = 0;
+
+		while (!status && off < m.length && i < pi->nlb) {
+			size_t n = min_t(size_t, m.length - off, left);
+
+			crc = crc_t10dif_update(crc, m.addr + off, n);
+			off += n;
+			left -= n;
+			if (left)
+				continue;
+			status = fn(pi, i++, cpu_to_be16(crc));
+			crc = 0;
+			left = bs;
+		}
+	}
+	sg_miter_stop(&m);
+	return status;
+}
+
+/* A write's PI for block @i (PRACT 1: inserted by the controller). */
+static u16 nvmet_bdev_pi_fill(struct nvmet_bdev_pi *pi, u32 i, __be16 guard)
+{
+	struct t10_pi_tuple *t = &pi->tuples[i];
+
+	t->guard_tag = guard;
+	t->app_tag = cpu_to_be16(pi->app);
+	t->ref_tag = cpu_to_be32(nvmet_bdev_pi_ref(pi, i));
+	return 0;
+}
+
+/*
+ * A read's PI for block @i against what the command expects, per PRCHK.
+ * An application tag of FFFFh (and, type 3, a reference tag of FFFFFFFFh)
+ * turns the checks of the block off, as the specification has it.
+ */
+static u16 nvmet_bdev_pi_check(struct nvmet_bdev_pi *pi, u32 i, __be16 guard)
+{
+	const struct t10_pi_tuple *t = &pi->tuples[i];
+	u16 status;
+
+	if (t->app_tag == cpu_to_be16(0xffff) &&
+	    (pi->type == NVME_NS_DPS_PI_TYPE1 ||
+	     t->ref_tag == cpu_to_be32(0xffffffff)))
+		return 0;
+	if ((pi->checks & NVME_RW_PRINFO_PRCHK_GUARD) && t->guard_tag != guard)
+		status = NVME_SC_GUARD_CHECK;
+	else if ((pi->checks & NVME_RW_PRINFO_PRCHK_APP) &&
+		 ((be16_to_cpu(t->app_tag) ^ pi->app) & pi->app_mask))
+		status = NVME_SC_APPTAG_CHECK;
+	else if ((pi->checks & NVME_RW_PRINFO_PRCHK_REF) &&
+		 be32_to_cpu(t->ref_tag) != nvmet_bdev_pi_ref(pi, i))
+		status = NVME_SC_REFTAG_CHECK;
+	else
+		return 0;
+	pi->req->error_slba = pi->slba + i;
+	return status | NVME_STATUS_DNR;
+}
+
+/**
+ * nvmet_bdev_pi_attach() - give a bio of @pi's request its part of the PI
+ * @pi: the PI
+ * @bio: a bio of the request, all its pages added, not submitted
+ *
+ * Context: Process context.
+ * Return: 0 or -ENOMEM.
+ */
+int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
+{
+	unsigned int shift = pi->req->ns->blksize_shift - SECTOR_SHIFT;
+	u32 first = (bio->bi_iter.bi_sector >> shift) - pi->slba;
+	u8 *p = (u8 *)&pi->tuples[first];
+	u32 size = (bio_sectors(bio) >> shift) * sizeof(*pi->tuples);
+	struct bio_integrity_payload *bip;
+	u32 len = size;
+
+	bip = bio_integrity_alloc(bio, GFP_KERNEL,
+				  DIV_ROUND_UP(offset_in_page(p) + len,
+					       PAGE_SIZE));
+	if (IS_ERR_OR_NULL(bip))
+		return -ENOMEM;
+	bip_set_seed(bip, nvmet_bdev_pi_ref(pi, first));
+	nvmet_bip_set_checks(bip, pi->type == NVME_NS_DPS_PI_TYPE1);
+	while (len) {
+		unsigned int off = offset_in_page(p);
+		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
+
+		if (bio_integrity_add_page(bio, virt_to_page(p), n, off) != n)
+			return -ENOMEM;
+		p += n;
+		len -= n;
+	}
+	/* 6.12 and later count the pages added in it, 6.1 does not. */
+	bip->bip_iter.bi_size = size;
+	return 0;
+}
+
+/* Check a read's PI, copy a bounced read out, complete: any context. */
+static void nvmet_bdev_pi_finish(struct nvmet_bdev_pi *pi, u16 status)
+{
+	struct nvmet_req *req = pi->req;
+
+	if (!status && !nvme_is_write(req->cmd)) {
+		status = nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_check);
+		if (!status && pi->bounced)
+			nvmet_bdev_sg_copy(req->sg, req->sg_cnt, pi->sg,
+					   pi->nents, req->data_len);
+	}
+	if (pi->bounced)
+		sgl_free(pi->sg);
+	kfree(pi);
+	nvmet_req_complete(req, status);
+}
+
+static void nvmet_bdev_pi_read_work(struct work_struct *work)
+{
+	nvmet_bdev_pi_finish(container_of(work, struct nvmet_bdev_pi, work), 0);
+}
+
+/*
+ * end_io of the last bio: any context.  A read's checks run in a work
+ * item, not here: they read every byte.  The device's own checks end as
+ * BLK_STS_PROTECTION, which does not say which tag failed: the guard,
+ * the first it checks.
+ */
+static void nvmet_bdev_pi_done(struct bio *bio)
+{
+	struct nvmet_bdev_pi *pi = bio->bi_private;
+	struct nvmet_req *req = pi->req;
+	blk_status_t sts = bio->bi_status;
+
+	bio_put(bio);
+	if (sts == BLK_STS_PROTECTION) {
+		req->error_slba = pi->slba;
+		nvmet_bdev_pi_finish(pi, NVME_SC_GUARD_CHECK | NVME_STATUS_DNR);
+	} else if (sts || nvme_is_write(req->cmd)) {
+		nvmet_bdev_pi_finish(pi, nvmet_bdev_status(req, sts));
+	} else {
+		INIT_WORK(&pi->work, nvmet_bdev_pi_read_work);
+		queue_work(req->ns->backend_wq, &pi->work);
+	}
+}
+
+/**
+ * nvmet_bdev_pi_rw() - a read or write of a namespace with PI on
+ * @req: the request, its transfer checked, req->sg_cnt not 0
+ * @bounce: its buffer cannot go to the device as it is
+ *
+ * Context: Process context, the backend's rw().
+ */
+void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce)
+{
+	u32 nlb = req->data_len >> req->ns->blksize_shift;
+	struct nvmet_bdev_pi *pi;
+
+	pi = kmalloc(struct_size(pi, tuples, nlb), GFP_KERNEL | __GFP_NOWARN);
+	if (!pi)
+		goto nomem;
+	nvmet_bdev_pi_init(pi, req, nlb);
+	pi->sg = req->sg;
+	pi->nents = req->sg_cnt;
+	if (bounce) {
+		pi->sg = sgl_alloc(req->data_len, GFP_KERNEL | __GFP_NOWARN,
+				   &pi->nents);
+		if (!pi->sg) {
+			kfree(pi);
+			goto nomem;
+		}
+		pi->bounced = true;
+		if (nvme_is_write(req->cmd))
+			nvmet_bdev_sg_copy(pi->sg, pi->nents, req->sg,
+					   req->sg_cnt, req->data_len);
+	}
+	if (nvme_is_write(req->cmd))
+		nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_fill);
+	nvmet_bdev_submit_sg(req, pi->sg, pi->nents, req->data_len,
+			     nvmet_bdev_pi_done, pi, pi);
+	return;
+nomem:
+	nvmet_req_complete(req, NVME_SC_INTERNAL);
+}

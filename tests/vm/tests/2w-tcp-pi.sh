@@ -1,0 +1,219 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Protection information (T10 PI) on the bdev backend, over NVMe/TCP and
+# loop, with scsi_debug as the disk (dif=1 dix=1, then dif=3; 512-byte
+# blocks, 16-bit CRC guard):
+# - pi is off on a new namespace (device_features pi=0): LBA format 0 has
+#   no metadata, the host's disk works (O_DIRECT data reads back), and the
+#   block layer still gives the disk PI (an application tag check of that
+#   data fails later, so the disk holds a tag of 0, not FFFFh);
+# - pi=1 on the enabled namespace raises the event; Identify Namespace then
+#   has LBA format 0 with 8 bytes of metadata (ms:8), FLBAS 0x10 and MC
+#   0x1 (extended LBA), DPC 0x9 and DPS 0x9 (type 1, PI first); the Linux
+#   TCP and loop hosts (no metadata support) make the disk 0 bytes (6.12,
+#   7.3) or keep it and send PRACT 1 (6.1: O_DIRECT data reads back);
+# - through pass-through, a write with PRACT 1 (the target inserts PI:
+#   ILBRT, LBAT 0xbeef) reads back with PRACT 1 and every PRCHK bit;
+#   data the host wrote while pi was off reads back with guard and
+#   reference checks;
+# - a read expecting another application tag: 0x4283 (Application Tag
+#   Check Error, DNR); type 1, a reference tag check with ILBRT not the
+#   SLBA: 0x6181 (Invalid Protection Information, DNR, More: the error log
+#   names the field); PRACT 0 (the host's PI in extended LBAs, not built
+#   yet), read or write: 0x6002 (Invalid Field); the disk's own check
+#   failing (scsi_debug opts=32, a guard error): 0x4282 (Guard Check
+#   Error);
+# - over loop: the same format, PRACT 1 round trip, 0x4283;
+# - dif=3: DPC 0xc, DPS 0xb; a reference tag other than the written one
+#   with PRCHK ref: 0x4284 (Reference Tag Check Error).
+# In-tree has PI on RDMA only: the test is ours.
+. /vm/guest/lib.sh
+. /vm/guest/nvme.sh
+. /vm/guest/loop.sh
+
+[ "$TARGET" = intree ] && skip "in-tree has no PI on TCP or loop"
+E2E_CLEANUP="host_disconnect_all; tgt_teardown; rmmod nvme_loop 2>/dev/null; rmmod scsi_debug 2>/dev/null"
+e2e_begin
+loop_load
+tgt_load
+
+N=$NQN_BASE:pi
+NS=$CFS/subsystems/$N/namespaces/1
+F=$NS/device_features
+OUT=/tmp/e2e-pi.out
+PAT=/tmp/e2e-pi.pat
+SD=/sys/bus/pseudo/drivers/scsi_debug
+dd if=/dev/urandom of=$PAT bs=512 count=8 2>/dev/null || fail "pattern"
+
+# sdebug DIF: load scsi_debug with PI type DIF, print its disk
+sdebug() {
+	modprobe scsi_debug dif=$1 dix=1 guard=0 sector_size=512 \
+		dev_size_mb=64 || { echo "modprobe scsi_debug dif=$1" >&2; return 1; }
+	# no udev in the guest: nothing loads the disk driver by itself
+	modprobe sd_mod || { echo "modprobe sd_mod" >&2; return 1; }
+	n=0
+	while [ $n -lt 100 ]; do
+		for b in /sys/block/sd*; do
+			[ "$(sed 's/ *$//' $b/device/model 2>/dev/null)" = scsi_debug ] ||
+				continue
+			[ -b /dev/${b##*/} ] && { echo /dev/${b##*/}; return 0; }
+		done
+		n=$((n + 1))
+		sleep 0.1
+	done
+	echo "no scsi_debug disk" >&2
+	return 1
+}
+
+# pt DEV OPCODE SLBA PRINFO REFTAG LBAT LBATM [nvme options]: 8 blocks
+pt() {
+	dev=$1 op=$2 slba=$3 prinfo=$4 ref=$5 lbat=$6 lbatm=$7
+	shift 7
+	nvme io-passthru $dev --opcode=$op --namespace-id=1 \
+		--data-len=4096 --cdw10=$slba --cdw11=0 \
+		--cdw12=$(( 7 | (prinfo << 26) )) --cdw14=$ref \
+		--cdw15=$(( lbat | (lbatm << 16) )) "$@"
+}
+pt_write() { pt "$@" --input-file=$PAT > $OUT 2>&1; }
+pt_read() { pt "$@" --raw-binary > $OUT 2>/dev/null; }
+
+# status WHAT EXPECTED pt ARGS...: the pass-through fails with that status
+status() {
+	what=$1
+	want=$2
+	shift 2
+	"$@" --raw-binary > $OUT 2>&1 && fail "$what: succeeded, expected $want"
+	st=$(sed -n 's/.*NVMe status: .*(\(0x[0-9a-fA-F]*\)).*/\1/p' $OUT | head -n 1)
+	[ "$st" = "$want" ] || fail "$what: status '$st', not $want: $(head -c 300 $OUT)"
+	echo "$what: status $st"
+}
+
+# wait_size DEV BYTES: the host's disk reaches that size within 10 s
+wait_size() {
+	n=0
+	while [ "$(blockdev --getsize64 $1)" != "$2" ]; do
+		n=$((n + 1))
+		[ $n -gt 100 ] &&
+			fail "$1: size $(blockdev --getsize64 $1), expected $2"
+		sleep 0.1
+	done
+}
+
+# check_format DEV DPC DPS: Identify Namespace of a PI namespace
+check_format() {
+	expect_eq "$1 flbas" 0x10 "$(id_ns_field $1 flbas)"
+	expect_eq "$1 mc" 0x1 "$(id_ns_field $1 mc)"
+	expect_eq "$1 dpc" $2 "$(id_ns_field $1 dpc)"
+	expect_eq "$1 dps" $3 "$(id_ns_field $1 dps)"
+	nvme id-ns $1 | grep -q "^lbaf  0 : ms:8 *lbads:9 .*in use" ||
+		fail "$1: lbaf 0 is not ms:8 lbads:9: $(nvme id-ns $1 | grep lbaf)"
+	if [ $HOST_KEEPS_PI = 1 ]; then
+		sleep 1
+		expect_eq "$1 size (host keeps it)" 67108864 \
+			"$(blockdev --getsize64 $1)"
+		dd if=$PAT of=$1 bs=4096 seek=300 oflag=direct 2>/dev/null ||
+			fail "dd to $1 (host's PRACT 1)"
+		dd if=$1 of=$OUT bs=4096 skip=300 count=1 iflag=direct \
+			2>/dev/null || fail "dd from $1 (host's PRACT 1)"
+		cmp -s $OUT $PAT || fail "$1: host's PRACT 1 I/O differs"
+		echo "$1: host keeps its disk, O_DIRECT with PRACT 1 reads back"
+	else
+		wait_size $1 0
+	fi
+	echo "$1: flbas 0x10 mc 0x1 dpc $2 dps $3, lbaf 0 ms:8"
+}
+
+# round_trip DEV SLBA: PRACT 1 write, PRACT 1 read with every check
+round_trip() {
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 ||
+		fail "$1: PRACT write at $2: $(cat $OUT)"
+	pt_read $1 0x02 $2 15 $2 0xbeef 0xffff ||
+		fail "$1: PRACT read at $2 with guard, app and ref checks"
+	cmp -s $OUT $PAT || fail "$1: PRACT read at $2 differs from the write"
+	echo "$1: PRACT write and checked read at $2"
+}
+
+# A Linux host on a transport without metadata support (TCP, loop) learns
+# the PI type only before 6.9 or so (6.1's nvme_init_ms()); 6.12's and
+# 7.3's nvme_configure_metadata() return first, and the disk of a
+# namespace with metadata and no PI it can use is 0 bytes.  6.1 keeps the
+# disk and sends PRACT 1 with guard and reference checks.
+case $(uname -r) in
+6.1.*)	HOST_KEEPS_PI=1 ;;
+*)	HOST_KEEPS_PI=0 ;;
+esac
+
+DEV=$(sdebug 1) || fail "scsi_debug dif=1"
+expect_file /sys/block/${DEV#/dev/}/integrity/format T10-DIF-TYPE1-CRC
+tgt_subsys $N 1
+mkdir $NS || fail "mkdir namespace"
+write_attr $NS/device_path $DEV
+grep -q " pi=0" $F || fail "pi not off on a new namespace: $(cat $F)"
+write_attr $NS/enable 1
+grep -q " pi=0" $F || fail "pi on after enable: $(cat $F)"
+tgt_port 1 127.0.0.1 4420
+tgt_link 1 $N
+
+# -- pi off: a plain namespace, still PI on the disk
+host_connect $N || fail "nvme connect"
+D=$(wait_for_dev $N 1) || fail "no namespace"
+nvme id-ns $D | grep -q "^lbaf  0 : ms:0 *lbads:9 .*in use" ||
+	fail "pi=0: lbaf 0: $(nvme id-ns $D | grep lbaf)"
+expect_eq "pi=0: dps" 0 "$(id_ns_field $D dps)"
+expect_eq "pi=0: $D size" 67108864 "$(blockdev --getsize64 $D)"
+dd if=$PAT of=$D bs=4096 seek=256 oflag=direct 2>/dev/null || fail "dd to $D"
+dd if=$D of=$OUT bs=4096 skip=256 count=1 iflag=direct 2>/dev/null ||
+	fail "dd from $D"
+cmp -s $OUT $PAT || fail "pi=0: O_DIRECT read differs from the write"
+echo "pi=0: $D 64 MiB, O_DIRECT data reads back"
+
+# -- pi on, while connected: the event, the format, I/O through pass-through
+write_attr $F pi=1
+grep -q " pi=1" $F || fail "pi=1 did not stick: $(cat $F)"
+check_format $D 0x9 0x9
+round_trip $D 64
+# The disk keeps the PI: a block it has none for (application tag FFFFh)
+# passes every check, so only a mismatch shows the tag reached it.
+status "other application tag" 0x4283 pt $D 0x02 64 10 64 0x1234 0xffff
+# the block layer's PI of the pi=0 write: the LBA's reference tag, app 0
+pt_read $D 0x02 2048 13 2048 0 0 || fail "checked read of the pi=0 data"
+cmp -s $OUT $PAT || fail "the pi=0 data differs under pi=1"
+status "pi=0 data: application tag 1" 0x4283 pt $D 0x02 2048 10 2048 1 0xffff
+status "ILBRT not the SLBA (type 1)" 0x6181 pt $D 0x02 64 9 65 0 0
+status "PRACT 0 read" 0x6002 pt $D 0x02 64 5 64 0 0
+status "PRACT 0 write" 0x6002 pt $D 0x01 64 0 64 0 0 --input-file=$PAT
+write_attr $SD/every_nth 1
+write_attr $SD/opts 32
+status "the disk's guard check" 0x4282 pt $D 0x02 64 12 64 0 0
+write_attr $SD/opts 0
+write_attr $SD/every_nth 0
+pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
+host_disconnect_all
+
+# -- loop
+loop_port 2
+tgt_link 2 $N
+C=$(loop_connect -) || fail "loop connect"
+L=$(wait_for_dev $N 1) || fail "no loop namespace"
+check_format $L 0x9 0x9
+round_trip $L 128
+status "loop: other application tag" 0x4283 pt $L 0x02 128 10 128 0x1234 0xffff
+host_disconnect_all
+
+# -- type 3: no reference tag increment or remapping
+write_attr $NS/enable 0
+rmmod scsi_debug || fail "rmmod scsi_debug"
+DEV=$(sdebug 3) || fail "scsi_debug dif=3"
+expect_file /sys/block/${DEV#/dev/}/integrity/format T10-DIF-TYPE3-CRC
+write_attr $NS/device_path $DEV
+write_attr $NS/enable 1
+grep -q " pi=1" $F || fail "pi=1 lost across disable and enable: $(cat $F)"
+host_connect $N || fail "nvme connect (type 3)"
+D=$(wait_for_dev $N 1) || fail "no namespace (type 3)"
+check_format $D 0xc 0xb
+pt_write $D 0x01 64 8 0x1111 0xbeef 0 || fail "type 3 PRACT write: $(cat $OUT)"
+pt_read $D 0x02 64 15 0x1111 0xbeef 0xffff || fail "type 3 checked read"
+cmp -s $OUT $PAT || fail "type 3: read differs from the write"
+status "type 3: other reference tag" 0x4284 pt $D 0x02 64 9 0x2222 0 0
+host_disconnect_all
+exit 0
