@@ -45,13 +45,9 @@
 # not in the image: no SCSI COMPARE AND WRITE of the guest's own.)
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
+. /vm/guest/lio.sh
 e2e_begin
-[ "$TARGET" = intree ] && skip "in-tree nvmet has no lio backend"
-# a kernel without LIO (the debug kernel's config) gets no nvmet-lio
-grep -q '/target_core_mod\.ko[.a-z]*:' /lib/modules/$(uname -r)/modules.dep ||
-	skip "this kernel has no LIO target-core"
-grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
-	fail "our nvmet-lio was not built"
+lio_require
 tgt_load
 for m in target_core_mod target_core_file target_core_iblock tcm_loop sd_mod; do
 	modprobe $m 2>/dev/null || [ -d /sys/module/$m ] || fail "modprobe $m"
@@ -95,22 +91,11 @@ bs=$(cat $BS/attrib/block_size)
 mkdir -p $LOOP/lun/lun_0 || fail "mkdir $LOOP/lun/lun_0"
 write_attr $LOOP/nexus naa.5001405000000a02
 ln -s $BS $LOOP/lun/lun_0/disk0 || fail "link the tcm_loop LUN"
-end=$(( $(date +%s) + 15 ))
-S=
-while [ -z "$S" ]; do
-	for b in /sys/block/sd*; do
-		[ -e "$b/device/model" ] || continue
-		grep -q FILEIO "$b/device/model" && S=/dev/${b##*/}
-	done
-	[ -n "$S" ] && [ -b "$S" ] && break
-	S=
-	if [ "$(date +%s)" -ge $end ]; then
-		ls /sys/block /sys/class/scsi_device 2>&1
-		dmesg | tail -20
-		fail "no tcm_loop disk after 15 s"
-	fi
-	sleep 0.2
-done
+S=$(lio_scsi_disk FILEIO) || {
+	ls /sys/block /sys/class/scsi_device 2>&1
+	dmesg | tail -20
+	fail "no tcm_loop disk after 15 s"
+}
 echo "tcm_loop disk $S, $(cat /sys/block/${S#/dev/}/size) sectors"
 
 # our fabric's LUN on it
@@ -395,18 +380,8 @@ lbs=$(cat /sys/block/${D#/dev/}/queue/logical_block_size)
 echo "$D: $nsze blocks of $lbs bytes"
 
 # SCSI writes, NVMe reads; NVMe writes, SCSI reads
-dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-dd if=$PAT of=$S bs=1M seek=3 oflag=direct conv=notrunc 2>/dev/null ||
-	fail "write through $S"
-dd if=$D of=$OUT bs=1M skip=3 count=1 iflag=direct 2>/dev/null ||
-	fail "read through $D"
-cmp -s $PAT $OUT || fail "written through SCSI, NVMe reads other data"
-dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-dd if=$PAT of=$D bs=1M seek=63 oflag=direct conv=notrunc 2>/dev/null ||
-	fail "write through $D"
-dd if=$S of=$OUT bs=1M skip=63 count=1 iflag=direct 2>/dev/null ||
-	fail "read through $S"
-cmp -s $PAT $OUT || fail "written through NVMe, SCSI reads other data"
+lio_mib_check $S $D 3 "SCSI to NVMe"
+lio_mib_check $D $S 63 "NVMe to SCSI"
 nvme flush $D -n 1 > $OUT 2>&1 || fail "nvme flush: $(cat $OUT)"
 echo "data written through either protocol reads back through the other"
 
@@ -439,16 +414,7 @@ lio_ramdisk_checks() {
 	mkdir -p $LIO/lun/lun_3 $LOOP/lun/lun_1 || fail "mkdir the ramdisk's LUNs"
 	ln -s $RD $LIO/lun/lun_3/rd0 || fail "link the ramdisk's nvmet_lio LUN"
 	ln -s $RD $LOOP/lun/lun_1/rd0 || fail "link the ramdisk's tcm_loop LUN"
-	i=0 S4=
-	while [ -z "$S4" ]; do
-		for b in /sys/block/sd*; do
-			grep -qs RAMDISK "$b/device/model" && [ -b /dev/${b##*/} ] &&
-				S4=/dev/${b##*/}
-		done
-		i=$((i + 1))
-		[ -n "$S4" ] || [ $i -le 75 ] || fail "no tcm_loop ramdisk after 15 s"
-		[ -n "$S4" ] || sleep 0.2
-	done
+	S4=$(lio_scsi_disk RAMDISK) || fail "no tcm_loop ramdisk after 15 s"
 	mkdir $NS4 || fail "mkdir namespace 4"
 	write_attr $NS4/device_backend lio
 	write_attr $NS4/device_path rd_mcp_0/rd0
@@ -457,18 +423,8 @@ lio_ramdisk_checks() {
 	expect_eq "$D4 NSZE" $(( (16 << 20) / 512 )) "$(( $(id_ns_field $D4 nsze) ))"
 	expect_eq "$NS4 write_zeroes" write_zeroes=0 "$(feat $NS4 write_zeroes)"
 	expect_eq "$NS4 deallocate" deallocate=0 "$(feat $NS4 deallocate)"
-	dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-	dd if=$PAT of=$D4 bs=1M seek=5 oflag=direct conv=notrunc 2>/dev/null ||
-		fail "write through $D4"
-	dd if=$S4 of=$OUT bs=1M skip=5 count=1 iflag=direct 2>/dev/null ||
-		fail "read through $S4"
-	cmp -s $PAT $OUT || fail "ramdisk: written through NVMe, SCSI reads other data"
-	dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-	dd if=$PAT of=$S4 bs=1M seek=9 oflag=direct conv=notrunc 2>/dev/null ||
-		fail "write through $S4"
-	dd if=$D4 of=$OUT bs=1M skip=9 count=1 iflag=direct 2>/dev/null ||
-		fail "read through $D4"
-	cmp -s $PAT $OUT || fail "ramdisk: written through SCSI, NVMe reads other data"
+	lio_mib_check $D4 $S4 5 "ramdisk, NVMe to SCSI"
+	lio_mib_check $S4 $D4 9 "ramdisk, SCSI to NVMe"
 	echo "ramdisk $RD: $D4 and $S4 read what the other wrote; no Write Zeroes, no deallocate"
 	write_attr $NS4/enable 0
 	rmdir $NS4 || fail "rmdir namespace 4"

@@ -25,12 +25,9 @@
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/resv.sh
+. /vm/guest/lio.sh
 e2e_begin
-[ "$TARGET" = intree ] && skip "in-tree nvmet has no lio backend"
-grep -q '/target_core_mod\.ko[.a-z]*:' /lib/modules/$(uname -r)/modules.dep ||
-	skip "this kernel has no LIO target-core"
-grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
-	fail "our nvmet-lio was not built"
+lio_require
 command -v sg_persist > /dev/null || fail "no sg_persist in the image"
 command -v sg_raw > /dev/null || fail "no sg_raw in the image"
 T=/sys/kernel/config/target
@@ -77,18 +74,7 @@ expect_file $BS/attrib/emulate_pr 1
 mkdir -p $LOOP/lun/lun_0 || fail "mkdir $LOOP/lun/lun_0"
 write_attr $LOOP/nexus $SCSI_NEXUS
 ln -s $BS $LOOP/lun/lun_0/resv0 || fail "link the tcm_loop LUN"
-end=$(( $(date +%s) + 15 ))
-S=
-while [ -z "$S" ]; do
-	for b in /sys/block/sd*; do
-		[ -e "$b/device/model" ] || continue
-		grep -q FILEIO "$b/device/model" && S=/dev/${b##*/}
-	done
-	[ -n "$S" ] && [ -b "$S" ] && break
-	S=
-	[ "$(date +%s)" -ge $end ] && fail "no tcm_loop disk after 15 s"
-	sleep 0.2
-done
+S=$(lio_scsi_disk FILEIO) || fail "no tcm_loop disk after 15 s"
 echo "tcm_loop disk $S"
 mkdir -p $LIO/lun/lun_0 || fail "mkdir $LIO/lun/lun_0"
 ln -s $BS $LIO/lun/lun_0/resv0 || fail "link the nvmet_lio LUN"

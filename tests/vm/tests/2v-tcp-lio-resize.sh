@@ -16,12 +16,9 @@
 #     there, and what was written before the growth is still in place.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
+. /vm/guest/lio.sh
 e2e_begin
-[ "$TARGET" = intree ] && skip "in-tree nvmet has no lio backend"
-grep -q '/target_core_mod\.ko[.a-z]*:' /lib/modules/$(uname -r)/modules.dep ||
-	skip "this kernel has no LIO target-core"
-grep -q '/nvmet-lio\.ko:' /lib/modules/$(uname -r)/modules.dep ||
-	fail "our nvmet-lio was not built"
+lio_require
 
 T=/sys/kernel/config/target
 IB=$T/core/iblock_0/grow
@@ -127,12 +124,7 @@ echo "ns-rescan: $D is 64 MiB, and the event came too"
 dd if=$D of=$OUT bs=1M skip=31 count=1 iflag=direct 2>/dev/null ||
 	fail "read MiB 31 of $D"
 cmp -s $PAT $OUT || fail "MiB 31 changed across the growth"
-dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-dd if=$PAT of=$D bs=1M seek=63 oflag=direct conv=notrunc 2>/dev/null ||
-	fail "write MiB 63 of $D"
-dd if=$IMG of=$OUT bs=1M skip=63 count=1 2>/dev/null ||
-	fail "read MiB 63 of $IMG"
-cmp -s $PAT $OUT || fail "MiB 63 written through the host is not in $IMG"
+lio_mib_check $D $IMG 63 "the grown part"
 echo "data in the grown part reaches the file; the old data stays"
 
 host_disconnect_all || fail "disconnect"
