@@ -22,7 +22,7 @@
 # builds W=1 for every kernel of STYLE_KERNELS (default here: 6.1 6.12
 # newest).
 # vm-debug builds the debug kernel (cached) and runs a subset of the VM
-# tests on it (DEBUG_LANE_TESTS, default 0,6: see scripts/debug-kernel.sh).
+# tests on it (DEBUG_LANE_TESTS, default 0,6,2t: see scripts/debug-kernel.sh).
 # When both VM lanes run, the vm lane leaves the isolation, deadline and
 # fuzzer tests (DEBUG_ONLY_TESTS, default 6) to the debug kernel, which runs the same scripts with KASAN, lockdep and
 # kmemleak watching, so that make check fits its time budget.
@@ -32,7 +32,7 @@ cd "$NVMET_NG_TOP"
 
 LANES=${LANES:-userspace vm vm-debug kunit style vm-6.1 vm-newest}
 export STYLE_KERNELS=${STYLE_KERNELS:-6.1 6.12 newest}
-export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6}
+export DEBUG_LANE_TESTS=${DEBUG_LANE_TESTS:-0,6,2t}
 # Quarantined VM tests (VM_QUARANTINE, default 70,45,2i,3c,4c,5c):
 # the TCP fault run failed about one run in three to seven on a loaded
 # machine: after the port relink the host controller is live but fio has

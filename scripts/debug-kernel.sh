@@ -24,9 +24,10 @@
 # checkout keeps the modules built for Debian's kernel.
 #
 # DEBUG_KERNEL_JOBS sets make -j (default: the number of CPUs).  The lane
-# runs the VM tests named in DEBUG_LANE_TESTS (default 0,6: load and
-# reload, and the isolation, deadline and fuzzer tests, which run real
-# Linux hosts with fio verify beside the hostile peers).  The TCP fault run
+# runs the VM tests named in DEBUG_LANE_TESTS (default 0,6,2t: load and
+# reload, the isolation, deadline and fuzzer tests, which run real Linux
+# hosts with fio verify beside the hostile peers, and the LIO backstores'
+# 2t, whose configfs links lockdep watches).  The TCP fault run
 # (70) is not in it: on the debug kernel it passed in 456 s but overran
 # the harness's 1,200 s per test at a load of 20 (VM_ARGS=TEST_TIMEOUT=2400
 # gives it room), and an earlier run there saw fio with no request in
@@ -129,7 +130,7 @@ kernel)	kernel ;;
 modules) kernel; modules ;;
 lane)	kernel
 	modules || { echo "vm-debug: 0 passed, 1 failed, 0 skipped"; exit 1; }
-	VM_KERNEL=debug VM_ARGS="tests=${DEBUG_LANE_TESTS:-0,6} ${VM_ARGS:-}" \
+	VM_KERNEL=debug VM_ARGS="tests=${DEBUG_LANE_TESTS:-0,6,2t} ${VM_ARGS:-}" \
 		exec "$NVMET_NG_TOP/tests/vm/run.sh" check ;;
 bench)	kernel
 	modules

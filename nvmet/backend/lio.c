@@ -17,8 +17,8 @@
  * and a namespace with device_backend lio names the backstore in
  * device_path, as "<hba>/<dev>" or its full configfs path.  Enable finds
  * the nvmet_lio LUN that links that backstore, pins the LUN and the
- * backstore (target_depend_item(): their rmdir fails with EBUSY while the
- * namespace is enabled); each NVMe host's first command opens a session
+ * backstore (configfs dependencies: their rmdir fails with EBUSY while
+ * the namespace is enabled); each NVMe host's first command opens a session
  * of its own on the LUN's portal group (lio_pr.c), an I_T nexus that
  * target-core's reservations tell apart from the others, and the group's
  * demo mode gives it a dynamic ACL with every LUN of the group.  NVMe
@@ -43,8 +43,10 @@
  * the LUN's unlink (the fabric's pre_unlink callback takes it), so the
  * LUN found is still linked when it is pinned, and an unlink marks every
  * namespace on the LUN.  Order: ns->lock, nvmet_lio_lock, a portal group's
- * tpg_lun_mutex, configfs' own locks (target_depend_item()).  target-core
- * calls the fabric callbacks with none of ours held.
+ * tpg_lun_mutex; configfs calls make_tpg, drop_tpg and pre_unlink under
+ * its own locks, so those come first, and the pin takes none of them
+ * (nvmet_lio_depend()).  target-core calls the other fabric callbacks
+ * with none of ours held.
  *
  * Conventions:
  * @ns: a namespace; its lock is held in open, close and revalidate
@@ -56,6 +58,7 @@
  */
 #include <linux/bitops.h>
 #include <linux/completion.h>
+#include <linux/configfs.h>
 #include <linux/dma-direction.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
@@ -730,16 +733,33 @@ static int nvmet_lio_find(struct nvmet_lio *lio, const char *hba,
 	return ret;
 }
 
+/*
+ * Make configfs refuse the rmdir of @item (an item of target-core's
+ * subsystem) until target_undepend_item().  target_depend_item() would
+ * take the configfs root directory's inode lock, against the subsystem's
+ * unregistration, here under ns->lock and nvmet_lio_lock, which configfs
+ * mkdir, rmdir and unlink take under the inode locks of directories, all
+ * one lockdep class: lockdep calls that a circular dependency (the debug
+ * lane's 2t).  target-core unregisters its subsystem only at its module's
+ * exit, which cannot run while this module, which uses its symbols, is
+ * loaded; so the depend runs as from within target-core's own subsystem,
+ * which takes no lock but configfs' dirent spinlock.
+ */
+static int nvmet_lio_depend(struct config_item *item)
+{
+	return configfs_depend_item_unlocked(item->ci_group->cg_subsys, item);
+}
+
 /* Pin the LUN and the backstore of @lio, found under nvmet_lio_lock. */
 static int nvmet_lio_pin(struct nvmet_ns *ns, struct nvmet_lio *lio)
 {
 	int ret;
 
 	lockdep_assert_held(&nvmet_lio_lock);
-	ret = target_depend_item(&lio->dev->dev_group.cg_item);
+	ret = nvmet_lio_depend(&lio->dev->dev_group.cg_item);
 	if (ret)
 		return ret;
-	ret = target_depend_item(&lio->lun->lun_group.cg_item);
+	ret = nvmet_lio_depend(&lio->lun->lun_group.cg_item);
 	if (ret)
 		target_undepend_item(&lio->dev->dev_group.cg_item);
 	return ret;
