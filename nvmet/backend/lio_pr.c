@@ -438,7 +438,10 @@ static void nvmet_lio_fill_report(const u8 *full, bool ptpl, u8 *buf,
  */
 static u16 nvmet_lio_report(struct nvmet_req *req)
 {
-	size_t len = req->data_len;
+	/* what one READ FULL STATUS can fill; the rest of the buffer is 0 */
+	size_t len = min_t(size_t, req->data_len, NVMET_LIO_RS_HDR +
+			   NVMET_LIO_PRI_FULL_LEN / NVMET_LIO_PRI_DESC *
+			   NVMET_LIO_RS_REG);
 	bool ptpl = false;
 	u8 *full, *buf;
 	u16 status;
@@ -460,6 +463,8 @@ static u16 nvmet_lio_report(struct nvmet_req *req)
 		goto out_free;
 	nvmet_lio_fill_report(full, ptpl, buf, len);
 	status = nvmet_copy_to_sgl(req, 0, buf, len);
+	if (!status && len < req->data_len)
+		status = nvmet_zero_sgl(req, len, req->data_len - len);
 out_free:
 	kvfree(buf);
 	kfree(full);
