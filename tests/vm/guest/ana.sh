@@ -183,30 +183,28 @@ ana_port_bounce() {
 	expect_file /sys/class/nvme/$CA/state live
 }
 
-# ana_failover NQN FABRICS [FIO_SECONDS(50)] [BOUNCE(ana_port_bounce)]:
-# after ana_paths, fio writes and verifies (crc32c) through D for
-# FIO_SECONDS (twice that on a slow lane) while ana_steps and BOUNCE NQN run; fio verifies all it
+# ana_failover NQN FABRICS [BOUNCE(ana_port_bounce)]:
+# after ana_paths, fio writes and verifies (crc32c) through D while
+# ana_steps and BOUNCE NQN run, and a second after them; fio verifies all it
 # wrote and the kernel log shows no I/O error (no path error reached the
 # user with DNR).  Prints "failover figures: TARGET: FABRICS: WHAT=MS ...
 # (ms)".  Then ana_brief_disable.
 ana_failover() {
-	_secs=${3:-50}
-	# The lanes given a longer test time-out (the other kernel lines,
-	# the debug kernel) run slower: the steps need longer there, and fio
-	# must outlast them.
-	[ "${TEST_TIMEOUT:-300}" -gt 300 ] && _secs=$((_secs * 2))
 	_mark=$(kmsg_mark "$2: ANA failover")
 	# Small blocks at a low depth: each I/O is short, so the first
 	# one to complete on the new path comes soon after the host sends
 	# it there.
-	fio_verify_start /tmp/e2e-fio.out $D 64M $_secs \
-		--bsrange=4k-16k --iodepth=4
+	fio_verify_open /tmp/e2e-fio.out $D 64M --bsrange=4k-16k --iodepth=4
 	ana_wait_io $PA $(ana_ios $PA) 20 || fail "no I/O over the optimized path"
 	ana_idle $PB 1 || fail "the host uses the non-optimized path"
 	ANA_FIGURES=
 	ana_steps
-	${4:-ana_port_bounce} $1
-	fio_wait $((_secs + 70))
+	${3:-ana_port_bounce} $1
+	sleep 1
+	# (not fio_running: a multipath head may keep no in-flight count)
+	kill -0 $FIO 2>/dev/null ||
+		{ cat /tmp/e2e-fio.out; fail "fio ended before the failover steps"; }
+	fio_stop 120
 	fio_verified /tmp/e2e-fio.out $D
 	ana_no_io_errors "$_mark"
 	echo "failover figures: $TARGET: $2:$ANA_FIGURES (ms)"
@@ -224,12 +222,14 @@ ana_failover() {
 ana_brief_disable() {
 	_seq=$(cat /sys/block/${D#/dev/}/diskseq)
 	_mark=$(kmsg_mark "brief disable")
-	fio_verify_start /tmp/e2e-fio2.out $D 16M 10 --bsrange=4k-16k --iodepth=4
+	fio_verify_open /tmp/e2e-fio2.out $D 16M --bsrange=4k-16k --iodepth=4
 	ana_wait_io $PA $(ana_ios $PA) 20 || fail "no I/O before the brief disable"
 	sleep 1
 	write_attr $CFS/subsystems/$1/namespaces/1/enable 0
 	write_attr $CFS/subsystems/$1/namespaces/1/enable 1
-	fio_wait 60
+	# fio runs on through the retries and for a while after them
+	sleep 3
+	fio_stop 60
 	if [ "$(cat /sys/block/${D#/dev/}/diskseq 2>/dev/null)" = "$_seq" ]; then
 		fio_verified /tmp/e2e-fio2.out $D
 		ana_no_io_errors "$_mark"

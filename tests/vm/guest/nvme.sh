@@ -493,6 +493,27 @@ fio_verify_start() {
 	FIO=$! FIO_OUT=$out FIO_DEV=$dev
 }
 
+# fio_verify_open OUT DEV SIZE [extra fio options]: fio_verify_start
+# with no runtime of its own: it runs until fio_stop, so that a test
+# waits for the event it runs fio across, not for a runtime that must
+# outlast the event on the slowest lane.  (fio ends it through a trigger
+# file as its runtime would.)
+fio_verify_open() {
+	local out=$1 dev=$2 size=$3
+	shift 3
+	rm -f "$out.stop"
+	fio_verify_start "$out" "$dev" "$size" 1800 \
+		--trigger-file="$out.stop" "$@"
+}
+
+# fio_stop SECONDS: the fio of fio_verify_open (FIO, FIO_OUT) ends within
+# SECONDS; FIO_RC is its exit status
+fio_stop() {
+	touch "$FIO_OUT.stop"
+	fio_wait "$1"
+	rm -f "$FIO_OUT.stop"
+}
+
 # dev_sectors DEV: "read written" 512-byte sectors of DEV so far.  A
 # multipath head nvmeXnY that keeps no I/O statistics (6.1's: iostats
 # 0) counts what its path disks nvmeXcCnY did.

@@ -700,10 +700,10 @@ resv_check_preempt_abort() {
 	fio_start /tmp/e2e-resv-fioA.out $(dev A) 120 --offset=0 --size=16M
 	FIO_A=$FIO
 	fio_running "the preempt and abort"
-	fio_verify_start /tmp/e2e-resv-fioB.out $(dev B) 16M 25 --offset=32M
+	fio_verify_open /tmp/e2e-resv-fioB.out $(dev B) 16M --offset=32M
 	FIO_B=$FIO
 	E2E_CLEANUP="kill $FIO_A $FIO_B 2>/dev/null; $E2E_CLEANUP"
-	sleep 5
+	sleep 2
 	kill -0 $FIO_A 2>/dev/null || { cat /tmp/e2e-resv-fioA.out; fail "A's fio ended early"; }
 	kill -0 $FIO_B 2>/dev/null || { cat /tmp/e2e-resv-fioB.out; fail "B's fio ended early"; }
 	t0=$(date +%s)
@@ -718,7 +718,9 @@ resv_check_preempt_abort() {
 	expect_st "A (preempted, not registered) reads WERO" $SC_OK io A read 0
 	FIO=$FIO_B
 	FIO_DEV=$(dev B)
-	fio_wait 90
+	FIO_OUT=/tmp/e2e-resv-fioB.out
+	fio_running "the end of B's verify, after the preempt and abort"
+	fio_stop 90
 	fio_verified /tmp/e2e-resv-fioB.out $(dev B)
 	E2E_CLEANUP=${E2E_CLEANUP#kill $FIO_A $FIO_B 2>/dev/null; }
 	expect_resv "B preempted A" 3 "$(reg_entry $HOSTID_B $KEY_B 1)"

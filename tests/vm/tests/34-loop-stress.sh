@@ -46,9 +46,9 @@ for round in 1 2 3; do
 
 	# A reset in the middle of a verified write run: every block
 	# written before, across and after it reads back intact.
-	fio_verify_start /tmp/e2e-fio34-1.out $D1 64M 20
+	fio_verify_open /tmp/e2e-fio34-1.out $D1 64M
 	FIO1=$FIO S1=$FIO_SECTORS
-	fio_verify_start /tmp/e2e-fio34-2.out $D2 64M 20 --bsrange=4k-256k
+	fio_verify_open /tmp/e2e-fio34-2.out $D2 64M --bsrange=4k-256k
 	FIO2=$FIO S2=$FIO_SECTORS
 	sleep 3
 	use 1; fio_running "round $round: the reset"
@@ -56,11 +56,12 @@ for round in 1 2 3; do
 	nvme reset /dev/$C || fail "round $round: reset under I/O"
 	wait_ctrl_state $C live 30 > /dev/null ||
 		fail "round $round: $C not live after reset"
+	sleep 1
 	use 1; fio_running "round $round: the end of the run, after the reset"
 	use 2; fio_running "round $round: the end of the run, after the reset"
 	for j in 1 2; do
 		use $j
-		fio_wait 120
+		fio_stop 120
 		echo "round $round: verify job $j over the reset:"
 		fio_verified $FIO_OUT $FIO_DEV
 	done

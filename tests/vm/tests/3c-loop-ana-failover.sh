@@ -65,7 +65,7 @@ loop_bounce() {
 	ana_figure relink-port-1 $(( $(ana_now_ms) - _t0 )) $PA
 	ana_idle $PB 1 || fail "relink: the host still uses ${PB##*/}"
 }
-ana_failover $N loop+loop 50 loop_bounce
+ana_failover $N loop+loop loop_bounce
 
 nvme disconnect -n $N > /dev/null || fail "nvme disconnect"
 wait_ctrl_gone $N

@@ -30,7 +30,7 @@ D=$(wait_for_dev $N 1) || fail "no namespace"
 # after every one.
 FIO=
 E2E_CLEANUP="kill \$FIO 2>/dev/null; $E2E_CLEANUP"
-fio_verify_start /tmp/e2e-fio.out $D 96M 60
+fio_verify_open /tmp/e2e-fio.out $D 96M
 for i in 1 2 3; do
 	sleep 2
 	fio_running "reset $i"
@@ -39,8 +39,9 @@ for i in 1 2 3; do
 	s=$(wait_ctrl_state $C live 30) || fail "$C not live after reset $i"
 	echo "reset $i: $C is $s"
 done
+sleep 1
 fio_running "the end of the run, after the resets"
-fio_wait 180
+fio_stop 180
 fio_verified /tmp/e2e-fio.out $D
 expect_file /sys/class/nvme/$C/state live
 

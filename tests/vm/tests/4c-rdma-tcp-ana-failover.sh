@@ -48,7 +48,7 @@ CB=$(ana_other_ctrl $N $CA) || fail "no controller over tcp"
 expect_file /sys/class/nvme/$CB/transport tcp
 ana_paths $N $CA $CB
 # RDMA under TCG takes longer per step than TCP: fio runs longer.
-ana_failover $N rdma+tcp 90
+ana_failover $N rdma+tcp
 
 nvme disconnect -n $N > /dev/null || fail "nvme disconnect"
 wait_ctrl_gone $N

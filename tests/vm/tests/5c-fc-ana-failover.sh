@@ -41,7 +41,7 @@ fc_connect $N 2 --reconnect-delay=1 || fail "connect through pair 2"
 CB=$(ana_other_ctrl $N $CA) || fail "no controller through pair 2"
 fc_wait_live $CB
 ana_paths $N $CA $CB
-ana_failover $N fc+fc 90
+ana_failover $N fc+fc
 
 nvme disconnect -n $N > /dev/null || fail "nvme disconnect"
 wait_ctrl_gone $N
