@@ -280,7 +280,7 @@ struct nvmet_tcp_port {
  * @nport: the port it came through, tport->nport (I)
  * @portid: the port ID, for messages (I)
  * @idx: queue number, for messages (I)
- * @cpu: CPU io_work runs on (I)
+ * @cpu: CPU io_work runs on until the socket has an incoming CPU (I)
  * @inline_max: most in-capsule data on an I/O queue (I)
  * @listen_any: the listener was bound to a wildcard address (I)
  * @local_addr: our address of the connection (I)

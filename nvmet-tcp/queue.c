@@ -82,12 +82,21 @@ void nvmet_tcp_err(const struct nvmet_tcp_queue *queue, const char *fmt, ...)
  * nvmet_tcp_kick() - have io_work look at a queue
  * @queue: the queue
  *
+ * io_work runs where the socket's segments arrive (its incoming CPU, the
+ * one its receive softirq ran on) while that CPU is online, so that data
+ * ready does not wake another CPU for each command; before the first
+ * segment, and if that CPU goes away, on the CPU picked at accept.
+ *
  * Context: Any context.
  */
 void nvmet_tcp_kick(struct nvmet_tcp_queue *queue)
 {
+	int cpu = READ_ONCE(queue->sock->sk->sk_incoming_cpu);
+
+	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_online(cpu))
+		cpu = queue->cpu;
 	if (READ_ONCE(queue->state) != NVMET_TCP_Q_DISCONNECTING)
-		queue_work_on(queue->cpu, nvmet_tcp_wq, &queue->io_work);
+		queue_work_on(cpu, nvmet_tcp_wq, &queue->io_work);
 }
 
 /**
