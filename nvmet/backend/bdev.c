@@ -349,7 +349,8 @@ static void nvmet_bdev_submit_rw(struct nvmet_req *req)
 		return;
 	}
 	fits = nvmet_bdev_sg_fits(req, nvmet_bdev_of(req));
-	if (READ_ONCE(req->ns->features) & NVMET_BF_PI) {
+	if ((READ_ONCE(req->ns->features) & NVMET_BF_PI) ||
+	    nvmet_bdev_pi_ext(req)) {
 		nvmet_bdev_pi_rw(req, !fits);
 		return;
 	}

@@ -5,10 +5,15 @@
  * block, is a namespace with that PI while NVMET_BF_PI is on; each read
  * and write then carries an integrity payload built here:
  *
- * - a write's PI is generated from its data, the command's ILBRT and LBAT
- *   (PRACT 1: the host sends none), so the device checks every write;
- * - a read's PI, which the device has checked, is checked again per the
- *   command's PRCHK bits against EILBRT, ELBAT and ELBATM, then dropped.
+ * - PRACT 1: a write's PI is generated from its data, the command's ILBRT
+ *   and LBAT (the host sends none), so the device checks every write; a
+ *   read's PI, which the device has checked, is checked again per the
+ *   command's PRCHK bits against EILBRT, ELBAT and ELBATM, then dropped;
+ * - PRACT 0 (extended LBAs: each block of the host's data is followed by
+ *   its 8 bytes of PI): a write's data and PI are split apart, the PI
+ *   checked per PRCHK against ILBRT, LBAT and LBATM, and it goes to the
+ *   device as the payload, which the device checks again; a read's PI is
+ *   checked per PRCHK and goes to the host after each block.
  *
  * Not the block layer's own generate and verify: they know no LBAT, PRCHK
  * or ILBRT, and an administrator can switch them off in sysfs
@@ -18,7 +23,8 @@
  * the block layer maps ILBRT + i to the LBA on the way to the device and
  * back on the way up, as for any virtual reference tag; the device checks
  * them against the LBA.  Type 3 has no increment and no remapping: ILBRT
- * is every block's tag.
+ * is every block's tag.  With PRACT 0 the host's tags are the stored
+ * ones: type 1's seed is then the LBA itself, so nothing is remapped.
  *
  * Conventions:
  * @pi: the PI of one read or write in flight
@@ -47,7 +53,9 @@
  * @work: checks a read's PI in process context (ns->backend_wq)
  * @sg: the data the bios carry: req->sg, or a bounce buffer
  * @nents: entries of @sg
- * @bounced: @sg is a bounce buffer of ours (nvmet_bdev_sg_aligned())
+ * @bounced: @sg is a bounce buffer of ours (nvmet_bdev_sg_aligned(), or
+ *	     the data of extended LBAs)
+ * @ext: PRACT 0, the host's PI in extended LBAs in req->sg
  * @type: NVME_NS_DPS_PI_TYPE1 or NVME_NS_DPS_PI_TYPE3
  * @checks: NVME_RW_PRINFO_PRCHK_* bits to check on a read
  * @slba: the first block
@@ -63,6 +71,7 @@ struct nvmet_bdev_pi {
 	struct scatterlist	*sg;
 	unsigned int		nents;
 	bool			bounced;
+	bool			ext;
 	u8			type;
 	u16			checks;
 	u64			slba;
@@ -95,9 +104,42 @@ static u32 nvmet_bdev_pi_ref(const struct nvmet_bdev_pi *pi, u32 i)
 }
 
 /*
- * What the command asks.  Without PRACT it is the core's own read or
- * write (Compare, Verify, Copy; the parser refuses a host's): the LBA's
- * reference tag, no application tag, guard and reference checked.
+ * Does @req carry the host's PI in extended LBAs (PRACT 0)?  The parser
+ * made its transfer @nlb blocks with 8 bytes each more (io.c); the core's
+ * own reads and writes, also without PRACT, carry their blocks only.
+ */
+static bool nvmet_bdev_pi_is_ext(const struct nvmet_req *req, u32 nlb)
+{
+	return !(req->cmd->rw.control & cpu_to_le16(NVME_RW_PRINFO_PRACT)) &&
+	       req->data_len == (u64)nlb * ((1U << req->ns->blksize_shift) +
+					    sizeof(struct t10_pi_tuple));
+}
+
+/* The blocks a read or write names. */
+static u32 nvmet_bdev_pi_nlb(const struct nvmet_req *req)
+{
+	return le16_to_cpu(req->cmd->rw.length) + 1;
+}
+
+/**
+ * nvmet_bdev_pi_ext() - does @req carry the host's PI in extended LBAs?
+ * @req: a read or write of a bdev namespace
+ *
+ * Such a request goes to nvmet_bdev_pi_rw() even if NVMET_BF_PI went off
+ * since it was parsed: its data is not the blocks alone.
+ *
+ * Context: Any context.
+ */
+bool nvmet_bdev_pi_ext(const struct nvmet_req *req)
+{
+	return nvmet_bdev_pi_is_ext(req, nvmet_bdev_pi_nlb(req));
+}
+
+/*
+ * What the command asks.  Without PRACT and extended LBAs it is the
+ * core's own read or write (Compare, Verify, Copy; the parser refuses a
+ * host's Compare): the LBA's reference tag, no application tag, guard
+ * and reference checked.
  */
 static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 			       struct nvmet_req *req, u32 nlb)
@@ -111,8 +153,12 @@ static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 	pi->slba = le64_to_cpu(cmd->rw.slba);
 	pi->nlb = nlb;
 	pi->bounced = false;
-	if (control & NVME_RW_PRINFO_PRACT) {
+	pi->ext = nvmet_bdev_pi_is_ext(req, nlb);
+	if ((control & NVME_RW_PRINFO_PRACT) || pi->ext) {
 		pi->ref = le32_to_cpu(cmd->common.cdw14);
+		/* type 1, PRACT 0: the stored tags, seeded with the LBA */
+		if (pi->ext && pi->type == NVME_NS_DPS_PI_TYPE1)
+			pi->ref = lower_32_bits(pi->slba);
 		pi->app = cdw15 & 0xffff;
 		pi->app_mask = cdw15 >> 16;
 		pi->checks = control & NVMET_PRCHK_ALL;
@@ -157,6 +203,62 @@ static u16 nvmet_bdev_pi_walk(struct nvmet_bdev_pi *pi,
 	}
 	sg_miter_stop(&m);
 	return status;
+}
+
+/*
+ * Move extended LBAs between req->sg, where each block is followed by its
+ * PI, and @pi's data (@pi->sg) and tuples: to the host (a read) or from
+ * it (a write).  Both lists are walked once, in step.
+ */
+static void nvmet_bdev_pi_xfer(struct nvmet_bdev_pi *pi, bool to_host)
+{
+	struct nvmet_req *req = pi->req;
+	u32 bs = 1U << req->ns->blksize_shift;
+	u32 ebs = bs + sizeof(*pi->tuples), in = 0, i = 0;
+	struct sg_mapping_iter h, d;
+	size_t hoff = 0, doff = 0;
+
+	sg_miter_start(&h, req->sg, req->sg_cnt,
+		       to_host ? SG_MITER_TO_SG : SG_MITER_FROM_SG);
+	sg_miter_start(&d, pi->sg, pi->nents,
+		       to_host ? SG_MITER_FROM_SG : SG_MITER_TO_SG);
+	while (i < pi->nlb) {
+		u8 *hp, *dp;
+		size_t n;
+
+		if (hoff == h.length) {
+			if (!sg_miter_next(&h))
+				break;
+			hoff = 0;
+		}
+		hp = h.addr + hoff;
+		if (in < bs) {
+			if (doff == d.length) {
+				if (!sg_miter_next(&d))
+					break;
+				doff = 0;
+			}
+			n = min3(h.length - hoff, d.length - doff,
+				 (size_t)(bs - in));
+			dp = d.addr + doff;
+			doff += n;
+		} else {
+			n = min_t(size_t, h.length - hoff, ebs - in);
+			dp = (u8 *)&pi->tuples[i] + in - bs;
+		}
+		if (to_host)
+			memcpy(hp, dp, n);
+		else
+			memcpy(dp, hp, n);
+		hoff += n;
+		in += n;
+		if (in == ebs) {
+			in = 0;
+			i++;
+		}
+	}
+	sg_miter_stop(&d);
+	sg_miter_stop(&h);
 }
 
 /* A write's PI for block @i (PRACT 1: inserted by the controller). */
@@ -243,7 +345,9 @@ static void nvmet_bdev_pi_finish(struct nvmet_bdev_pi *pi, u16 status)
 
 	if (!status && !nvme_is_write(req->cmd)) {
 		status = nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_check);
-		if (!status && pi->bounced)
+		if (!status && pi->ext)
+			nvmet_bdev_pi_xfer(pi, true);
+		else if (!status && pi->bounced)
 			nvmet_bdev_sg_copy(req->sg, req->sg_cnt, pi->sg,
 					   pi->nents, req->data_len);
 	}
@@ -287,12 +391,18 @@ static void nvmet_bdev_pi_done(struct bio *bio)
  * @req: the request, its transfer checked, req->sg_cnt not 0
  * @bounce: its buffer cannot go to the device as it is
  *
+ * With extended LBAs the data always goes through a buffer of ours: the
+ * PI in between is not the device's data.
+ *
  * Context: Process context, the backend's rw().
  */
 void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce)
 {
-	u32 nlb = req->data_len >> req->ns->blksize_shift;
+	u32 nlb = nvmet_bdev_pi_nlb(req);
+	u32 len = nlb << req->ns->blksize_shift;
+	bool write = nvme_is_write(req->cmd);
 	struct nvmet_bdev_pi *pi;
+	u16 status;
 
 	pi = kmalloc(struct_size(pi, tuples, nlb), GFP_KERNEL | __GFP_NOWARN);
 	if (!pi)
@@ -300,22 +410,29 @@ void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce)
 	nvmet_bdev_pi_init(pi, req, nlb);
 	pi->sg = req->sg;
 	pi->nents = req->sg_cnt;
-	if (bounce) {
-		pi->sg = sgl_alloc(req->data_len, GFP_KERNEL | __GFP_NOWARN,
-				   &pi->nents);
+	if (bounce || pi->ext) {
+		pi->sg = sgl_alloc(len, GFP_KERNEL | __GFP_NOWARN, &pi->nents);
 		if (!pi->sg) {
 			kfree(pi);
 			goto nomem;
 		}
 		pi->bounced = true;
-		if (nvme_is_write(req->cmd))
-			nvmet_bdev_sg_copy(pi->sg, pi->nents, req->sg,
-					   req->sg_cnt, req->data_len);
 	}
-	if (nvme_is_write(req->cmd))
+	if (write && pi->ext) {
+		nvmet_bdev_pi_xfer(pi, false);
+		status = nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_check);
+		if (status) {
+			nvmet_bdev_pi_finish(pi, status);
+			return;
+		}
+	} else if (write) {
+		if (pi->bounced)
+			nvmet_bdev_sg_copy(pi->sg, pi->nents, req->sg,
+					   req->sg_cnt, len);
 		nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_fill);
-	nvmet_bdev_submit_sg(req, pi->sg, pi->nents, req->data_len,
-			     nvmet_bdev_pi_done, pi, pi);
+	}
+	nvmet_bdev_submit_sg(req, pi->sg, pi->nents, len, nvmet_bdev_pi_done,
+			     pi, pi);
 	return;
 nomem:
 	nvmet_req_complete(req, NVME_SC_INTERNAL);

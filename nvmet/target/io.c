@@ -15,6 +15,8 @@
  * copy() of its own (copy.c).  A zoned namespace (ns->csi NVME_CSI_ZNS)
  * also has the ZNS commands (zns.c).
  */
+#include <linux/t10-pi.h>
+
 #include <nvmet/fabric.h>
 #include "ctrl.h"
 #include "nvme21.h"
@@ -195,23 +197,29 @@ static u16 nvmet_cmpver_allowed(struct nvmet_req *req)
 
 /*
  * PRINFO of a read, write or compare on a namespace with protection
- * information (NVMET_BF_PI).  Only PRACT 1 with 8 bytes of metadata, all
- * PI: no metadata travels, the backend inserts and strips it.  PRACT 0
- * (the host's PI in extended LBAs) is not built yet: Invalid Field.  Type
- * 1 with a reference tag check needs ILBRT to be the SLBA's low 32 bits
- * (NVM Command Set, "Protection Information"): else Invalid Protection
- * Information.
+ * information (NVMET_BF_PI), 8 bytes of metadata, all PI.  PRACT 1: no
+ * metadata travels, the backend inserts and strips it.  PRACT 0 on a Read
+ * or Write: the host's PI travels in extended LBAs, each block followed by
+ * its 8 bytes (*@ext set); on a Compare it is not built: Invalid Field.
+ * Type 1 with a reference tag check needs ILBRT to be the SLBA's low 32
+ * bits (NVM Command Set, "Protection Information"): else Invalid
+ * Protection Information.
  */
-static u16 nvmet_pi_parse(struct nvmet_req *req)
+static u16 nvmet_pi_parse(struct nvmet_req *req, bool *ext)
 {
 	struct nvme_command *cmd = req->cmd;
 	u16 control = le16_to_cpu(cmd->rw.control);
 
+	*ext = false;
 	if (!(READ_ONCE(req->ns->features) & NVMET_BF_PI))
 		return 0;
 	if (!(control & NVME_RW_PRINFO_PRACT)) {
-		req->error_loc = offsetof(struct nvme_rw_command, control);
-		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		if (cmd->common.opcode == nvme_cmd_compare) {
+			req->error_loc = offsetof(struct nvme_rw_command,
+						  control);
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		}
+		*ext = true;
 	}
 	if (req->ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
 	    (control & NVME_RW_PRINFO_PRCHK_REF) &&
@@ -227,6 +235,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 {
 	struct nvme_command *cmd = req->cmd;
 	struct nvmet_ns *ns = req->ns;
+	bool ext;
 	u16 status;
 	u64 nlb;
 	u32 nr;
@@ -234,18 +243,21 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 	switch (cmd->common.opcode) {
 	case nvme_cmd_read:
 	case nvme_cmd_write:
-		status = nvmet_pi_parse(req);
+		status = nvmet_pi_parse(req, &ext);
 		if (status)
 			return status;
 		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
 		req->data_len = nlb << ns->blksize_shift;
+		/* the transfer: every block with its PI (bdev_pi.c) */
+		if (ext)
+			req->data_len += nlb * sizeof(struct t10_pi_tuple);
 		req->execute = nvmet_execute_rw;
 		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
 	case nvme_cmd_compare:
 	case nvme_cmd_verify:
 		status = nvmet_cmpver_allowed(req);
 		if (!status && cmd->common.opcode == nvme_cmd_compare)
-			status = nvmet_pi_parse(req);
+			status = nvmet_pi_parse(req, &ext);
 		if (status)
 			return status;
 		/* Compare carries the blocks to compare; Verify nothing. */

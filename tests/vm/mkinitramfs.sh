@@ -77,19 +77,21 @@ inputs_hash() {
 			[ ! -f "$NVMET_NG_INTREE_EXTRA/$m.ko" ] ||
 				sha1sum "$NVMET_NG_INTREE_EXTRA/$m.ko"
 		done
-		sha1sum "$FUZZ_BIN" "$FUSED_BIN" "$XCOPY_BIN"
+		sha1sum "$FUZZ_BIN" "$FUSED_BIN" "$XCOPY_BIN" "$PI_BIN"
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
 		"$VMDIR/stage-python.sh" hash
 		"$VMDIR/stage-trixie.sh" hash
 	} | sha1sum | cut -d' ' -f1
 }
 
-# The NVMe/TCP fuzzer, and the fused Compare and Write and the
-# cross-namespace Copy initiators on its connection code (tests/fuzz/),
+# The NVMe/TCP fuzzer, and the fused Compare and Write, the
+# cross-namespace Copy and the PRACT 0 PI initiators on its connection
+# code (tests/fuzz/),
 # static; built first so that the hash covers the binaries.
 FUZZ_BIN=$NVMET_NG_SCRATCH/fuzz/nvme-tcp-fuzz
 FUSED_BIN=$NVMET_NG_SCRATCH/fuzz/nvme-tcp-fused
 XCOPY_BIN=$NVMET_NG_SCRATCH/fuzz/nvme-tcp-xcopy
+PI_BIN=$NVMET_NG_SCRATCH/fuzz/nvme-tcp-pi
 mkdir -p "$(dirname "$FUZZ_BIN")"
 make -s -C "$TOP/tests/fuzz" O="$(dirname "$FUZZ_BIN")"
 
@@ -157,6 +159,7 @@ gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
 cp "$FUZZ_BIN" "$STAGE/bin/nvme-tcp-fuzz"
 cp "$FUSED_BIN" "$STAGE/bin/nvme-tcp-fused"
 cp "$XCOPY_BIN" "$STAGE/bin/nvme-tcp-xcopy"
+cp "$PI_BIN" "$STAGE/bin/nvme-tcp-pi"
 
 # Module name -> path, for the dependency closure.  Debian compresses
 # its modules with xz since 6.2 (6.1's are plain .ko); the guest's

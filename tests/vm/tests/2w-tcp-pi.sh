@@ -19,13 +19,20 @@
 # - a read expecting another application tag: 0x4283 (Application Tag
 #   Check Error, DNR); type 1, a reference tag check with ILBRT not the
 #   SLBA: 0x6181 (Invalid Protection Information, DNR, More: the error log
-#   names the field); PRACT 0 (the host's PI in extended LBAs, not built
-#   yet), read or write: 0x6002 (Invalid Field); the disk's own check
-#   failing (scsi_debug opts=32, a guard error): 0x4282 (Guard Check
-#   Error);
-# - over loop: the same format, PRACT 1 round trip, 0x4283;
+#   names the field); PRACT 0 with a transfer of the blocks alone, read
+#   or write: 0x600f (SGL Data Block Length Invalid, DNR, More); a PRACT
+#   0 Compare: 0x6002 (Invalid Field); the disk's own check failing (scsi_debug
+#   opts=32, a guard error), PRACT 1 or 0: 0x4282 (Guard Check Error);
+# - PRACT 0 through pass-through (extended LBAs, 520 bytes a block): a
+#   PRACT 1 write reads back as its data with guard, LBAT 0xbeef and the
+#   LBA in each block's PI; written back with PRACT 0 and every check it
+#   succeeds; with one block's data from another block 0x4282, with a
+#   whole block (data and PI) from another 0x4284, the data unchanged;
+# - nvme-tcp-pi (tests/fuzz/pi.c), our own initiator: PI the host
+#   computes, every check and status on a PRACT 0 write and read;
+# - over loop: the same format, PRACT 1 round trip, 0x4283, PRACT 0;
 # - dif=3: DPC 0xc, DPS 0xb; a reference tag other than the written one
-#   with PRCHK ref: 0x4284 (Reference Tag Check Error).
+#   with PRCHK ref: 0x4284 (Reference Tag Check Error); nvme-tcp-pi.
 # In-tree has PI on RDMA only: the test is ours.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
@@ -42,6 +49,8 @@ NS=$CFS/subsystems/$N/namespaces/1
 F=$NS/device_features
 OUT=/tmp/e2e-pi.out
 PAT=/tmp/e2e-pi.pat
+EXT=/tmp/e2e-pi.ext
+BAD=/tmp/e2e-pi.bad
 SD=/sys/bus/pseudo/drivers/scsi_debug
 dd if=/dev/urandom of=$PAT bs=512 count=8 2>/dev/null || fail "pattern"
 
@@ -65,17 +74,26 @@ sdebug() {
 	return 1
 }
 
-# pt DEV OPCODE SLBA PRINFO REFTAG LBAT LBATM [nvme options]: 8 blocks
+# pt DEV OPCODE SLBA PRINFO REFTAG LBAT LBATM [nvme options]: 8 blocks,
+# $PTLEN bytes (4096; 4160 with PI in extended LBAs, ptx)
+PTLEN=4096
 pt() {
 	dev=$1 op=$2 slba=$3 prinfo=$4 ref=$5 lbat=$6 lbatm=$7
 	shift 7
 	nvme io-passthru $dev --opcode=$op --namespace-id=1 \
-		--data-len=4096 --cdw10=$slba --cdw11=0 \
+		--data-len=$PTLEN --cdw10=$slba --cdw11=0 \
 		--cdw12=$(( 7 | (prinfo << 26) )) --cdw14=$ref \
 		--cdw15=$(( lbat | (lbatm << 16) )) "$@"
 }
 pt_write() { pt "$@" --input-file=$PAT > $OUT 2>&1; }
 pt_read() { pt "$@" --raw-binary > $OUT 2>/dev/null; }
+ptx() {
+	PTLEN=4160
+	pt "$@"
+	rc=$?
+	PTLEN=4096
+	return $rc
+}
 
 # status WHAT EXPECTED pt ARGS...: the pass-through fails with that status
 status() {
@@ -133,6 +151,53 @@ round_trip() {
 	echo "$1: PRACT write and checked read at $2"
 }
 
+# ext_round_trip DEV SLBA: PRACT 0 through pass-through, type 1
+ext_round_trip() {
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 ||
+		fail "$1: PRACT write at $2: $(cat $OUT)"
+	ptx $1 0x02 $2 7 $2 0xbeef 0xffff --raw-binary > $EXT 2>/dev/null ||
+		fail "$1: PRACT 0 read at $2 with every check"
+	: > $OUT
+	i=0
+	while [ $i -lt 8 ]; do
+		dd if=$EXT bs=520 skip=$i count=1 2>/dev/null | head -c 512 >> $OUT
+		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			tail -c 6 | od -An -tx1 | tr -d ' \n')
+		expect_eq "$1: block $i: app and ref tag" \
+			"beef$(printf %08x $(($2 + i)))" "$tag"
+		i=$((i + 1))
+	done
+	cmp -s $OUT $PAT || fail "$1: PRACT 0 read at $2: data differs"
+	ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$EXT > $OUT 2>&1 ||
+		fail "$1: PRACT 0 write at $2 with every check: $(cat $OUT)"
+	# block 3's data from block 4, its PI kept: the guard fails
+	cp $EXT $BAD
+	dd if=$EXT of=$BAD bs=8 skip=260 seek=195 count=64 conv=notrunc \
+		2>/dev/null
+	status "$1: PRACT 0 write, wrong guard" 0x4282 \
+		ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$BAD
+	# block 3 all from block 4: guard right, reference tag wrong
+	dd if=$EXT of=$BAD bs=520 skip=4 seek=3 count=1 conv=notrunc 2>/dev/null
+	status "$1: PRACT 0 write, wrong reference tag" 0x4284 \
+		ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$BAD
+	ptx $1 0x02 $2 7 $2 0xbeef 0xffff --raw-binary > $OUT 2>/dev/null ||
+		fail "$1: PRACT 0 read at $2 after the failed writes"
+	cmp -s $OUT $EXT || fail "$1: a failed PRACT 0 write changed $2"
+	echo "$1: PRACT 0 read and write at $2, data, tags and errors"
+}
+
+# pi_initiator TYPE: nvme-tcp-pi against namespace 1 over TCP
+pi_initiator() {
+	rc=0
+	nvme-tcp-pi -a 127.0.0.1 -p 4420 -n 1 $N > $OUT 2>&1 || rc=$?
+	cat $OUT
+	[ $rc -eq 0 ] || fail "type $1: nvme-tcp-pi failed (rc $rc)"
+	grep -q "^ok 2 - type $1: PRACT 0 write" $OUT ||
+		fail "type $1: nvme-tcp-pi saw another type"
+	grep -q '^pi: [0-9]* passed, 0 failed$' $OUT ||
+		fail "type $1: nvme-tcp-pi: $(tail -n 1 $OUT)"
+}
+
 # A Linux host on a transport without metadata support (TCP, loop) learns
 # the PI type only before 6.9 or so (6.1's nvme_init_ms()); 6.12's and
 # 7.3's nvme_configure_metadata() return first, and the disk of a
@@ -180,11 +245,16 @@ pt_read $D 0x02 2048 13 2048 0 0 || fail "checked read of the pi=0 data"
 cmp -s $OUT $PAT || fail "the pi=0 data differs under pi=1"
 status "pi=0 data: application tag 1" 0x4283 pt $D 0x02 2048 10 2048 1 0xffff
 status "ILBRT not the SLBA (type 1)" 0x6181 pt $D 0x02 64 9 65 0 0
-status "PRACT 0 read" 0x6002 pt $D 0x02 64 5 64 0 0
-status "PRACT 0 write" 0x6002 pt $D 0x01 64 0 64 0 0 --input-file=$PAT
+status "PRACT 0 read of 4096 bytes" 0x600f pt $D 0x02 64 5 64 0 0
+status "PRACT 0 write of 4096 bytes" 0x600f pt $D 0x01 64 0 64 0 0 \
+	--input-file=$PAT
+status "PRACT 0 compare" 0x6002 pt $D 0x05 64 0 64 0 0 --input-file=$PAT
+ext_round_trip $D 512
+pi_initiator 1
 write_attr $SD/every_nth 1
 write_attr $SD/opts 32
 status "the disk's guard check" 0x4282 pt $D 0x02 64 12 64 0 0
+status "the disk's guard check, PRACT 0" 0x4282 ptx $D 0x02 64 0 64 0 0
 write_attr $SD/opts 0
 write_attr $SD/every_nth 0
 pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
@@ -198,6 +268,7 @@ L=$(wait_for_dev $N 1) || fail "no loop namespace"
 check_format $L 0x9 0x9
 round_trip $L 128
 status "loop: other application tag" 0x4283 pt $L 0x02 128 10 128 0x1234 0xffff
+ext_round_trip $L 640
 host_disconnect_all
 
 # -- type 3: no reference tag increment or remapping
@@ -215,5 +286,6 @@ pt_write $D 0x01 64 8 0x1111 0xbeef 0 || fail "type 3 PRACT write: $(cat $OUT)"
 pt_read $D 0x02 64 15 0x1111 0xbeef 0xffff || fail "type 3 checked read"
 cmp -s $OUT $PAT || fail "type 3: read differs from the write"
 status "type 3: other reference tag" 0x4284 pt $D 0x02 64 9 0x2222 0 0
+pi_initiator 3
 host_disconnect_all
 exit 0
