@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# What the lio tests (tests/vm/tests/2t, 2u, 2v) share: the kernel they
+# What the lio tests (tests/vm/tests/2t, 2u, 2v, 2x, 2y) share: the kernel they
 # need, the SCSI disk tcm_loop makes of a LUN, and one MiB written
 # through one device and read back through another.  Sourced after
 # lib.sh.
