@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# What the lio tests (tests/vm/tests/2t, 2u, 2v, 2x, 2y) share: the kernel they
-# need, the SCSI disk tcm_loop makes of a LUN, and one MiB written
-# through one device and read back through another.  Sourced after
+# What the lio tests (tests/vm/tests/2t, 2u, 2v, 2x, 2y) share: the
+# kernel they need, the SCSI disk tcm_loop makes of a LUN, one MiB
+# written through one device and read back through another, targetcli's
+# system bus, a TCMU backstore's UIO device, the unload.  Sourced after
 # lib.sh.
 
 # Skip where the target or the kernel has no LIO; fail where the kernel
