@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install what nvmet-ng's build and test lanes need, from Debian only
 # (libelf-dev, libssl-dev, time: the debug kernel's build).
+# targetcli-fb, python3-rtslib-fb, dbus-daemon: staged into the VM for
+# the LIO backstore tests (tests/vm/stage-python.sh, mkinitramfs.sh).
 # Idempotent and quick when everything is present.
 #
 #   scripts/deps.sh [bench] [LINE...]
@@ -25,7 +27,7 @@ PKGS="make gcc gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole xz-utils
       python3 bc bison flex perl kmod cpio busybox-static nvme-cli fio
       qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG
       libelf-dev libssl-dev time debootstrap python3-configshell-fb
-      sg3-utils"
+      sg3-utils targetcli-fb python3-rtslib-fb dbus-daemon"
 BENCH_PKGS="gnuplot-nox"
 for a in "$@"; do
 	[ "$a" = bench ] && PKGS="$PKGS $BENCH_PKGS"

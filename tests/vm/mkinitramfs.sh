@@ -48,11 +48,15 @@ MODSRC=$NVMET_NG_MODDIR
 # LIO (test 2t): target-core, its fileio and iblock backstores, tcm_loop
 # and sd_mod for the SCSI disk tcm_loop makes.
 # scsi_debug (test 2w): a SCSI disk with T10 PI (dif=, dix=).
+# target_core_user (test 2y): TCMU, the userspace backstore, with uio.
+# iscsi_target_mod (test 2x): rtslib-fb's saveconfig and clearconfig
+# load it (they read iSCSI's discovery authentication) and fail without.
 HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
 	   crc32_generic dm-mod virtio-rng tls gcm ghash-generic nvme-keyring
 	   virtio_pci virtio_blk target_core_mod target_core_file
-	   target_core_iblock tcm_loop sd_mod scsi_debug"
+	   target_core_iblock tcm_loop sd_mod scsi_debug target_core_user
+	   iscsi_target_mod"
 INTREE_TARGET_MODS="nvmet nvmet-tcp nvmet-rdma nvmet-fc nvme-loop nvme-fcloop"
 
 our_modules() {
@@ -68,7 +72,7 @@ inputs_hash() {
 	{
 		echo "$KVER $MODSRC"
 		cat "$0"
-		(cd "$TOP" && find tests/vm tests/bench tests/tcp-hog -type f \
+		(cd "$TOP" && find tests/vm tests/bench tests/tcp-hog tests/tcmu -type f \
 			-not -name '*.o' -not -name '*.cmd' | sort |
 			xargs sha1sum)
 		(cd "$NVMET_NG_MODTOP" && our_modules | xargs -r sha1sum)
@@ -78,7 +82,7 @@ inputs_hash() {
 				sha1sum "$NVMET_NG_INTREE_EXTRA/$m.ko"
 		done
 		sha1sum "$FUZZ_BIN" "$FUSED_BIN" "$XCOPY_BIN" "$PI_BIN"
-		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2
+		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2 dbus-daemon
 		"$VMDIR/stage-python.sh" hash
 		"$VMDIR/stage-trixie.sh" hash
 	} | sha1sum | cut -d' ' -f1
@@ -134,6 +138,26 @@ copy_binary /usr/bin/sg_raw		# a SCSI WRITE(16) that shows its status (2u)
 # iproute2's ip, for network namespaces (tests 7*); busybox sh runs its
 # own applet for a bare "ip", so the tests call it by path
 copy_binary /usr/bin/ip
+# a system bus for targetcli-fb, which asks it for tcmu-runner's handlers
+# (test 2x): the policy lets root, the guest's only user, do anything
+copy_binary /usr/bin/dbus-daemon
+mkdir -p "$STAGE/etc/dbus-1" "$STAGE/run/dbus"
+cat > "$STAGE/etc/dbus-1/vm-system.conf" <<'EOF'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+EOF
+echo 6e766d65746e67766d6d616368696e65 > "$STAGE/etc/machine-id"
 "$VMDIR/stage-python.sh" "$STAGE"	# python3 and nvmetcli (test 80)
 "$VMDIR/stage-trixie.sh" "$STAGE"	# tlshd, nvme-tls (test 2d)
 # tlshd reads this at start and links the keyrings it names into its
@@ -156,6 +180,7 @@ gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
 gcc -static -O2 -Wall -o "$STAGE/bin/nsbench" "$TOP/tests/bench/nsbench.c"
 gcc -static -O2 -Wall -o "$STAGE/bin/scalebench" "$TOP/tests/bench/scalebench.c" -lpthread
 gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
+gcc -static -O2 -Wall -o "$STAGE/bin/tcmu-file" "$TOP/tests/tcmu/tcmu-file.c"
 cp "$FUZZ_BIN" "$STAGE/bin/nvme-tcp-fuzz"
 cp "$FUSED_BIN" "$STAGE/bin/nvme-tcp-fused"
 cp "$XCOPY_BIN" "$STAGE/bin/nvme-tcp-xcopy"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Stage python3, Debian's python3-configshell-fb and the unmodified
 # upstream nvmetcli into the VM's initramfs, for the nvmetcli round trip
-# (tests/vm/tests/80-nvmetcli.sh).  Called by mkinitramfs.sh.
+# (tests/vm/tests/80-nvmetcli.sh), and Debian's targetcli-fb with
+# python3-rtslib-fb, for the LIO backstores test 2x makes with it.
+# Called by mkinitramfs.sh.
 #
 #   tests/vm/stage-python.sh STAGE   copy into the staging tree STAGE
 #   tests/vm/stage-python.sh hash    print what the staging depends on
@@ -12,7 +14,11 @@
 # them), by their package file lists: the interpreter, its standard
 # library and python3-configshell-fb with the dependencies nvmetcli's
 # save, restore and clear import (pyparsing, six; urwid is imported only
-# by configshell's interactive pager, so it stays out).  The standard
+# by configshell's interactive pager, so it stays out); targetcli-fb and
+# what it imports: rtslib-fb, pyudev (which finds libudev through
+# ctypes, so ldconfig and its cache come too) and python3-gi with the
+# GLib, GObject and Gio typelibs (targetcli asks the system bus for
+# tcmu-runner's handlers; mkinitramfs.sh stages a dbus-daemon).  The standard
 # library is pruned of what nvmetcli never imports (test suites, IDLE,
 # tkinter, 2to3, ensurepip, distutils, asyncio, email, ...) and of the
 # extension modules that would pull large libraries (ssl, sqlite, curses).
@@ -32,7 +38,9 @@ MODE=${1:?usage: stage-python.sh STAGE|hash}
 
 PY=$(basename "$(readlink -f /usr/bin/python3)")	# python3.11
 PKGS="python3-minimal $PY-minimal lib$PY-minimal lib$PY-stdlib
-      python3-configshell-fb python3-pyparsing python3-six"
+      python3-configshell-fb python3-pyparsing python3-six
+      targetcli-fb python3-rtslib-fb python3-pyudev libudev1 python3-gi
+      gir1.2-glib-2.0 libgirepository-1.0-1"
 LIB=/usr/lib/$PY
 # Never imported by nvmetcli: directories and extension modules.
 PRUNE_DIRS="test idlelib tkinter turtledemo lib2to3 ensurepip pydoc_data
@@ -79,6 +87,7 @@ pruned() {	# pruned PATH: not wanted in the guest
 	local f=$1 d e base
 	case $f in
 	*/share/*|/usr/lib/binfmt.d/*|*/__pycache__/*|*/tests/*) return 0 ;;
+	/lib/systemd/*|/etc/init.d/*) return 0 ;;
 	/usr/bin/py3*|"$LIB"/turtle.py|"$LIB"/_pydecimal.py) return 0 ;;
 	"$LIB"/encodings/*.py)
 		base=${f##*/}
@@ -107,11 +116,14 @@ copy_libs() {	# copy_libs ELF: the shared libraries it needs
 # shellcheck disable=SC2086 # PKGS is a list
 dpkg -L $PKGS | sort -u | while read -r f; do
 	[ -f "$f" ] || [ -L "$f" ] || continue
+	[ -L "$f" ] && [ -d "$f" ] && continue	# /lib of a merged /usr
 	pruned "$f" && continue
 	mkdir -p "$STAGE$(dirname "$f")"
 	cp -a "$f" "$STAGE$f"
-	case $f in /usr/bin/"$PY"|*.so) copy_libs "$f" ;; esac
+	case $f in /usr/bin/"$PY"|*.so|*.so.*) copy_libs "$f" ;; esac
 done
+# ctypes.util.find_library (pyudev's libudev) reads "ldconfig -p"
+install -D -m 755 /sbin/ldconfig "$STAGE/sbin/ldconfig"
 
 mkdir -p "$STAGE/opt"
 rm -rf "$STAGE/opt/nvmetcli"
@@ -127,5 +139,9 @@ sys.path.insert(0, "/opt/nvmetcli")
 import configshell, nvmet, uuid, errno, string, json, glob, shlex
 "".encode("utf-8").decode("ascii")
 ' || { echo "stage-python: the staged python3 cannot import nvmetcli's modules" >&2; exit 1; }
+	chroot "$STAGE" /sbin/ldconfig
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$STAGE" /usr/bin/python3 -c '
+import targetcli, rtslib_fb, gzip, readline, socket, filecmp, datetime
+' || { echo "stage-python: the staged python3 cannot import targetcli's modules" >&2; exit 1; }
 fi
 echo "vm: staged $PY ($(du -sh "$STAGE/usr/lib/$PY" | cut -f1) of stdlib) and nvmetcli from $NVMETCLI"
