@@ -53,6 +53,7 @@ static void nvmet_ctrl_free_rcu(struct rcu_head *rcu)
 	struct nvmet_ctrl *ctrl = container_of(rcu, struct nvmet_ctrl, rcu);
 
 	free_percpu(ctrl->stats);
+	kvfree(rcu_dereference_protected(ctrl->disc_view, true));
 	kfree(ctrl->changed_ns);
 	kfree(ctrl->sqs);
 	kfree(ctrl);

@@ -57,6 +57,7 @@
 	cpu_to_le32(offsetof(struct nvmf_connect_command, field))
 
 struct nvmet_auth_keys;
+struct nvmet_disc_view;
 
 /**
  * struct nvmet_async_event - an event waiting for an AER command
@@ -131,6 +132,10 @@ struct nvmet_async_event {
  * @hbs_cdfe: Host Behavior Support's CDFE, the Copy descriptor formats
  *	      the host enabled, NVMET_HBS_CDFE_* (C write, A read: Copy
  *	      reads it in copy.c)
+ * @disc_view: a discovery controller's view of its port's discovery log,
+ *	       the entries its host may see, for one log generation, or
+ *	       NULL (RCU; replaced with xchg by any read that finds it stale,
+ *	       discovery.c)
  */
 struct nvmet_ctrl {
 	struct kref ref;
@@ -175,6 +180,7 @@ struct nvmet_ctrl {
 	struct nvmet_pr_ctrl_log pr_log;
 	u8 hbs_acre;
 	u16 hbs_cdfe;
+	struct nvmet_disc_view __rcu *disc_view;
 };
 
 /**

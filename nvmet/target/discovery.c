@@ -5,9 +5,11 @@
  * Each port keeps its discovery log entries in a cache (port->disc_log)
  * that is built on the first read after a change and dropped by the
  * change (nvmet_port_disc_changed()), which also bumps the port's
- * generation counter.  A read takes no mutex when the cache is warm: it
- * copies, under RCU, the entries this host may see (an ACL check per
- * subsystem entry, itself a lock-free lookup).
+ * generation counter.  Each discovery controller keeps a view of that
+ * log (ctrl->disc_view): a bitmap of the entries its host may see, made
+ * on its first read of a generation (an ACL check per subsystem entry,
+ * each a lock-free lookup).  A read takes no mutex when both are warm: it
+ * copies, under RCU, only the entries in the window the host asked for.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -230,73 +232,191 @@ static bool nvmet_disc_ensure(struct nvmet_port *port)
 	return rcu_access_pointer(port->disc_log);
 }
 
-static void *nvmet_disc_render(struct nvmet_req *req, size_t *lenp)
+/**
+ * struct nvmet_disc_view - the entries of a port's discovery log one host
+ *			    may see
+ * @rcu: frees a view replaced while a read may still use it
+ * @genctr: the log generation it was made for
+ * @nr: the number of entries of that log
+ * @numrec: the number of bits set in @vis
+ * @vis: bit i set: the host may see the log's entry i
+ */
+struct nvmet_disc_view {
+	struct rcu_head rcu;
+	u64 genctr;
+	unsigned int nr;
+	unsigned int numrec;
+	unsigned long vis[];
+};
+
+/* The host's ACL checks against @log, one per subsystem entry. */
+static void nvmet_disc_view_fill(struct nvmet_disc_view *v,
+				 const struct nvmet_disc_log *log,
+				 struct nvmet_port *port, const char *hostnqn)
 {
+	const struct nvmet_disc_entry *d;
+	struct nvmet_subsys *subsys;
+	unsigned int i;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "disc view without RCU");
+	v->genctr = log->genctr;
+	v->nr = log->nr;
+	for (i = 0; i < log->nr; i++) {
+		d = &log->entries[i];
+		if (d->is_subsys) {
+			subsys = xa_load(&port->subsystems, d->subsys_id);
+			if (!subsys ||
+			    !nvmet_subsys_host_allowed(subsys, hostnqn))
+				continue;
+		}
+		__set_bit(i, v->vis);
+		v->numrec++;
+	}
+}
+
+/*
+ * The port's log and this controller's view of it, both current, under
+ * RCU (held on success).  A view of another generation is made anew and
+ * replaces it: the first read after a change pays one ACL check per
+ * subsystem on the port, the next reads none.
+ */
+static const struct nvmet_disc_log *
+nvmet_disc_view_get(struct nvmet_ctrl *ctrl,
+		    const struct nvmet_disc_view **vp)
+{
+	struct nvmet_port *port = ctrl->port;
+	struct nvmet_disc_view *v, *old;
+	struct nvmet_disc_log *log;
+	unsigned int nr;
+
+	for (;;) {
+		if (!nvmet_disc_ensure(port))
+			return NULL;
+		rcu_read_lock();
+		log = rcu_dereference(port->disc_log);
+		v = rcu_dereference(ctrl->disc_view);
+		if (log && v && v->genctr == log->genctr && v->nr == log->nr)
+			break;
+		nr = log ? log->nr : 0;
+		rcu_read_unlock();
+		if (!nr)
+			continue;
+		v = kvzalloc(struct_size(v, vis, BITS_TO_LONGS(nr)),
+			     GFP_KERNEL);
+		if (!v)
+			return NULL;
+		rcu_read_lock();
+		log = rcu_dereference(port->disc_log);
+		if (log && log->nr == nr) {
+			nvmet_disc_view_fill(v, log, port, ctrl->hostnqn);
+			old = unrcu_pointer(xchg(&ctrl->disc_view,
+						 RCU_INITIALIZER(v)));
+			if (old)
+				kvfree_rcu(old, rcu);
+			break;
+		}
+		rcu_read_unlock();
+		kvfree(v);
+	}
+	*vp = v;
+	return log;
+}
+
+/* Index of the (@n + 1)th entry @v lets its host see; @n < v->numrec. */
+static unsigned int nvmet_disc_nth(const struct nvmet_disc_view *v,
+				   unsigned int n)
+{
+	unsigned int w, c, i;
+
+	for (w = 0; w < BITS_TO_LONGS(v->nr); w++) {
+		c = hweight_long(v->vis[w]);
+		if (n < c)
+			break;
+		n -= c;
+	}
+	i = find_next_bit(v->vis, v->nr, w * BITS_PER_LONG);
+	while (n--)
+		i = find_next_bit(v->vis, v->nr, i + 1);
+	return i;
+}
+
+/* Copy what of @n bytes at log offset @pos falls in the window @buf. */
+static void nvmet_disc_put(void *buf, u64 off, size_t len, u64 pos,
+			   const void *src, size_t n)
+{
+	u64 s = max(off, pos), e = min(off + len, pos + n);
+
+	if (s < e)
+		memcpy(buf + (s - off), src + (s - pos), e - s);
+}
+
+/*
+ * Render the @len bytes at @off of the log this host reads (the header,
+ * then one entry per subsystem it may see, the port itself and the
+ * enabled referrals) into @buf, zeroed: only the entries in the window
+ * are copied, so a read costs its own length, not the port's whole log.
+ */
+static u16 nvmet_disc_render(struct nvmet_req *req, void *buf, u64 off,
+			     size_t len)
+{
+	const size_t esz = sizeof(struct nvmf_disc_rsp_page_entry);
+	const size_t hsz = sizeof(struct nvmf_disc_rsp_page_hdr);
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
 	struct nvmet_port *port = req->port;
+	const struct nvmet_disc_view *v;
+	const struct nvmet_disc_log *log;
 	char traddr[NVMF_TRADDR_SIZE];
-	struct nvmet_subsys *subsys;
-	struct nvmet_disc_log *log;
-	unsigned int i, n, nr, cap = 0;
-	struct nvmf_disc_rsp_page_hdr *hdr;
+	unsigned int j, j1, i;
 	bool subst = false;
-	void *buf = NULL;
+	__le64 val;
+	u64 pos;
 
 	if (port->disc_addr.traddr[0] && ctrl->ops->disc_traddr) {
 		ctrl->ops->disc_traddr(req, port, traddr);
 		subst = true;
 	}
-	/* Size the buffer outside RCU, then fill it from the cache. */
-	for (;;) {
-		if (!nvmet_disc_ensure(port))
-			goto fail;
-		rcu_read_lock();
-		log = rcu_dereference(port->disc_log);
-		if (log && log->nr <= cap)
-			break;
-		nr = log ? log->nr : 0;
+	log = nvmet_disc_view_get(ctrl, &v);
+	if (!log)
+		return NVME_SC_INTERNAL;
+	if (off & 3 || off > hsz + (u64)v->numrec * esz) {
 		rcu_read_unlock();
-		if (nr > cap) {
-			kvfree(buf);
-			cap = nr;
-			buf = kvzalloc(sizeof(*hdr) + cap * sizeof(hdr->entries[0]),
-				       GFP_KERNEL);
-			if (!buf)
-				return NULL;
-		}
+		req->error_loc = offsetof(struct nvme_get_log_page_command,
+					  lpo);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
-	hdr = buf;
-	n = 0;
-	for (i = 0; i < log->nr; i++) {
-		const struct nvmet_disc_entry *d = &log->entries[i];
+	val = cpu_to_le64(log->genctr);
+	nvmet_disc_put(buf, off, len,
+		       offsetof(struct nvmf_disc_rsp_page_hdr, genctr),
+		       &val, sizeof(val));
+	val = cpu_to_le64(v->numrec);
+	nvmet_disc_put(buf, off, len,
+		       offsetof(struct nvmf_disc_rsp_page_hdr, numrec),
+		       &val, sizeof(val));
+	/* recfmt 0, and the reserved bytes, are the buffer's zeroes */
+	if (off + len > hsz && v->numrec) {
+		j = off > hsz ? div_u64(off - hsz, esz) : 0;
+		j1 = min_t(u64, v->numrec, div_u64(off + len - hsz + esz - 1,
+						   esz));
+		i = j < j1 ? nvmet_disc_nth(v, j) : 0;
+		for (; j < j1; j++, i = find_next_bit(v->vis, v->nr, i + 1)) {
+			const struct nvmet_disc_entry *d = &log->entries[i];
 
-		if (d->is_subsys) {
-			subsys = xa_load(&port->subsystems, d->subsys_id);
-			if (!subsys ||
-			    !nvmet_subsys_host_allowed(subsys, ctrl->hostnqn))
-				continue;
+			pos = hsz + (u64)j * esz;
+			nvmet_disc_put(buf, off, len, pos, &d->e, esz);
+			if (d->local && subst)
+				nvmet_disc_put(buf, off, len, pos +
+					       offsetof(struct nvmf_disc_rsp_page_entry,
+							traddr),
+					       traddr, NVMF_TRADDR_SIZE);
 		}
-		hdr->entries[n] = d->e;
-		if (d->local && subst)
-			memcpy(hdr->entries[n].traddr, traddr,
-			       NVMF_TRADDR_SIZE);
-		n++;
 	}
-	hdr->genctr = cpu_to_le64(log->genctr);
 	rcu_read_unlock();
-	hdr->numrec = cpu_to_le64(n);
-	hdr->recfmt = 0;
-	*lenp = sizeof(*hdr) + n * sizeof(hdr->entries[0]);
-	return buf;
-fail:
-	kvfree(buf);
-	return NULL;
+	return 0;
 }
 
 static void nvmet_execute_disc_get_log_page(struct nvmet_req *req)
 {
 	struct nvmet_ctrl *ctrl = req->sq->ctrl;
-	size_t len;
 	u16 status;
 	void *buf;
 
@@ -309,12 +429,17 @@ static void nvmet_execute_disc_get_log_page(struct nvmet_req *req)
 				   NVME_STATUS_DNR);
 		return;
 	}
-	buf = nvmet_disc_render(req, &len);
+	/* the host's length, within MDTS, as any log page */
+	buf = kvzalloc(req->data_len, GFP_KERNEL | __GFP_NOWARN);
 	if (!buf) {
 		nvmet_req_complete(req, NVME_SC_INTERNAL);
 		return;
 	}
-	status = nvmet_copy_log(req, buf, len);
+	status = nvmet_disc_render(req, buf,
+				   nvmet_get_log_page_offset(req->cmd),
+				   req->data_len);
+	if (!status)
+		status = nvmet_copy_to_sgl(req, 0, buf, req->data_len);
 	kvfree(buf);
 	if (!(req->cmd->get_log_page.lsp & 0x80)) {
 		mutex_lock(&ctrl->lock);
