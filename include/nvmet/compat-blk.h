@@ -198,4 +198,15 @@ static inline void nvmet_bip_set_checks(struct bio_integrity_payload *bip,
 #endif
 }
 
+/*
+ * NVMET_RQ_END_IO_BATCH: the third parameter of a request's end_io
+ * callback where it has one (7.x: the completion batch), after the
+ * request and its blk_status_t: "blk_status_t err NVMET_RQ_END_IO_BATCH".
+ */
+#ifdef HAVE_RQ_END_IO_BATCH
+#define NVMET_RQ_END_IO_BATCH	, const struct io_comp_batch *iob
+#else
+#define NVMET_RQ_END_IO_BATCH
+#endif
+
 #endif /* _NVMET_COMPAT_BLK_H */

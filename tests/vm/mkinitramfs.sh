@@ -48,7 +48,8 @@ MODSRC=$NVMET_NG_MODDIR
 # LIO (test 2t): target-core, its fileio and iblock backstores, tcm_loop
 # and sd_mod for the SCSI disk tcm_loop makes.
 # scsi_debug (test 2w): a SCSI disk with T10 PI (dif=, dix=).
-HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
+# nvme (test 2x): the PCIe driver of QEMU's emulated NVMe controller.
+HOST_MODS="configfs nvme-core nvme nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
 	   crc32_generic dm-mod virtio-rng tls gcm ghash-generic nvme-keyring
 	   virtio_pci virtio_blk target_core_mod target_core_file
