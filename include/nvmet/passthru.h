@@ -13,6 +13,8 @@
 #define _NVMET_PASSTHRU_H
 
 #include <linux/errno.h>
+#include <linux/nvme.h>
+#include <linux/printk.h>
 #include <linux/rcupdate.h>
 
 #include <nvmet/nvmet.h>

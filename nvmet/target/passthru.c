@@ -267,9 +267,8 @@ static void nvmet_passthru_work(struct work_struct *work)
 	nvmet_passthru_finish(req, rq, status);
 }
 
-static enum rq_end_io_ret nvmet_passthru_end_io(struct request *rq,
-						blk_status_t err
-						NVMET_RQ_END_IO_BATCH)
+static enum rq_end_io_ret
+nvmet_passthru_end_io(NVMET_RQ_END_IO_PARAMS)
 {
 	struct nvmet_req *req = rq->end_io_data;
 

@@ -9,7 +9,8 @@
 # the device's model and serial, its own subsystem NQN, and its namespace;
 # data written through the fabric reads back from the PCIe namespace and
 # the other way round; disable with the host gone, enable again, and the
-# data is still there; rmdir of an enabled subsystem releases the device.
+# data is still there; nvmetcli saves and restores the passthru/ group;
+# rmdir of an enabled subsystem releases the device.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 e2e_begin
@@ -135,6 +136,29 @@ dd if=$D of=$OUT bs=1M skip=7 count=1 iflag=direct 2>/dev/null ||
 cmp -s $PAT $OUT || fail "data differs after re-enable"
 disconnect
 echo "disable, the other subsystem, enable again: data still there"
+
+# The nvmetcli round trip (unmodified upstream nvmetcli): the passthru/
+# group of both subsystems, enabled and not, comes back as saved.
+write_attr $PT/admin_timeout 3000
+write_attr $PT/io_timeout 4000
+write_attr $PT/clear_ids 1
+ver=$(cat $CFS/subsystems/$N/attr_version)
+NVMETCLI=/opt/nvmetcli/nvmetcli
+SAVED=/tmp/e2e-pt.json
+python3 $NVMETCLI save $SAVED || fail "nvmetcli save"
+python3 $NVMETCLI clear || fail "nvmetcli clear"
+[ -d $CFS/subsystems/$N ] && fail "nvmetcli clear left $N"
+python3 $NVMETCLI restore $SAVED > $OUT 2>&1 || fail "nvmetcli restore: $(cat $OUT)"
+[ -s $OUT ] && fail "nvmetcli restore said: $(cat $OUT)"
+expect_file $PT/enable 1
+expect_file $PT/device_path /dev/$pci
+expect_file $PT/admin_timeout 3000
+expect_file $PT/io_timeout 4000
+expect_file $PT/clear_ids 1
+expect_file $CFS/subsystems/$N/attr_version "$ver"
+expect_file $CFS/subsystems/$N2/passthru/enable 0
+expect_file $CFS/subsystems/$N2/passthru/device_path /dev/$pci
+echo "nvmetcli save, clear, restore: passthru/ as saved (version $ver)"
 
 rm $CFS/ports/1/subsystems/$N || fail "unlink"
 rmdir $CFS/subsystems/$N || fail "rmdir an enabled passthru subsystem"
