@@ -9,7 +9,8 @@
 # the device's model and serial, its own subsystem NQN, and its namespace;
 # data written through the fabric reads back from the PCIe namespace and
 # the other way round; disable with the host gone, enable again, and the
-# data is still there; nvmetcli saves and restores the passthru/ group;
+# data is still there; nvmetcli saves and restores the passthru/ group
+# (not its enable, which nvmetcli does not save);
 # rmdir of an enabled subsystem releases the device.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
@@ -84,7 +85,7 @@ write_attr $CFS/subsystems/$N/namespaces/1/device_size 16777216
 expect_errno "Invalid argument" sh -c "echo 1 > $CFS/subsystems/$N/namespaces/1/enable"
 rmdir $CFS/subsystems/$N/namespaces/1 || fail "rmdir namespace"
 expect_errno "Device or resource busy" sh -c "echo /dev/nvme9 > $PT/device_path"
-expect_errno "Invalid argument" sh -c "echo 1.4 > $CFS/subsystems/$N/attr_version"
+expect_errno "Invalid argument" sh -c "echo 1.0 > $CFS/subsystems/$N/attr_version"
 echo "bad paths, namespaces and the version are refused"
 
 # One subsystem at a time.
@@ -138,7 +139,9 @@ disconnect
 echo "disable, the other subsystem, enable again: data still there"
 
 # The nvmetcli round trip (unmodified upstream nvmetcli): the passthru/
-# group of both subsystems, enabled and not, comes back as saved.
+# group of both subsystems comes back as saved, but for enable, which
+# nvmetcli neither saves nor restores (its Passthru node never reads it:
+# the same against in-tree); enabling by hand then works.
 write_attr $PT/admin_timeout 3000
 write_attr $PT/io_timeout 4000
 write_attr $PT/clear_ids 1
@@ -150,7 +153,7 @@ python3 $NVMETCLI clear || fail "nvmetcli clear"
 [ -d $CFS/subsystems/$N ] && fail "nvmetcli clear left $N"
 python3 $NVMETCLI restore $SAVED > $OUT 2>&1 || fail "nvmetcli restore: $(cat $OUT)"
 [ -s $OUT ] && fail "nvmetcli restore said: $(cat $OUT)"
-expect_file $PT/enable 1
+expect_file $PT/enable 0
 expect_file $PT/device_path /dev/$pci
 expect_file $PT/admin_timeout 3000
 expect_file $PT/io_timeout 4000
@@ -158,7 +161,9 @@ expect_file $PT/clear_ids 1
 expect_file $CFS/subsystems/$N/attr_version "$ver"
 expect_file $CFS/subsystems/$N2/passthru/enable 0
 expect_file $CFS/subsystems/$N2/passthru/device_path /dev/$pci
-echo "nvmetcli save, clear, restore: passthru/ as saved (version $ver)"
+write_attr $PT/enable 1
+expect_file $CFS/subsystems/$N/attr_version "$ver"
+echo "nvmetcli save, clear, restore: passthru/ as saved (version $ver), enable by hand"
 
 rm $CFS/ports/1/subsystems/$N || fail "unlink"
 rmdir $CFS/subsystems/$N || fail "rmdir an enabled passthru subsystem"
