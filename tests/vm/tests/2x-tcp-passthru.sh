@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Passthru over NVMe/TCP: QEMU's emulated NVMe controller (tests/vm/run.sh
+# Passthru over NVMe/TCP (and loop): QEMU's emulated NVMe controller (tests/vm/run.sh
 # gives the guest one, serial nvmetngpt01, with a 64 MiB disk) behind a
 # subsystem.  A bad device_path fails enable with EINVAL and leaves the
 # subsystem as it was; a subsystem that passes a controller through takes
@@ -9,7 +9,8 @@
 # the device's model and serial, its own subsystem NQN, and its namespace;
 # data written through the fabric reads back from the PCIe namespace and
 # the other way round; disable with the host gone, enable again, and the
-# data is still there; nvmetcli saves and restores the passthru/ group
+# data is still there; over loop too, where clear_ids hides the IDs;
+# nvmetcli saves and restores the passthru/ group
 # (not its enable, which nvmetcli does not save);
 # rmdir of an enabled subsystem releases the device.
 . /vm/guest/lib.sh
@@ -27,7 +28,9 @@ disconnect() {
 }
 E2E_CLEANUP="nvme disconnect -n $N > /dev/null 2>&1
 	for s in $N $N2; do echo 0 > $CFS/subsystems/\$s/passthru/enable; done 2>/dev/null
-	rmmod nvme"
+	grep -q '^nvme ' /proc/modules && rmmod nvme
+	tgt_teardown
+	grep -q '^nvme_loop ' /proc/modules && rmmod nvme_loop"
 modprobe nvme || fail "modprobe nvme"
 
 # The PCIe controller: QEMU's, by its transport and serial (the fabric
@@ -137,6 +140,30 @@ dd if=$D of=$OUT bs=1M skip=7 count=1 iflag=direct 2>/dev/null ||
 cmp -s $PAT $OUT || fail "data differs after re-enable"
 disconnect
 echo "disable, the other subsystem, enable again: data still there"
+
+# Over loop: the loop controller sets clear_ids (as in-tree), so that the
+# host, which has the device's own namespace too, sees no duplicate IDs.
+grep -q '/nvme-loop\.ko:' /lib/modules/$(uname -r)/modules.dep ||
+	fail "our nvme-loop was not built"
+modprobe nvme-loop || fail "modprobe nvme-loop"
+mkdir $CFS/ports/2 || fail "mkdir port 2"
+write_attr $CFS/ports/2/addr_trtype loop
+tgt_link 2 $N
+expect_file $PT/clear_ids 0
+nvme connect -t loop -n $N > /dev/null || fail "nvme connect -t loop"
+expect_file $PT/clear_ids 1
+D=$(wait_for_dev $N 1) || fail "no namespace over loop"
+dd if=$D of=$OUT bs=1M skip=7 count=1 iflag=direct 2>/dev/null ||
+	fail "read over loop"
+cmp -s $PAT $OUT || fail "data differs over loop"
+nguid=$(id_ns_field $D nguid)
+[ "$nguid" = 00000000000000000000000000000000 ] ||
+	fail "NGUID over loop with clear_ids: $nguid"
+disconnect
+rm $CFS/ports/2/subsystems/$N || fail "unlink loop port"
+rmdir $CFS/ports/2 || fail "rmdir loop port"
+write_attr $PT/clear_ids 0
+echo "over loop: clear_ids set, NGUID hidden, data reads back"
 
 # The nvmetcli round trip (unmodified upstream nvmetcli): the passthru/
 # group of both subsystems comes back as saved, but for enable, which
