@@ -198,4 +198,16 @@ static inline void nvmet_bip_set_checks(struct bio_integrity_payload *bip,
 #endif
 }
 
+/*
+ * NVMET_RQ_END_IO_PARAMS: the parameters of a request's end_io callback,
+ * the request (rq) and its blk_status_t (err), plus the completion batch
+ * where the kernel passes one (7.x).
+ */
+#ifdef HAVE_RQ_END_IO_BATCH
+#define NVMET_RQ_END_IO_PARAMS						\
+	struct request *rq, blk_status_t err, const struct io_comp_batch *iob
+#else
+#define NVMET_RQ_END_IO_PARAMS	struct request *rq, blk_status_t err
+#endif
+
 #endif /* _NVMET_COMPAT_BLK_H */

@@ -141,6 +141,8 @@ struct nvmet_host_dhchap {
 	u8 dhgroup_id;
 };
 
+struct nvmet_passthru;
+
 /**
  * struct nvmet_subsys - an NVM subsystem, or the discovery subsystem
  * @ref: lifetime
@@ -185,6 +187,14 @@ struct nvmet_host_dhchap {
  *		 (the debugfs lock, nvmet/debugfs.c)
  * @debugfs_ctrls: controllers with a directory in @debugfs_dir (the
  *		   debugfs lock)
+ * @passthru: the NVMe controller passed through while passthru/enable is
+ *	      set, else NULL (S write, R read: nvmet/target/passthru.c); a
+ *	      subsystem with one has no namespaces of its own
+ * @passthru_admin_timeout: passthru/admin_timeout, jiffies, 0 for the
+ *			    host driver's default (any time, WRITE_ONCE)
+ * @passthru_io_timeout: passthru/io_timeout, likewise
+ * @passthru_clear_ids: passthru/clear_ids: hide the device's namespace
+ *			identifiers (any time, WRITE_ONCE)
  * @rcu: frees the subsystem after readers of the registry are gone
  * @nqn: the subsystem NQN (I)
  */
@@ -219,6 +229,10 @@ struct nvmet_subsys {
 	struct xarray ctrls;
 	struct dentry *debugfs_dir;
 	unsigned int debugfs_ctrls;
+	struct nvmet_passthru __rcu *passthru;
+	unsigned int passthru_admin_timeout;
+	unsigned int passthru_io_timeout;
+	unsigned int passthru_clear_ids;
 	struct rcu_head rcu;
 	char nqn[];
 };

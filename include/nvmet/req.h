@@ -37,10 +37,12 @@
 struct nvmet_ctrl;
 struct nvmet_fabric_ops;
 struct nvmet_ns;
+struct nvmet_passthru;
 struct nvmet_port;
 struct nvmet_pr_state;
 struct nvmet_req;
 struct nvmet_sq_auth;
+struct request;
 
 /* Largest I/O queue the core accepts (CAP.MQES + 1). */
 #define NVMET_QUEUE_SIZE	1024
@@ -167,6 +169,9 @@ struct nvmet_range {
  * @f.iocb: the kiocb of a read or write
  * @f.bvec: bio_vecs over @sg
  * @f.nr_bvec: entries in @f.bvec
+ * @p: state of a command passed to a passthru subsystem's device
+ * @p.pt: the subsystem's passthru state, referenced until completion
+ * @p.rq: the host driver's request carrying it
  * @fabric_priv: the fabric's own state, untouched by the core
  */
 struct nvmet_req {
@@ -200,6 +205,10 @@ struct nvmet_req {
 			struct bio_vec *bvec;
 			unsigned int nr_bvec;
 		} f;
+		struct {
+			struct nvmet_passthru *pt;
+			struct request *rq;
+		} p;
 	};
 	void *fabric_priv;
 };

@@ -11,27 +11,22 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include <nvmet/passthru.h>
 #include <nvmet/stats.h>
 #include "configfs.h"
 
 /**
  * struct nvmet_passthru_item - subsystems/<NQN>/passthru/
- * @lock: protects @device_path
+ * @lock: protects @device_path; serialises enable and disable
  * @device_path: as written, or NULL
- * @admin_timeout: stored as written
- * @io_timeout: stored as written
- * @clear_ids: stored as written
  *
- * nvmet-ng has no passthru backend yet.  The group exists, as it does in a
- * Debian kernel's nvmet, so saved configurations restore; its settings are
- * kept, and enabling it is refused.
+ * The timeouts and clear_ids live in the subsystem (read per command);
+ * the controller passed through is the subsystem's (nvmet/target/
+ * passthru.c).  Where passthru is not built, enabling is refused.
  */
 struct nvmet_passthru_item {
-	spinlock_t lock;		/* protects device_path */
+	struct mutex lock;		/* device_path; enable and disable */
 	char *device_path;
-	unsigned int admin_timeout;
-	unsigned int io_timeout;
-	unsigned int clear_ids;
 };
 
 struct nvmet_subsys_cfs {
@@ -377,6 +372,7 @@ static void nvmet_subsys_item_release(struct config_item *item)
 	struct nvmet_subsys_cfs *cfs = to_subsys_cfs(item);
 
 	nvmet_subsys_put(cfs->item.subsys);
+	mutex_destroy(&cfs->passthru.lock);
 	kfree(cfs->passthru.device_path);
 	kfree(cfs);
 }
@@ -450,15 +446,22 @@ static const struct config_item_type nvmet_allowed_hosts_type = {
 	.ct_owner	= THIS_MODULE,
 };
 
-/* passthru/: kept for configuration round trips, cannot be enabled */
+/* passthru/: the controller a subsystem passes through */
+
+static struct nvmet_subsys_cfs *passthru_to_cfs(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct nvmet_subsys_cfs,
+			    item.passthru_group);
+}
 
 static struct nvmet_passthru_item *to_passthru(struct config_item *item)
 {
-	struct nvmet_subsys_cfs *cfs;
+	return &passthru_to_cfs(item)->passthru;
+}
 
-	cfs = container_of(to_config_group(item), struct nvmet_subsys_cfs,
-			   item.passthru_group);
-	return &cfs->passthru;
+static struct nvmet_subsys *passthru_to_subsys(struct config_item *item)
+{
+	return passthru_to_cfs(item)->item.subsys;
 }
 
 static ssize_t nvmet_passthru_device_path_show(struct config_item *item,
@@ -467,49 +470,64 @@ static ssize_t nvmet_passthru_device_path_show(struct config_item *item,
 	struct nvmet_passthru_item *pt = to_passthru(item);
 	ssize_t ret;
 
-	spin_lock(&pt->lock);
+	mutex_lock(&pt->lock);
 	ret = sysfs_emit(page, "%s\n", pt->device_path ?: "(null)");
-	spin_unlock(&pt->lock);
+	mutex_unlock(&pt->lock);
 	return ret;
 }
 
+/* Frozen while enabled (-EBUSY), as in-tree. */
 static ssize_t nvmet_passthru_device_path_store(struct config_item *item,
 						const char *page, size_t count)
 {
 	struct nvmet_passthru_item *pt = to_passthru(item);
+	struct nvmet_subsys *subsys = passthru_to_subsys(item);
 	size_t len = strcspn(page, "\n");
-	char *path, *old;
+	char *path;
 
 	if (!len)
 		return -EINVAL;
 	path = kstrndup(page, len, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	spin_lock(&pt->lock);
-	old = pt->device_path;
-	pt->device_path = path;
-	spin_unlock(&pt->lock);
-	kfree(old);
+	mutex_lock(&pt->lock);
+	if (nvmet_subsys_is_passthru(subsys)) {
+		mutex_unlock(&pt->lock);
+		pr_err("nvmet: subsystem %s: passthru/device_path is frozen while enabled\n",
+		       subsys->nqn);
+		kfree(path);
+		return -EBUSY;
+	}
+	swap(pt->device_path, path);
+	mutex_unlock(&pt->lock);
+	kfree(path);
 	return count;
 }
 
 static ssize_t nvmet_passthru_enable_show(struct config_item *item,
 					  char *page)
 {
-	return sysfs_emit(page, "0\n");
+	return sysfs_emit(page, "%d\n",
+			  nvmet_subsys_is_passthru(passthru_to_subsys(item)));
 }
 
 static ssize_t nvmet_passthru_enable_store(struct config_item *item,
 					   const char *page, size_t count)
 {
+	struct nvmet_passthru_item *pt = to_passthru(item);
+	struct nvmet_subsys *subsys = passthru_to_subsys(item);
 	bool enable;
+	int ret = 0;
 
 	if (kstrtobool(page, &enable))
 		return -EINVAL;
-	if (!enable)
-		return count;
-	pr_err("nvmet: passthru subsystems are not supported by nvmet-ng\n");
-	return -EOPNOTSUPP;
+	mutex_lock(&pt->lock);
+	if (enable)
+		ret = nvmet_passthru_enable(subsys, pt->device_path);
+	else
+		nvmet_passthru_disable(subsys);
+	mutex_unlock(&pt->lock);
+	return ret ? ret : count;
 }
 
 static ssize_t nvmet_passthru_uint_show(unsigned int *field, char *page)
@@ -531,7 +549,7 @@ static ssize_t nvmet_passthru_uint_store(unsigned int *field,
 static ssize_t nvmet_passthru_admin_timeout_show(struct config_item *item,
 						 char *page)
 {
-	return nvmet_passthru_uint_show(&to_passthru(item)->admin_timeout,
+	return nvmet_passthru_uint_show(&passthru_to_subsys(item)->passthru_admin_timeout,
 					page);
 }
 
@@ -539,34 +557,36 @@ static ssize_t nvmet_passthru_admin_timeout_store(struct config_item *item,
 						  const char *page,
 						  size_t count)
 {
-	return nvmet_passthru_uint_store(&to_passthru(item)->admin_timeout,
+	return nvmet_passthru_uint_store(&passthru_to_subsys(item)->passthru_admin_timeout,
 					 page, count);
 }
 
 static ssize_t nvmet_passthru_io_timeout_show(struct config_item *item,
 					      char *page)
 {
-	return nvmet_passthru_uint_show(&to_passthru(item)->io_timeout, page);
+	return nvmet_passthru_uint_show(&passthru_to_subsys(item)->passthru_io_timeout,
+					page);
 }
 
 static ssize_t nvmet_passthru_io_timeout_store(struct config_item *item,
 					       const char *page, size_t count)
 {
-	return nvmet_passthru_uint_store(&to_passthru(item)->io_timeout, page,
-					 count);
+	return nvmet_passthru_uint_store(&passthru_to_subsys(item)->passthru_io_timeout,
+					 page, count);
 }
 
 static ssize_t nvmet_passthru_clear_ids_show(struct config_item *item,
 					     char *page)
 {
-	return nvmet_passthru_uint_show(&to_passthru(item)->clear_ids, page);
+	return nvmet_passthru_uint_show(&passthru_to_subsys(item)->passthru_clear_ids,
+					page);
 }
 
 static ssize_t nvmet_passthru_clear_ids_store(struct config_item *item,
 					      const char *page, size_t count)
 {
-	return nvmet_passthru_uint_store(&to_passthru(item)->clear_ids, page,
-					 count);
+	return nvmet_passthru_uint_store(&passthru_to_subsys(item)->passthru_clear_ids,
+					 page, count);
 }
 
 CONFIGFS_ATTR(nvmet_passthru_, device_path);
@@ -606,7 +626,7 @@ static struct config_group *nvmet_subsys_make(struct config_group *group,
 		return ERR_CAST(subsys);
 	}
 	cfs->item.subsys = subsys;
-	spin_lock_init(&cfs->passthru.lock);
+	mutex_init(&cfs->passthru.lock);
 
 	config_group_init_type_name(&cfs->item.group, name, &nvmet_subsys_type);
 	config_group_init_type_name(&cfs->item.namespaces_group, "namespaces",
@@ -627,6 +647,12 @@ static struct config_group *nvmet_subsys_make(struct config_group *group,
 static void nvmet_subsys_drop(struct config_group *group,
 			      struct config_item *item)
 {
+	struct nvmet_subsys_cfs *cfs = to_subsys_cfs(item);
+
+	/* Waits for the passed commands in flight, if it passes any. */
+	mutex_lock(&cfs->passthru.lock);
+	nvmet_passthru_disable(cfs->item.subsys);
+	mutex_unlock(&cfs->passthru.lock);
 	nvmet_subsys_remove(to_subsys(item));
 	config_item_put(item);
 }

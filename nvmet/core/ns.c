@@ -292,6 +292,12 @@ static int nvmet_ns_publish(struct nvmet_ns *ns)
 
 	lockdep_assert_held(&ns->lock);
 	mutex_lock(&subsys->lock);
+	if (rcu_access_pointer(subsys->passthru)) {
+		pr_err("nvmet: subsystem %s: namespace %u: the subsystem passes a controller through\n",
+		       subsys->nqn, ns->nsid);
+		ret = -EINVAL;
+		goto out_unlock;
+	}
 	ret = xa_alloc(&subsys->ns_slots, &slot, ns,
 		       XA_LIMIT(0, NVMET_MAX_NAMESPACES - 1), GFP_KERNEL);
 	if (ret == -EBUSY)

@@ -112,6 +112,15 @@ int nvmet_subsys_set_version(struct nvmet_subsys *subsys, u32 vs)
 
 	mutex_lock(&subsys->lock);
 	ret = nvmet_subsys_check_identity(subsys, "version");
+	/*
+	 * A passthru subsystem reports its controller's version; writing
+	 * that back (nvmetcli restore) changes nothing.
+	 */
+	if (!ret && rcu_access_pointer(subsys->passthru) && vs != subsys->ver) {
+		pr_err("nvmet: subsystem %s: version is the passthru controller's\n",
+		       subsys->nqn);
+		ret = -EINVAL;
+	}
 	if (!ret)
 		subsys->ver = vs;
 	mutex_unlock(&subsys->lock);

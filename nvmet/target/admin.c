@@ -13,6 +13,7 @@
 
 #include <nvmet/compat-lib.h>
 #include <nvmet/fabric.h>
+#include <nvmet/passthru.h>
 #include "../core/core.h"
 #include "ctrl.h"
 #include "nvme21.h"
@@ -1432,6 +1433,12 @@ u16 nvmet_parse_admin_cmd(struct nvmet_req *req)
 	status = nvmet_check_ctrl_ready(req);
 	if (status)
 		return status;
+	/* Passthru: the device's, unless ours (req->execute left NULL). */
+	if (nvmet_subsys_is_passthru(req->sq->ctrl->subsys)) {
+		status = nvmet_passthru_parse_admin_cmd(req);
+		if (status || req->execute)
+			return status;
+	}
 
 	return nvmet_dispatch(req, nvmet_admin_cmds,
 			      ARRAY_SIZE(nvmet_admin_cmds));

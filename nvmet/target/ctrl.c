@@ -19,6 +19,7 @@
 
 #include <nvmet/compat-auth.h>
 #include <nvmet/fabric.h>
+#include <nvmet/passthru.h>
 #include "../core/core.h"
 #include "../debugfs.h"
 #include "ctrl.h"
@@ -562,6 +563,7 @@ u16 nvmet_ctrl_alloc(struct nvmet_req *req, const char *subsysnqn,
 	ctrl->mnan = nvmet_ctrl_mnan(nvmet_mdts(port, ctrl->ops, ctrl));
 	ctrl->kato = kato;
 	ctrl->cap = nvmet_ctrl_cap(port);
+	nvmet_passthru_ctrl_init(ctrl);
 	ctrl->aen_enabled = subsys ? NVMET_AEN_CFG_IO : 0;
 	strscpy(ctrl->hostnqn, hostnqn, sizeof(ctrl->hostnqn));
 	uuid_copy(&ctrl->hostid, hostid);

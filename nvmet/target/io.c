@@ -18,6 +18,7 @@
 #include <linux/t10-pi.h>
 
 #include <nvmet/fabric.h>
+#include <nvmet/passthru.h>
 #include "ctrl.h"
 #include "nvme21.h"
 
@@ -340,6 +341,8 @@ u16 nvmet_parse_io_cmd(struct nvmet_req *req)
 	status = nvmet_check_ctrl_ready(req);
 	if (status)
 		return status;
+	if (unlikely(nvmet_subsys_is_passthru(ctrl->subsys)))
+		return nvmet_passthru_parse_io_cmd(req);
 
 	/* A namespace this host does not see is not there for it. */
 	req->ns = nvmet_ctrl_ns_io_get(ctrl, le32_to_cpu(cmd->rw.nsid));

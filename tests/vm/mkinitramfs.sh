@@ -51,7 +51,8 @@ MODSRC=$NVMET_NG_MODDIR
 # target_core_user (test 2y): TCMU, the userspace backstore, with uio.
 # iscsi_target_mod (test 2x): rtslib-fb's saveconfig and clearconfig
 # load it (they read iSCSI's discovery authentication) and fail without.
-HOST_MODS="configfs nvme-core nvme-fabrics nvme-tcp nvme-rdma nvme-fc
+# nvme (test 2z): the PCIe driver of QEMU's emulated NVMe controller.
+HOST_MODS="configfs nvme-core nvme nvme-fabrics nvme-tcp nvme-rdma nvme-fc
 	   null_blk loop rdma_rxe ext4 crc32c_generic crc32c-intel veth dummy
 	   crc32_generic dm-mod virtio-rng tls gcm ghash-generic nvme-keyring
 	   virtio_pci virtio_blk target_core_mod target_core_file

@@ -173,6 +173,13 @@ if [ "$MODE" = check ]; then
 	rm -f "$SHARED"
 	truncate -s 256M "$SHARED"
 	disk=(-drive "file=$SHARED,format=raw,if=virtio")
+	# QEMU's emulated NVMe controller with a 64 MiB disk, for the
+	# passthru test (2z); unbound until a test loads the nvme driver.
+	PTIMG=$NVMET_NG_SCRATCH/vm/passthru.img
+	rm -f "$PTIMG"
+	truncate -s 64M "$PTIMG"
+	disk+=(-drive "file=$PTIMG,format=raw,if=none,id=ptdisk"
+	       -device "nvme,serial=nvmetngpt01,drive=ptdisk")
 fi
 
 # boot [APPEND [TEE_OPTION]]: one run of the guest, with APPEND added to
