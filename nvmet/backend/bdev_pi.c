@@ -129,6 +129,7 @@ static u32 nvmet_bdev_pi_nlb(const struct nvmet_req *req)
  * since it was parsed: its data is not the blocks alone.
  *
  * Context: Any context.
+ * Return: true if PRACT is clear and the transfer is the extended length.
  */
 bool nvmet_bdev_pi_ext(const struct nvmet_req *req)
 {
