@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # What the lio tests (tests/vm/tests/2t, 2u, 2v, 2x, 2y) share: the
-# kernel they need, the SCSI disk tcm_loop makes of a LUN, one MiB
-# written through one device and read back through another, targetcli's
-# system bus, a TCMU backstore's UIO device, the unload.  Sourced after
+# kernel they need, the SCSI disk tcm_loop makes of a LUN, a lio
+# namespace served over TCP, targetcli's
+# system bus, a TCMU backstore's UIO device, the unload.  (One MiB
+# written through one device and read back through another: mib_check,
+# nvme.sh.)  Sourced after
 # lib.sh.
 
 # Skip where the target or the kernel has no LIO; fail where the kernel
@@ -33,23 +35,21 @@ lio_scsi_disk() {
 	done
 }
 
-# lio_mib_check FROM TO MIB WHAT: a random MiB written with O_DIRECT at
-# MiB MIB of FROM reads back from TO (a block device, with O_DIRECT, or a
-# file); fail naming WHAT otherwise.  Uses $PAT and $OUT.
-lio_mib_check() {
-	dd if=/dev/urandom of="$PAT" bs=1M count=1 2>/dev/null ||
-		fail "make $PAT"
-	dd if="$PAT" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc \
-		2>/dev/null || fail "$4: write MiB $3 through $1"
-	if [ -b "$2" ]; then
-		dd if="$2" of="$OUT" bs=1M skip="$3" count=1 iflag=direct \
-			2>/dev/null || fail "$4: read MiB $3 through $2"
-	else
-		dd if="$2" of="$OUT" bs=1M skip="$3" count=1 2>/dev/null ||
-			fail "$4: read MiB $3 of $2"
-	fi
-	cmp -s "$PAT" "$OUT" ||
-		fail "$4: MiB $3 written through $1, $2 reads other data"
+# lio_serve NQN DEVICE_PATH: subsystem NQN with namespace 1 ($NS) on the
+# lio backstore DEVICE_PATH, enabled, on TCP port 1 (127.0.0.1:4420);
+# the host connected, its disk in $D.
+lio_serve() {
+	tgt_subsys $1 1
+	NS=$CFS/subsystems/$1/namespaces/1
+	mkdir $NS || fail "mkdir namespace 1"
+	write_attr $NS/device_backend lio
+	write_attr $NS/device_path $2
+	write_attr $NS/enable 1
+	tgt_port 1 127.0.0.1 4420
+	tgt_link 1 $1
+	host_prep
+	host_connect $1 || fail "nvme connect"
+	D=$(wait_for_dev $1 1) || fail "no namespace"
 }
 
 # ---- targetcli-fb (test 2x) ----

@@ -638,6 +638,25 @@ fio_verified() {
 
 # ------------------------------------------------------------ data paths --
 
+# mib_check FROM TO MIB WHAT: a random MiB written with O_DIRECT at
+# MiB MIB of FROM reads back from TO (a block device, with O_DIRECT, or a
+# file); fail naming WHAT otherwise.  Uses $PAT and $OUT.
+mib_check() {
+	dd if=/dev/urandom of="$PAT" bs=1M count=1 2>/dev/null ||
+		fail "make $PAT"
+	dd if="$PAT" of="$1" bs=1M seek="$3" oflag=direct conv=notrunc \
+		2>/dev/null || fail "$4: write MiB $3 through $1"
+	if [ -b "$2" ]; then
+		dd if="$2" of="$OUT" bs=1M skip="$3" count=1 iflag=direct \
+			2>/dev/null || fail "$4: read MiB $3 through $2"
+	else
+		dd if="$2" of="$OUT" bs=1M skip="$3" count=1 2>/dev/null ||
+			fail "$4: read MiB $3 of $2"
+	fi
+	cmp -s "$PAT" "$OUT" ||
+		fail "$4: MiB $3 written through $1, $2 reads other data"
+}
+
 # data_prep: 1 MiB of random data in /tmp/e2e-rand, and the SHA-256 of it
 # (RAND_SUM) and of 1 MiB of zeroes (ZERO_SUM), for the checks below
 data_prep() {

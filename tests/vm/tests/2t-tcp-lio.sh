@@ -380,8 +380,8 @@ lbs=$(cat /sys/block/${D#/dev/}/queue/logical_block_size)
 echo "$D: $nsze blocks of $lbs bytes"
 
 # SCSI writes, NVMe reads; NVMe writes, SCSI reads
-lio_mib_check $S $D 3 "SCSI to NVMe"
-lio_mib_check $D $S 63 "NVMe to SCSI"
+mib_check $S $D 3 "SCSI to NVMe"
+mib_check $D $S 63 "NVMe to SCSI"
 nvme flush $D -n 1 > $OUT 2>&1 || fail "nvme flush: $(cat $OUT)"
 echo "data written through either protocol reads back through the other"
 
@@ -423,8 +423,8 @@ lio_ramdisk_checks() {
 	expect_eq "$D4 NSZE" $(( (16 << 20) / 512 )) "$(( $(id_ns_field $D4 nsze) ))"
 	expect_eq "$NS4 write_zeroes" write_zeroes=0 "$(feat $NS4 write_zeroes)"
 	expect_eq "$NS4 deallocate" deallocate=0 "$(feat $NS4 deallocate)"
-	lio_mib_check $D4 $S4 5 "ramdisk, NVMe to SCSI"
-	lio_mib_check $S4 $D4 9 "ramdisk, SCSI to NVMe"
+	mib_check $D4 $S4 5 "ramdisk, NVMe to SCSI"
+	mib_check $S4 $D4 9 "ramdisk, SCSI to NVMe"
 	echo "ramdisk $RD: $D4 and $S4 read what the other wrote; no Write Zeroes, no deallocate"
 	write_attr $NS4/enable 0
 	rmdir $NS4 || fail "rmdir namespace 4"

@@ -55,16 +55,7 @@ write_attr $IB/enable 1
 mkdir -p $LUN || fail "mkdir $LUN"
 ln -s $IB $LUN/grow || fail "link the nvmet_lio LUN"
 
-tgt_subsys $N 1
-mkdir $NS || fail "mkdir namespace 1"
-write_attr $NS/device_backend lio
-write_attr $NS/device_path iblock_0/grow
-write_attr $NS/enable 1
-tgt_port 1 127.0.0.1 4420
-tgt_link 1 $N
-host_prep
-host_connect $N || fail "nvme connect"
-D=$(wait_for_dev $N 1) || fail "no namespace"
+lio_serve $N iblock_0/grow
 C=$(ctrl_of $N) || fail "no controller of $N"
 bs=$(cat /sys/block/${D#/dev/}/queue/logical_block_size)
 
@@ -124,7 +115,7 @@ echo "ns-rescan: $D is 64 MiB, and the event came too"
 dd if=$D of=$OUT bs=1M skip=31 count=1 iflag=direct 2>/dev/null ||
 	fail "read MiB 31 of $D"
 cmp -s $PAT $OUT || fail "MiB 31 changed across the growth"
-lio_mib_check $D $IMG 63 "the grown part"
+mib_check $D $IMG 63 "the grown part"
 echo "data in the grown part reaches the file; the old data stays"
 
 host_disconnect_all || fail "disconnect"

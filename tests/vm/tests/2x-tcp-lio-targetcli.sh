@@ -100,11 +100,11 @@ D2=$(wait_for_dev $N 2) || fail "no namespace 2"
 expect_eq "$D1 NSZE" $(( (32 << 20) / 512 )) "$(( $(id_ns_field $D1 nsze) ))"
 expect_eq "$D2 NSZE" $(( (16 << 20) / 512 )) "$(( $(id_ns_field $D2 nsze) ))"
 
-lio_mib_check $D1 $SF 3 "fileio, NVMe to SCSI"
-lio_mib_check $SF $D1 7 "fileio, SCSI to NVMe"
-lio_mib_check $D1 $IMG 11 "fileio, NVMe to its file"
-lio_mib_check $D2 $SR 2 "ramdisk, NVMe to SCSI"
-lio_mib_check $SR $D2 5 "ramdisk, SCSI to NVMe"
+mib_check $D1 $SF 3 "fileio, NVMe to SCSI"
+mib_check $SF $D1 7 "fileio, SCSI to NVMe"
+mib_check $D1 $IMG 11 "fileio, NVMe to its file"
+mib_check $D2 $SR 2 "ramdisk, NVMe to SCSI"
+mib_check $SR $D2 5 "ramdisk, SCSI to NVMe"
 cp $PAT /tmp/e2e-tcli.r5	# ramdisk MiB 5, for after clearconfig
 echo "both backstores: what either protocol wrote the other reads"
 
@@ -124,7 +124,7 @@ grep -q "OSError: .Errno 16. Device or resource busy: '$T/core/" $OUT ||
 	fail "clearconfig with the namespaces enabled: no EBUSY on a backstore"
 [ -d $FIO ] && [ -d $RD ] || fail "clearconfig removed a backstore in use"
 [ -d $T/loopback/$WWN ] && fail "clearconfig left the loopback target"
-lio_mib_check $D1 $IMG 13 "fileio after clearconfig"
+mib_check $D1 $IMG 13 "fileio after clearconfig"
 dd if=$D2 of=$OUT bs=1M skip=5 count=1 iflag=direct 2>/dev/null ||
 	fail "read MiB 5 of $D2 after clearconfig"
 cmp -s /tmp/e2e-tcli.r5 $OUT || fail "ramdisk MiB 5 changed by clearconfig"

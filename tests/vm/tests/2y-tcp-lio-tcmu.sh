@@ -83,20 +83,11 @@ sed 's/^/  /' /tmp/e2e-tcmu.log
 mkdir -p $LUN || fail "mkdir $LUN"
 ln -s $U $LUN/tu0 || fail "link the nvmet_lio LUN"
 
-tgt_subsys $N 1
-mkdir $NS || fail "mkdir namespace 1"
-write_attr $NS/device_backend lio
-write_attr $NS/device_path user_0/tu0
-write_attr $NS/enable 1
-tgt_port 1 127.0.0.1 4420
-tgt_link 1 $N
-host_prep
-host_connect $N || fail "nvme connect"
-D=$(wait_for_dev $N 1) || fail "no namespace"
+lio_serve $N user_0/tu0
 expect_eq "$D NSZE" $(( SIZE / 512 )) "$(( $(id_ns_field $D nsze) ))"
 
 # the host's writes are in the handler's file, the file's in the host
-lio_mib_check $D $IMG 3 "NVMe to the handler's file"
+mib_check $D $IMG 3 "NVMe to the handler's file"
 dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
 dd if=$PAT of=$IMG bs=1M seek=9 conv=notrunc,fsync 2>/dev/null ||
 	fail "write MiB 9 of $IMG"
@@ -162,7 +153,7 @@ dd if=$D of=$OUT bs=1M skip=9 count=1 iflag=direct 2>/dev/null ||
 	fail "read MiB 9 of $D after the handler's restart"
 cmp -s /tmp/e2e-tcmu.m9 $OUT || fail "MiB 9 changed across the restart"
 rm -f /tmp/e2e-tcmu.m9 /tmp/e2e-tcmu.fio /tmp/e2e-tcmu.rd
-lio_mib_check $D $IMG 5 "NVMe to the new handler's file"
+mib_check $D $IMG 5 "NVMe to the new handler's file"
 echo "a new handler serves the namespace again, the data intact"
 
 host_disconnect_all || fail "disconnect"

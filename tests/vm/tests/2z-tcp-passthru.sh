@@ -119,18 +119,8 @@ echo "$F ($D): model, serial, NQN and size of $pci"
 
 PAT=/tmp/e2e-pt.pat
 OUT=/tmp/e2e-pt.out
-dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-dd if=$PAT of=$D bs=1M seek=3 oflag=direct conv=notrunc 2>/dev/null ||
-	fail "write through the fabric"
-dd if=$PNS of=$OUT bs=1M skip=3 count=1 iflag=direct 2>/dev/null ||
-	fail "read from the PCIe namespace"
-cmp -s $PAT $OUT || fail "data written through the fabric is not on the device"
-dd if=/dev/urandom of=$PAT bs=1M count=1 2>/dev/null || fail "make $PAT"
-dd if=$PAT of=$PNS bs=1M seek=7 oflag=direct conv=notrunc 2>/dev/null ||
-	fail "write to the PCIe namespace"
-dd if=$D of=$OUT bs=1M skip=7 count=1 iflag=direct 2>/dev/null ||
-	fail "read through the fabric"
-cmp -s $PAT $OUT || fail "data written to the device does not read back through the fabric"
+mib_check $D $PNS 3 "fabric to device"
+mib_check $PNS $D 7 "device to fabric"
 echo "data crosses both ways"
 
 disconnect
