@@ -22,11 +22,12 @@ clean=0 dirty=0
 
 CHECKPATCH=$NVMET_NG_SRC/scripts/checkpatch.pl
 KERNELDOC=$NVMET_NG_SRC/scripts/kernel-doc
-# Kernel sources only: the userspace lane, cfsbench, nsbench, scalebench
-# and the fuzzer are userspace programs, not kernel code.
+# Kernel sources only: the userspace lane, cfsbench, nsbench, scalebench,
+# their benchlib and the fuzzer are userspace programs, not kernel code.
 files=$(git ls-files '*.c' '*.h' |
 	grep -v -e '^tests/userspace/' -e '^tests/bench/cfsbench.c$' \
 		-e '^tests/bench/nsbench.c$' -e '^tests/bench/scalebench.c$' \
+		-e '^tests/bench/benchlib\.[ch]$' \
 		-e '^tests/fuzz/')
 
 # check_one FILE: both checkers on FILE; their findings, then "ok - FILE"

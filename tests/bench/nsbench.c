@@ -23,46 +23,21 @@
  * linked so it runs in the test VM's busybox initramfs.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define HOSTNQN	"nqn.2014-08.org.nvmexpress:uuid:5ca1ab1e-0000-4000-8000-0000000000a5"
+#include "benchlib.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int put_attr(const char *dir, const char *attr, const char *val)
-{
-	char path[512];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		ret = -1;
-	close(fd);
-	return ret;
-}
+/* the host NQN and host ID number (benchlib.h's host_nqn()) */
+#define HOST	0xa5
 
 static int make_file(const char *path)
 {
@@ -161,152 +136,39 @@ static int do_teardown(const char *nsdir, int procs, const char *label)
 	return bad;
 }
 
-/* ------------------------------------------------ a minimal TCP host -- */
-
-static int sock;
-static uint16_t cid;
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = v; p[1] = v >> 8; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-static void put64(uint8_t *p, uint64_t v) { put32(p, v); put32(p + 4, v >> 32); }
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int xfer(int out, void *buf, size_t len)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = out ? write(sock, (uint8_t *)buf + done, len - done) :
-			  read(sock, (uint8_t *)buf + done, len - done);
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
-}
-
-/*
- * Send @sqe (with @in bytes of in-capsule data from @data, or a read of
- * up to @out bytes into @data) and wait for its completion.  Returns the
- * NVMe status, or -1; the completion's DW0 in *@res.
- */
-static int submit(uint8_t *sqe, void *data, uint32_t in, uint32_t out,
-		  uint64_t *res)
-{
-	uint8_t pdu[8 + 64], hdr[24], cqe[16];
-	uint32_t plen, off, len;
-
-	sqe[1] = 0x40;				/* SGL */
-	put16(sqe + 2, ++cid);
-	if (in) {
-		put32(sqe + 32, in);
-		sqe[39] = 0x01;			/* data block, offset */
-	} else {
-		put32(sqe + 32, out);
-		sqe[39] = 0x5a;			/* transport data block */
-	}
-	memset(pdu, 0, 8);
-	pdu[0] = 4;				/* CapsuleCmd */
-	pdu[2] = 72;
-	pdu[3] = in ? 72 : 0;
-	put32(pdu + 4, 72 + in);
-	memcpy(pdu + 8, sqe, 64);
-	if (xfer(1, pdu, sizeof(pdu)) || (in && xfer(1, data, in)))
-		return -1;
-	for (;;) {
-		if (xfer(0, hdr, 8))
-			return -1;
-		plen = get32(hdr + 4);
-		if (hdr[0] == 5) {		/* CapsuleResp */
-			if (plen != 24 || xfer(0, cqe, 16))
-				return -1;
-			if (res)
-				*res = get32(cqe) | (uint64_t)get32(cqe + 4) << 32;
-			return (cqe[14] | cqe[15] << 8) >> 1;
-		}
-		if (hdr[0] != 7 || xfer(0, hdr + 8, 16))	/* C2HData */
-			return -1;
-		off = get32(hdr + 12);
-		len = get32(hdr + 16);
-		if (hdr[3] != 24 || plen != 24 + len || off + len > out ||
-		    xfer(0, (uint8_t *)data + off, len))
-			return -1;
-	}
-}
-
-static int prop(int set, uint32_t off, uint64_t *val)
-{
-	uint8_t sqe[64] = { 0x7f };
-
-	sqe[4] = set ? 0x00 : 0x04;
-	put32(sqe + 44, off);
-	if (set)
-		put64(sqe + 48, *val);
-	return submit(sqe, NULL, 0, 0, val);
-}
-
-static int identify(uint8_t cns, uint32_t nsid, void *buf)
+static int identify(struct conn *c, uint8_t cns, uint32_t nsid, void *buf)
 {
 	uint8_t sqe[64] = { 0x06 };
 
 	put32(sqe + 4, nsid);
 	put32(sqe + 40, cns);
-	return submit(sqe, buf, 0, 4096, NULL);
+	return submit(c, sqe, buf, 0, 4096, NULL);
 }
 
 static int do_host(const char *addr, int port, const char *nqn,
 		   const char *label)
 {
-	static uint8_t buf[1 << 20], cd[1024];
-	uint8_t ic[128] = { 0 }, sqe[64] = { 0x7f };
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	static uint8_t buf[1 << 20];
+	uint8_t sqe[64] = { 0 };
 	double t0, t_conn, t_id, t_list, t_ana;
 	uint32_t nn, mnan, ngrps, len, last = 0, total = 0, i;
-	uint64_t v;
-	int one = 1, st;
+	uint16_t cntlid = 0xffff;
+	struct conn c;
+	int st;
 
-	sa.sin_port = htons(port);
-	inet_pton(AF_INET, addr, &sa.sin_addr);
 	t0 = now_ms();
-	sock = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)))
+	st = conn_open(&c, addr, port, nqn, HOST, 0, &cntlid);
+	if (st)
+		return report("nsbench", "host: connect", st);
+	st = ctrl_enable(&c);
+	if (st)
 		goto err;
-	ic[2] = 128;
-	put32(ic + 4, 128);
-	if (xfer(1, ic, 128) || xfer(0, ic, 128) || ic[0] != 1)
-		goto err;
-	/* Connect, admin queue of 32, KATO 30 s */
-	sqe[4] = 0x01;
-	put16(sqe + 44, 31);
-	put32(sqe + 48, 30000);
-	memset(cd, 0, sizeof(cd));
-	memcpy(cd, "\x5c\xa1\xab\x1e\x00\x00\x40\x00\x80\x00\x00\x00\x00\x00\x00\xa5", 16);
-	put16(cd + 16, 0xffff);
-	snprintf((char *)cd + 256, 256, "%s", nqn);
-	snprintf((char *)cd + 512, 256, "%s", HOSTNQN);
-	st = submit(sqe, cd, sizeof(cd), 0, NULL);
-	if (st)
-		goto err_st;
-	v = 0x460001;		/* CC: EN, IOSQES 6, IOCQES 4 */
-	st = prop(1, 0x14, &v);
-	if (st)
-		goto err_st;
-	do {
-		st = prop(0, 0x1c, &v);
-	} while (!st && !(v & 1));
-	if (st)
-		goto err_st;
 	t_conn = now_ms() - t0;
 
 	t0 = now_ms();
-	st = identify(1, 0, buf);
+	st = identify(&c, 1, 0, buf);
 	if (st)
-		goto err_st;
+		goto err;
 	t_id = now_ms() - t0;
 	nn = get32(buf + 516);
 	mnan = get32(buf + 540);
@@ -314,9 +176,9 @@ static int do_host(const char *addr, int port, const char *nqn,
 
 	t0 = now_ms();
 	for (;;) {
-		st = identify(2, last, buf);
+		st = identify(&c, 2, last, buf);
 		if (st)
-			goto err_st;
+			goto err;
 		for (i = 0; i < 1024 && get32(buf + 4 * i); i++)
 			last = get32(buf + 4 * i);
 		total += i;
@@ -329,27 +191,23 @@ static int do_host(const char *addr, int port, const char *nqn,
 	len = 16 + ngrps * 32 + mnan * 4;
 	if (len > sizeof(buf))
 		len = sizeof(buf);
-	memset(sqe, 0, sizeof(sqe));
 	sqe[0] = 0x02;
 	put32(sqe + 4, 0xffffffff);
 	put32(sqe + 40, 0x0c | ((len / 4 - 1) & 0xffff) << 16);
 	put32(sqe + 44, (len / 4 - 1) >> 16);
 	t0 = now_ms();
-	st = submit(sqe, buf, 0, len, NULL);
+	st = submit(&c, sqe, buf, 0, len, NULL);
 	if (st)
-		goto err_st;
+		goto err;
 	t_ana = now_ms() - t0;
 	printf("nsbench host %s nn=%u mnan=%u namespaces=%u connect_ms=%.1f id_ctrl_ms=%.1f list_pages=%u list_ms=%.1f ana_log_bytes=%u ana_log_ms=%.1f\n",
 	       label, nn, mnan, total, t_conn, t_id, total / 1024 + 1,
 	       t_list, len, t_ana);
-	close(sock);
+	close(c.sock);
 	return 0;
-err_st:
-	fprintf(stderr, "nsbench host: NVMe status %#x\n", st);
-	return 1;
 err:
-	fprintf(stderr, "nsbench host: %s\n", strerror(errno));
-	return 1;
+	close(c.sock);
+	return report("nsbench", "host", st);
 }
 
 int main(int argc, char **argv)

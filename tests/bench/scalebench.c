@@ -8,7 +8,7 @@
  *	to any host and the others to none, each linked to port PORTID.
  *   scalebench open CFS PREFIX FROM TO
  *	attr_allow_any_host 1 on PREFIX:FROM .. PREFIX:TO.
- *   scalebench unsubsys CFS PREFIX N PORTID
+ *   scalebench unsubsys CFS PREFIX N PORTID LABEL
  *	unlink and remove them again.
  *   scalebench hosts CFS SUBNQN N
  *	N hosts (host NQN number 1 .. N, see host_nqn()) in SUBNQN's
@@ -31,31 +31,19 @@
  * linked (with pthreads) so it runs in the test VM's busybox initramfs.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "benchlib.h"
 
 #define DISC_NQN	"nqn.2014-08.org.nvmexpress.discovery"
 #define MAX_QUEUES	1024
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -72,43 +60,7 @@ static double median(double *v, int n, double *max)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* host number @i: its NQN and its 16-byte host ID share the number */
-static void host_nqn(char *buf, size_t len, unsigned int i)
-{
-	snprintf(buf, len,
-		 "nqn.2014-08.org.nvmexpress:uuid:5ca1ab1e-0000-4000-8000-%012x",
-		 i);
-}
-
-static void host_id(uint8_t *id, unsigned int i)
-{
-	static const uint8_t base[16] = {
-		0x5c, 0xa1, 0xab, 0x1e, 0x00, 0x00, 0x40, 0x00, 0x80, 0x00,
-	};
-
-	memcpy(id, base, 16);
-	id[12] = i >> 24;
-	id[13] = i >> 16;
-	id[14] = i >> 8;
-	id[15] = i;
-}
-
 /* --------------------------------------------------------- configfs -- */
-
-static int put_attr(const char *dir, const char *attr, const char *val)
-{
-	char path[512];
-	int fd, ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, attr);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
-		ret = -1;
-	close(fd);
-	return ret;
-}
 
 static int do_subsys(const char *cfs, const char *prefix, unsigned int n,
 		     const char *port, unsigned int visible)
@@ -203,197 +155,6 @@ fail:
 	return 1;
 }
 
-/* ------------------------------------------------ a minimal TCP host -- */
-
-struct conn {
-	int sock;
-	uint16_t cid;
-};
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static int xfer(int sock, int out, void *buf, size_t len)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = out ? write(sock, (uint8_t *)buf + done, len - done) :
-			  read(sock, (uint8_t *)buf + done, len - done);
-		if (n <= 0)
-			return -1;
-		done += n;
-	}
-	return 0;
-}
-
-/*
- * Send @sqe on @c, with @in bytes of in-capsule data from @data or a read
- * of up to @out bytes into @data, and wait for its completion.  Returns
- * the NVMe status (0 for success) or -1; the completion's DW0-1 in *@res.
- */
-static int submit(struct conn *c, uint8_t *sqe, void *data, uint32_t in,
-		  uint32_t out, uint64_t *res)
-{
-	uint8_t pdu[8 + 64], hdr[24], cqe[16];
-	uint32_t plen, off, len;
-
-	sqe[1] = 0x40;					/* SGL */
-	put16(sqe + 2, ++c->cid);
-	put32(sqe + 32, in ? in : out);
-	sqe[39] = in ? 0x01 : 0x5a;	/* in-capsule : transport data block */
-	memset(pdu, 0, 8);
-	pdu[0] = 4;					/* CapsuleCmd */
-	pdu[2] = 72;
-	pdu[3] = in ? 72 : 0;
-	put32(pdu + 4, 72 + in);
-	memcpy(pdu + 8, sqe, 64);
-	if (xfer(c->sock, 1, pdu, sizeof(pdu)) ||
-	    (in && xfer(c->sock, 1, data, in)))
-		return -1;
-	for (;;) {
-		if (xfer(c->sock, 0, hdr, 8))
-			return -1;
-		plen = get32(hdr + 4);
-		if (hdr[0] == 5) {			/* CapsuleResp */
-			if (plen != 24 || xfer(c->sock, 0, cqe, 16))
-				return -1;
-			if (res)
-				*res = get64(cqe);
-			return (cqe[14] | cqe[15] << 8) >> 1;
-		}
-		if (hdr[0] != 7 || xfer(c->sock, 0, hdr + 8, 16))	/* C2HData */
-			return -1;
-		off = get32(hdr + 12);
-		len = get32(hdr + 16);
-		if (hdr[3] != 24 || plen != 24 + len || off + len > out ||
-		    xfer(c->sock, 0, (uint8_t *)data + off, len))
-			return -1;
-	}
-}
-
-static int prop(struct conn *c, int set, uint32_t off, uint64_t *val)
-{
-	uint8_t sqe[64] = { 0x7f };
-
-	sqe[4] = set ? 0x00 : 0x04;	/* 4-byte CC, CSTS */
-	put32(sqe + 44, off);
-	if (set)
-		put64(sqe + 48, *val);
-	return submit(c, sqe, NULL, 0, 0, val);
-}
-
-/*
- * A TCP connection to @addr:@port, ICReq, and Connect of queue @qid
- * (@cntlid: 0xffff for the admin queue) of @nqn as host number @host.
- * Returns 0, the NVMe status, or -1; the controller ID in *@cntlid.
- */
-static int conn_open(struct conn *c, const char *addr, int port,
-		     const char *nqn, unsigned int host, uint16_t qid,
-		     uint16_t *cntlid)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	uint8_t ic[128] = { 0 }, sqe[64] = { 0x7f }, cd[1024] = { 0 };
-	uint64_t res;
-	int one = 1, st;
-
-	c->cid = 0;
-	sa.sin_port = htons(port);
-	inet_pton(AF_INET, addr, &sa.sin_addr);
-	c->sock = socket(AF_INET, SOCK_STREAM, 0);
-	if (c->sock < 0)
-		return -1;
-	setsockopt(c->sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(c->sock, (struct sockaddr *)&sa, sizeof(sa)))
-		goto err;
-	ic[2] = 128;
-	put32(ic + 4, 128);
-	if (xfer(c->sock, 1, ic, 128) || xfer(c->sock, 0, ic, 128) ||
-	    ic[0] != 1)
-		goto err;
-	sqe[4] = 0x01;				/* Connect */
-	put16(sqe + 42, qid);
-	put16(sqe + 44, 31);			/* SQSIZE 32 */
-	put32(sqe + 48, qid ? 0 : 30000);	/* KATO 30 s */
-	host_id(cd, host);
-	put16(cd + 16, *cntlid);
-	snprintf((char *)cd + 256, 256, "%s", nqn);
-	host_nqn((char *)cd + 512, 256, host);
-	st = submit(c, sqe, cd, sizeof(cd), 0, &res);
-	if (st) {
-		close(c->sock);
-		return st;
-	}
-	*cntlid = res & 0xffff;
-	return 0;
-err:
-	close(c->sock);
-	return -1;
-}
-
-/* CC.EN (IOSQES 6, IOCQES 4) and wait for CSTS.RDY */
-static int ctrl_enable(struct conn *c)
-{
-	uint64_t v = 0x460001;
-	int st = prop(c, 1, 0x14, &v);
-
-	while (!st) {
-		st = prop(c, 0, 0x1c, &v);
-		if (!st && (v & 1))
-			break;
-	}
-	return st;
-}
-
-/* a normal shutdown: CC.SHN 01b, wait for CSTS.SHST 10b */
-static int ctrl_shutdown(struct conn *c)
-{
-	uint64_t v = 0x464001;
-	int st = prop(c, 1, 0x14, &v);
-
-	while (!st) {
-		st = prop(c, 0, 0x1c, &v);
-		if (!st && ((v >> 2) & 3) == 2)
-			break;
-	}
-	return st;
-}
-
-static int report(const char *what, int st)
-{
-	if (st < 0)
-		fprintf(stderr, "scalebench %s: %s\n", what, strerror(errno));
-	else
-		fprintf(stderr, "scalebench %s: NVMe status %#x\n", what, st);
-	return 1;
-}
-
 static int do_connect(const char *addr, int port, const char *nqn,
 		      unsigned int host, int reps, const char *label)
 {
@@ -411,15 +172,15 @@ static int do_connect(const char *addr, int port, const char *nqn,
 		t0 = now_ms();
 		st = conn_open(&c, addr, port, nqn, host, 0, &cntlid);
 		if (st)
-			return report("connect", st);
+			return report("scalebench", "connect", st);
 		st = ctrl_enable(&c);
 		if (st)
-			return report("enable", st);
+			return report("scalebench", "enable", st);
 		tc[i] = now_ms() - t0;
 		t0 = now_ms();
 		st = ctrl_shutdown(&c);
 		if (st)
-			return report("shutdown", st);
+			return report("scalebench", "shutdown", st);
 		close(c.sock);
 		ts[i] = now_ms() - t0;
 	}
@@ -500,12 +261,12 @@ static int do_queues(const char *addr, int port, const char *nqn, int nq,
 	if (!st)
 		st = ctrl_enable(&conns[0]);
 	if (st)
-		return report("queues: admin queue", st);
+		return report("scalebench", "queues: admin queue", st);
 	put32(sqe + 40, 0x07);			/* Number of Queues */
 	put32(sqe + 44, (nq - 1) | (nq - 1) << 16);
 	st = submit(&conns[0], sqe, NULL, 0, 0, &res);
 	if (st)
-		return report("queues: number of queues", st);
+		return report("scalebench", "queues: number of queues", st);
 	got = (res & 0xffff) + 1;
 	if (((res >> 16) & 0xffff) + 1 < (unsigned int)got)
 		got = ((res >> 16) & 0xffff) + 1;
@@ -526,7 +287,7 @@ static int do_queues(const char *addr, int port, const char *nqn, int nq,
 	t0 = now_ms();
 	st = ctrl_shutdown(&conns[0]);
 	if (st)
-		return report("queues: shutdown", st);
+		return report("scalebench", "queues: shutdown", st);
 	run_jobs(&tmpl, par, 1);
 	close(conns[0].sock);
 	t_down = now_ms() - t0;
@@ -567,12 +328,12 @@ static int do_discover(const char *addr, int port, unsigned int host,
 	if (!st)
 		st = ctrl_enable(&c);
 	if (st)
-		return report("discover: connect", st);
+		return report("scalebench", "discover: connect", st);
 	for (i = 0; i < reps; i++) {
 		t0 = now_ms();
 		st = disc_log(&c, buf, 1024, 0);
 		if (st)
-			return report("discover: header", st);
+			return report("scalebench", "discover: header", st);
 		th[i] = now_ms() - t0;
 	}
 	genctr = get64(buf);
@@ -582,7 +343,7 @@ static int do_discover(const char *addr, int port, unsigned int host,
 		t0 = now_ms();
 		st = disc_log(&c, buf, 4096, last & ~4095ULL);
 		if (st)
-			return report("discover: page", st);
+			return report("scalebench", "discover: page", st);
 		tp[i] = now_ms() - t0;
 	}
 	for (i = 0; i < reps; i++) {
@@ -592,19 +353,19 @@ static int do_discover(const char *addr, int port, unsigned int host,
 		t0 = now_ms();
 		st = submit(&c, sqe, buf, 0, 4096, NULL);
 		if (st)
-			return report("discover: identify", st);
+			return report("scalebench", "discover: identify", st);
 		ti[i] = now_ms() - t0;
 	}
 	t0 = now_ms();
 	for (off = 0; off < 1024 + numrec * 1024; off += 4096) {
 		st = disc_log(&c, buf, 4096, off);
 		if (st)
-			return report("discover: whole log", st);
+			return report("scalebench", "discover: whole log", st);
 	}
 	t_full = now_ms() - t0;
 	st = disc_log(&c, buf, 1024, 0);
 	if (st)
-		return report("discover: header again", st);
+		return report("scalebench", "discover: header again", st);
 	mh = median(th, reps, &xh);
 	mp = median(tp, reps, &xp);
 	mi = median(ti, reps, &xi);

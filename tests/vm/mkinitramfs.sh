@@ -178,8 +178,10 @@ cp /etc/mke2fs.conf "$STAGE/etc/"
 
 # Static helpers built from our tree.
 gcc -static -O2 -Wall -o "$STAGE/bin/cfsbench" "$TOP/tests/bench/cfsbench.c"
-gcc -static -O2 -Wall -o "$STAGE/bin/nsbench" "$TOP/tests/bench/nsbench.c"
-gcc -static -O2 -Wall -o "$STAGE/bin/scalebench" "$TOP/tests/bench/scalebench.c" -lpthread
+gcc -static -O2 -Wall -o "$STAGE/bin/nsbench" "$TOP/tests/bench/nsbench.c" \
+	"$TOP/tests/bench/benchlib.c"
+gcc -static -O2 -Wall -o "$STAGE/bin/scalebench" "$TOP/tests/bench/scalebench.c" \
+	"$TOP/tests/bench/benchlib.c" -lpthread
 gcc -static -O2 -Wall -o "$STAGE/bin/tcp-hog" "$TOP/tests/tcp-hog/tcp-hog.c"
 gcc -static -O2 -Wall -o "$STAGE/bin/tcmu-file" "$TOP/tests/tcmu/tcmu-file.c"
 cp "$FUZZ_BIN" "$STAGE/bin/nvme-tcp-fuzz"
