@@ -3,9 +3,11 @@
  * scalebench: connect, queues and discovery at scale (issue 14), run in the
  * VM by make bench (tests/vm/bench/29-scale.sh) against in-tree and ours.
  *
- *   scalebench subsys CFS PREFIX N PORTID VISIBLE
+ *   scalebench subsys CFS PREFIX N PORTID VISIBLE LABEL
  *	make subsystems PREFIX:1 .. PREFIX:N, the first VISIBLE of them open
- *	to any host and the others to none, each linked to port PORTID.
+ *	to any host and the others to none, each linked to port PORTID;
+ *	prints the time of each step (mkdir, attribute, link) and the mean
+ *	per subsystem over the first, the middle and the last tenth.
  *   scalebench open CFS PREFIX FROM TO
  *	attr_allow_any_host 1 on PREFIX:FROM .. PREFIX:TO.
  *   scalebench unsubsys CFS PREFIX N PORTID LABEL
@@ -62,28 +64,53 @@ static double median(double *v, int n, double *max)
 
 /* --------------------------------------------------------- configfs -- */
 
+/*
+ * The three steps' totals, and the mean time per subsystem (all three
+ * steps) over the first, the middle and the last tenth: the growth with
+ * the number already there (0, N / 2, N - N / 10).
+ */
 static int do_subsys(const char *cfs, const char *prefix, unsigned int n,
-		     const char *port, unsigned int visible)
+		     const char *port, unsigned int visible, const char *label)
 {
 	char dir[512], link[768];
-	double t0 = now_ms();
-	unsigned int i;
+	double t0 = now_ms(), t, t_mk = 0, t_attr = 0, t_link = 0;
+	double tenth_ms[3] = { 0 }, t_tenth = 0;
+	unsigned int i, tenth = n / 10;
+	unsigned int start[3] = { 1, n / 2 + 1, n - tenth + 1 };
+	int k;
 
 	for (i = 1; i <= n; i++) {
 		snprintf(dir, sizeof(dir), "%s/subsystems/%s:%u", cfs, prefix, i);
 		snprintf(link, sizeof(link), "%s/ports/%s/subsystems/%s:%u",
 			 cfs, port, prefix, i);
-		if (mkdir(dir, 0755) ||
-		    put_attr(dir, "attr_allow_any_host", i <= visible ? "1" : "0") ||
-		    symlink(dir, link)) {
-			fprintf(stderr, "scalebench subsys %s: %s\n", dir,
-				strerror(errno));
-			return 1;
-		}
+		for (k = 0; k < 3; k++)
+			if (tenth && i == start[k])
+				t_tenth = now_ms();
+		t = now_ms();
+		if (mkdir(dir, 0755))
+			goto fail;
+		t_mk += now_ms() - t;
+		t = now_ms();
+		if (put_attr(dir, "attr_allow_any_host", i <= visible ? "1" : "0"))
+			goto fail;
+		t_attr += now_ms() - t;
+		t = now_ms();
+		if (symlink(dir, link))
+			goto fail;
+		t_link += now_ms() - t;
+		for (k = 0; k < 3; k++)
+			if (tenth && i == start[k] + tenth - 1)
+				tenth_ms[k] = now_ms() - t_tenth;
 	}
-	printf("scalebench subsys n=%u visible=%u ms=%.0f\n", n, visible,
-	       now_ms() - t0);
+	printf("scalebench subsys %s n=%u visible=%u ms=%.0f mkdir_ms=%.0f attr_ms=%.0f link_ms=%.0f first_tenth_us=%.0f mid_tenth_us=%.0f last_tenth_us=%.0f\n",
+	       label, n, visible, now_ms() - t0, t_mk, t_attr, t_link,
+	       tenth ? tenth_ms[0] * 1e3 / tenth : 0,
+	       tenth ? tenth_ms[1] * 1e3 / tenth : 0,
+	       tenth ? tenth_ms[2] * 1e3 / tenth : 0);
 	return 0;
+fail:
+	fprintf(stderr, "scalebench subsys %s: %s\n", dir, strerror(errno));
+	return 1;
 }
 
 static int do_open(const char *cfs, const char *prefix, unsigned int from,
@@ -106,10 +133,10 @@ static int do_open(const char *cfs, const char *prefix, unsigned int from,
 }
 
 static int do_unsubsys(const char *cfs, const char *prefix, unsigned int n,
-		       const char *port)
+		       const char *port, const char *label)
 {
 	char dir[512], link[768];
-	double t0 = now_ms();
+	double t0 = now_ms(), t, t_unlink = 0, t_rmdir = 0;
 	unsigned int i;
 	int bad = 0;
 
@@ -117,11 +144,17 @@ static int do_unsubsys(const char *cfs, const char *prefix, unsigned int n,
 		snprintf(dir, sizeof(dir), "%s/subsystems/%s:%u", cfs, prefix, i);
 		snprintf(link, sizeof(link), "%s/ports/%s/subsystems/%s:%u",
 			 cfs, port, prefix, i);
-		if (unlink(link) || rmdir(dir))
+		t = now_ms();
+		if (unlink(link))
 			bad = 1;
+		t_unlink += now_ms() - t;
+		t = now_ms();
+		if (rmdir(dir))
+			bad = 1;
+		t_rmdir += now_ms() - t;
 	}
-	printf("scalebench unsubsys n=%u ms=%.0f%s\n", n, now_ms() - t0,
-	       bad ? " FAILED" : "");
+	printf("scalebench unsubsys %s n=%u ms=%.0f unlink_ms=%.0f rmdir_ms=%.0f%s\n",
+	       label, n, now_ms() - t0, t_unlink, t_rmdir, bad ? " FAILED" : "");
 	return bad;
 }
 
@@ -381,13 +414,14 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
-	if (argc == 7 && !strcmp(cmd, "subsys"))
+	if (argc == 8 && !strcmp(cmd, "subsys"))
 		return do_subsys(argv[2], argv[3], atoi(argv[4]), argv[5],
-				 atoi(argv[6]));
+				 atoi(argv[6]), argv[7]);
 	if (argc == 6 && !strcmp(cmd, "open"))
 		return do_open(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
-	if (argc == 6 && !strcmp(cmd, "unsubsys"))
-		return do_unsubsys(argv[2], argv[3], atoi(argv[4]), argv[5]);
+	if (argc == 7 && !strcmp(cmd, "unsubsys"))
+		return do_unsubsys(argv[2], argv[3], atoi(argv[4]), argv[5],
+				   argv[6]);
 	if (argc == 5 && (!strcmp(cmd, "hosts") || !strcmp(cmd, "unhosts")))
 		return do_hosts(argv[2], argv[3], atoi(argv[4]),
 				cmd[0] == 'u');

@@ -4,6 +4,9 @@
 # and ours in one boot, over NVMe/TCP on 127.0.0.1, with scalebench's own
 # minimal host (tests/bench/scalebench.c) so that no host kernel makes a
 # controller per connect:
+# - creating 1, 100 and N subsystems (mkdir, attr_allow_any_host, the
+#   port link: each step's total, and the time per subsystem with 0, N/2
+#   and 9N/10 already there) and removing them;
 # - connect (admin queue up to CSTS.RDY) and shutdown, the median of
 #   BENCH_SCALE_REPS (default 20), with 1, 100 and BENCH_SCALE_N (default
 #   10000) subsystems on the port, and as host 1 and host 1000 of a
@@ -25,7 +28,15 @@ SCB_PFX=nqn.2026-12.io.nvmet-ng:scale
 SCB_OUT=/tmp/scale.txt
 : > "$SCB_OUT"
 
-scb() { scalebench "$@" | tee -a "$SCB_OUT"; }
+# scb ARGS: scalebench ARGS, its line on the console and in $SCB_OUT; its
+# exit status (a pipe into tee would lose it)
+scb() {
+	scalebench "$@" > /tmp/scale.line
+	set -- $?
+	cat /tmp/scale.line
+	cat /tmp/scale.line >> "$SCB_OUT"
+	return "$1"
+}
 
 scb_port() {
 	mkdir $CFS/ports/1 &&
@@ -39,16 +50,18 @@ scb_port() {
 scb_run() {
 	scb_port || return 1
 	for n in 1 100 $SCB_N; do
-		scb subsys $CFS $SCB_PFX $n 1 1 || return 1
+		scb subsys $CFS $SCB_PFX $n 1 1 "$1" || return 1
 		scb connect 127.0.0.1 4420 $SCB_PFX:1 0 $SCB_REPS "$1:subsys=$n"
 		scb discover 127.0.0.1 4420 0 $SCB_REPS "$1:subsys=$n,visible=1"
 		if [ $n = $SCB_N ]; then
 			scb open $CFS $SCB_PFX 2 $n
-			scb discover 127.0.0.1 4420 0 5 "$1:subsys=$n,visible=$n"
+			scb discover 127.0.0.1 4420 0 5 "$1:subsys=$n,visible=$n" ||
+				echo "scalebench discover $1:subsys=$n,visible=$n failed" |
+				tee -a "$SCB_OUT"
 		fi
-		scb unsubsys $CFS $SCB_PFX $n 1 || return 1
+		scb unsubsys $CFS $SCB_PFX $n 1 "$1" || return 1
 	done
-	scb subsys $CFS $SCB_PFX 1 1 1 || return 1
+	scb subsys $CFS $SCB_PFX 1 1 1 "$1" || return 1
 	scb hosts $CFS $SCB_PFX:1 1000 || return 1
 	scb connect 127.0.0.1 4420 $SCB_PFX:1 1 $SCB_REPS "$1:hosts=1000,host=1"
 	scb connect 127.0.0.1 4420 $SCB_PFX:1 1000 $SCB_REPS "$1:hosts=1000,host=1000"
@@ -56,7 +69,7 @@ scb_run() {
 	echo 1 > $CFS/subsystems/$SCB_PFX:1/attr_allow_any_host
 	scb queues 127.0.0.1 4420 $SCB_PFX:1 128 1 "$1:par=1"
 	scb queues 127.0.0.1 4420 $SCB_PFX:1 128 8 "$1:par=8"
-	scb unsubsys $CFS $SCB_PFX 1 1
+	scb unsubsys $CFS $SCB_PFX 1 1 "$1"
 	rmdir $CFS/ports/1
 }
 
@@ -75,10 +88,16 @@ function v(k,   i) { for (i = 4; i <= NF; i++) if (index($i, k "=") == 1)
 	return substr($i, length(k) + 2); return "-" }
 $1 != "scalebench" { next }
 { split($3, lt, ":"); t = lt[1]; w = lt[2] }
+$2 == "subsys" && v("n") > 1 { mk[v("n"), $3] = v("ms") " (mkdir " v("mkdir_ms") ", attr " v("attr_ms") ", link " v("link_ms") "; us/subsys " v("first_tenth_us") " -> " v("mid_tenth_us") " -> " v("last_tenth_us") ")"; if (!(v("n") in mw)) { mw[v("n")] = 1; mo[++nm] = v("n") } }
+$2 == "unsubsys" && v("n") > 1 { rm[v("n"), $3] = v("ms") " (unlink " v("unlink_ms") ", rmdir " v("rmdir_ms") ")" }
 $2 == "connect" { c[w, t] = v("connect_ms") " / " v("shutdown_ms"); if (!(w in cw)) { cw[w] = 1; co[++nc] = w } }
+$2 == "discover" && $4 == "failed" { d[w, t] = "failed (its error is above)"; if (!(w in dw)) { dw[w] = 1; dor[++nd] = w } next }
 $2 == "discover" { d[w, t] = v("numrec") " rec: hdr " v("header_ms") ", page " v("page_ms") ", identify " v("identify_ms") ", whole " v("whole_ms"); if (!(w in dw)) { dw[w] = 1; dor[++nd] = w } }
 $2 == "queues" { q[w, t] = v("queues") " queues: connect " v("io_connect_ms") " (" v("per_queue_ms") "/queue), teardown " v("teardown_ms"); if (!(w in qw)) { qw[w] = 1; qo[++nq] = w } }
 END {
+	print "\nscale: creating and removing subsystems, ms (us per subsystem at 0, N/2 and 9N/10 there)"
+	for (i = 1; i <= nm; i++)
+		printf "%-24s in-tree %s\n%-24s ours    %s\n%-24s in-tree remove %s\n%-24s ours    remove %s\n", "n=" mo[i], mk[mo[i], "in-tree"], "", mk[mo[i], "ours"], "", rm[mo[i], "in-tree"], "", rm[mo[i], "ours"]
 	print "\nscale: connect / shutdown, median ms"
 	printf "%-24s %-22s %-22s\n", "", "in-tree", "ours"
 	for (i = 1; i <= nc; i++)
