@@ -113,11 +113,13 @@ BENCH_PORTS	?= 64
 
 # The fio benchmarks' settings go to the guest only when given
 # (BENCH_FIO_SECONDS; the fio matrix's BENCH_MATRIX_FABRICS, _JOBS and
-# _SAMPLES, comma lists, the last two also 28-lio-fio's, and its
+# _SAMPLES, comma lists, the last two also 28-lio-fio's, and
+# BENCH_MATRIX_PROFILE=1, its profile round; 28-lio-fio's
 # BENCH_LIO_FABRICS; the scale bench's BENCH_SCALE_N and _REPS), each as
 # the benchmark's own default otherwise.
 BENCH_GUEST_VARS := BENCH_FIO_SECONDS BENCH_MATRIX_FABRICS BENCH_MATRIX_JOBS \
-		    BENCH_MATRIX_SAMPLES BENCH_LIO_FABRICS BENCH_SCALE_N \
+		    BENCH_MATRIX_SAMPLES BENCH_MATRIX_PROFILE BENCH_LIO_FABRICS \
+		    BENCH_SCALE_N \
 		    BENCH_SCALE_REPS
 
 bench: DEPS_EXTRA := bench

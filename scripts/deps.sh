@@ -11,7 +11,8 @@
 #                               (scripts/kernels.sh; 6.12 is always fetched;
 #                               make check passes "6.1 newest"); bench:
 #                               also what make bench alone needs (gnuplot-nox
-#                               for the fio matrix's plot)
+#                               for the fio matrix's plot, linux-perf for its
+#                               profile round: the guest runs the host's perf)
 #
 # Host packages come from apt.  The Debian 6.12 kernel (headers, kbuild and
 # the unsigned image with its modules) is *not* installed into the host: its
@@ -28,7 +29,7 @@ PKGS="make gcc gcc-12 libc6-dev libelf1 libssl3 zlib1g pahole xz-utils
       qemu-system-x86 liburcu-dev e2fsprogs iproute2 $NVMET_NG_SRCPKG
       libelf-dev libssl-dev time debootstrap python3-configshell-fb
       sg3-utils targetcli-fb python3-rtslib-fb dbus-daemon"
-BENCH_PKGS="gnuplot-nox"
+BENCH_PKGS="gnuplot-nox linux-perf"
 for a in "$@"; do
 	[ "$a" = bench ] && PKGS="$PKGS $BENCH_PKGS"
 done

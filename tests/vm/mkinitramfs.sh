@@ -68,6 +68,20 @@ bench_modules() {
 	(cd "$TOP" && find tests/bench -name '*.ko' 2>/dev/null | sort)
 }
 
+# linux-perf's binary, for the fio matrix's profile round (bench 27,
+# BENCH_MATRIX_PROFILE=1): /usr/bin/perf, or a versioned perf_X.Y where
+# /usr/bin/perf is the wrapper that picks one; none if the host has none
+# (make bench installs it: scripts/deps.sh bench).
+perf_binary() {
+	local f
+	for f in /usr/bin/perf /usr/bin/perf_[0-9]*; do
+		[ -f "$f" ] && [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+			{ echo "$f"; return 0; }
+	done
+	return 0
+}
+PERF_BIN=$(perf_binary)
+
 # Everything that goes in, for the "changed?" check.
 inputs_hash() {
 	{
@@ -83,6 +97,7 @@ inputs_hash() {
 				sha1sum "$NVMET_NG_INTREE_EXTRA/$m.ko"
 		done
 		sha1sum "$FUZZ_BIN" "$FUSED_BIN" "$XCOPY_BIN" "$PI_BIN"
+		[ -z "$PERF_BIN" ] || sha1sum "$PERF_BIN"
 		dpkg-query -W busybox-static nvme-cli fio e2fsprogs iproute2 dbus-daemon
 		"$VMDIR/stage-python.sh" hash
 		"$VMDIR/stage-trixie.sh" hash
@@ -139,6 +154,9 @@ copy_binary /usr/bin/sg_raw		# a SCSI WRITE(16) that shows its status (2u)
 # iproute2's ip, for network namespaces (tests 7*); busybox sh runs its
 # own applet for a bare "ip", so the tests call it by path
 copy_binary /usr/bin/ip
+# perf, as /usr/bin/perf (profile round of bench 27), when the host has it
+[ -z "$PERF_BIN" ] || { copy_binary "$PERF_BIN"
+	[ "$PERF_BIN" = /usr/bin/perf ] || mv "$STAGE$PERF_BIN" "$STAGE/usr/bin/perf"; }
 # a system bus for targetcli-fb, which asks it for tcmu-runner's handlers
 # (test 2x): the policy lets root, the guest's only user, do anything
 copy_binary /usr/bin/dbus-daemon

@@ -242,6 +242,11 @@ if [ "$MODE" = bench ] && grep -q '^matrix-clock ' "$OUT"; then
 	"$(dirname "$0")/matrix-report.sh" "$OUT" ||
 		echo "$LANE: no fio matrix report"
 fi
+# Its profile round (BENCH_MATRIX_PROFILE=1): results/profile-*.
+if [ "$MODE" = bench ] && grep -q '^profile ' "$OUT"; then
+	"$(dirname "$0")/profile-report.sh" "$OUT" ||
+		echo "$LANE: no profile report"
+fi
 
 [ "$MODE" = check ] || exit $(( finished ? 0 : 1 ))
 

@@ -15,17 +15,26 @@
 # Environment: BENCH_FIO_SECONDS (default 10 per job, plus 2 of ramp),
 # BENCH_MATRIX_FABRICS (default tcp,rdma,loop,fc), BENCH_MATRIX_JOBS
 # (default all: rr4k-qd1,rr4k-qd32,rw4k-qd1,rw4k-qd32,sr128k-qd8,
-# sw128k-qd8), BENCH_MATRIX_SAMPLES (default 2).  Sourced by
+# sw128k-qd8), BENCH_MATRIX_SAMPLES (default 2).
+#
+# BENCH_MATRIX_PROFILE=1 adds, after the rounds, one profile round per
+# fabric on null_blk (ours, then in-tree): each job again under perf
+# (guest/profile.sh), printed as "profile ..." lines, which
+# tests/vm/profile-report.sh turns into results/profile-*.txt and a diff
+# table; its IOPS ("profile-iops", perf's sampling included) stay out of
+# the matrix.  Sourced by
 # guest/bench.sh; each fabric runs in a subshell, so a failed step ends
 # that fabric only.
 . /vm/guest/fio-bench.sh
 . /vm/guest/rdma.sh
 . /vm/guest/fc.sh
+. /vm/guest/profile.sh
 
 FM_NQN=nqn.2026-11.io.nvmet-ng:matrix
 FM_FABRICS=$(echo "${BENCH_MATRIX_FABRICS:-tcp,rdma,loop,fc}" | tr ',' ' ')
 FM_JOBS=$(echo "${BENCH_MATRIX_JOBS:-$BF_MATRIX_JOBS_ALL}" | tr ',' ' ')
 FM_SAMPLES=${BENCH_MATRIX_SAMPLES:-2}
+FM_PROFILE=${BENCH_MATRIX_PROFILE:-0}
 
 # fm_mods FABRIC: the target modules of FABRIC, in load order
 fm_mods() {
@@ -66,7 +75,8 @@ fm_unload() {
 }
 
 # fm_run FABRIC BACKEND TARGET SAMPLE: NQN on BACKEND (null_blk or null),
-# connect with 2 I/O queues, the jobs, disconnect and remove.  (The
+# connect with 2 I/O queues, the jobs (under perf when SAMPLE is
+# profile), disconnect and remove.  (The
 # fm_ prefix of variables here and below: the helpers' sh variables are
 # global, bf_target's s among them.)
 fm_run() {
@@ -88,11 +98,15 @@ fm_run() {
 		bf_cleanup $FM_NQN
 		return 1
 	}
-	if fm_dev=$(wait_for_dev $FM_NQN 1 20); then
+	if ! fm_dev=$(wait_for_dev $FM_NQN 1 20); then
+		echo "matrix $1 $2 $3 $4: no namespace"
+	elif [ "$4" = profile ]; then
+		for fm_j in $FM_JOBS; do
+			bp_job "$fm_dev" $1 $3 $fm_j
+		done
+	else
 		# shellcheck disable=SC2086 # the job names, one word each
 		bf_matrix "$fm_dev" "$@" $FM_JOBS
-	else
-		echo "matrix $1 $2 $3 $4: no namespace"
 	fi
 	bf_cleanup $FM_NQN
 }
@@ -127,8 +141,28 @@ fm_fabric() {
 		fm_unload $1
 		fm_round=$((fm_round + 1))
 	done
+	if [ "$FM_PROFILE" = 1 ]; then
+		fm_profile $1
+	fi
 	[ "$1" = rdma ] && rdma_net_down
 	return 0
+}
+
+# fm_profile FABRIC: the profile round, ours then in-tree, on null_blk
+fm_profile() {
+	bp_ready || {
+		echo "matrix $1: no perf in the image, no profile"
+		return 0
+	}
+	for fm_t in ours in-tree; do
+		echo "==> matrix $1, profile: $fm_t"
+		if fm_load $1 $fm_t; then
+			fm_run $1 null_blk $fm_t profile
+		else
+			echo "matrix $1: cannot load $fm_t"
+		fi
+		fm_unload $1
+	done
 }
 
 fm_clock=wall

@@ -10,9 +10,12 @@
 BF_T=${BENCH_FIO_SECONDS:-10}
 
 # bf_fio PREFIX DEV NAME RW BS QD: one fio job on DEV; prints
-# "PREFIX iops=N bw_kib=N", or "PREFIX failed: ..."
+# "PREFIX iops=N bw_kib=N", or "PREFIX failed: ..."  BF_FIO_WRAP, when
+# set, is a command fio runs under (the profile's perf record: its
+# "COMMAND --" words)
 bf_fio() {
-	res=$(fio --name="$3" --filename="$2" --rw="$4" --bs="$5" \
+	# shellcheck disable=SC2086 # the wrapper's words
+	res=$(${BF_FIO_WRAP:-} fio --name="$3" --filename="$2" --rw="$4" --bs="$5" \
 		--iodepth="$6" --ioengine=libaio --direct=1 --time_based \
 		--runtime="$BF_T" --ramp_time=2 --numjobs=1 --minimal 2>&1 |
 		tail -n 1)
