@@ -71,7 +71,8 @@ bench_modules() {
 # linux-perf's binary, for the fio matrix's profile round (bench 27,
 # BENCH_MATRIX_PROFILE=1): /usr/bin/perf, or a versioned perf_X.Y where
 # /usr/bin/perf is the wrapper that picks one; none if the host has none
-# (make bench installs it: scripts/deps.sh bench).
+# (make bench installs it: scripts/deps.sh bench); only in the image of
+# NVMET_NG_IMAGE_PERF=1 (tests/vm/run.sh bench), not in make check's.
 perf_binary() {
 	local f
 	for f in /usr/bin/perf /usr/bin/perf_[0-9]*; do
@@ -80,7 +81,8 @@ perf_binary() {
 	done
 	return 0
 }
-PERF_BIN=$(perf_binary)
+PERF_BIN=
+[ "${NVMET_NG_IMAGE_PERF:-0}" != 1 ] || PERF_BIN=$(perf_binary)
 
 # Everything that goes in, for the "changed?" check.
 inputs_hash() {
