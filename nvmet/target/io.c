@@ -272,6 +272,19 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		if (!(READ_ONCE(ns->features) & NVMET_BF_WRITE_ZEROES) ||
 		    !ns->backend->write_zeroes)
 			break;
+		/*
+		 * With PI the backend writes it (PRACT 1 generated, PRACT 0
+		 * zeroes): nothing to check, and PRCHK must be clear (NVM
+		 * Command Set; QEMU answers Invalid Protection Information).
+		 */
+		if ((READ_ONCE(ns->features) & NVMET_BF_PI) &&
+		    (le16_to_cpu(cmd->write_zeroes.control) &
+		     (NVME_RW_PRINFO_PRCHK_GUARD | NVME_RW_PRINFO_PRCHK_APP |
+		      NVME_RW_PRINFO_PRCHK_REF))) {
+			req->error_loc = offsetof(struct nvme_write_zeroes_cmd,
+						  control);
+			return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
+		}
 		nlb = (u64)le16_to_cpu(cmd->write_zeroes.length) + 1;
 		req->execute = nvmet_execute_write_zeroes;
 		return nvmet_check_range(req,

@@ -36,6 +36,11 @@
 #   a PRACT 0 Compare of the blocks read succeeds, of the ones with a
 #   block's data from another 0x4285 (Compare Failure), expecting another
 #   application tag 0x4283;
+# - Write Zeroes over written blocks: PRACT 1 (ILBRT, LBAT 0x5a5a) reads
+#   back with PRACT 0 as zeroes with guard 0, 0x5a5a and the LBA in each
+#   block's PI, and with PRACT 1 and every check; PRACT 0 as zeroes with
+#   PI of zeroes but the LBA as reference tag (type 1; type 3: all
+#   zeroes); PRCHK set: 0x6181 (Invalid Protection Information);
 # - nvme-tcp-pi (tests/fuzz/pi.c), our own initiator: PI the host
 #   computes, every check and status on a PRACT 0 write and read;
 # - over loop: the same format, PRACT 1 round trip, 0x4283, PRACT 0;
@@ -230,6 +235,49 @@ stale_pi() {
 	echo "$1: stale PI at $2: 0x4282 on every read"
 }
 
+# wz DEV SLBA PRINFO REFTAG LBAT: Write Zeroes of 8 blocks
+wz() {
+	nvme io-passthru $1 --opcode=0x08 --namespace-id=1 --cdw10=$2 \
+		--cdw11=0 --cdw12=$(( 7 | ($3 << 26) )) --cdw14=$4 \
+		--cdw15=$5 > $OUT 2>&1
+}
+
+# zeroed DEV SLBA APP REF0 INC: the 8 blocks read with PRACT 0 are zeroes,
+# each block's PI guard 0, APP and REF0 (+ i with INC 1)
+zeroed() {
+	ptx $1 0x02 $2 0 $2 0 0 --raw-binary > $EXT 2>/dev/null ||
+		fail "$1: PRACT 0 read of the zeroed blocks at $2"
+	i=0
+	while [ $i -lt 8 ]; do
+		blk=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			head -c 512 | tr -d '\0' | wc -c)
+		expect_eq "$1: zeroed block $i: non-zero bytes" 0 "$blk"
+		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			tail -c 8 | od -An -tx1 | tr -d ' \n')
+		expect_eq "$1: zeroed block $i: PI" \
+			"0000$(printf %04x%08x $3 $(($4 + i * $5)))" "$tag"
+		i=$((i + 1))
+	done
+}
+
+# write_zeroes DEV SLBA: Write Zeroes with PRINFO over written blocks, type 1
+write_zeroes() {
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "$1: write before zeroes"
+	wz $1 $2 8 $2 0x5a5a || fail "$1: Write Zeroes, PRACT 1: $(cat $OUT)"
+	zeroed $1 $2 0x5a5a $2 1
+	pt_read $1 0x02 $2 15 $2 0x5a5a 0xffff ||
+		fail "$1: PRACT 1 checked read of the zeroed blocks"
+	head -c 4096 /dev/zero | cmp -s - $OUT ||
+		fail "$1: PRACT 1 read of the zeroed blocks is not zeroes"
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "$1: write before zeroes"
+	wz $1 $2 0 0 0 || fail "$1: Write Zeroes, PRACT 0: $(cat $OUT)"
+	zeroed $1 $2 0 $2 1
+	ptx $1 0x02 $2 7 $2 0 0xffff --raw-binary > $OUT 2>/dev/null ||
+		fail "$1: PRACT 0 read, every check, of PRACT 0 zeroes"
+	status "$1: Write Zeroes with PRCHK" 0x6181 wz $1 $2 12 $2 0
+	echo "$1: Write Zeroes at $2, PRACT 1 and 0: zeroes with their PI"
+}
+
 # pi_initiator TYPE: nvme-tcp-pi against namespace 1 over TCP
 pi_initiator() {
 	rc=0
@@ -305,6 +353,7 @@ write_attr $SD/opts 0
 write_attr $SD/every_nth 0
 pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
 stale_pi $D 1024
+write_zeroes $D 1536
 host_disconnect_all
 
 # -- loop
@@ -333,6 +382,12 @@ pt_write $D 0x01 64 8 0x1111 0xbeef 0 || fail "type 3 PRACT write: $(cat $OUT)"
 pt_read $D 0x02 64 15 0x1111 0xbeef 0xffff || fail "type 3 checked read"
 cmp -s $OUT $PAT || fail "type 3: read differs from the write"
 status "type 3: other reference tag" 0x4284 pt $D 0x02 64 9 0x2222 0 0
+wz $D 64 0 0 0 || fail "type 3: Write Zeroes, PRACT 0: $(cat $OUT)"
+zeroed $D 64 0 0 0
+wz $D 64 8 0x1111 0x77 || fail "type 3: Write Zeroes, PRACT 1: $(cat $OUT)"
+zeroed $D 64 0x77 0x1111 0
+pt_read $D 0x02 64 15 0x1111 0x77 0xffff || fail "type 3: read of zeroes"
+echo "type 3: Write Zeroes, PRACT 0 and 1"
 pi_initiator 3
 host_disconnect_all
 exit 0
