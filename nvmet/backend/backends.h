@@ -33,6 +33,7 @@ void nvmet_bdev_submit_sg(struct nvmet_req *req, struct scatterlist *sgl,
 void nvmet_bdev_pi_open(struct nvmet_ns *ns, struct block_device *bdev);
 int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio);
 void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce);
+void nvmet_bdev_pi_write_zeroes(struct nvmet_req *req);
 bool nvmet_bdev_pi_ext(const struct nvmet_req *req);
 
 /* bdev_zns.c: the bdev backend's zone hooks */

@@ -132,7 +132,8 @@ static blk_opf_t nvmet_bdev_rw_opf(struct nvmet_req *req)
 {
 	blk_opf_t opf;
 
-	if (!nvme_is_write(req->cmd))
+	if (!nvme_is_write(req->cmd) &&
+	    req->cmd->common.opcode != nvme_cmd_write_zeroes)
 		return REQ_OP_READ;
 	opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE;
 	if (req->cmd->rw.control & cpu_to_le16(NVME_RW_FUA))
@@ -382,6 +383,11 @@ static void nvmet_bdev_write_zeroes_work(struct work_struct *work)
 	sector_t nr_sects = ((sector_t)le16_to_cpu(cmd->length) + 1) << shift;
 	int ret;
 
+	/* not REQ_OP_WRITE_ZEROES: it leaves a SCSI disk's old PI */
+	if (READ_ONCE(req->ns->features) & NVMET_BF_PI) {
+		nvmet_bdev_pi_write_zeroes(req);
+		return;
+	}
 	ret = blkdev_issue_zeroout(nvmet_bdev_of(req), sector, nr_sects,
 				   GFP_KERNEL, 0);
 	if (ret)

@@ -15,6 +15,13 @@
  *   device as the payload, which the device checks again; a read's PI is
  *   checked per PRCHK and goes to the host after each block.
  *
+ * Write Zeroes writes zeroes from the zero page with PI of ours, never
+ * through REQ_OP_WRITE_ZEROES: a SCSI disk's WRITE SAME leaves the old PI
+ * in place (scsi_debug does), which then fails every read.  PRACT 1: the
+ * guard of zeroes (0), LBAT and ILBRT as for a write; PRACT 0: PI of all
+ * zeroes (NVM Command Set, Write Zeroes; as QEMU's controller), except a
+ * type 1 reference tag, which is the LBA, the only one the device takes.
+ *
  * Not the block layer's own generate and verify: they know no LBAT, PRCHK
  * or ILBRT, and an administrator can switch them off in sysfs
  * (integrity/write_generate), which would leave writes unprotected.
@@ -37,6 +44,7 @@
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/t10-pi.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include <nvmet/compat-blk.h>
@@ -55,6 +63,8 @@
  * @nents: entries of @sg
  * @bounced: @sg is a bounce buffer of ours (nvmet_bdev_sg_aligned(), or
  *	     the data of extended LBAs)
+ * @zeroes: @sg is a list of the zero page (Write Zeroes), ours to free
+ * @write: the bios write (a Write or Write Zeroes)
  * @ext: PRACT 0, the host's PI in extended LBAs in req->sg
  * @type: NVME_NS_DPS_PI_TYPE1 or NVME_NS_DPS_PI_TYPE3
  * @checks: NVME_RW_PRINFO_PRCHK_* bits to check on a read
@@ -71,6 +81,8 @@ struct nvmet_bdev_pi {
 	struct scatterlist	*sg;
 	unsigned int		nents;
 	bool			bounced;
+	bool			zeroes;
+	bool			write;
 	bool			ext;
 	u8			type;
 	u16			checks;
@@ -154,6 +166,8 @@ static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 	pi->slba = le64_to_cpu(cmd->rw.slba);
 	pi->nlb = nlb;
 	pi->bounced = false;
+	pi->zeroes = false;
+	pi->write = nvme_is_write(cmd);
 	pi->ext = nvmet_bdev_pi_is_ext(req, nlb);
 	if ((control & NVME_RW_PRINFO_PRACT) || pi->ext) {
 		pi->ref = le32_to_cpu(cmd->common.cdw14);
@@ -329,7 +343,11 @@ int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
 		unsigned int off = offset_in_page(p);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
 
-		if (bio_integrity_add_page(bio, virt_to_page(p), n, off) != n)
+		/* a Write Zeroes' tuples may be vmalloc()ed (kvmalloc()) */
+		struct page *page = is_vmalloc_addr(p) ? vmalloc_to_page(p) :
+							 virt_to_page(p);
+
+		if (bio_integrity_add_page(bio, page, n, off) != n)
 			return -ENOMEM;
 		p += n;
 		len -= n;
@@ -344,7 +362,7 @@ static void nvmet_bdev_pi_finish(struct nvmet_bdev_pi *pi, u16 status)
 {
 	struct nvmet_req *req = pi->req;
 
-	if (!status && !nvme_is_write(req->cmd)) {
+	if (!status && !pi->write) {
 		status = nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_check);
 		if (!status && pi->ext)
 			nvmet_bdev_pi_xfer(pi, true);
@@ -354,7 +372,9 @@ static void nvmet_bdev_pi_finish(struct nvmet_bdev_pi *pi, u16 status)
 	}
 	if (pi->bounced)
 		sgl_free(pi->sg);
-	kfree(pi);
+	else if (pi->zeroes)
+		kvfree(pi->sg);
+	kvfree(pi);
 	nvmet_req_complete(req, status);
 }
 
@@ -379,7 +399,7 @@ static void nvmet_bdev_pi_done(struct bio *bio)
 	if (sts == BLK_STS_PROTECTION) {
 		req->error_slba = pi->slba;
 		nvmet_bdev_pi_finish(pi, NVME_SC_GUARD_CHECK | NVME_STATUS_DNR);
-	} else if (sts || nvme_is_write(req->cmd)) {
+	} else if (sts || pi->write) {
 		nvmet_bdev_pi_finish(pi, nvmet_bdev_status(req, sts));
 	} else {
 		INIT_WORK(&pi->work, nvmet_bdev_pi_read_work);
@@ -432,6 +452,70 @@ void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce)
 					   req->sg_cnt, len);
 		nvmet_bdev_pi_walk(pi, nvmet_bdev_pi_fill);
 	}
+	nvmet_bdev_submit_sg(req, pi->sg, pi->nents, len, nvmet_bdev_pi_done,
+			     pi, pi);
+	return;
+nomem:
+	nvmet_req_complete(req, NVME_SC_INTERNAL);
+}
+
+/*
+ * @len bytes of the zero page, in a list of ours: a Write Zeroes may be
+ * 65536 blocks, more than a bounce buffer should be.
+ */
+static struct scatterlist *nvmet_bdev_pi_zero_sg(u32 len, unsigned int *nents)
+{
+	unsigned int i, n = DIV_ROUND_UP(len, PAGE_SIZE);
+	struct scatterlist *sgl;
+
+	sgl = kvmalloc_array(n, sizeof(*sgl), GFP_KERNEL);
+	if (!sgl)
+		return NULL;
+	sg_init_table(sgl, n);
+	for (i = 0; i < n; i++) {
+		sg_set_page(&sgl[i], ZERO_PAGE(0), min_t(u32, len, PAGE_SIZE),
+			    0);
+		len -= sgl[i].length;
+	}
+	*nents = n;
+	return sgl;
+}
+
+/**
+ * nvmet_bdev_pi_write_zeroes() - Write Zeroes on a namespace with PI on
+ * @req: the request (PRCHK checked clear at parsing, io.c)
+ *
+ * Writes zeroes with PI: PRACT 1 the guard of zeroes, LBAT and ILBRT;
+ * PRACT 0 all zeroes, the reference tag of type 1 the LBA.  The guard is
+ * 0 either way: the CRC T10-DIF of zeroes, with its initial value of 0.
+ *
+ * Context: Process context (the backend's deferred work).
+ */
+void nvmet_bdev_pi_write_zeroes(struct nvmet_req *req)
+{
+	u32 nlb = nvmet_bdev_pi_nlb(req);
+	u32 len = nlb << req->ns->blksize_shift;
+	struct nvmet_bdev_pi *pi;
+	u32 i;
+
+	pi = kvmalloc(struct_size(pi, tuples, nlb), GFP_KERNEL);
+	if (!pi)
+		goto nomem;
+	nvmet_bdev_pi_init(pi, req, nlb);
+	pi->write = true;
+	if (!(req->cmd->rw.control & cpu_to_le16(NVME_RW_PRINFO_PRACT))) {
+		pi->ref = pi->type == NVME_NS_DPS_PI_TYPE1 ?
+			  lower_32_bits(pi->slba) : 0;
+		pi->app = 0;
+	}
+	pi->sg = nvmet_bdev_pi_zero_sg(len, &pi->nents);
+	if (!pi->sg) {
+		kvfree(pi);
+		goto nomem;
+	}
+	pi->zeroes = true;
+	for (i = 0; i < nlb; i++)
+		nvmet_bdev_pi_fill(pi, i, 0);
 	nvmet_bdev_submit_sg(req, pi->sg, pi->nents, len, nvmet_bdev_pi_done,
 			     pi, pi);
 	return;

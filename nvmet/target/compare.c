@@ -8,8 +8,18 @@
  * stage.c: Compare then compares each with the data the host sent
  * (req->sg), Verify discards it.  A stage reads with a Read command of the
  * core's own, so the backend reads, never writes (Compare's opcode has the
- * data direction of a write).  PRINFO is ignored (no protection
- * information yet), as are FUA and Limited Retry.
+ * data direction of a write).  FUA and Limited Retry are ignored.
+ *
+ * Protection information (design.md, "Protection information"): a
+ * Compare with PRACT 0 on a namespace with PI carries extended LBAs, each
+ * block followed by its 8 bytes of PI.  Its stages read extended LBAs
+ * too, the stored PI checked by the backend per the Compare's PRCHK
+ * against its EILBRT, ELBAT and ELBATM (a failed check is the Compare's
+ * status: 282h, 283h, 284h); then the data of each block is compared and
+ * the PI is not: with 8 bytes of metadata, all PI, there is no other
+ * metadata to compare (the NVM Command Set's rule, as QEMU's controller
+ * implements it).  PRACT 1 reads the blocks alone, with the core's guard
+ * and reference tag checks.
  *
  * Conventions:
  * @req: a Compare or Verify command on an enabled namespace
@@ -17,6 +27,7 @@
  */
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/t10-pi.h>
 
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -29,6 +40,9 @@
  * @left: blocks still to read
  * @done: bytes already read and compared
  * @chunk: bytes of the current stage
+ * @ebs: bytes a block takes in the host's data and the bounce buffer:
+ *	 the block size, or with extended LBAs the block size plus 8
+ * @ext: the host's data is extended LBAs (PRACT 0 on a namespace with PI)
  * @end: called with the command's status instead of completing it
  *	  (fused Compare and Write), or NULL
  */
@@ -38,6 +52,8 @@ struct nvmet_cmpver {
 	u64 left;
 	u32 done;
 	u32 chunk;
+	u32 ebs;
+	bool ext;
 	void (*end)(struct nvmet_req *req, u16 status);
 };
 
@@ -54,14 +70,19 @@ static void nvmet_cmpver_finish(struct nvmet_cmpver *cv, u16 status)
 		nvmet_req_complete(req, status);
 }
 
-/* Is @len bytes of @a equal to the bytes of @b from @off on? */
+/*
+ * Is @len bytes of @a equal to the bytes of @b from @off on?  Both hold
+ * blocks of @ebs bytes from there on, of which the first @bs are compared
+ * and the rest (the PI of extended LBAs) skipped.
+ */
 static bool nvmet_sg_equal(struct scatterlist *a, unsigned int na,
 			   struct scatterlist *b, unsigned int nb,
-			   size_t off, size_t len)
+			   size_t off, size_t len, u32 bs, u32 ebs)
 {
 	struct sg_mapping_iter ma, mb;
 	size_t ia = 0, ib = 0;
 	bool equal = true;
+	u32 in = 0;
 
 	sg_miter_start(&ma, a, na, SG_MITER_FROM_SG);
 	sg_miter_start(&mb, b, nb, SG_MITER_FROM_SG);
@@ -81,7 +102,13 @@ static bool nvmet_sg_equal(struct scatterlist *a, unsigned int na,
 			ib = 0;
 		}
 		n = min3(len, ma.length - ia, mb.length - ib);
-		equal = !memcmp(ma.addr + ia, mb.addr + ib, n);
+		if (in < bs) {
+			n = min_t(size_t, n, bs - in);
+			equal = !memcmp(ma.addr + ia, mb.addr + ib, n);
+		} else {
+			n = min_t(size_t, n, ebs - in);
+		}
+		in = (in + n) % ebs;
 		ia += n;
 		ib += n;
 		len -= n;
@@ -95,14 +122,21 @@ static bool nvmet_sg_equal(struct scatterlist *a, unsigned int na,
 static void nvmet_cmpver_submit(struct nvmet_cmpver *cv)
 {
 	struct nvmet_ns *ns = cv->st.host_ns;
-	u64 nlb = min_t(u64, cv->left, NVMET_STAGE_MAX >> ns->blksize_shift);
+	u64 nlb = min_t(u64, cv->left, NVMET_STAGE_MAX / cv->ebs);
+	u16 control = le16_to_cpu(cv->st.host_cmd->rw.control);
 	u64 slba = cv->slba;
 
 	/* Before the submission: the stage may end before it returns. */
-	cv->chunk = nlb << ns->blksize_shift;
+	cv->chunk = nlb * cv->ebs;
 	cv->slba += nlb;
 	cv->left -= nlb;
-	nvmet_stage_submit(&cv->st, ns, nvme_cmd_read, slba, nlb, 0);
+	if (cv->ext)
+		nvmet_stage_read_ext(&cv->st, slba, nlb,
+				     control & (NVME_RW_PRINFO_PRCHK_GUARD |
+						NVME_RW_PRINFO_PRCHK_APP |
+						NVME_RW_PRINFO_PRCHK_REF));
+	else
+		nvmet_stage_submit(&cv->st, ns, nvme_cmd_read, slba, nlb, 0);
 }
 
 static void nvmet_cmpver_work(struct work_struct *work)
@@ -117,7 +151,9 @@ static void nvmet_cmpver_work(struct work_struct *work)
 	}
 	if (st->host_sg && !nvmet_sg_equal(st->bounce, st->bounce_cnt,
 					   st->host_sg, st->host_sg_cnt,
-					   cv->done, cv->chunk)) {
+					   cv->done, cv->chunk,
+					   1U << st->host_ns->blksize_shift,
+					   cv->ebs)) {
 		st->req->error_slba = le64_to_cpu(st->host_cmd->rw.slba);
 		nvmet_cmpver_finish(cv, NVME_SC_COMPARE_FAILED |
 				    NVME_STATUS_DNR);
@@ -134,7 +170,8 @@ static void nvmet_cmpver_work(struct work_struct *work)
 /**
  * nvmet_cmpver_start() - start a Compare or Verify
  * @req: the command, parsed: its range checked, req->data_len the bytes
- *	 Compare carries (0 for Verify)
+ *	 Compare carries (0 for Verify): its blocks, or with PRACT 0 on a
+ *	 namespace with PI (io.c) its extended LBAs
  * @done: called (in process context) with the command's status instead
  *	  of completing @req, or NULL to complete it
  *
@@ -149,16 +186,22 @@ u16 nvmet_cmpver_start(struct nvmet_req *req,
 		       void (*done)(struct nvmet_req *req, u16 status))
 {
 	u64 nlb = (u64)le16_to_cpu(req->cmd->rw.length) + 1;
+	u32 bs = 1U << req->ns->blksize_shift;
 	struct nvmet_cmpver *cv;
+	bool ext;
 
 	if (req->transfer_len != req->data_len) {
 		req->error_loc = offsetof(struct nvme_common_command, dptr);
 		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
 	}
+	/* the parser made it the extended length, or the blocks' */
+	ext = req->data_len == nlb * (bs + sizeof(struct t10_pi_tuple));
 	cv = kzalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return NVME_SC_INTERNAL;
-	if (nvmet_stage_init(&cv->st, req, nlb << req->ns->blksize_shift,
+	cv->ext = ext;
+	cv->ebs = ext ? bs + sizeof(struct t10_pi_tuple) : bs;
+	if (nvmet_stage_init(&cv->st, req, nlb * cv->ebs,
 			     nvmet_cmpver_work)) {
 		kfree(cv);
 		return NVME_SC_INTERNAL;

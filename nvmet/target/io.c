@@ -199,9 +199,10 @@ static u16 nvmet_cmpver_allowed(struct nvmet_req *req)
 /*
  * PRINFO of a read, write or compare on a namespace with protection
  * information (NVMET_BF_PI), 8 bytes of metadata, all PI.  PRACT 1: no
- * metadata travels, the backend inserts and strips it.  PRACT 0 on a Read
- * or Write: the host's PI travels in extended LBAs, each block followed by
- * its 8 bytes (*@ext set); on a Compare it is not built: Invalid Field.
+ * metadata travels, the backend inserts and strips it.  PRACT 0: the
+ * host's PI travels in extended LBAs, each block followed by its 8 bytes
+ * (*@ext set); a Compare's is not compared, the stored PI is checked per
+ * PRCHK instead (compare.c).
  * Type 1 with a reference tag check needs ILBRT to be the SLBA's low 32
  * bits (NVM Command Set, "Protection Information"): else Invalid
  * Protection Information.
@@ -214,14 +215,8 @@ static u16 nvmet_pi_parse(struct nvmet_req *req, bool *ext)
 	*ext = false;
 	if (!(READ_ONCE(req->ns->features) & NVMET_BF_PI))
 		return 0;
-	if (!(control & NVME_RW_PRINFO_PRACT)) {
-		if (cmd->common.opcode == nvme_cmd_compare) {
-			req->error_loc = offsetof(struct nvme_rw_command,
-						  control);
-			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-		}
+	if (!(control & NVME_RW_PRINFO_PRACT))
 		*ext = true;
-	}
 	if (req->ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
 	    (control & NVME_RW_PRINFO_PRCHK_REF) &&
 	    le32_to_cpu(cmd->common.cdw14) !=
@@ -236,7 +231,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 {
 	struct nvme_command *cmd = req->cmd;
 	struct nvmet_ns *ns = req->ns;
-	bool ext;
+	bool ext = false;
 	u16 status;
 	u64 nlb;
 	u32 nr;
@@ -265,6 +260,9 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		nlb = (u64)le16_to_cpu(cmd->rw.length) + 1;
 		if (cmd->common.opcode == nvme_cmd_compare)
 			req->data_len = nlb << ns->blksize_shift;
+		/* PRACT 0: extended LBAs, as for a Write */
+		if (cmd->common.opcode == nvme_cmd_compare && ext)
+			req->data_len += nlb * sizeof(struct t10_pi_tuple);
 		req->execute = nvmet_execute_cmpver;
 		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
 	case nvme_cmd_flush:
@@ -274,6 +272,19 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		if (!(READ_ONCE(ns->features) & NVMET_BF_WRITE_ZEROES) ||
 		    !ns->backend->write_zeroes)
 			break;
+		/*
+		 * With PI the backend writes it (PRACT 1 generated, PRACT 0
+		 * zeroes): nothing to check, and PRCHK must be clear (NVM
+		 * Command Set; QEMU answers Invalid Protection Information).
+		 */
+		if ((READ_ONCE(ns->features) & NVMET_BF_PI) &&
+		    (le16_to_cpu(cmd->write_zeroes.control) &
+		     (NVME_RW_PRINFO_PRCHK_GUARD | NVME_RW_PRINFO_PRCHK_APP |
+		      NVME_RW_PRINFO_PRCHK_REF))) {
+			req->error_loc = offsetof(struct nvme_write_zeroes_cmd,
+						  control);
+			return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
+		}
 		nlb = (u64)le16_to_cpu(cmd->write_zeroes.length) + 1;
 		req->execute = nvmet_execute_write_zeroes;
 		return nvmet_check_range(req,

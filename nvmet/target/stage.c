@@ -6,6 +6,7 @@
 #include <linux/minmax.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/t10-pi.h>
 
 #include <nvmet/fabric.h>
 #include "ctrl.h"
@@ -89,6 +90,28 @@ static void nvmet_stage_done(struct nvmet_req *req, u16 status)
 	nvmet_stage_queue(st);
 }
 
+/* Point the request at a Read or Write of the stage's own. */
+static void nvmet_stage_prep(struct nvmet_stage *st, struct nvmet_ns *ns,
+			     u8 opcode, u64 slba, u32 nlb, u16 control)
+{
+	struct nvmet_req *req = st->req;
+
+	memset(&st->cmd, 0, sizeof(st->cmd));
+	st->cmd.rw.opcode = opcode;
+	st->cmd.rw.command_id = st->host_cmd->common.command_id;
+	st->cmd.rw.nsid = cpu_to_le32(ns->nsid);
+	st->cmd.rw.slba = cpu_to_le64(slba);
+	st->cmd.rw.length = cpu_to_le16(nlb - 1);
+	st->cmd.rw.control = cpu_to_le16(control);
+	st->status = 0;
+	req->cmd = &st->cmd;
+	req->ns = ns;
+	req->sg = st->bounce;
+	req->sg_cnt = st->bounce_cnt;
+	req->data_len = nlb << ns->blksize_shift;
+	req->end_io = nvmet_stage_done;
+}
+
 /**
  * nvmet_stage_submit() - hand the backend one Read or Write of a stage
  * @st: the stage state, with no stage in flight
@@ -108,21 +131,34 @@ static void nvmet_stage_done(struct nvmet_req *req, u16 status)
 void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 			u8 opcode, u64 slba, u32 nlb, u16 control)
 {
-	struct nvmet_req *req = st->req;
+	nvmet_stage_prep(st, ns, opcode, slba, nlb, control);
+	ns->backend->rw(st->req);
+}
 
-	memset(&st->cmd, 0, sizeof(st->cmd));
-	st->cmd.rw.opcode = opcode;
-	st->cmd.rw.command_id = st->host_cmd->common.command_id;
-	st->cmd.rw.nsid = cpu_to_le32(ns->nsid);
-	st->cmd.rw.slba = cpu_to_le64(slba);
-	st->cmd.rw.length = cpu_to_le16(nlb - 1);
-	st->cmd.rw.control = cpu_to_le16(control);
-	st->status = 0;
-	req->cmd = &st->cmd;
-	req->ns = ns;
-	req->sg = st->bounce;
-	req->sg_cnt = st->bounce_cnt;
-	req->data_len = nlb << ns->blksize_shift;
-	req->end_io = nvmet_stage_done;
-	ns->backend->rw(req);
+/**
+ * nvmet_stage_read_ext() - read blocks of the host's namespace with their
+ *			    protection information, in extended LBAs
+ * @st: the stage state, with no stage in flight
+ * @slba: the first block
+ * @nlb: blocks; each takes its size and 8 bytes of the bounce buffer
+ * @prchk: the NVME_RW_PRINFO_PRCHK_* bits the backend checks the stored
+ *	   PI with
+ *
+ * A Read with PRACT clear, the host command's EILBRT, ELBAT and ELBATM
+ * (CDW14, CDW15) and a transfer of the extended length, which a backend
+ * with PI (bdev_pi.c) serves as a host's PRACT 0 Read: the stored PI
+ * checked per @prchk and returned after each block.
+ *
+ * Context: Process context (the backend's rw() may sleep briefly).
+ */
+void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
+			  u16 prchk)
+{
+	struct nvmet_ns *ns = st->host_ns;
+
+	nvmet_stage_prep(st, ns, nvme_cmd_read, slba, nlb, prchk);
+	st->cmd.common.cdw14 = st->host_cmd->common.cdw14;
+	st->cmd.common.cdw15 = st->host_cmd->common.cdw15;
+	st->req->data_len += nlb * sizeof(struct t10_pi_tuple);
+	ns->backend->rw(st->req);
 }

@@ -21,6 +21,12 @@
  * without their PI (SGL Data Block Length Invalid, 00Fh).  The error
  * log's newest entry must name the failing block's LBA (the device's
  * check: the first), which tells the target's check from the device's.
+ * Compare with PRACT 0 (extended LBAs) on the written blocks: the same
+ * blocks with every check succeed, also with another block's PI in one
+ * block (PI is checked on the stored blocks, not compared); one block's
+ * data changed is Compare Failure (285h); another expected application
+ * tag (283h) or, type 3, reference tag (284h), checked on the stored PI,
+ * fail with the data equal; the blocks without their PI are 00Fh.
  * Prints "ok N - ..." or "not ok N - ..." per check and
  * "pi: N passed, N failed"; exits 1 if a check failed.
  */
@@ -33,6 +39,7 @@
 
 #define OPC_WRITE	0x01
 #define OPC_READ	0x02
+#define OPC_COMPARE	0x05
 #define LBA		96
 #define NLB		4
 #define BS		512
@@ -53,6 +60,7 @@
 #define ST_GUARD	0x282
 #define ST_APP		0x283
 #define ST_REF		0x284
+#define ST_CMP		0x285
 #define NO_LBA		UINT64_MAX
 
 struct opts opt = {
@@ -160,6 +168,61 @@ static uint16_t read_ext(struct conn *c, uint8_t *buf, uint32_t ref,
 	return status_of(c, setup_command_in(c, &s, buf, NLB * EBS));
 }
 
+/* Compare the range with @len bytes of @buf, PRACT 0, expecting @ref, @app. */
+static uint16_t compare_ext(struct conn *c, const uint8_t *buf, uint32_t len,
+			    uint32_t prinfo, uint32_t ref, uint16_t app)
+{
+	struct sqe s;
+
+	rw_sqe(&s, OPC_COMPARE, prinfo, ref, app, 0xffff);
+	return status_of(c, setup_command(c, &s, buf, len));
+}
+
+/* A Compare of @buf must end with @want (0: success). */
+static void compared(struct conn *c, const uint8_t *buf, uint32_t len,
+		     uint32_t prinfo, uint32_t ref, uint16_t app,
+		     uint16_t want, const char *what)
+{
+	uint16_t got = compare_ext(c, buf, len, prinfo, ref, app);
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "compare, %s: status %#x (got %#x)", what,
+		 want, got);
+	check(got == want, msg);
+}
+
+/* PRACT 0 Compare of the range, which holds @good. */
+static void run_compare(const uint8_t *good, struct conn *c)
+{
+	static uint8_t bad[NLB * EBS];
+
+	compared(c, good, NLB * EBS, PRCHK_ALL, ilbrt(), APP, 0,
+		 "the blocks, every check");
+	compared(c, good, NLB * EBS, 0, ilbrt(), APP, 0,
+		 "the blocks, no check");
+	memcpy(bad, good, sizeof(bad));
+	memcpy(bad + 1 * EBS + BS, good + 2 * EBS + BS, 8);
+	compared(c, bad, sizeof(bad), PRCHK_ALL, ilbrt(), APP, 0,
+		 "block 1 with block 2's PI (PI not compared)");
+	memcpy(bad, good, sizeof(bad));
+	bad[2 * EBS + 100] ^= 0x04;		/* block 2's data */
+	compared(c, bad, sizeof(bad), PRCHK_ALL, ilbrt(), APP, ST_CMP,
+		 "block 2's data changed");
+	bad[2 * EBS + 100] ^= 0x04;
+	bad[3 * EBS + BS - 1] ^= 0x40;		/* block 3's last byte */
+	compared(c, bad, sizeof(bad), 0, ilbrt(), APP, ST_CMP,
+		 "block 3's last byte changed, no check");
+	compared(c, good, NLB * EBS, PRCHK_APP, ilbrt(), APP ^ 0x8, ST_APP,
+		 "another application tag expected");
+	compared(c, good, NLB * EBS, PRCHK_GUARD | PRCHK_REF, ilbrt(),
+		 APP ^ 0x8, 0, "another application tag, not checked");
+	if (pi_type == 3)
+		compared(c, good, NLB * EBS, PRCHK_REF, REF3 + 7, APP, ST_REF,
+			 "another reference tag expected");
+	compared(c, good, NLB * BS, PRCHK_ALL, ilbrt(), APP, ST_SGL_LEN,
+		 "the blocks without their PI");
+}
+
 /* Do the blocks, data and PI, hold @want? */
 static bool holds(struct conn *c, const uint8_t *want)
 {
@@ -256,6 +319,8 @@ static void run(struct conn *a, struct conn *c)
 			 ST_REF, got);
 		check(got == ST_REF, msg);
 	}
+
+	run_compare(good, c);
 
 	/* data that differs from @good, so that a write that fails shows */
 	fill(next, 2);

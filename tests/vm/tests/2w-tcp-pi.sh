@@ -20,14 +20,27 @@
 #   Check Error, DNR); type 1, a reference tag check with ILBRT not the
 #   SLBA: 0x6181 (Invalid Protection Information, DNR, More: the error log
 #   names the field); PRACT 0 with a transfer of the blocks alone, read
-#   or write: 0x600f (SGL Data Block Length Invalid, DNR, More); a PRACT
-#   0 Compare: 0x6002 (Invalid Field); the disk's own check failing (scsi_debug
-#   opts=32, a guard error), PRACT 1 or 0: 0x4282 (Guard Check Error);
+#   or write: 0x600f (SGL Data Block Length Invalid, DNR, More), also a
+#   PRACT 0 Compare; the disk's own check failing (scsi_debug opts=32, a
+#   guard error), PRACT 1 or 0: 0x4282 (Guard Check Error);
+# - PI corrupted in the backend: blocks written with PI, then new data
+#   written to the disk directly with the block layer's PI generation off
+#   (integrity/write_generate 0: the disk keeps the old PI, the new data
+#   reads back through it with read_verify 0); a read through the target,
+#   PRACT 1 or 0, any PRCHK, and a Compare: 0x4282, the disk's check;
 # - PRACT 0 through pass-through (extended LBAs, 520 bytes a block): a
 #   PRACT 1 write reads back as its data with guard, LBAT 0xbeef and the
 #   LBA in each block's PI; written back with PRACT 0 and every check it
 #   succeeds; with one block's data from another block 0x4282, with a
 #   whole block (data and PI) from another 0x4284, the data unchanged;
+#   a PRACT 0 Compare of the blocks read succeeds, of the ones with a
+#   block's data from another 0x4285 (Compare Failure), expecting another
+#   application tag 0x4283;
+# - Write Zeroes over written blocks: PRACT 1 (ILBRT, LBAT 0x5a5a) reads
+#   back with PRACT 0 as zeroes with guard 0, 0x5a5a and the LBA in each
+#   block's PI, and with PRACT 1 and every check; PRACT 0 as zeroes with
+#   PI of zeroes but the LBA as reference tag (type 1; type 3: all
+#   zeroes); PRCHK set: 0x6181 (Invalid Protection Information);
 # - nvme-tcp-pi (tests/fuzz/pi.c), our own initiator: PI the host
 #   computes, every check and status on a PRACT 0 write and read;
 # - over loop: the same format, PRACT 1 round trip, 0x4283, PRACT 0;
@@ -170,10 +183,16 @@ ext_round_trip() {
 	cmp -s $OUT $PAT || fail "$1: PRACT 0 read at $2: data differs"
 	ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$EXT > $OUT 2>&1 ||
 		fail "$1: PRACT 0 write at $2 with every check: $(cat $OUT)"
+	ptx $1 0x05 $2 7 $2 0xbeef 0xffff --input-file=$EXT > $OUT 2>&1 ||
+		fail "$1: PRACT 0 compare at $2 with every check: $(cat $OUT)"
+	status "$1: PRACT 0 compare, another application tag" 0x4283 \
+		ptx $1 0x05 $2 2 $2 0xbeee 0xffff --input-file=$EXT
 	# block 3's data from block 4, its PI kept: the guard fails
 	cp $EXT $BAD
 	dd if=$EXT of=$BAD bs=8 skip=260 seek=195 count=64 conv=notrunc \
 		2>/dev/null
+	status "$1: PRACT 0 compare, block 3's data differs" 0x4285 \
+		ptx $1 0x05 $2 7 $2 0xbeef 0xffff --input-file=$BAD
 	status "$1: PRACT 0 write, wrong guard" 0x4282 \
 		ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$BAD
 	# block 3 all from block 4: guard right, reference tag wrong
@@ -184,6 +203,79 @@ ext_round_trip() {
 		fail "$1: PRACT 0 read at $2 after the failed writes"
 	cmp -s $OUT $EXT || fail "$1: a failed PRACT 0 write changed $2"
 	echo "$1: PRACT 0 read and write at $2, data, tags and errors"
+}
+
+# stale_pi DEV SLBA: the disk's stored PI of 8 blocks no longer matches
+# their data; every read of them through the target fails the disk's check
+stale_pi() {
+	I=/sys/block/${DISK#/dev/}/integrity
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "stale PI: write: $(cat $OUT)"
+	pt_read $1 0x02 $2 15 $2 0xbeef 0xffff || fail "stale PI: checked read"
+	write_attr $I/write_generate 0
+	dd if=/dev/urandom of=$BAD bs=4096 count=1 2>/dev/null
+	dd if=$BAD of=$DISK bs=4096 seek=$(($2 / 8)) oflag=direct \
+		2>/dev/null || fail "stale PI: dd to $DISK without PI"
+	write_attr $I/write_generate 1
+	write_attr $I/read_verify 0
+	dd if=$DISK of=$OUT bs=4096 skip=$(($2 / 8)) count=1 iflag=direct \
+		2>/dev/null || fail "stale PI: dd from $DISK without PI"
+	write_attr $I/read_verify 1
+	cmp -s $OUT $BAD || fail "stale PI: the disk did not take the new data"
+	status "stale PI: PRACT 1 read, every check" 0x4282 \
+		pt $1 0x02 $2 15 $2 0xbeef 0xffff
+	status "stale PI: PRACT 1 read, no check" 0x4282 pt $1 0x02 $2 8 $2 0 0
+	status "stale PI: PRACT 0 read, every check" 0x4282 \
+		ptx $1 0x02 $2 7 $2 0xbeef 0xffff
+	status "stale PI: PRACT 0 read, no check" 0x4282 ptx $1 0x02 $2 0 $2 0 0
+	status "stale PI: PRACT 0 compare" 0x4282 \
+		ptx $1 0x05 $2 0 $2 0 0 --input-file=$EXT
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "stale PI: rewrite"
+	pt_read $1 0x02 $2 15 $2 0xbeef 0xffff ||
+		fail "stale PI: checked read after the rewrite"
+	echo "$1: stale PI at $2: 0x4282 on every read"
+}
+
+# wz DEV SLBA PRINFO REFTAG LBAT: Write Zeroes of 8 blocks
+wz() {
+	nvme io-passthru $1 --opcode=0x08 --namespace-id=1 --cdw10=$2 \
+		--cdw11=0 --cdw12=$(( 7 | ($3 << 26) )) --cdw14=$4 \
+		--cdw15=$5 > $OUT 2>&1
+}
+
+# zeroed DEV SLBA APP REF0 INC: the 8 blocks read with PRACT 0 are zeroes,
+# each block's PI guard 0, APP and REF0 (+ i with INC 1)
+zeroed() {
+	ptx $1 0x02 $2 0 $2 0 0 --raw-binary > $EXT 2>/dev/null ||
+		fail "$1: PRACT 0 read of the zeroed blocks at $2"
+	i=0
+	while [ $i -lt 8 ]; do
+		blk=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			head -c 512 | tr -d '\0' | wc -c)
+		expect_eq "$1: zeroed block $i: non-zero bytes" 0 "$blk"
+		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			tail -c 8 | od -An -tx1 | tr -d ' \n')
+		expect_eq "$1: zeroed block $i: PI" \
+			"0000$(printf %04x%08x $3 $(($4 + i * $5)))" "$tag"
+		i=$((i + 1))
+	done
+}
+
+# write_zeroes DEV SLBA: Write Zeroes with PRINFO over written blocks, type 1
+write_zeroes() {
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "$1: write before zeroes"
+	wz $1 $2 8 $2 0x5a5a || fail "$1: Write Zeroes, PRACT 1: $(cat $OUT)"
+	zeroed $1 $2 0x5a5a $2 1
+	pt_read $1 0x02 $2 15 $2 0x5a5a 0xffff ||
+		fail "$1: PRACT 1 checked read of the zeroed blocks"
+	head -c 4096 /dev/zero | cmp -s - $OUT ||
+		fail "$1: PRACT 1 read of the zeroed blocks is not zeroes"
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "$1: write before zeroes"
+	wz $1 $2 0 0 0 || fail "$1: Write Zeroes, PRACT 0: $(cat $OUT)"
+	zeroed $1 $2 0 $2 1
+	ptx $1 0x02 $2 7 $2 0 0xffff --raw-binary > $OUT 2>/dev/null ||
+		fail "$1: PRACT 0 read, every check, of PRACT 0 zeroes"
+	status "$1: Write Zeroes with PRCHK" 0x6181 wz $1 $2 12 $2 0
+	echo "$1: Write Zeroes at $2, PRACT 1 and 0: zeroes with their PI"
 }
 
 # pi_initiator TYPE: nvme-tcp-pi against namespace 1 over TCP
@@ -209,6 +301,7 @@ case $(uname -r) in
 esac
 
 DEV=$(sdebug 1) || fail "scsi_debug dif=1"
+DISK=$DEV
 expect_file /sys/block/${DEV#/dev/}/integrity/format T10-DIF-TYPE1-CRC
 tgt_subsys $N 1
 mkdir $NS || fail "mkdir namespace"
@@ -248,7 +341,8 @@ status "ILBRT not the SLBA (type 1)" 0x6181 pt $D 0x02 64 9 65 0 0
 status "PRACT 0 read of 4096 bytes" 0x600f pt $D 0x02 64 5 64 0 0
 status "PRACT 0 write of 4096 bytes" 0x600f pt $D 0x01 64 0 64 0 0 \
 	--input-file=$PAT
-status "PRACT 0 compare" 0x6002 pt $D 0x05 64 0 64 0 0 --input-file=$PAT
+status "PRACT 0 compare of 4096 bytes" 0x600f pt $D 0x05 64 0 64 0 0 \
+	--input-file=$PAT
 ext_round_trip $D 512
 pi_initiator 1
 write_attr $SD/every_nth 1
@@ -258,6 +352,8 @@ status "the disk's guard check, PRACT 0" 0x4282 ptx $D 0x02 64 0 64 0 0
 write_attr $SD/opts 0
 write_attr $SD/every_nth 0
 pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
+stale_pi $D 1024
+write_zeroes $D 1536
 host_disconnect_all
 
 # -- loop
@@ -286,6 +382,12 @@ pt_write $D 0x01 64 8 0x1111 0xbeef 0 || fail "type 3 PRACT write: $(cat $OUT)"
 pt_read $D 0x02 64 15 0x1111 0xbeef 0xffff || fail "type 3 checked read"
 cmp -s $OUT $PAT || fail "type 3: read differs from the write"
 status "type 3: other reference tag" 0x4284 pt $D 0x02 64 9 0x2222 0 0
+wz $D 64 0 0 0 || fail "type 3: Write Zeroes, PRACT 0: $(cat $OUT)"
+zeroed $D 64 0 0 0
+wz $D 64 8 0x1111 0x77 || fail "type 3: Write Zeroes, PRACT 1: $(cat $OUT)"
+zeroed $D 64 0x77 0x1111 0
+pt_read $D 0x02 64 15 0x1111 0x77 0xffff || fail "type 3: read of zeroes"
+echo "type 3: Write Zeroes, PRACT 0 and 1"
 pi_initiator 3
 host_disconnect_all
 exit 0
