@@ -43,7 +43,8 @@
 # which the next commands there (nvme-tcp-fused, which does not retry)
 # must not see.  (sg3-utils is
 # not in the image: no SCSI COMPARE AND WRITE of the guest's own.)
-# Copy (nvme copy) on the fileio backstore as EXTENDED COPY within it:
+# Copy (nvme copy) on the fileio backstore (with a unit serial, as
+# targetcli writes, for its NAA designator) as EXTENDED COPY within it:
 # two ranges of 4 MiB read back in order through the host, the tcm_loop
 # disk and the file, and the backstore's read_mbytes and write_mbytes
 # stay where they were (target-core's own copy does not count there,
