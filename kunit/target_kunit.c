@@ -158,8 +158,9 @@ static void tt_ram_dsm(struct nvmet_req *req)
 static bool tt_copy_offload;
 static unsigned int tt_copy_calls;
 
-static int tt_ram_copy(struct nvmet_ns *dst, loff_t dpos,
-		       struct nvmet_ns *src, loff_t spos, u64 len, bool fua)
+static int tt_ram_copy(struct nvmet_req *req, struct nvmet_ns *dst,
+		       loff_t dpos, struct nvmet_ns *src, loff_t spos, u64 len,
+		       bool fua)
 {
 	tt_copy_calls++;
 	if (!READ_ONCE(tt_copy_offload))

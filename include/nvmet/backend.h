@@ -154,13 +154,16 @@ typedef int (*nvmet_report_zones_cb)(struct blk_zone *zone, unsigned int idx,
  *	 and while NVMET_BF_DEALLOCATE is on.  Optional.
  * @copy: copy @len bytes from byte @spos of @src to byte @dpos of @dst,
  *	  both enabled namespaces the caller holds I/O references on, in
- *	  the backend's own way (a file system's copy_file_range or reflink),
- *	  and make the copy durable when @fua is set.  Called only while
- *	  NVMET_BF_COPY is on, with the ranges checked and not overlapping,
- *	  in process context (a work item on @dst's backend_wq), where it may
- *	  wait for I/O.  Return 0 when all was copied, -EOPNOTSUPP when the
- *	  backend cannot copy these (the core then copies through @rw), or
- *	  another -errno.  Optional.
+ *	  the backend's own way (a file system's copy_file_range or reflink,
+ *	  a LIO backstore's EXTENDED COPY), for @req, the Copy command (whose
+ *	  host the backend may issue it as), and make the copy durable when
+ *	  @fua is set.  Called only while NVMET_BF_COPY is on, with the
+ *	  ranges checked and not overlapping, in process context (a work
+ *	  item on @dst's backend_wq), where it may wait for I/O.  Return 0
+ *	  when all was copied, -EOPNOTSUPP when the backend cannot copy these
+ *	  (the core then copies the whole range again through @rw, which is
+ *	  safe after a partial copy: the ranges do not overlap), or another
+ *	  -errno.  Optional.
  * @limits: fill in a zeroed struct nvmet_ns_limits for an enabled
  *	    namespace, which the caller holds an I/O reference on (Identify
  *	    Namespace); no lock held, must not sleep.  Optional: without it
@@ -246,8 +249,8 @@ struct nvmet_backend_ops {
 	void (*flush)(struct nvmet_req *req);
 	void (*write_zeroes)(struct nvmet_req *req);
 	void (*dsm)(struct nvmet_req *req);
-	int (*copy)(struct nvmet_ns *dst, loff_t dpos, struct nvmet_ns *src,
-		    loff_t spos, u64 len, bool fua);
+	int (*copy)(struct nvmet_req *req, struct nvmet_ns *dst, loff_t dpos,
+		    struct nvmet_ns *src, loff_t spos, u64 len, bool fua);
 	void (*limits)(struct nvmet_ns *ns, struct nvmet_ns_limits *lim);
 	void (*media_info)(struct nvmet_ns *ns, struct nvmet_media_info *info);
 	int (*report_zones)(struct nvmet_ns *ns, u64 pos, unsigned int nr_zones,

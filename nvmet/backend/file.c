@@ -300,8 +300,9 @@ static void nvmet_file_dsm(struct nvmet_req *req)
  * -EXDEV, -EINVAL, or nothing copied) the core does again whole through
  * rw(), which is safe: the ranges do not overlap.  Runs in a work item.
  */
-static int nvmet_file_copy(struct nvmet_ns *dst, loff_t dpos,
-			   struct nvmet_ns *src, loff_t spos, u64 len, bool fua)
+static int nvmet_file_copy(struct nvmet_req *req, struct nvmet_ns *dst,
+			   loff_t dpos, struct nvmet_ns *src, loff_t spos,
+			   u64 len, bool fua)
 {
 	struct file *out = nvmet_file_file(dst);
 	loff_t start = dpos;

@@ -33,6 +33,7 @@
  * WRITE SAME(16) of a zeroed block, and Dataset Management's deallocate
  * UNMAP, one SCSI command after another within the backstore's limits
  * (struct nvmet_lio_seq), each started from the completion of the last.
+ * Copy becomes EXTENDED COPY within the backstore (lio_copy.c).
  * A fused Compare and Write becomes one COMPARE AND WRITE, which
  * target-core runs under the backstore's own lock of such commands, so
  * it is atomic against those of SCSI initiators too (the core's range
@@ -771,7 +772,14 @@ static void nvmet_lio_unpin(struct nvmet_lio *lio)
 	target_undepend_item(&lio->dev->dev_group.cg_item);
 }
 
-static u64 nvmet_lio_capacity(struct se_device *dev)
+/* The backstore of an enabled lio namespace. */
+struct se_device *nvmet_lio_dev(struct nvmet_ns *ns)
+{
+	return nvmet_lio_of(ns)->dev;
+}
+
+/* The backstore's capacity in bytes, as it is now. */
+u64 nvmet_lio_capacity(struct se_device *dev)
 {
 	return ((u64)dev->transport->get_blocks(dev) + 1) *
 		dev->dev_attrib.block_size;
@@ -783,7 +791,8 @@ static u64 nvmet_lio_capacity(struct se_device *dev)
  * TCMU leave it 0), UNMAP where emulate_tpu is on with its limits, fused
  * Compare and Write where emulate_caw is on (without it the core does not
  * run the pair either: its compare would be atomic against nvmet-ng's
- * hosts only).
+ * hosts only), Copy where emulate_3pc is on (EXTENDED COPY, lio_copy.c;
+ * the administrator's word that the backstore copies within itself).
  */
 static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 {
@@ -796,6 +805,8 @@ static void nvmet_lio_features(struct nvmet_ns *ns, struct se_device *dev)
 		ns->features &= ~NVMET_BF_DEALLOCATE;
 	if (!a->emulate_caw)
 		ns->features &= ~NVMET_BF_COMPARE_WRITE;
+	if (!a->emulate_3pc)
+		ns->features &= ~NVMET_BF_COPY;
 }
 
 static int nvmet_lio_open(struct nvmet_ns *ns)
@@ -1324,6 +1335,7 @@ static const struct nvmet_backend_ops nvmet_lio_backend_ops = {
 	.flush		= nvmet_lio_flush,
 	.write_zeroes	= nvmet_lio_write_zeroes,
 	.dsm		= nvmet_lio_dsm,
+	.copy		= nvmet_lio_copy,
 	.limits		= nvmet_lio_limits,
 	.compare_write	= nvmet_lio_compare_write,
 	.resv_cap	= nvmet_lio_resv_cap,

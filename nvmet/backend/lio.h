@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The lio backend's parts shared by its files: lio.c (the fabric, the
- * namespaces, the I/O commands) and lio_pr.c (one SCSI I_T nexus per
- * NVMe host, and NVMe reservations on the backstore's SPC-3 persistent
- * reservations).  Internal to nvmet-lio.ko.
+ * namespaces, the I/O commands), lio_pr.c (one SCSI I_T nexus per NVMe
+ * host, and NVMe reservations on the backstore's SPC-3 persistent
+ * reservations) and lio_copy.c (Copy as EXTENDED COPY).  Internal to
+ * nvmet-lio.ko.
  */
 #ifndef _NVMET_BACKEND_LIO_H
 #define _NVMET_BACKEND_LIO_H
@@ -13,7 +14,9 @@
 #include <linux/types.h>
 #include <linux/uuid.h>
 
+struct nvmet_ns;
 struct nvmet_req;
+struct se_device;
 struct se_portal_group;
 struct se_session;
 
@@ -61,6 +64,10 @@ struct nvmet_lio_wait {
 u16 nvmet_lio_run(struct nvmet_req *req, const u8 *cdb, unsigned int cdb_len,
 		  void *buf, u32 len, int dir);
 void nvmet_lio_resv(struct nvmet_req *req);
+struct se_device *nvmet_lio_dev(struct nvmet_ns *ns);
+u64 nvmet_lio_capacity(struct se_device *dev);
+int nvmet_lio_copy(struct nvmet_req *req, struct nvmet_ns *dst, loff_t dpos,
+		   struct nvmet_ns *src, loff_t spos, u64 len, bool fua);
 int nvmet_lio_pr_init(void);
 void nvmet_lio_pr_exit(void);
 

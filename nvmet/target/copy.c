@@ -13,10 +13,11 @@
  * allow is Command Size Limit Exceeded, a source range or the destination
  * past the end is LBA Out of Range.  Then the ranges are copied one after
  * the other, in order, to consecutive blocks from SDLBA on: by the
- * backend's copy() (a file system's copy_file_range or reflink) where it
- * has one and the range does not overlap its destination, otherwise in
- * stages of stage.c, each a Read into the command's bounce buffer
- * (at most NVMET_STAGE_MAX bytes) and a Write from it.  A range that
+ * backend's copy() (a file system's copy_file_range or reflink, a LIO
+ * backstore's EXTENDED COPY) where it has one and the range does not
+ * overlap its destination, otherwise in stages of stage.c, each a Read
+ * into the command's bounce buffer (at most NVMET_STAGE_MAX bytes) and a
+ * Write from it.  A range that
  * overlaps its destination is staged from its end when the destination
  * lies after it, so each range is copied as if read whole before written
  * (memmove); a later range reads what earlier ones wrote.  The memory a
@@ -307,8 +308,9 @@ static bool nvmet_copy_offload(struct nvmet_copy *cp,
 	if (!ns->backend->copy || r->ns->backend != ns->backend ||
 	    nvmet_copy_overlaps(r, ns, cp->dlba))
 		return false;
-	ret = ns->backend->copy(ns, cp->dlba << shift, r->ns, r->slba << shift,
-				(u64)r->nlb << shift, cp->control & NVME_RW_FUA);
+	ret = ns->backend->copy(cp->st.req, ns, cp->dlba << shift, r->ns,
+				r->slba << shift, (u64)r->nlb << shift,
+				cp->control & NVME_RW_FUA);
 	if (ret == -EOPNOTSUPP)
 		return false;
 	*status = ret ? nvmet_errno_to_status(cp->st.req, ret) : 0;

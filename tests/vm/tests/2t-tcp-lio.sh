@@ -43,6 +43,17 @@
 # which the next commands there (nvme-tcp-fused, which does not retry)
 # must not see.  (sg3-utils is
 # not in the image: no SCSI COMPARE AND WRITE of the guest's own.)
+# Copy (nvme copy) on the fileio backstore (with a unit serial, as
+# targetcli writes, for its NAA designator) as EXTENDED COPY within it:
+# two ranges of 4 MiB read back in order through the host, the tcm_loop
+# disk and the file, and the backstore's read_mbytes and write_mbytes
+# stay where they were (target-core's own copy does not count there,
+# READ and WRITE through our session would: 8 MiB each); a source range
+# or destination past the end is LBA Out of Range with nothing written;
+# with emulate_3pc turned off under the enabled namespace a Copy still
+# copies, through READ and WRITE (read_mbytes grows); enabled again with
+# emulate_3pc 0 the namespaces have no Copy (device_features copy=0 and
+# not settable, ONCS bit 8 and MSSRL 0, nvme copy Invalid Command Opcode).
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
 . /vm/guest/lio.sh
@@ -76,6 +87,9 @@ OUT=/tmp/e2e-lio.out
 mkdir -p $BS || fail "mkdir $BS"
 write_attr $BS/control "fd_dev_name=$IMG,fd_dev_size=$SIZE"
 write_attr $BS/enable 1
+# a unit serial, as targetcli writes one (only while no LUN links the
+# backstore): the NAA designator EXTENDED COPY names the backstore by
+write_attr $BS/wwn/vpd_unit_serial 6b1c9a2e-4f0d-4d7e-9a51-2t0000000001
 # thin provisioning, as "set attribute emulate_tpu=1 ..." in targetcli
 # (unmap_zeroes_data only while no LUN links the backstore)
 write_attr $BS/attrib/emulate_tpu 1
@@ -140,6 +154,17 @@ put_at() {
 		2>/dev/null || fail "write 1 MiB to $1 at $2 MiB"
 }
 blocks() { stat -c %b $IMG; }
+
+# lu_mb read|write: the fileio backstore's read_mbytes or write_mbytes
+lu_mb() { cat $BS/statistics/scsi_lu/$1_mbytes; }
+# mibs_are FILE MIB EXPECTED: the 8 MiB of FILE from MIB on are EXPECTED
+mibs_are() {
+	fl=
+	[ -b $1 ] && fl=iflag=direct
+	dd if=$1 of=$GOT bs=1M skip=$2 count=8 $fl 2>/dev/null ||
+		fail "read 8 MiB of $1 at $2 MiB"
+	cmp -s $GOT $3
+}
 
 # fused WANT ARGS...: nvme-tcp-fused on namespace 1 passes WANT checks
 CW=/tmp/e2e-lio.cw
@@ -224,6 +249,59 @@ lio_checks_available() {
 			fail "$dv: write_zeroes_max_bytes 0"
 		echo "$dv: discard_max_bytes $(qlim $dv discard_max_bytes) write_zeroes_max_bytes $(qlim $dv write_zeroes_max_bytes) dlfeat $(id_ns_field $dv dlfeat)"
 	done
+}
+
+# Copy on the fileio backstore (namespace 1): EXTENDED COPY.
+CP=/tmp/e2e-lio.cp
+EXP=/tmp/e2e-lio.exp
+GOT=/tmp/e2e-lio.got
+lio_copy_checks() {
+	mb=$(( 1048576 / bs ))
+	expect_eq "$NS copy" copy=1 "$(feat $NS copy)"
+	[ $(( $(id_ctrl_field /dev/$C oncs) & 0x100 )) -ne 0 ] ||
+		fail "ONCS $(id_ctrl_field /dev/$C oncs) without Copy"
+	[ $(( $(id_ns_field $D mssrl) )) -ge $(( 4 * mb )) ] ||
+		fail "$D MSSRL $(id_ns_field $D mssrl): under 4 MiB"
+	dd if=/dev/urandom of=$CP bs=1M count=8 2>/dev/null || fail "make $CP"
+	dd if=$CP of=$D bs=1M seek=20 oflag=direct conv=notrunc 2>/dev/null ||
+		fail "write $CP to $D"
+	# its second half, then its first, to 30 MiB
+	dd if=$CP bs=1M skip=4 count=4 2>/dev/null > $EXP
+	dd if=$CP bs=1M count=4 2>/dev/null >> $EXP
+	r0=$(lu_mb read) w0=$(lu_mb write)
+	nvme copy $D --sdlba=$(( 30 * mb )) --slbs=$(( 24 * mb )),$(( 20 * mb )) \
+		--blocks=$(( 4 * mb - 1 )),$(( 4 * mb - 1 )) --format=0 \
+		> $OUT 2>&1 || fail "nvme copy, 2 ranges: $(cat $OUT)"
+	r1=$(lu_mb read) w1=$(lu_mb write)
+	for f in $D $S $IMG; do
+		mibs_are $f 30 $EXP || fail "Copy: 30 MiB of $f differ"
+	done
+	echo "Copy: read_mbytes $r0 -> $r1, write_mbytes $w0 -> $w1"
+	[ $(( r1 - r0 )) -le 1 ] && [ $(( w1 - w0 )) -le 1 ] ||
+		fail "the Copy went through READ and WRITE, not EXTENDED COPY"
+	echo "Copy of 2 ranges as EXTENDED COPY: reads back through $D, $S, $IMG"
+	# past the end: LBA Out of Range, nothing written
+	sum63=$(sum_at $IMG 63)
+	expect_sc "nvme copy of a range past the end" 0x80 \
+		nvme copy $D --sdlba=$(( 30 * mb )) \
+		--slbs=$(( 20 * mb )),$(( nsze - 4 )) --blocks=7,7 --format=0
+	expect_sc "nvme copy to a destination past the end" 0x80 \
+		nvme copy $D --sdlba=$(( nsze - 4 )) --slbs=$(( 20 * mb )) \
+		--blocks=7 --format=0
+	mibs_are $IMG 30 $EXP || fail "a refused Copy wrote at 30 MiB"
+	expect_eq "$IMG at 63 MiB after a refused Copy" "$sum63" "$(sum_at $IMG 63)"
+	# emulate_3pc 0 under the enabled namespace: READ and WRITE instead
+	write_attr $BS/attrib/emulate_3pc 0
+	r0=$(lu_mb read)
+	nvme copy $D --sdlba=$(( 40 * mb )) --slbs=$(( 20 * mb )) \
+		--blocks=$(( 8 * mb - 1 )) --format=0 > $OUT 2>&1 ||
+		fail "nvme copy with emulate_3pc 0: $(cat $OUT)"
+	r1=$(lu_mb read)
+	mibs_are $D 40 $CP || fail "emulate_3pc 0: 40 MiB of $D differ"
+	[ $(( r1 - r0 )) -ge 8 ] ||
+		fail "emulate_3pc 0: read_mbytes $r0 -> $r1, not READs of 8 MiB"
+	echo "emulate_3pc 0 under the enabled namespace: Copy through READ and WRITE (read_mbytes $r0 -> $r1)"
+	rm -f $CP $EXP $GOT
 }
 
 # What each command leaves in the backstores (fileio: $IMG, block size
@@ -313,12 +391,16 @@ lio_checks_unavailable() {
 	for bk in $BS $IB; do
 		write_attr $bk/attrib/emulate_tpu 0
 		write_attr $bk/attrib/max_write_same_len 0
+		write_attr $bk/attrib/emulate_3pc 0
 	done
 	write_attr $NS/enable 1
 	write_attr $NS2/enable 1
 	for nsd in $NS $NS2; do
 		expect_eq "$nsd write_zeroes" write_zeroes=0 "$(feat $nsd write_zeroes)"
 		expect_eq "$nsd deallocate" deallocate=0 "$(feat $nsd deallocate)"
+		expect_eq "$nsd copy" copy=0 "$(feat $nsd copy)"
+		expect_errno "Invalid argument" sh -c \
+			"echo copy=1 > $nsd/device_features"
 	done
 	# emulate_caw 0 since lio_caw_checks: the core refuses the pair
 	expect_eq "$NS compare_write" compare_write=0 "$(feat $NS compare_write)"
@@ -329,9 +411,12 @@ lio_checks_unavailable() {
 	D2=$(wait_for_dev $N 2) || fail "no namespace 2"
 	C=$(ctrl_of $N) || fail "no controller of $N"
 	oncs=$(id_ctrl_field /dev/$C oncs)
-	[ $(( oncs & 0xc )) -eq 0 ] ||
-		fail "ONCS $oncs has Write Zeroes or Dataset Management"
+	[ $(( oncs & 0x10c )) -eq 0 ] ||
+		fail "ONCS $oncs has Write Zeroes, Dataset Management or Copy"
 	for dv in $D $D2; do
+		expect_eq "$dv MSSRL" 0 "$(( $(id_ns_field $dv mssrl) ))"
+		expect_sc "nvme copy on $dv" 0x1 nvme copy $dv --sdlba=16 \
+			--slbs=0 --blocks=7 --format=0
 		expect_eq "$dv DLFEAT" 0 "$(( $(id_ns_field $dv dlfeat) ))"
 		expect_eq "$dv NSFEAT thin" 0 "$(( $(id_ns_field $dv nsfeat) & 1 ))"
 		expect_eq "$dv discard_max_bytes" 0 "$(qlim $dv discard_max_bytes)"
@@ -343,7 +428,7 @@ lio_checks_unavailable() {
 	done
 	fused 5 -r
 	block8 "enabled with emulate_caw 0"
-	echo "emulate_tpu 0, max_write_same_len 0: no Write Zeroes, no DSM"
+	echo "emulate_tpu 0, max_write_same_len 0, emulate_3pc 0: no Write Zeroes, no DSM, no Copy"
 }
 
 tgt_subsys $N 1
@@ -398,6 +483,7 @@ D2=$(wait_for_dev $N 2) || fail "no namespace 2"
 C=$(ctrl_of $N) || fail "no controller of $N"
 data_prep
 lio_checks_available
+lio_copy_checks
 lio_data_checks
 lio_checks_gone_live
 lio_checks_unavailable
