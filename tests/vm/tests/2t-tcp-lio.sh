@@ -255,8 +255,18 @@ lio_checks_available() {
 CP=/tmp/e2e-lio.cp
 EXP=/tmp/e2e-lio.exp
 GOT=/tmp/e2e-lio.got
+#
+# target-core runs EXTENDED COPY (target_core_xcopy.c, 6.12) with se_cmds
+# on its stack whose work items are not initialised as such
+# (INIT_WORK_ONSTACK): a kernel with debug objects, the vm-debug lane's,
+# warns at each, and lockdep reports that warning's printk under the debug
+# objects' lock and turns itself off for the rest of the boot.  There the
+# backstore's emulate_3pc is 0 from the first Copy on: target-core refuses
+# our EXTENDED COPY before it starts one, and the core stages every range.
 lio_copy_checks() {
 	mb=$(( 1048576 / bs ))
+	xc=1
+	[ -d /sys/kernel/debug/debug_objects ] && xc=0
 	expect_eq "$NS copy" copy=1 "$(feat $NS copy)"
 	[ $(( $(id_ctrl_field /dev/$C oncs) & 0x100 )) -ne 0 ] ||
 		fail "ONCS $(id_ctrl_field /dev/$C oncs) without Copy"
@@ -268,6 +278,10 @@ lio_copy_checks() {
 	# its second half, then its first, to 30 MiB
 	dd if=$CP bs=1M skip=4 count=4 2>/dev/null > $EXP
 	dd if=$CP bs=1M count=4 2>/dev/null >> $EXP
+	if [ $xc = 0 ]; then
+		write_attr $BS/attrib/emulate_3pc 0
+		echo "debug objects: emulate_3pc 0 before the first Copy"
+	fi
 	r0=$(lu_mb read) w0=$(lu_mb write)
 	nvme copy $D --sdlba=$(( 30 * mb )) --slbs=$(( 24 * mb )),$(( 20 * mb )) \
 		--blocks=$(( 4 * mb - 1 )),$(( 4 * mb - 1 )) --format=0 \
@@ -277,9 +291,15 @@ lio_copy_checks() {
 		mibs_are $f 30 $EXP || fail "Copy: 30 MiB of $f differ"
 	done
 	echo "Copy: read_mbytes $r0 -> $r1, write_mbytes $w0 -> $w1"
-	[ $(( r1 - r0 )) -le 1 ] && [ $(( w1 - w0 )) -le 1 ] ||
-		fail "the Copy went through READ and WRITE, not EXTENDED COPY"
-	echo "Copy of 2 ranges as EXTENDED COPY: reads back through $D, $S, $IMG"
+	if [ $xc = 1 ]; then
+		[ $(( r1 - r0 )) -le 1 ] && [ $(( w1 - w0 )) -le 1 ] ||
+			fail "the Copy went through READ and WRITE, not EXTENDED COPY"
+		echo "Copy of 2 ranges as EXTENDED COPY: reads back through $D, $S, $IMG"
+	else
+		[ $(( r1 - r0 )) -ge 8 ] ||
+			fail "emulate_3pc 0: read_mbytes $r0 -> $r1, not READs of 8 MiB"
+		echo "Copy of 2 ranges staged by the core: reads back through $D, $S, $IMG"
+	fi
 	# past the end: LBA Out of Range, nothing written
 	sum63=$(sum_at $IMG 63)
 	expect_sc "nvme copy of a range past the end" 0x80 \
