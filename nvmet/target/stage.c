@@ -135,6 +135,18 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 	ns->backend->rw(st->req);
 }
 
+/*
+ * A Read (or Verify) of the host namespace's blocks with the host
+ * command's PRCHK bits @prchk, EILBRT, ELBAT and ELBATM (CDW14, CDW15).
+ */
+static void nvmet_stage_prep_pi(struct nvmet_stage *st, u8 opcode, u64 slba,
+				u32 nlb, u16 prchk)
+{
+	nvmet_stage_prep(st, st->host_ns, opcode, slba, nlb, prchk);
+	st->cmd.common.cdw14 = st->host_cmd->common.cdw14;
+	st->cmd.common.cdw15 = st->host_cmd->common.cdw15;
+}
+
 /**
  * nvmet_stage_read_ext() - read blocks of the host's namespace with their
  *			    protection information, in extended LBAs
@@ -154,11 +166,30 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
 			  u16 prchk)
 {
-	struct nvmet_ns *ns = st->host_ns;
-
-	nvmet_stage_prep(st, ns, nvme_cmd_read, slba, nlb, prchk);
-	st->cmd.common.cdw14 = st->host_cmd->common.cdw14;
-	st->cmd.common.cdw15 = st->host_cmd->common.cdw15;
+	nvmet_stage_prep_pi(st, nvme_cmd_read, slba, nlb, prchk);
 	st->req->data_len += nlb * sizeof(struct t10_pi_tuple);
-	ns->backend->rw(st->req);
+	st->host_ns->backend->rw(st->req);
+}
+
+/**
+ * nvmet_stage_verify() - read blocks of the host's namespace for a Verify
+ *			  with protection information
+ * @st: the stage state, with no stage in flight
+ * @slba: the first block
+ * @nlb: blocks, read into the bounce buffer without their PI
+ * @prchk: the NVME_RW_PRINFO_PRCHK_* bits the backend checks the stored
+ *	   PI with
+ *
+ * The stage's command is a Verify of the blocks with PRACT clear and the
+ * host command's EILBRT, ELBAT and ELBATM, its transfer the blocks: the
+ * opcode tells a backend with PI (bdev_pi.c) to check the stored PI per
+ * @prchk alone, without the device's own checks.  Any backend reads it
+ * as a Read (a Verify's data direction is none, never a write's).
+ *
+ * Context: Process context (the backend's rw() may sleep briefly).
+ */
+void nvmet_stage_verify(struct nvmet_stage *st, u64 slba, u32 nlb, u16 prchk)
+{
+	nvmet_stage_prep_pi(st, nvme_cmd_verify, slba, nlb, prchk);
+	st->host_ns->backend->rw(st->req);
 }

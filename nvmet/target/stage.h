@@ -63,6 +63,7 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 			u8 opcode, u64 slba, u32 nlb, u16 control);
 void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
 			  u16 prchk);
+void nvmet_stage_verify(struct nvmet_stage *st, u64 slba, u32 nlb, u16 prchk);
 void nvmet_stage_queue(struct nvmet_stage *st);
 
 #endif /* _NVMET_TARGET_STAGE_H */

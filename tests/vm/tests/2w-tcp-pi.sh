@@ -41,11 +41,20 @@
 #   block's PI, and with PRACT 1 and every check; PRACT 0 as zeroes with
 #   PI of zeroes but the LBA as reference tag (type 1; type 3: all
 #   zeroes); PRCHK set: 0x6181 (Invalid Protection Information);
+# - Verify (no data) of blocks with PI, PRACT 0 and 1 alike: every check
+#   passes; expecting another application tag 0x4283 (masked off by
+#   ELBATM: passes); type 1, EILBRT not the SLBA with PRCHK ref 0x6181,
+#   without PRCHK ref it passes; 600 blocks (3 stages of the target's)
+#   zeroed with PI verify with every check; on the stale PI above: PRCHK
+#   guard 0x4282, PRCHK 0 and application and reference checks pass (the
+#   disk's own checks are off for a Verify);
 # - nvme-tcp-pi (tests/fuzz/pi.c), our own initiator: PI the host
-#   computes, every check and status on a PRACT 0 write and read;
+#   computes, every check and status on a PRACT 0 write and read, and
+#   Verify;
 # - over loop: the same format, PRACT 1 round trip, 0x4283, PRACT 0;
 # - dif=3: DPC 0xc, DPS 0xb; a reference tag other than the written one
-#   with PRCHK ref: 0x4284 (Reference Tag Check Error); nvme-tcp-pi.
+#   with PRCHK ref: 0x4284 (Reference Tag Check Error), on a read and a
+#   Verify; nvme-tcp-pi.
 # In-tree has PI on RDMA only: the test is ours.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
@@ -229,10 +238,20 @@ stale_pi() {
 	status "stale PI: PRACT 0 read, no check" 0x4282 ptx $1 0x02 $2 0 $2 0 0
 	status "stale PI: PRACT 0 compare" 0x4282 \
 		ptx $1 0x05 $2 0 $2 0 0 --input-file=$EXT
+	status "stale PI: Verify, PRCHK guard" 0x4282 vf $1 $2 4 $2 0 0
+	status "stale PI: Verify, PRACT 1, PRCHK guard" 0x4282 \
+		vf $1 $2 12 $2 0 0
+	vf $1 $2 0 $2 0 0 || fail "stale PI: Verify, no check: $(cat $OUT)"
+	vf $1 $2 8 $2 0 0 ||
+		fail "stale PI: Verify, PRACT 1, no check: $(cat $OUT)"
+	vf $1 $2 3 $2 0xbeef 0xffff ||
+		fail "stale PI: Verify, application and reference tag: $(cat $OUT)"
 	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "stale PI: rewrite"
 	pt_read $1 0x02 $2 15 $2 0xbeef 0xffff ||
 		fail "stale PI: checked read after the rewrite"
-	echo "$1: stale PI at $2: 0x4282 on every read"
+	vf $1 $2 7 $2 0xbeef 0xffff ||
+		fail "stale PI: Verify after the rewrite: $(cat $OUT)"
+	echo "$1: stale PI at $2: 0x4282 on every read, Verify per PRCHK"
 }
 
 # wz DEV SLBA PRINFO REFTAG LBAT: Write Zeroes of 8 blocks
@@ -276,6 +295,46 @@ write_zeroes() {
 		fail "$1: PRACT 0 read, every check, of PRACT 0 zeroes"
 	status "$1: Write Zeroes with PRCHK" 0x6181 wz $1 $2 12 $2 0
 	echo "$1: Write Zeroes at $2, PRACT 1 and 0: zeroes with their PI"
+}
+
+# vf DEV SLBA PRINFO REFTAG LBAT LBATM [NLB]: Verify of 8 (NLB) blocks
+# (status() appends an option, which is not a count)
+vf() {
+	n=${7:-8}
+	case $n in *[!0-9]*) n=8 ;; esac
+	nvme io-passthru $1 --opcode=0x0c --namespace-id=1 --cdw10=$2 \
+		--cdw11=0 --cdw12=$(( (n - 1) | ($3 << 26) )) \
+		--cdw14=$4 --cdw15=$(( $5 | ($6 << 16) )) > $OUT 2>&1
+}
+
+# verify DEV SLBA: Verify with PRINFO of written blocks, type 1
+verify() {
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "$1: write before Verify"
+	for p in 0 1; do
+		pract=$((p << 3))
+		vf $1 $2 $((pract | 7)) $2 0xbeef 0xffff ||
+			fail "$1: Verify, PRACT $p, every check: $(cat $OUT)"
+		vf $1 $2 $pract 0 0 0 ||
+			fail "$1: Verify, PRACT $p, no check: $(cat $OUT)"
+		status "$1: Verify, PRACT $p, another application tag" \
+			0x4283 vf $1 $2 $((pract | 2)) $2 0xbeee 0xffff
+		vf $1 $2 $((pract | 2)) $2 0xbeee 0xfff0 ||
+			fail "$1: Verify, application tag masked: $(cat $OUT)"
+		status "$1: Verify, PRACT $p, EILBRT not the SLBA" 0x6181 \
+			vf $1 $2 $((pract | 1)) $(($2 + 1)) 0 0
+		vf $1 $2 $((pract | 6)) $(($2 + 1)) 0xbeef 0xffff ||
+			fail "$1: Verify, EILBRT unchecked: $(cat $OUT)"
+	done
+	# 600 blocks: three stages of the target's (128 KiB each)
+	nvme io-passthru $1 --opcode=0x08 --namespace-id=1 --cdw10=8192 \
+		--cdw11=0 --cdw12=$(( 599 | (8 << 26) )) --cdw14=8192 \
+		--cdw15=0x6b6b > $OUT 2>&1 ||
+		fail "$1: Write Zeroes of 600 blocks: $(cat $OUT)"
+	vf $1 8192 7 8192 0x6b6b 0xffff 600 ||
+		fail "$1: Verify of 600 blocks, every check: $(cat $OUT)"
+	status "$1: Verify of 600 blocks, another application tag" 0x4283 \
+		vf $1 8192 2 8192 0x6b6a 0xffff 600
+	echo "$1: Verify at $2, PRACT 0 and 1, and of 600 blocks"
 }
 
 # pi_initiator TYPE: nvme-tcp-pi against namespace 1 over TCP
@@ -354,6 +413,7 @@ write_attr $SD/every_nth 0
 pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
 stale_pi $D 1024
 write_zeroes $D 1536
+verify $D 1792
 host_disconnect_all
 
 # -- loop
@@ -388,6 +448,13 @@ wz $D 64 8 0x1111 0x77 || fail "type 3: Write Zeroes, PRACT 1: $(cat $OUT)"
 zeroed $D 64 0x77 0x1111 0
 pt_read $D 0x02 64 15 0x1111 0x77 0xffff || fail "type 3: read of zeroes"
 echo "type 3: Write Zeroes, PRACT 0 and 1"
+vf $D 64 15 0x1111 0x77 0xffff || fail "type 3: Verify: $(cat $OUT)"
+status "type 3: Verify, another reference tag" 0x4284 vf $D 64 1 0x2222 0 0
+status "type 3: Verify, PRACT 1, another reference tag" 0x4284 \
+	vf $D 64 9 0x2222 0 0
+vf $D 64 6 0x2222 0x77 0xffff ||
+	fail "type 3: Verify, reference tag unchecked: $(cat $OUT)"
+echo "type 3: Verify per PRCHK"
 pi_initiator 3
 host_disconnect_all
 exit 0
