@@ -48,6 +48,17 @@
 #   zeroed with PI verify with every check; on the stale PI above: PRCHK
 #   guard 0x4282, PRCHK 0 and application and reference checks pass (the
 #   disk's own checks are off for a Verify);
+# - Copy (one format 0h range) with PRINFOR and PRINFOW: PRACT 1 checks
+#   the source per PRINFOR and the copy reads back with every check,
+#   LBAT as its application tag and the destination LBAs as reference
+#   tags; PRACT 0 keeps the source's application tag, the reference tags
+#   the destination's; a source application tag other than ELBAT 0x4283,
+#   the destination unchanged; PRACT 0 with LBAT other than the source's
+#   and PRINFOW's application check 0x4283; PRINFOR's and PRINFOW's PRACT
+#   unlike 0x6002 (Invalid Field, the error log naming CDW12); type 1 ELBT
+#   not the SLBA 0x4181, ILBRT not the SDLBA 0x6181 (Invalid Protection
+#   Information; the error log names CDW14), with PRCHK ref; 600 blocks, PRACT 1 and 0, verify at
+#   their destinations; type 3, PRACT 1: ILBRT and LBAT at the destination;
 # - nvme-tcp-pi (tests/fuzz/pi.c), our own initiator: PI the host
 #   computes, every check and status on a PRACT 0 write and read, and
 #   Verify;
@@ -73,6 +84,7 @@ OUT=/tmp/e2e-pi.out
 PAT=/tmp/e2e-pi.pat
 EXT=/tmp/e2e-pi.ext
 BAD=/tmp/e2e-pi.bad
+GOT=/tmp/e2e-pi.got
 SD=/sys/bus/pseudo/drivers/scsi_debug
 dd if=/dev/urandom of=$PAT bs=512 count=8 2>/dev/null || fail "pattern"
 
@@ -337,6 +349,80 @@ verify() {
 	echo "$1: Verify at $2, PRACT 0 and 1, and of 600 blocks"
 }
 
+# le VALUE BYTES: VALUE little-endian
+le() {
+	v=$1
+	k=$2
+	while [ $k -gt 0 ]; do
+		printf "\\$(printf %03o $((v & 255)))"
+		v=$((v >> 8))
+		k=$((k - 1))
+	done
+}
+
+# cpy DEV SDLBA SLBA NLB PRINFOR ELBT ELBAT ELBATM PRINFOW ILBRT LBAT LBATM:
+# Copy of one range, descriptor format 0h
+DESC=/tmp/e2e-pi.desc
+cpy() {
+	{ le 0 8; le $3 8; le $(($4 - 1)) 2; le 0 6; le $6 4; le $7 2
+	  le $8 2; } > $DESC
+	nvme io-passthru $1 --opcode=0x19 --namespace-id=1 --data-len=32 \
+		--input-file=$DESC --cdw10=$2 --cdw11=0 \
+		--cdw12=$(( ($5 << 12) | ($9 << 26) )) --cdw14=${10} \
+		--cdw15=$(( ${11} | (${12} << 16) )) > $OUT 2>&1
+}
+
+# tags_are DEV SLBA APP: the 8 blocks read with PRACT 0 hold $PAT, each
+# block's PI application tag APP and reference tag the LBA (type 1)
+tags_are() {
+	ptx $1 0x02 $2 7 $2 $3 0xffff --raw-binary > $EXT 2>/dev/null ||
+		fail "$1: PRACT 0 read at $2, every check, application tag $3"
+	: > $GOT
+	i=0
+	while [ $i -lt 8 ]; do
+		dd if=$EXT bs=520 skip=$i count=1 2>/dev/null | head -c 512 >> $GOT
+		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			tail -c 6 | od -An -tx1 | tr -d ' \n')
+		expect_eq "$1: block $i at $2: app and ref tag" \
+			"$(printf %04x%08x $3 $(($2 + i)))" "$tag"
+		i=$((i + 1))
+	done
+	cmp -s $GOT $PAT || fail "$1: the blocks at $2 differ from the pattern"
+}
+
+# copy_pi DEV: Copy with PRINFOR and PRINFOW, type 1
+copy_pi() {
+	pt_write $1 0x01 2560 8 2560 0xbeef 0 || fail "$1: write before Copy"
+	cpy $1 3072 2560 8 15 2560 0xbeef 0xffff 8 3072 0x4444 0 ||
+		fail "$1: Copy, PRACT 1, every source check: $(cat $OUT)"
+	tags_are $1 3072 0x4444
+	cpy $1 3584 2560 8 7 2560 0xbeef 0xffff 7 3584 0xbeef 0xffff ||
+		fail "$1: Copy, PRACT 0, every check: $(cat $OUT)"
+	tags_are $1 3584 0xbeef
+	status "$1: Copy, another source application tag" 0x4283 \
+		cpy $1 3072 2560 8 10 2560 0xbeee 0xffff 8 3072 0x5555 0
+	tags_are $1 3072 0x4444
+	status "$1: Copy, PRACT 0, another destination application tag" \
+		0x4283 cpy $1 3584 2560 8 2 2560 0 0 2 3584 0x1234 0xffff
+	tags_are $1 3584 0xbeef
+	status "$1: Copy, PRINFOR's PRACT not PRINFOW's" 0x6002 \
+		cpy $1 3072 2560 8 8 2560 0 0 0 3072 0 0
+	status "$1: Copy, ELBT not the SLBA" 0x4181 \
+		cpy $1 3072 2560 8 9 2561 0 0 8 3072 0 0
+	status "$1: Copy, ILBRT not the SDLBA" 0x6181 \
+		cpy $1 3072 2560 8 8 2560 0 0 9 3073 0 0
+	# the 600 blocks verify() zeroed, in stages of 252 and 256 blocks
+	cpy $1 16384 8192 600 15 8192 0x6b6b 0xffff 8 16384 0x7c7c 0 ||
+		fail "$1: Copy of 600 blocks, PRACT 1: $(cat $OUT)"
+	vf $1 16384 7 16384 0x7c7c 0xffff 600 ||
+		fail "$1: Verify of the 600 blocks copied, PRACT 1: $(cat $OUT)"
+	cpy $1 20480 8192 600 7 8192 0x6b6b 0xffff 7 20480 0x6b6b 0xffff ||
+		fail "$1: Copy of 600 blocks, PRACT 0: $(cat $OUT)"
+	vf $1 20480 7 20480 0x6b6b 0xffff 600 ||
+		fail "$1: Verify of the 600 blocks copied, PRACT 0: $(cat $OUT)"
+	echo "$1: Copy with PRINFOR and PRINFOW, PRACT 1 and 0"
+}
+
 # pi_initiator TYPE: nvme-tcp-pi against namespace 1 over TCP
 pi_initiator() {
 	rc=0
@@ -414,6 +500,7 @@ pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
 stale_pi $D 1024
 write_zeroes $D 1536
 verify $D 1792
+copy_pi $D
 host_disconnect_all
 
 # -- loop
@@ -455,6 +542,13 @@ status "type 3: Verify, PRACT 1, another reference tag" 0x4284 \
 vf $D 64 6 0x2222 0x77 0xffff ||
 	fail "type 3: Verify, reference tag unchecked: $(cat $OUT)"
 echo "type 3: Verify per PRCHK"
+cpy $D 1024 64 8 15 0x1111 0x77 0xffff 8 0x3333 0x88 0 ||
+	fail "type 3: Copy, PRACT 1: $(cat $OUT)"
+pt_read $D 0x02 1024 15 0x3333 0x88 0xffff ||
+	fail "type 3: checked read of the copy"
+head -c 4096 /dev/zero | cmp -s - $OUT ||
+	fail "type 3: the copy of zeroes is not zeroes"
+echo "type 3: Copy, PRACT 1"
 pi_initiator 3
 host_disconnect_all
 exit 0
