@@ -2,7 +2,8 @@
 /*
  * Commands the core carries out in stages over the backend's rw():
  * Compare, Verify (compare.c) and Copy (copy.c).  Each stage borrows the
- * request: req->cmd points to a Read or Write of the core's own, req->sg
+ * request: req->cmd points to a Read or Write of the core's own (a
+ * Verify's, on a namespace with PI, a Verify of its blocks), req->sg
  * to a bounce buffer of the target's, req->ns to the namespace the stage
  * reads or writes, and req->end_io catches the backend's
  * nvmet_req_complete().  Between the stages, in the command's work item,
