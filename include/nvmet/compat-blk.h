@@ -199,6 +199,20 @@ static inline void nvmet_bip_set_checks(struct bio_integrity_payload *bip,
 }
 
 /*
+ * Ask the device to check nothing of a read's payload we built (a
+ * Verify's, bdev_pi.c): the disk's own checks off (a SCSI disk's
+ * RDPROTECT 3) and, before 7.x, the HBA's (BIP_CTRL_NOCHECK); on 7.x no
+ * BIP_CHECK_* flag asks for any.  The PI comes back as stored.
+ */
+static inline void nvmet_bip_set_nocheck(struct bio_integrity_payload *bip)
+{
+	bip->bip_flags |= BIP_DISK_NOCHECK;
+#ifndef BIP_CHECK_FLAGS
+	bip->bip_flags |= BIP_CTRL_NOCHECK;
+#endif
+}
+
+/*
  * NVMET_RQ_END_IO_PARAMS: the parameters of a request's end_io callback,
  * the request (rq) and its blk_status_t (err), plus the completion batch
  * where the kernel passes one (7.x).

@@ -15,6 +15,13 @@
  *   device as the payload, which the device checks again; a read's PI is
  *   checked per PRCHK and goes to the host after each block.
  *
+ * A Verify's read (the Read of a Verify's stage carries the Verify's
+ * opcode, stage.c) has the device check nothing and checks the stored PI
+ * per the Verify's PRCHK against EILBRT, ELBAT and ELBATM: with PRCHK 0
+ * the blocks need only be readable, and a wrong tag is its own status
+ * (282h, 283h, 284h), not the device's guard error.  Its data is the
+ * blocks alone, into the stage's buffer; the PI goes nowhere.
+ *
  * Write Zeroes writes zeroes from the zero page with PI of ours, never
  * through REQ_OP_WRITE_ZEROES: a SCSI disk's WRITE SAME leaves the old PI
  * in place (scsi_debug does), which then fails every read.  PRACT 1: the
@@ -66,6 +73,7 @@
  * @zeroes: @sg is a list of the zero page (Write Zeroes), ours to free
  * @write: the bios write (a Write or Write Zeroes)
  * @ext: PRACT 0, the host's PI in extended LBAs in req->sg
+ * @verify: a Verify's read: the device checks nothing, we per PRCHK
  * @type: NVME_NS_DPS_PI_TYPE1 or NVME_NS_DPS_PI_TYPE3
  * @checks: NVME_RW_PRINFO_PRCHK_* bits to check on a read
  * @slba: the first block
@@ -73,7 +81,11 @@
  * @ref: the reference tag of the first block (ILBRT, EILBRT)
  * @app: the application tag (LBAT, ELBAT)
  * @app_mask: its bits to check (ELBATM)
- * @tuples: one per block, what the payload carries
+ * @tuples: one per block, what the payload carries; 8-byte aligned, so
+ *	    that no tuple straddles a page: the block layer's reference
+ *	    tag remapping and a SCSI HBA (scsi_debug) walk the payload a page
+ *	    at a time, a tuple from each page's start (a payload of more than
+ *	    about 500 tuples failed the disk's reference tag check before)
  */
 struct nvmet_bdev_pi {
 	struct nvmet_req	*req;
@@ -84,6 +96,7 @@ struct nvmet_bdev_pi {
 	bool			zeroes;
 	bool			write;
 	bool			ext;
+	bool			verify;
 	u8			type;
 	u16			checks;
 	u64			slba;
@@ -91,7 +104,7 @@ struct nvmet_bdev_pi {
 	u32			ref;
 	u16			app;
 	u16			app_mask;
-	struct t10_pi_tuple	tuples[];
+	struct t10_pi_tuple	tuples[] __aligned(8);
 };
 
 /**
@@ -149,10 +162,12 @@ bool nvmet_bdev_pi_ext(const struct nvmet_req *req)
 }
 
 /*
- * What the command asks.  Without PRACT and extended LBAs it is the
- * core's own read or write (Compare, Verify, Copy; the parser refuses a
- * host's Compare): the LBA's reference tag, no application tag, guard
- * and reference checked.
+ * What the command asks.  Without PRACT and extended LBAs, and not a
+ * Verify's, it is the core's own read or write (Compare with PRACT 1,
+ * Copy): the LBA's reference tag, no application tag, guard and
+ * reference checked.  With extended LBAs and for a Verify the stored
+ * tags are checked, type 1's seeded with the LBA: a stage's SLBA is not
+ * the host command's, whose EILBRT the parser made its SLBA (io.c).
  */
 static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 			       struct nvmet_req *req, u32 nlb)
@@ -169,10 +184,12 @@ static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 	pi->zeroes = false;
 	pi->write = nvme_is_write(cmd);
 	pi->ext = nvmet_bdev_pi_is_ext(req, nlb);
-	if ((control & NVME_RW_PRINFO_PRACT) || pi->ext) {
+	pi->verify = cmd->common.opcode == nvme_cmd_verify;
+	if ((control & NVME_RW_PRINFO_PRACT) || pi->ext || pi->verify) {
 		pi->ref = le32_to_cpu(cmd->common.cdw14);
-		/* type 1, PRACT 0: the stored tags, seeded with the LBA */
-		if (pi->ext && pi->type == NVME_NS_DPS_PI_TYPE1)
+		/* type 1, the stored tags: seeded with the LBA */
+		if ((pi->ext || pi->verify) &&
+		    pi->type == NVME_NS_DPS_PI_TYPE1)
 			pi->ref = lower_32_bits(pi->slba);
 		pi->app = cdw15 & 0xffff;
 		pi->app_mask = cdw15 >> 16;
@@ -338,7 +355,10 @@ int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
 	if (IS_ERR_OR_NULL(bip))
 		return -ENOMEM;
 	bip_set_seed(bip, nvmet_bdev_pi_ref(pi, first));
-	nvmet_bip_set_checks(bip, pi->type == NVME_NS_DPS_PI_TYPE1);
+	if (pi->verify)
+		nvmet_bip_set_nocheck(bip);
+	else
+		nvmet_bip_set_checks(bip, pi->type == NVME_NS_DPS_PI_TYPE1);
 	while (len) {
 		unsigned int off = offset_in_page(p);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);

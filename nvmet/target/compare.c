@@ -21,6 +21,19 @@
  * implements it).  PRACT 1 reads the blocks alone, with the core's guard
  * and reference tag checks.
  *
+ * A Verify on a namespace with PI checks the stored PI per its PRCHK
+ * against its EILBRT, ELBAT and ELBATM (282h, 283h, 284h), and nothing
+ * else: its stages are Verifies of their blocks (stage.c), which the
+ * backend reads without the device's own checks, so that PRCHK 0 passes
+ * blocks whose PI is wrong but which can be read, as the host asked.
+ * PRACT means nothing to a Verify, which transfers no data either way:
+ * PRACT 1 and 0 check alike, as a Read with either checks the same PRCHK
+ * and differs only in whether the PI goes to the host (NVM Command Set,
+ * "Protection Information and Read Commands").  QEMU's controller refuses
+ * PRACT 1 with Invalid Protection Information instead; we accept what a
+ * Read accepts.  Type 1 with PRCHK ref needs EILBRT to be the SLBA's low
+ * 32 bits, as for a Read (io.c: 181h otherwise).
+ *
  * Conventions:
  * @req: a Compare or Verify command on an enabled namespace
  * @cv: the state of one such command, for its whole life
@@ -43,6 +56,8 @@
  * @ebs: bytes a block takes in the host's data and the bounce buffer:
  *	 the block size, or with extended LBAs the block size plus 8
  * @ext: the host's data is extended LBAs (PRACT 0 on a namespace with PI)
+ * @verify_pi: a Verify on a namespace with PI: its stored PI checked per
+ *	       PRCHK
  * @end: called with the command's status instead of completing it
  *	  (fused Compare and Write), or NULL
  */
@@ -54,6 +69,7 @@ struct nvmet_cmpver {
 	u32 chunk;
 	u32 ebs;
 	bool ext;
+	bool verify_pi;
 	void (*end)(struct nvmet_req *req, u16 status);
 };
 
@@ -124,6 +140,9 @@ static void nvmet_cmpver_submit(struct nvmet_cmpver *cv)
 	struct nvmet_ns *ns = cv->st.host_ns;
 	u64 nlb = min_t(u64, cv->left, NVMET_STAGE_MAX / cv->ebs);
 	u16 control = le16_to_cpu(cv->st.host_cmd->rw.control);
+	u16 prchk = control & (NVME_RW_PRINFO_PRCHK_GUARD |
+			       NVME_RW_PRINFO_PRCHK_APP |
+			       NVME_RW_PRINFO_PRCHK_REF);
 	u64 slba = cv->slba;
 
 	/* Before the submission: the stage may end before it returns. */
@@ -131,10 +150,9 @@ static void nvmet_cmpver_submit(struct nvmet_cmpver *cv)
 	cv->slba += nlb;
 	cv->left -= nlb;
 	if (cv->ext)
-		nvmet_stage_read_ext(&cv->st, slba, nlb,
-				     control & (NVME_RW_PRINFO_PRCHK_GUARD |
-						NVME_RW_PRINFO_PRCHK_APP |
-						NVME_RW_PRINFO_PRCHK_REF));
+		nvmet_stage_read_ext(&cv->st, slba, nlb, prchk);
+	else if (cv->verify_pi)
+		nvmet_stage_verify(&cv->st, slba, nlb, prchk);
 	else
 		nvmet_stage_submit(&cv->st, ns, nvme_cmd_read, slba, nlb, 0);
 }
@@ -200,6 +218,8 @@ u16 nvmet_cmpver_start(struct nvmet_req *req,
 	if (!cv)
 		return NVME_SC_INTERNAL;
 	cv->ext = ext;
+	cv->verify_pi = req->cmd->common.opcode == nvme_cmd_verify &&
+			(READ_ONCE(req->ns->features) & NVMET_BF_PI);
 	cv->ebs = ext ? bs + sizeof(struct t10_pi_tuple) : bs;
 	if (nvmet_stage_init(&cv->st, req, nlb * cv->ebs,
 			     nvmet_cmpver_work)) {

@@ -30,10 +30,24 @@
  * port (ANA) and readable under its reservation (checked once, at the
  * parse).
  *
- * Not done: Source Options (SOPT) and format 4h, protection
- * information (PRINFOR, PRINFOW and the tags in the descriptors are
- * ignored, as namespaces have none), directives and Limited Retry.  FUA
- * makes the writes durable.  A failure leaves the ranges before it copied;
+ * Protection information (design.md, "Copy"): on a namespace with PI
+ * (NVMET_BF_PI when the copy begins) every range is staged, never
+ * offloaded.  Each stage reads the source blocks with the stored PI
+ * checked per PRINFOR's PRCHK against the descriptor's ELBT, ELBAT and
+ * ELBATM, and writes them per PRINFOW: PRACT 1 (both PRACTs must be
+ * alike, else Invalid Field) reads the blocks alone and has the backend
+ * generate the destination's PI, LBAT the application tag; PRACT 0 reads
+ * extended LBAs, each block's PI after it, keeps each block's guard and
+ * application tag, and writes them checked per PRINFOW's PRCHK against
+ * ILBRT, LBAT and LBATM.  Either way a type 1 reference tag is the
+ * destination's LBA (type 3: ILBRT with PRACT 1, the source's with
+ * PRACT 0), so the blocks read back with valid PI at their new LBAs.
+ * Type 1 with PRCHK ref needs ELBT to be the range's SLBA and ILBRT
+ * SDLBA (low 32 bits; else Invalid Protection Information), as for reads
+ * and writes.  Without PI, PRINFOR, PRINFOW and the tags are ignored.
+ *
+ * Not done: Source Options (SOPT) and format 4h, directives and Limited
+ * Retry.  FUA makes the writes durable.  A failure leaves the ranges before it copied;
  * Dword 0 of the completion then names the first range not copied.
  *
  * Conventions:
@@ -42,8 +56,10 @@
  */
 #include <linux/minmax.h>
 #include <linux/overflow.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
+#include <linux/t10-pi.h>
 
 #include <nvmet/backend.h>
 #include <nvmet/compat-lib.h>
@@ -68,12 +84,16 @@
  * @slba: its first block
  * @nlb: its blocks (a count, not 0's based)
  * @snsid: the descriptor's Source NSID (formats 2h and 3h)
+ * @ref: its ELBT, the expected reference tag of its first block (PI)
+ * @tags: its ELBAT (bits 15:0) and ELBATM (31:16), a read's CDW15 (PI)
  */
 struct nvmet_copy_range {
 	struct nvmet_ns *ns;
 	u64 slba;
 	u32 nlb;
 	u32 snsid;
+	u32 ref;
+	u32 tags;
 };
 
 /**
@@ -87,6 +107,11 @@ struct nvmet_copy_range {
  * @chunk: blocks of the current stage, 0 between ranges
  * @writing: the current stage is the Write
  * @control: the Writes' CDW12 bits 31:16 (FUA)
+ * @pi: the namespace has PI: the stages carry it
+ * @prinfor: PRINFOR as a Read's CDW12 bits 31:16 (NVME_RW_PRINFO_*)
+ * @prinfow: PRINFOW, the same way
+ * @ebs: bytes a block takes in the bounce buffer: with PI and PRACT 0
+ *	 the block and its PI, else the block
  * @nr: number of ranges
  * @ranges: the ranges, as the host listed them
  */
@@ -100,6 +125,10 @@ struct nvmet_copy {
 	u32 chunk;
 	bool writing;
 	u16 control;
+	bool pi;
+	u16 prinfor;
+	u16 prinfow;
+	u32 ebs;
 	u32 nr;
 	struct nvmet_copy_range ranges[];
 };
@@ -208,7 +237,9 @@ static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 		*status = NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 		return NULL;
 	}
-	if (ns->blksize_shift != req->ns->blksize_shift)
+	if (ns->blksize_shift != req->ns->blksize_shift ||
+	    ((READ_ONCE(ns->features) ^ READ_ONCE(req->ns->features)) &
+	     NVMET_BF_PI) || ns->pi_type != req->ns->pi_type)
 		*status = NVMET_SC_INCOMPAT_NS | NVME_STATUS_DNR;
 	else
 		*status = nvmet_ns_ana_status(req, ns);
@@ -219,6 +250,36 @@ static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 		return NULL;
 	}
 	return ns;
+}
+
+/*
+ * Type 1 with a reference tag check needs the expected reference tag of
+ * the first block to be its LBA's low 32 bits (NVM Command Set): @prinfo
+ * as a Read's CDW12 bits 31:16.
+ */
+static bool nvmet_copy_ref_invalid(struct nvmet_ns *ns, u16 prinfo, u64 lba,
+				   u32 ref)
+{
+	return ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
+	       (prinfo & NVME_RW_PRINFO_PRCHK_REF) && ref != lower_32_bits(lba);
+}
+
+/* The PI tags of the descriptor at byte @off, of format @fmt, into @r. */
+static u16 nvmet_copy_read_tags(struct nvmet_req *req, u32 off, u32 fmt,
+				struct nvmet_copy_range *r)
+{
+	bool f1 = fmt == NVMET_COPY_FMT1 || fmt == NVMET_COPY_FMT3;
+	u8 t[8];
+	u16 status;
+
+	status = nvmet_copy_from_sgl(req, off + (f1 ? NVMET_COPY_DESC1_ELBT :
+						     NVMET_COPY_DESC0_ELBT),
+				     t, sizeof(t));
+	if (status)
+		return status;
+	r->ref = f1 ? get_unaligned_be32(t) : get_unaligned_le32(t);
+	r->tags = get_unaligned_le32(t + 4);
+	return 0;
 }
 
 /* Read the host's descriptors into @cp and check them all. */
@@ -240,6 +301,11 @@ static u16 nvmet_copy_read_ranges(struct nvmet_req *req,
 		r->slba = le64_to_cpu(d.slba);
 		r->nlb = (u32)le16_to_cpu(d.nlb) + 1;
 		r->snsid = le32_to_cpu(d.snsid);
+		if (cp->pi) {
+			status = nvmet_copy_read_tags(req, i * size, fmt, r);
+			if (status)
+				return status;
+		}
 		total += r->nlb;
 		if (r->nlb > nvmet_copy_mssrl(ns) ||
 		    total > nvmet_copy_mcl(ns))
@@ -257,6 +323,11 @@ static u16 nvmet_copy_read_ranges(struct nvmet_req *req,
 		if (!nvmet_copy_in_ns(r->ns, r->slba, r->nlb)) {
 			req->error_slba = r->slba;
 			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+		}
+		if (cp->pi && nvmet_copy_ref_invalid(ns, cp->prinfor, r->slba,
+						     r->ref)) {
+			req->error_slba = r->slba;
+			return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
 		}
 	}
 	if (!nvmet_copy_in_ns(ns, cp->dlba, total)) {
@@ -305,7 +376,7 @@ static bool nvmet_copy_offload(struct nvmet_copy *cp,
 	u8 shift = ns->blksize_shift;
 	int ret;
 
-	if (!ns->backend->copy || r->ns->backend != ns->backend ||
+	if (cp->pi || !ns->backend->copy || r->ns->backend != ns->backend ||
 	    nvmet_copy_overlaps(r, ns, cp->dlba))
 		return false;
 	ret = ns->backend->copy(cp->st.req, ns, cp->dlba << shift, r->ns,
@@ -317,14 +388,23 @@ static bool nvmet_copy_offload(struct nvmet_copy *cp,
 	return true;
 }
 
+/*
+ * The reference tag a stage's Read or Write at @lba of @ns names: type 1
+ * its LBA (the checks and the device want that, and a PRACT 1 seed is
+ * remapped to it anyway), type 3 @ref, every block's.
+ */
+static u32 nvmet_copy_ref(struct nvmet_ns *ns, u64 lba, u32 ref)
+{
+	return ns->pi_type == NVME_NS_DPS_PI_TYPE1 ? lower_32_bits(lba) : ref;
+}
+
 /* Start the Read of the next stage of range @r. */
 static void nvmet_copy_stage(struct nvmet_copy *cp, struct nvmet_copy_range *r)
 {
 	struct nvmet_ns *ns = cp->st.host_ns;
 	u32 off;
 
-	cp->chunk = min_t(u32, r->nlb - cp->done,
-			  NVMET_STAGE_MAX >> ns->blksize_shift);
+	cp->chunk = min_t(u32, r->nlb - cp->done, NVMET_STAGE_MAX / cp->ebs);
 	off = cp->done;
 	/* Overlapping a destination after it: from the end, as memmove. */
 	if (cp->dlba > r->slba && nvmet_copy_overlaps(r, ns, cp->dlba))
@@ -332,8 +412,53 @@ static void nvmet_copy_stage(struct nvmet_copy *cp, struct nvmet_copy_range *r)
 	cp->from = r->slba + off;
 	cp->to = cp->dlba + off;
 	cp->writing = false;
-	nvmet_stage_submit(&cp->st, r->ns, nvme_cmd_read, cp->from, cp->chunk,
-			   0);
+	if (cp->pi)
+		nvmet_stage_submit_pi(&cp->st, r->ns, nvme_cmd_read, cp->from,
+				      cp->chunk, cp->prinfor,
+				      nvmet_copy_ref(r->ns, cp->from, r->ref),
+				      r->tags);
+	else
+		nvmet_stage_submit(&cp->st, r->ns, nvme_cmd_read, cp->from,
+				   cp->chunk, 0);
+}
+
+/*
+ * Give the extended LBAs of a PRACT 0 stage read (@cp->chunk blocks in
+ * the bounce buffer) the reference tags of their destination, type 1.
+ */
+static void nvmet_copy_retag(struct nvmet_copy *cp)
+{
+	u32 bs = 1U << cp->st.host_ns->blksize_shift, i;
+	__be32 ref;
+
+	if (cp->st.host_ns->pi_type != NVME_NS_DPS_PI_TYPE1)
+		return;
+	for (i = 0; i < cp->chunk; i++) {
+		ref = cpu_to_be32(lower_32_bits(cp->to + i));
+		sg_pcopy_from_buffer(cp->st.bounce, cp->st.bounce_cnt, &ref,
+				     sizeof(ref), (size_t)i * cp->ebs + bs +
+				     offsetof(struct t10_pi_tuple, ref_tag));
+	}
+}
+
+/* The Write of the current stage, from the bounce buffer. */
+static void nvmet_copy_write(struct nvmet_copy *cp)
+{
+	struct nvmet_ns *ns = cp->st.host_ns;
+	u32 cdw15 = le32_to_cpu(cp->st.host_cmd->common.cdw15);
+	u32 ilbrt = le32_to_cpu(cp->st.host_cmd->common.cdw14);
+
+	cp->writing = true;
+	if (!cp->pi) {
+		nvmet_stage_submit(&cp->st, ns, nvme_cmd_write, cp->to,
+				   cp->chunk, cp->control);
+		return;
+	}
+	if (!(cp->prinfow & NVME_RW_PRINFO_PRACT))
+		nvmet_copy_retag(cp);
+	nvmet_stage_submit_pi(&cp->st, ns, nvme_cmd_write, cp->to, cp->chunk,
+			      cp->prinfow | cp->control,
+			      nvmet_copy_ref(ns, cp->to, ilbrt), cdw15);
 }
 
 /* Go on with the next range, or stage, or complete. */
@@ -372,14 +497,46 @@ static void nvmet_copy_work(struct work_struct *work)
 		return;
 	}
 	if (cp->chunk && !cp->writing) {
-		cp->writing = true;
-		nvmet_stage_submit(&cp->st, cp->st.host_ns, nvme_cmd_write,
-				   cp->to, cp->chunk, cp->control);
+		nvmet_copy_write(cp);
 		return;
 	}
 	cp->done += cp->chunk;
 	cp->chunk = 0;
 	nvmet_copy_next(cp);
+}
+
+/*
+ * PRINFOR and PRINFOW on a namespace with PI: both PRACTs alike (else
+ * Invalid Field: one would strip what the other keeps), and type 1's
+ * ILBRT the SDLBA's with PRCHK ref.  Sets cp->pi, cp->prinfor,
+ * cp->prinfow and cp->ebs.
+ */
+static u16 nvmet_copy_pi_parse(struct nvmet_req *req, struct nvmet_copy *cp)
+{
+	u32 cdw12 = le32_to_cpu(req->cmd->common.cdw12);
+	u32 bs = 1U << req->ns->blksize_shift;
+
+	cp->ebs = bs;
+	cp->pi = READ_ONCE(req->ns->features) & NVMET_BF_PI;
+	if (!cp->pi)
+		return 0;
+	/* PRINFO's 4 bits where a Read has them, PRCHK ref the lowest */
+	cp->prinfor = ((cdw12 >> NVMET_COPY_PRINFOR_SHIFT) &
+		       NVMET_COPY_PRINFO_MASK) * NVME_RW_PRINFO_PRCHK_REF;
+	cp->prinfow = ((cdw12 >> NVMET_COPY_PRINFOW_SHIFT) &
+		       NVMET_COPY_PRINFO_MASK) * NVME_RW_PRINFO_PRCHK_REF;
+	if ((cp->prinfor ^ cp->prinfow) & NVME_RW_PRINFO_PRACT) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw12);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	if (nvmet_copy_ref_invalid(req->ns, cp->prinfow, cp->dlba,
+				   le32_to_cpu(req->cmd->common.cdw14))) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw14);
+		return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
+	}
+	if (!(cp->prinfow & NVME_RW_PRINFO_PRACT))
+		cp->ebs += sizeof(struct t10_pi_tuple);
+	return 0;
 }
 
 /* The Copy, once no fused pair holds blocks it writes. */
@@ -401,6 +558,9 @@ static void nvmet_copy_begin(struct nvmet_req *req)
 		   (u64)le32_to_cpu(req->cmd->common.cdw11) << 32;
 	if (cdw12 & NVMET_COPY_FUA)
 		cp->control = NVME_RW_FUA;
+	status = nvmet_copy_pi_parse(req, cp);
+	if (status)
+		goto out_free;
 	status = nvmet_copy_read_ranges(req, cp,
 					(cdw12 >> NVMET_COPY_DESFMT_SHIFT) &
 					NVMET_COPY_DESFMT_MASK);
@@ -408,8 +568,7 @@ static void nvmet_copy_begin(struct nvmet_req *req)
 		goto out_free;
 	for (i = 0; i < nr; i++)
 		biggest = max(biggest, cp->ranges[i].nlb);
-	if (nvmet_stage_init(&cp->st, req,
-			     (u64)biggest << req->ns->blksize_shift,
+	if (nvmet_stage_init(&cp->st, req, (u64)biggest * cp->ebs,
 			     nvmet_copy_work)) {
 		status = NVME_SC_INTERNAL;
 		goto out_free;

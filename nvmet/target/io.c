@@ -202,7 +202,8 @@ static u16 nvmet_cmpver_allowed(struct nvmet_req *req)
  * metadata travels, the backend inserts and strips it.  PRACT 0: the
  * host's PI travels in extended LBAs, each block followed by its 8 bytes
  * (*@ext set); a Compare's is not compared, the stored PI is checked per
- * PRCHK instead (compare.c).
+ * PRCHK instead (compare.c).  A Verify carries nothing whatever PRACT
+ * says (*@ext is not its transfer); its stored PI is checked per PRCHK.
  * Type 1 with a reference tag check needs ILBRT to be the SLBA's low 32
  * bits (NVM Command Set, "Protection Information"): else Invalid
  * Protection Information.
@@ -252,7 +253,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 	case nvme_cmd_compare:
 	case nvme_cmd_verify:
 		status = nvmet_cmpver_allowed(req);
-		if (!status && cmd->common.opcode == nvme_cmd_compare)
+		if (!status)
 			status = nvmet_pi_parse(req, &ext);
 		if (status)
 			return status;

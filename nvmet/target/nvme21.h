@@ -91,6 +91,10 @@
 #define NVMET_COPY_DESFMT_SHIFT		8
 #define NVMET_COPY_DESFMT_MASK		0xf
 #define NVMET_COPY_FUA			BIT(30)
+/* PRINFOR (CDW12 bits 15:12) and PRINFOW (29:26): PRACT, PRCHK as ever */
+#define NVMET_COPY_PRINFOR_SHIFT	12
+#define NVMET_COPY_PRINFOW_SHIFT	26
+#define NVMET_COPY_PRINFO_MASK		0xf
 #define NVMET_SC_CMD_SIZE_LIMIT		0x183
 
 /*
@@ -98,9 +102,12 @@
  * protection information) and 1h (40 bytes: 32b or 64b Guard); both have
  * the SLBA at byte 8 and the NLB (0's based) at byte 16.  The tags after
  * them (and the Command Extension Type and Value at bytes 18 and 20) are
- * for protection information and key per I/O, which the target has not.
- * Formats 2h and 3h lay out as 0h and 1h with a Source NSID at byte 0 and
- * Source Options at byte 22.
+ * for protection information and key per I/O.  The PI tags: 0h ELBT
+ * (the expected reference tag) at byte 24, ELBAT at 28, ELBATM at 30; 1h
+ * an 80-bit ELBT at bytes 26-35 whose low 32 bits are bytes 32-35, most
+ * significant first (as QEMU's controller reads it), ELBAT at 36, ELBATM
+ * at 38.  Formats 2h and 3h lay out as 0h and 1h with a Source NSID at
+ * byte 0 and Source Options at byte 22.
  */
 #define NVMET_COPY_FMT0			0
 #define NVMET_COPY_FMT1			1
@@ -119,6 +126,8 @@ struct nvmet_copy_desc {
 #define NVMET_COPY_DESC1_SIZE		40
 #define NVMET_COPY_DESC2_SIZE		32
 #define NVMET_COPY_DESC3_SIZE		40
+#define NVMET_COPY_DESC0_ELBT		24
+#define NVMET_COPY_DESC1_ELBT		32
 
 /*
  * Copy's command specific statuses for a source in another namespace

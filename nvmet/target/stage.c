@@ -136,6 +136,39 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 }
 
 /**
+ * nvmet_stage_submit_pi() - hand the backend one Read or Write of a stage
+ *			     with protection information
+ * @st: the stage state, with no stage in flight
+ * @ns: the namespace to read or write, as for nvmet_stage_submit(); one
+ *	with PI
+ * @opcode: nvme_cmd_read or nvme_cmd_write
+ * @slba: the first block, inside @ns
+ * @nlb: blocks, at most the bounce buffer's worth
+ * @control: the command's CDW12 bits 31:16: PRINFO (PRACT, PRCHK), FUA
+ * @ref: its CDW14, the (expected) initial logical block reference tag
+ * @tags: its CDW15, the (expected) application tag and its mask
+ *
+ * With PRACT clear the transfer is extended LBAs, each block followed by
+ * its 8 bytes of PI in the bounce buffer, which a backend with PI
+ * (bdev_pi.c) serves as a host's PRACT 0 Read or Write: the PI checked per
+ * the PRCHK bits, read back or written.  With PRACT set it is the blocks
+ * alone: the PI checked and stripped, or generated.
+ *
+ * Context: Process context (the backend's rw() may sleep briefly).
+ */
+void nvmet_stage_submit_pi(struct nvmet_stage *st, struct nvmet_ns *ns,
+			   u8 opcode, u64 slba, u32 nlb, u16 control, u32 ref,
+			   u32 tags)
+{
+	nvmet_stage_prep(st, ns, opcode, slba, nlb, control);
+	st->cmd.common.cdw14 = cpu_to_le32(ref);
+	st->cmd.common.cdw15 = cpu_to_le32(tags);
+	if (!(control & NVME_RW_PRINFO_PRACT))
+		st->req->data_len += nlb * sizeof(struct t10_pi_tuple);
+	ns->backend->rw(st->req);
+}
+
+/**
  * nvmet_stage_read_ext() - read blocks of the host's namespace with their
  *			    protection information, in extended LBAs
  * @st: the stage state, with no stage in flight
@@ -144,21 +177,40 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
  * @prchk: the NVME_RW_PRINFO_PRCHK_* bits the backend checks the stored
  *	   PI with
  *
- * A Read with PRACT clear, the host command's EILBRT, ELBAT and ELBATM
- * (CDW14, CDW15) and a transfer of the extended length, which a backend
- * with PI (bdev_pi.c) serves as a host's PRACT 0 Read: the stored PI
- * checked per @prchk and returned after each block.
+ * A Read with PRACT clear and the host command's EILBRT, ELBAT and ELBATM
+ * (CDW14, CDW15): nvmet_stage_submit_pi().
  *
  * Context: Process context (the backend's rw() may sleep briefly).
  */
 void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
 			  u16 prchk)
 {
-	struct nvmet_ns *ns = st->host_ns;
+	nvmet_stage_submit_pi(st, st->host_ns, nvme_cmd_read, slba, nlb, prchk,
+			      le32_to_cpu(st->host_cmd->common.cdw14),
+			      le32_to_cpu(st->host_cmd->common.cdw15));
+}
 
-	nvmet_stage_prep(st, ns, nvme_cmd_read, slba, nlb, prchk);
+/**
+ * nvmet_stage_verify() - read blocks of the host's namespace for a Verify
+ *			  with protection information
+ * @st: the stage state, with no stage in flight
+ * @slba: the first block
+ * @nlb: blocks, read into the bounce buffer without their PI
+ * @prchk: the NVME_RW_PRINFO_PRCHK_* bits the backend checks the stored
+ *	   PI with
+ *
+ * The stage's command is a Verify of the blocks with PRACT clear and the
+ * host command's EILBRT, ELBAT and ELBATM, its transfer the blocks: the
+ * opcode tells a backend with PI (bdev_pi.c) to check the stored PI per
+ * @prchk alone, without the device's own checks.  Any backend reads it
+ * as a Read (a Verify's data direction is none, never a write's).
+ *
+ * Context: Process context (the backend's rw() may sleep briefly).
+ */
+void nvmet_stage_verify(struct nvmet_stage *st, u64 slba, u32 nlb, u16 prchk)
+{
+	nvmet_stage_prep(st, st->host_ns, nvme_cmd_verify, slba, nlb, prchk);
 	st->cmd.common.cdw14 = st->host_cmd->common.cdw14;
 	st->cmd.common.cdw15 = st->host_cmd->common.cdw15;
-	st->req->data_len += nlb * sizeof(struct t10_pi_tuple);
-	ns->backend->rw(st->req);
+	st->host_ns->backend->rw(st->req);
 }

@@ -2,7 +2,8 @@
 /*
  * Commands the core carries out in stages over the backend's rw():
  * Compare, Verify (compare.c) and Copy (copy.c).  Each stage borrows the
- * request: req->cmd points to a Read or Write of the core's own, req->sg
+ * request: req->cmd points to a Read or Write of the core's own (a
+ * Verify's, on a namespace with PI, a Verify of its blocks), req->sg
  * to a bounce buffer of the target's, req->ns to the namespace the stage
  * reads or writes, and req->end_io catches the backend's
  * nvmet_req_complete().  Between the stages, in the command's work item,
@@ -61,8 +62,12 @@ int nvmet_stage_init(struct nvmet_stage *st, struct nvmet_req *req,
 void nvmet_stage_destroy(struct nvmet_stage *st);
 void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 			u8 opcode, u64 slba, u32 nlb, u16 control);
+void nvmet_stage_submit_pi(struct nvmet_stage *st, struct nvmet_ns *ns,
+			   u8 opcode, u64 slba, u32 nlb, u16 control, u32 ref,
+			   u32 tags);
 void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
 			  u16 prchk);
+void nvmet_stage_verify(struct nvmet_stage *st, u64 slba, u32 nlb, u16 prchk);
 void nvmet_stage_queue(struct nvmet_stage *st);
 
 #endif /* _NVMET_TARGET_STAGE_H */

@@ -27,6 +27,12 @@
  * data changed is Compare Failure (285h); another expected application
  * tag (283h) or, type 3, reference tag (284h), checked on the stored PI,
  * fail with the data equal; the blocks without their PI are 00Fh.
+ * Verify (no data), PRACT 0 and 1: every check passes; another expected
+ * application tag (283h) or, type 3, reference tag (284h) fails, the
+ * error log naming the first block; with no check it passes; a block
+ * stored with another application tag (type 3: reference tag), which a
+ * write without that check lets through, fails Verify's check of it with
+ * the error log naming that block, and passes the other checks.
  * Prints "ok N - ..." or "not ok N - ..." per check and
  * "pi: N passed, N failed"; exits 1 if a check failed.
  */
@@ -40,6 +46,7 @@
 #define OPC_WRITE	0x01
 #define OPC_READ	0x02
 #define OPC_COMPARE	0x05
+#define OPC_VERIFY	0x0c
 #define LBA		96
 #define NLB		4
 #define BS		512
@@ -273,6 +280,80 @@ static void refused(struct conn *a, struct conn *c, const uint8_t *bad,
 	check(holds(c, cur), msg);
 }
 
+/*
+ * A Verify of the range must end with @want (0: success), the error log
+ * naming @lba unless NO_LBA.
+ */
+static void verified(struct conn *a, struct conn *c, uint32_t prinfo,
+		     uint32_t ref, uint16_t app, uint16_t want, uint64_t lba,
+		     const char *what)
+{
+	struct sqe s;
+	uint16_t got;
+	char msg[160];
+	uint64_t elba;
+
+	rw_sqe(&s, OPC_VERIFY, prinfo, ref, app, 0xffff);
+	got = status_of(c, setup_command(c, &s, NULL, 0));
+	snprintf(msg, sizeof(msg), "verify, %s: status %#x (got %#x)", what,
+		 want, got);
+	check(got == want, msg);
+	if (lba == NO_LBA)
+		return;
+	elba = error_lba(a);
+	snprintf(msg, sizeof(msg),
+		 "verify, %s: the error log names LBA %llu (got %lld)", what,
+		 (unsigned long long)lba, (long long)elba);
+	check(elba == lba, msg);
+}
+
+/*
+ * Verify of the range, which holds @good; then with one block stored with
+ * another tag the device does not check (application tag; type 3: the
+ * reference tag), written without our check of it.
+ */
+static void run_verify(struct conn *a, struct conn *c, const uint8_t *good)
+{
+	static uint8_t odd[NLB * EBS];
+	uint32_t pract;
+	uint16_t got;
+
+	for (pract = 0; pract <= PRACT; pract += PRACT) {
+		verified(a, c, pract | PRCHK_ALL, ilbrt(), APP, 0, NO_LBA,
+			 pract ? "PRACT 1, every check" : "every check");
+		verified(a, c, pract, ilbrt(), APP ^ 0x8, 0, NO_LBA,
+			 pract ? "PRACT 1, no check" : "no check");
+		verified(a, c, pract | PRCHK_APP, ilbrt(), APP ^ 0x8, ST_APP,
+			 LBA, pract ? "PRACT 1, another application tag" :
+				      "another application tag");
+		if (pi_type == 3)
+			verified(a, c, pract | PRCHK_REF, REF3 + 7, APP, ST_REF,
+				 LBA, pract ? "PRACT 1, another reference tag" :
+					      "another reference tag");
+	}
+	memcpy(odd, good, sizeof(odd));
+	if (pi_type == 3)
+		odd[1 * EBS + BS + 7] ^= 0x01;	/* block 1's reference tag */
+	else
+		odd[2 * EBS + BS + 2] ^= 0x10;	/* block 2's application tag */
+	got = write_ext(c, odd, sizeof(odd), pi_type == 3 ?
+			PRCHK_GUARD | PRCHK_APP : PRCHK_GUARD | PRCHK_REF);
+	check(!got, "a block written with a tag unchecked");
+	if (pi_type == 3) {
+		verified(a, c, PRCHK_REF, ilbrt(), APP, ST_REF, LBA + 1,
+			 "block 1's stored reference tag");
+		verified(a, c, PRCHK_GUARD | PRCHK_APP, ilbrt(), APP, 0,
+			 NO_LBA, "block 1's reference tag unchecked");
+	} else {
+		verified(a, c, PRCHK_APP, ilbrt(), APP, ST_APP, LBA + 2,
+			 "block 2's stored application tag");
+		verified(a, c, PRCHK_GUARD | PRCHK_REF, ilbrt(), APP, 0,
+			 NO_LBA, "block 2's application tag unchecked");
+	}
+	got = write_ext(c, good, NLB * EBS, PRCHK_ALL);
+	check(!got && holds(c, good), "the blocks written back");
+}
+
 /* Identify Namespace: format 0, 8 bytes of PI in extended LBAs. */
 static int check_format(struct conn *a)
 {
@@ -321,6 +402,7 @@ static void run(struct conn *a, struct conn *c)
 	}
 
 	run_compare(good, c);
+	run_verify(a, c, good);
 
 	/* data that differs from @good, so that a write that fails shows */
 	fill(next, 2);

@@ -41,11 +41,31 @@
 #   block's PI, and with PRACT 1 and every check; PRACT 0 as zeroes with
 #   PI of zeroes but the LBA as reference tag (type 1; type 3: all
 #   zeroes); PRCHK set: 0x6181 (Invalid Protection Information);
+# - Verify (no data) of blocks with PI, PRACT 0 and 1 alike: every check
+#   passes; expecting another application tag 0x4283 (masked off by
+#   ELBATM: passes); type 1, EILBRT not the SLBA with PRCHK ref 0x6181,
+#   without PRCHK ref it passes; 600 blocks (3 stages of the target's)
+#   zeroed with PI verify with every check; on the stale PI above: PRCHK
+#   guard 0x4282, PRCHK 0 and application and reference checks pass (the
+#   disk's own checks are off for a Verify);
+# - Copy (one format 0h range) with PRINFOR and PRINFOW: PRACT 1 checks
+#   the source per PRINFOR and the copy reads back with every check,
+#   LBAT as its application tag and the destination LBAs as reference
+#   tags; PRACT 0 keeps the source's application tag, the reference tags
+#   the destination's; a source application tag other than ELBAT 0x4283,
+#   the destination unchanged; PRACT 0 with LBAT other than the source's
+#   and PRINFOW's application check 0x4283; PRINFOR's and PRINFOW's PRACT
+#   unlike 0x6002 (Invalid Field, the error log naming CDW12); type 1 ELBT
+#   not the SLBA 0x4181, ILBRT not the SDLBA 0x6181 (Invalid Protection
+#   Information; the error log names CDW14), with PRCHK ref; 600 blocks, PRACT 1 and 0, verify at
+#   their destinations; type 3, PRACT 1: ILBRT and LBAT at the destination;
 # - nvme-tcp-pi (tests/fuzz/pi.c), our own initiator: PI the host
-#   computes, every check and status on a PRACT 0 write and read;
+#   computes, every check and status on a PRACT 0 write and read, and
+#   Verify;
 # - over loop: the same format, PRACT 1 round trip, 0x4283, PRACT 0;
 # - dif=3: DPC 0xc, DPS 0xb; a reference tag other than the written one
-#   with PRCHK ref: 0x4284 (Reference Tag Check Error); nvme-tcp-pi.
+#   with PRCHK ref: 0x4284 (Reference Tag Check Error), on a read and a
+#   Verify; nvme-tcp-pi.
 # In-tree has PI on RDMA only: the test is ours.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
@@ -64,6 +84,7 @@ OUT=/tmp/e2e-pi.out
 PAT=/tmp/e2e-pi.pat
 EXT=/tmp/e2e-pi.ext
 BAD=/tmp/e2e-pi.bad
+GOT=/tmp/e2e-pi.got
 SD=/sys/bus/pseudo/drivers/scsi_debug
 dd if=/dev/urandom of=$PAT bs=512 count=8 2>/dev/null || fail "pattern"
 
@@ -229,10 +250,20 @@ stale_pi() {
 	status "stale PI: PRACT 0 read, no check" 0x4282 ptx $1 0x02 $2 0 $2 0 0
 	status "stale PI: PRACT 0 compare" 0x4282 \
 		ptx $1 0x05 $2 0 $2 0 0 --input-file=$EXT
+	status "stale PI: Verify, PRCHK guard" 0x4282 vf $1 $2 4 $2 0 0
+	status "stale PI: Verify, PRACT 1, PRCHK guard" 0x4282 \
+		vf $1 $2 12 $2 0 0
+	vf $1 $2 0 $2 0 0 || fail "stale PI: Verify, no check: $(cat $OUT)"
+	vf $1 $2 8 $2 0 0 ||
+		fail "stale PI: Verify, PRACT 1, no check: $(cat $OUT)"
+	vf $1 $2 3 $2 0xbeef 0xffff ||
+		fail "stale PI: Verify, application and reference tag: $(cat $OUT)"
 	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "stale PI: rewrite"
 	pt_read $1 0x02 $2 15 $2 0xbeef 0xffff ||
 		fail "stale PI: checked read after the rewrite"
-	echo "$1: stale PI at $2: 0x4282 on every read"
+	vf $1 $2 7 $2 0xbeef 0xffff ||
+		fail "stale PI: Verify after the rewrite: $(cat $OUT)"
+	echo "$1: stale PI at $2: 0x4282 on every read, Verify per PRCHK"
 }
 
 # wz DEV SLBA PRINFO REFTAG LBAT: Write Zeroes of 8 blocks
@@ -276,6 +307,120 @@ write_zeroes() {
 		fail "$1: PRACT 0 read, every check, of PRACT 0 zeroes"
 	status "$1: Write Zeroes with PRCHK" 0x6181 wz $1 $2 12 $2 0
 	echo "$1: Write Zeroes at $2, PRACT 1 and 0: zeroes with their PI"
+}
+
+# vf DEV SLBA PRINFO REFTAG LBAT LBATM [NLB]: Verify of 8 (NLB) blocks
+# (status() appends an option, which is not a count)
+vf() {
+	n=${7:-8}
+	case $n in *[!0-9]*) n=8 ;; esac
+	nvme io-passthru $1 --opcode=0x0c --namespace-id=1 --cdw10=$2 \
+		--cdw11=0 --cdw12=$(( (n - 1) | ($3 << 26) )) \
+		--cdw14=$4 --cdw15=$(( $5 | ($6 << 16) )) > $OUT 2>&1
+}
+
+# verify DEV SLBA: Verify with PRINFO of written blocks, type 1
+verify() {
+	pt_write $1 0x01 $2 8 $2 0xbeef 0 || fail "$1: write before Verify"
+	for p in 0 1; do
+		pract=$((p << 3))
+		vf $1 $2 $((pract | 7)) $2 0xbeef 0xffff ||
+			fail "$1: Verify, PRACT $p, every check: $(cat $OUT)"
+		vf $1 $2 $pract 0 0 0 ||
+			fail "$1: Verify, PRACT $p, no check: $(cat $OUT)"
+		status "$1: Verify, PRACT $p, another application tag" \
+			0x4283 vf $1 $2 $((pract | 2)) $2 0xbeee 0xffff
+		vf $1 $2 $((pract | 2)) $2 0xbeee 0xfff0 ||
+			fail "$1: Verify, application tag masked: $(cat $OUT)"
+		status "$1: Verify, PRACT $p, EILBRT not the SLBA" 0x6181 \
+			vf $1 $2 $((pract | 1)) $(($2 + 1)) 0 0
+		vf $1 $2 $((pract | 6)) $(($2 + 1)) 0xbeef 0xffff ||
+			fail "$1: Verify, EILBRT unchecked: $(cat $OUT)"
+	done
+	# 600 blocks: three stages of the target's (128 KiB each)
+	nvme io-passthru $1 --opcode=0x08 --namespace-id=1 --cdw10=8192 \
+		--cdw11=0 --cdw12=$(( 599 | (8 << 26) )) --cdw14=8192 \
+		--cdw15=0x6b6b > $OUT 2>&1 ||
+		fail "$1: Write Zeroes of 600 blocks: $(cat $OUT)"
+	vf $1 8192 7 8192 0x6b6b 0xffff 600 ||
+		fail "$1: Verify of 600 blocks, every check: $(cat $OUT)"
+	status "$1: Verify of 600 blocks, another application tag" 0x4283 \
+		vf $1 8192 2 8192 0x6b6a 0xffff 600
+	echo "$1: Verify at $2, PRACT 0 and 1, and of 600 blocks"
+}
+
+# le VALUE BYTES: VALUE little-endian
+le() {
+	v=$1
+	k=$2
+	while [ $k -gt 0 ]; do
+		printf "\\$(printf %03o $((v & 255)))"
+		v=$((v >> 8))
+		k=$((k - 1))
+	done
+}
+
+# cpy DEV SDLBA SLBA NLB PRINFOR ELBT ELBAT ELBATM PRINFOW ILBRT LBAT LBATM:
+# Copy of one range, descriptor format 0h
+DESC=/tmp/e2e-pi.desc
+cpy() {
+	{ le 0 8; le $3 8; le $(($4 - 1)) 2; le 0 6; le $6 4; le $7 2
+	  le $8 2; } > $DESC
+	nvme io-passthru $1 --opcode=0x19 --namespace-id=1 --data-len=32 \
+		--input-file=$DESC --cdw10=$2 --cdw11=0 \
+		--cdw12=$(( ($5 << 12) | ($9 << 26) )) --cdw14=${10} \
+		--cdw15=$(( ${11} | (${12} << 16) )) > $OUT 2>&1
+}
+
+# tags_are DEV SLBA APP: the 8 blocks read with PRACT 0 hold $PAT, each
+# block's PI application tag APP and reference tag the LBA (type 1)
+tags_are() {
+	ptx $1 0x02 $2 7 $2 $3 0xffff --raw-binary > $EXT 2>/dev/null ||
+		fail "$1: PRACT 0 read at $2, every check, application tag $3"
+	: > $GOT
+	i=0
+	while [ $i -lt 8 ]; do
+		dd if=$EXT bs=520 skip=$i count=1 2>/dev/null | head -c 512 >> $GOT
+		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
+			tail -c 6 | od -An -tx1 | tr -d ' \n')
+		expect_eq "$1: block $i at $2: app and ref tag" \
+			"$(printf %04x%08x $3 $(($2 + i)))" "$tag"
+		i=$((i + 1))
+	done
+	cmp -s $GOT $PAT || fail "$1: the blocks at $2 differ from the pattern"
+}
+
+# copy_pi DEV: Copy with PRINFOR and PRINFOW, type 1
+copy_pi() {
+	pt_write $1 0x01 2560 8 2560 0xbeef 0 || fail "$1: write before Copy"
+	cpy $1 3072 2560 8 15 2560 0xbeef 0xffff 8 3072 0x4444 0 ||
+		fail "$1: Copy, PRACT 1, every source check: $(cat $OUT)"
+	tags_are $1 3072 0x4444
+	cpy $1 3584 2560 8 7 2560 0xbeef 0xffff 7 3584 0xbeef 0xffff ||
+		fail "$1: Copy, PRACT 0, every check: $(cat $OUT)"
+	tags_are $1 3584 0xbeef
+	status "$1: Copy, another source application tag" 0x4283 \
+		cpy $1 3072 2560 8 10 2560 0xbeee 0xffff 8 3072 0x5555 0
+	tags_are $1 3072 0x4444
+	status "$1: Copy, PRACT 0, another destination application tag" \
+		0x4283 cpy $1 3584 2560 8 2 2560 0 0 2 3584 0x1234 0xffff
+	tags_are $1 3584 0xbeef
+	status "$1: Copy, PRINFOR's PRACT not PRINFOW's" 0x6002 \
+		cpy $1 3072 2560 8 8 2560 0 0 0 3072 0 0
+	status "$1: Copy, ELBT not the SLBA" 0x4181 \
+		cpy $1 3072 2560 8 9 2561 0 0 8 3072 0 0
+	status "$1: Copy, ILBRT not the SDLBA" 0x6181 \
+		cpy $1 3072 2560 8 8 2560 0 0 9 3073 0 0
+	# the 600 blocks verify() zeroed, in stages of 252 and 256 blocks
+	cpy $1 16384 8192 600 15 8192 0x6b6b 0xffff 8 16384 0x7c7c 0 ||
+		fail "$1: Copy of 600 blocks, PRACT 1: $(cat $OUT)"
+	vf $1 16384 7 16384 0x7c7c 0xffff 600 ||
+		fail "$1: Verify of the 600 blocks copied, PRACT 1: $(cat $OUT)"
+	cpy $1 20480 8192 600 7 8192 0x6b6b 0xffff 7 20480 0x6b6b 0xffff ||
+		fail "$1: Copy of 600 blocks, PRACT 0: $(cat $OUT)"
+	vf $1 20480 7 20480 0x6b6b 0xffff 600 ||
+		fail "$1: Verify of the 600 blocks copied, PRACT 0: $(cat $OUT)"
+	echo "$1: Copy with PRINFOR and PRINFOW, PRACT 1 and 0"
 }
 
 # pi_initiator TYPE: nvme-tcp-pi against namespace 1 over TCP
@@ -354,6 +499,8 @@ write_attr $SD/every_nth 0
 pt_read $D 0x02 64 12 64 0 0 || fail "read after the injected error"
 stale_pi $D 1024
 write_zeroes $D 1536
+verify $D 1792
+copy_pi $D
 host_disconnect_all
 
 # -- loop
@@ -388,6 +535,20 @@ wz $D 64 8 0x1111 0x77 || fail "type 3: Write Zeroes, PRACT 1: $(cat $OUT)"
 zeroed $D 64 0x77 0x1111 0
 pt_read $D 0x02 64 15 0x1111 0x77 0xffff || fail "type 3: read of zeroes"
 echo "type 3: Write Zeroes, PRACT 0 and 1"
+vf $D 64 15 0x1111 0x77 0xffff || fail "type 3: Verify: $(cat $OUT)"
+status "type 3: Verify, another reference tag" 0x4284 vf $D 64 1 0x2222 0 0
+status "type 3: Verify, PRACT 1, another reference tag" 0x4284 \
+	vf $D 64 9 0x2222 0 0
+vf $D 64 6 0x2222 0x77 0xffff ||
+	fail "type 3: Verify, reference tag unchecked: $(cat $OUT)"
+echo "type 3: Verify per PRCHK"
+cpy $D 1024 64 8 15 0x1111 0x77 0xffff 8 0x3333 0x88 0 ||
+	fail "type 3: Copy, PRACT 1: $(cat $OUT)"
+pt_read $D 0x02 1024 15 0x3333 0x88 0xffff ||
+	fail "type 3: checked read of the copy"
+head -c 4096 /dev/zero | cmp -s - $OUT ||
+	fail "type 3: the copy of zeroes is not zeroes"
+echo "type 3: Copy, PRACT 1"
 pi_initiator 3
 host_disconnect_all
 exit 0
