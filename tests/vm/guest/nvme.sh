@@ -506,6 +506,30 @@ fio_verify_open() {
 		--trigger-file="$out.stop" "$@"
 }
 
+# fio_written DEV: MiB the fio of fio_verify_start wrote to DEV so far
+fio_written() {
+	set -- $FIO_SECTORS $(dev_sectors $1)
+	echo $((($4 - $2) / 2048))
+}
+
+# fio_wrote DEV MIB SECONDS WHAT: wait (at most SECONDS) until the fio of
+# fio_verify_start (FIO) has written MIB MiB to DEV, before WHAT: so that
+# its I/O demonstrably runs across WHAT however slowly fio starts
+fio_wrote() {
+	local dev=$1 mib=$2 tries=0 w
+	while w=$(fio_written $dev); [ "$w" -lt "$mib" ]; do
+		kill -0 "$FIO" 2>/dev/null || {
+			cat "$FIO_OUT" 2>/dev/null
+			fail "fio ended after $w of $mib MiB, before $4"
+		}
+		tries=$((tries + 1))
+		[ $tries -gt $(($3 * 5)) ] &&
+			fail "fio wrote $w of $mib MiB to $dev in ${3}s, before $4"
+		sleep 0.2
+	done
+	echo "before $4: fio wrote $w MiB to $dev"
+}
+
 # fio_stop SECONDS: the fio of fio_verify_open (FIO, FIO_OUT) ends within
 # SECONDS; FIO_RC is its exit status
 fio_stop() {

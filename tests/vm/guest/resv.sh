@@ -703,7 +703,7 @@ resv_check_preempt_abort() {
 	fio_verify_open /tmp/e2e-resv-fioB.out $(dev B) 16M --offset=32M
 	FIO_B=$FIO
 	E2E_CLEANUP="kill $FIO_A $FIO_B 2>/dev/null; $E2E_CLEANUP"
-	sleep 2
+	fio_wrote $(dev B) 1 60 "the preempt and abort"
 	kill -0 $FIO_A 2>/dev/null || { cat /tmp/e2e-resv-fioA.out; fail "A's fio ended early"; }
 	kill -0 $FIO_B 2>/dev/null || { cat /tmp/e2e-resv-fioB.out; fail "B's fio ended early"; }
 	t0=$(date +%s)
@@ -720,6 +720,8 @@ resv_check_preempt_abort() {
 	FIO_DEV=$(dev B)
 	FIO_OUT=/tmp/e2e-resv-fioB.out
 	fio_running "the end of B's verify, after the preempt and abort"
+	fio_wrote $(dev B) $(( $(fio_written $(dev B)) + 1 )) 60 \
+		"the end of B's verify, after the preempt and abort"
 	fio_stop 90
 	fio_verified /tmp/e2e-resv-fioB.out $(dev B)
 	E2E_CLEANUP=${E2E_CLEANUP#kill $FIO_A $FIO_B 2>/dev/null; }
