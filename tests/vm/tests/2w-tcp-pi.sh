@@ -185,23 +185,37 @@ round_trip() {
 	echo "$1: PRACT write and checked read at $2"
 }
 
+# ext_data I, ext_pi I BYTES: block I of $EXT (extended LBAs of 520
+# bytes), its 512 bytes of data; the last BYTES bytes of its PI, in hex
+ext_data() {
+	dd if=$EXT bs=520 skip=$1 count=1 2>/dev/null | head -c 512
+}
+ext_pi() {
+	dd if=$EXT bs=520 skip=$1 count=1 2>/dev/null |
+		tail -c $2 | od -An -tx1 | tr -d ' \n'
+}
+
+# tags_are DEV SLBA APP: the 8 blocks read with PRACT 0 hold $PAT, each
+# block's PI application tag APP and reference tag the LBA (type 1)
+tags_are() {
+	ptx $1 0x02 $2 7 $2 $3 0xffff --raw-binary > $EXT 2>/dev/null ||
+		fail "$1: PRACT 0 read at $2, every check, application tag $3"
+	: > $GOT
+	i=0
+	while [ $i -lt 8 ]; do
+		ext_data $i >> $GOT
+		expect_eq "$1: block $i at $2: app and ref tag" \
+			"$(printf %04x%08x $3 $(($2 + i)))" "$(ext_pi $i 6)"
+		i=$((i + 1))
+	done
+	cmp -s $GOT $PAT || fail "$1: the blocks at $2 differ from the pattern"
+}
+
 # ext_round_trip DEV SLBA: PRACT 0 through pass-through, type 1
 ext_round_trip() {
 	pt_write $1 0x01 $2 8 $2 0xbeef 0 ||
 		fail "$1: PRACT write at $2: $(cat $OUT)"
-	ptx $1 0x02 $2 7 $2 0xbeef 0xffff --raw-binary > $EXT 2>/dev/null ||
-		fail "$1: PRACT 0 read at $2 with every check"
-	: > $OUT
-	i=0
-	while [ $i -lt 8 ]; do
-		dd if=$EXT bs=520 skip=$i count=1 2>/dev/null | head -c 512 >> $OUT
-		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
-			tail -c 6 | od -An -tx1 | tr -d ' \n')
-		expect_eq "$1: block $i: app and ref tag" \
-			"beef$(printf %08x $(($2 + i)))" "$tag"
-		i=$((i + 1))
-	done
-	cmp -s $OUT $PAT || fail "$1: PRACT 0 read at $2: data differs"
+	tags_are $1 $2 0xbeef
 	ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$EXT > $OUT 2>&1 ||
 		fail "$1: PRACT 0 write at $2 with every check: $(cat $OUT)"
 	ptx $1 0x05 $2 7 $2 0xbeef 0xffff --input-file=$EXT > $OUT 2>&1 ||
@@ -280,13 +294,10 @@ zeroed() {
 		fail "$1: PRACT 0 read of the zeroed blocks at $2"
 	i=0
 	while [ $i -lt 8 ]; do
-		blk=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
-			head -c 512 | tr -d '\0' | wc -c)
-		expect_eq "$1: zeroed block $i: non-zero bytes" 0 "$blk"
-		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
-			tail -c 8 | od -An -tx1 | tr -d ' \n')
+		expect_eq "$1: zeroed block $i: non-zero bytes" 0 \
+			"$(ext_data $i | tr -d '\0' | wc -c)"
 		expect_eq "$1: zeroed block $i: PI" \
-			"0000$(printf %04x%08x $3 $(($4 + i * $5)))" "$tag"
+			"0000$(printf %04x%08x $3 $(($4 + i * $5)))" "$(ext_pi $i 8)"
 		i=$((i + 1))
 	done
 }
@@ -370,24 +381,6 @@ cpy() {
 		--input-file=$DESC --cdw10=$2 --cdw11=0 \
 		--cdw12=$(( ($5 << 12) | ($9 << 26) )) --cdw14=${10} \
 		--cdw15=$(( ${11} | (${12} << 16) )) > $OUT 2>&1
-}
-
-# tags_are DEV SLBA APP: the 8 blocks read with PRACT 0 hold $PAT, each
-# block's PI application tag APP and reference tag the LBA (type 1)
-tags_are() {
-	ptx $1 0x02 $2 7 $2 $3 0xffff --raw-binary > $EXT 2>/dev/null ||
-		fail "$1: PRACT 0 read at $2, every check, application tag $3"
-	: > $GOT
-	i=0
-	while [ $i -lt 8 ]; do
-		dd if=$EXT bs=520 skip=$i count=1 2>/dev/null | head -c 512 >> $GOT
-		tag=$(dd if=$EXT bs=520 skip=$i count=1 2>/dev/null |
-			tail -c 6 | od -An -tx1 | tr -d ' \n')
-		expect_eq "$1: block $i at $2: app and ref tag" \
-			"$(printf %04x%08x $3 $(($2 + i)))" "$tag"
-		i=$((i + 1))
-	done
-	cmp -s $GOT $PAT || fail "$1: the blocks at $2 differ from the pattern"
 }
 
 # copy_pi DEV: Copy with PRINFOR and PRINFOW, type 1
