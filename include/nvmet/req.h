@@ -250,4 +250,30 @@ u16 nvmet_errno_to_status(struct nvmet_req *req, int err);
 
 void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl);
 
+/* Every check PRCHK can ask for, as NVME_RW_PRINFO_* bits */
+#define NVMET_PRCHK_ALL	(NVME_RW_PRINFO_PRCHK_GUARD | \
+			 NVME_RW_PRINFO_PRCHK_APP | NVME_RW_PRINFO_PRCHK_REF)
+
+/**
+ * nvmet_ns_pi_ref_invalid() - a type 1 reference tag check that does not
+ *			       start at the LBA
+ * @ns: an enabled namespace with protection information
+ * @prinfo: the command's PRINFO as NVME_RW_PRINFO_* bits
+ * @lba: the first block it reads or writes
+ * @ref: its (expected) initial logical block reference tag
+ *
+ * Type 1 with PRCHK ref needs the reference tag of the first block to be
+ * its LBA's low 32 bits (NVM Command Set, "Protection Information"); a
+ * command that names another fails with Invalid Protection Information.
+ *
+ * Context: Any context.
+ * Return: true where @ref is not the one @lba needs.
+ */
+static inline bool nvmet_ns_pi_ref_invalid(const struct nvmet_ns *ns,
+					   u16 prinfo, u64 lba, u32 ref)
+{
+	return ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
+	       (prinfo & NVME_RW_PRINFO_PRCHK_REF) && ref != lower_32_bits(lba);
+}
+
 #endif /* _NVMET_REQ_H */

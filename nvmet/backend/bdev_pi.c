@@ -59,9 +59,6 @@
 #include <nvmet/req.h>
 #include "backends.h"
 
-#define NVMET_PRCHK_ALL	(NVME_RW_PRINFO_PRCHK_GUARD | \
-			 NVME_RW_PRINFO_PRCHK_APP | NVME_RW_PRINFO_PRCHK_REF)
-
 /**
  * struct nvmet_bdev_pi - the PI of one read or write
  * @req: the request

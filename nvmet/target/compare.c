@@ -140,9 +140,7 @@ static void nvmet_cmpver_submit(struct nvmet_cmpver *cv)
 	struct nvmet_ns *ns = cv->st.host_ns;
 	u64 nlb = min_t(u64, cv->left, NVMET_STAGE_MAX / cv->ebs);
 	u16 control = le16_to_cpu(cv->st.host_cmd->rw.control);
-	u16 prchk = control & (NVME_RW_PRINFO_PRCHK_GUARD |
-			       NVME_RW_PRINFO_PRCHK_APP |
-			       NVME_RW_PRINFO_PRCHK_REF);
+	u16 prchk = control & NVMET_PRCHK_ALL;
 	u64 slba = cv->slba;
 
 	/* Before the submission: the stage may end before it returns. */

@@ -252,18 +252,6 @@ static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 	return ns;
 }
 
-/*
- * Type 1 with a reference tag check needs the expected reference tag of
- * the first block to be its LBA's low 32 bits (NVM Command Set): @prinfo
- * as a Read's CDW12 bits 31:16.
- */
-static bool nvmet_copy_ref_invalid(struct nvmet_ns *ns, u16 prinfo, u64 lba,
-				   u32 ref)
-{
-	return ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
-	       (prinfo & NVME_RW_PRINFO_PRCHK_REF) && ref != lower_32_bits(lba);
-}
-
 /* The PI tags of the descriptor at byte @off, of format @fmt, into @r. */
 static u16 nvmet_copy_read_tags(struct nvmet_req *req, u32 off, u32 fmt,
 				struct nvmet_copy_range *r)
@@ -324,8 +312,8 @@ static u16 nvmet_copy_read_ranges(struct nvmet_req *req,
 			req->error_slba = r->slba;
 			return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
 		}
-		if (cp->pi && nvmet_copy_ref_invalid(ns, cp->prinfor, r->slba,
-						     r->ref)) {
+		if (cp->pi && nvmet_ns_pi_ref_invalid(ns, cp->prinfor,
+						      r->slba, r->ref)) {
 			req->error_slba = r->slba;
 			return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
 		}
@@ -529,8 +517,8 @@ static u16 nvmet_copy_pi_parse(struct nvmet_req *req, struct nvmet_copy *cp)
 		req->error_loc = offsetof(struct nvme_common_command, cdw12);
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
-	if (nvmet_copy_ref_invalid(req->ns, cp->prinfow, cp->dlba,
-				   le32_to_cpu(req->cmd->common.cdw14))) {
+	if (nvmet_ns_pi_ref_invalid(req->ns, cp->prinfow, cp->dlba,
+				    le32_to_cpu(req->cmd->common.cdw14))) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw14);
 		return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
 	}

@@ -218,10 +218,9 @@ static u16 nvmet_pi_parse(struct nvmet_req *req, bool *ext)
 		return 0;
 	if (!(control & NVME_RW_PRINFO_PRACT))
 		*ext = true;
-	if (req->ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
-	    (control & NVME_RW_PRINFO_PRCHK_REF) &&
-	    le32_to_cpu(cmd->common.cdw14) !=
-	    lower_32_bits(le64_to_cpu(cmd->rw.slba))) {
+	if (nvmet_ns_pi_ref_invalid(req->ns, control,
+				    le64_to_cpu(cmd->rw.slba),
+				    le32_to_cpu(cmd->common.cdw14))) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw14);
 		return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
 	}
@@ -280,8 +279,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		 */
 		if ((READ_ONCE(ns->features) & NVMET_BF_PI) &&
 		    (le16_to_cpu(cmd->write_zeroes.control) &
-		     (NVME_RW_PRINFO_PRCHK_GUARD | NVME_RW_PRINFO_PRCHK_APP |
-		      NVME_RW_PRINFO_PRCHK_REF))) {
+		     NVMET_PRCHK_ALL)) {
 			req->error_loc = offsetof(struct nvme_write_zeroes_cmd,
 						  control);
 			return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
