@@ -506,10 +506,15 @@ fio_verify_open() {
 		--trigger-file="$out.stop" "$@"
 }
 
-# fio_written DEV: MiB the fio of fio_verify_start wrote to DEV so far
-fio_written() {
+# fio_mib DEV: MiB read from and written to DEV since fio_verify_start
+# (FIO_SECTORS), "READ WRITTEN"; fio_written DEV: the MiB written alone
+fio_mib() {
 	set -- $FIO_SECTORS $(dev_sectors $1)
-	echo $((($4 - $2) / 2048))
+	echo $((($3 - $1) / 2048)) $((($4 - $2) / 2048))
+}
+fio_written() {
+	set -- $(fio_mib $1)
+	echo $2
 }
 
 # fio_wrote DEV MIB SECONDS WHAT: wait (at most SECONDS) until the fio of
@@ -652,8 +657,8 @@ fio_verified() {
 	grep -E 'err=|WRITE:|READ:|verify' "$1" | sed 's/^/  fio: /'
 	[ "$FIO_RC" -eq 0 ] || { cat "$1"; fail "fio verify: exit $FIO_RC"; }
 	grep -q 'err= 0' "$1" || { cat "$1"; fail "fio reported an error"; }
-	set -- $FIO_SECTORS $(dev_sectors $dev)
-	rd=$((($3 - $1) / 2048)) wr=$((($4 - $2) / 2048))
+	set -- $(fio_mib $dev)
+	rd=$1 wr=$2
 	echo "  $dev: $wr MiB written, $rd MiB read back and verified"
 	[ $wr -gt 0 ] || fail "fio wrote nothing to $dev"
 	[ $((rd + 8)) -ge $wr ] ||
