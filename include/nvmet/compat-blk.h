@@ -199,10 +199,11 @@ static inline void nvmet_bip_set_checks(struct bio_integrity_payload *bip,
 }
 
 /*
- * Ask the device to check nothing of a read's payload we built (a
- * Verify's, bdev_pi.c): the disk's own checks off (a SCSI disk's
- * RDPROTECT 3) and, before 7.x, the HBA's (BIP_CTRL_NOCHECK); on 7.x no
- * BIP_CHECK_* flag asks for any.  The PI comes back as stored.
+ * Ask the device to check nothing of a payload we built (every read's,
+ * and a write's whose PRCHK leaves a check out, bdev_pi.c): the disk's own
+ * checks off (a SCSI disk's RDPROTECT or WRPROTECT 3) and, before 7.x,
+ * the HBA's (BIP_CTRL_NOCHECK); on 7.x no BIP_CHECK_* flag asks for any.
+ * A read's PI comes back as stored, a write's is stored as given.
  */
 static inline void nvmet_bip_set_nocheck(struct bio_integrity_payload *bip)
 {

@@ -7,20 +7,23 @@
  *
  * - PRACT 1: a write's PI is generated from its data, the command's ILBRT
  *   and LBAT (the host sends none), so the device checks every write; a
- *   read's PI, which the device has checked, is checked again per the
- *   command's PRCHK bits against EILBRT, ELBAT and ELBATM, then dropped;
+ *   read's PI is checked per the command's PRCHK bits against EILBRT,
+ *   ELBAT and ELBATM, then dropped;
  * - PRACT 0 (extended LBAs: each block of the host's data is followed by
  *   its 8 bytes of PI): a write's data and PI are split apart, the PI
  *   checked per PRCHK against ILBRT, LBAT and LBATM, and it goes to the
- *   device as the payload, which the device checks again; a read's PI is
+ *   device as the payload, which the device checks again if PRCHK asked
+ *   for all it checks (else the PI is stored as sent); a read's PI is
  *   checked per PRCHK and goes to the host after each block.
  *
+ * No read has the device check its PI: the stored PI comes back as it is
+ * and is checked here per the command's PRCHK, so a wrong tag is its own
+ * status (282h, 283h, 284h, the failing LBA in the error log), not the
+ * device's "a check failed", and PRCHK 0 reads blocks whose PI is stale.
  * A Verify's read (the Read of a Verify's stage carries the Verify's
- * opcode, stage.c) has the device check nothing and checks the stored PI
- * per the Verify's PRCHK against EILBRT, ELBAT and ELBATM: with PRCHK 0
- * the blocks need only be readable, and a wrong tag is its own status
- * (282h, 283h, 284h), not the device's guard error.  Its data is the
- * blocks alone, into the stage's buffer; the PI goes nowhere.
+ * opcode, stage.c) is checked the same way against EILBRT, ELBAT and
+ * ELBATM; its data is the blocks alone, into the stage's buffer, and the
+ * PI goes nowhere.
  *
  * Write Zeroes writes zeroes from the zero page with PI of ours, never
  * through REQ_OP_WRITE_ZEROES: a SCSI disk's WRITE SAME leaves the old PI
@@ -70,9 +73,9 @@
  * @zeroes: @sg is a list of the zero page (Write Zeroes), ours to free
  * @write: the bios write (a Write or Write Zeroes)
  * @ext: PRACT 0, the host's PI in extended LBAs in req->sg
- * @verify: a Verify's read: the device checks nothing, we per PRCHK
+ * @verify: a Verify's read: tags checked as stored (type 1: from the LBA)
  * @type: NVME_NS_DPS_PI_TYPE1 or NVME_NS_DPS_PI_TYPE3
- * @checks: NVME_RW_PRINFO_PRCHK_* bits to check on a read
+ * @checks: NVME_RW_PRINFO_PRCHK_* bits to check
  * @slba: the first block
  * @nlb: blocks
  * @ref: the reference tag of the first block (ILBRT, EILBRT)
@@ -329,6 +332,28 @@ static u16 nvmet_bdev_pi_check(struct nvmet_bdev_pi *pi, u32 i, __be16 guard)
 	return status | NVME_STATUS_DNR;
 }
 
+/*
+ * Does the device check @pi's payload too?  A write's, where the PI is
+ * ours (PRACT 1, Write Zeroes, the core's own writes) or the host asked
+ * for every check the device makes (the guard and, type 1, the reference
+ * tag).  Never a read's: the checks of nvmet_bdev_pi_check() are the
+ * command's, so a wrong stored reference tag is 284h where the device
+ * would say only that a check failed, and what PRCHK leaves out is not
+ * checked, a PRACT 0 write's stored as the host sent it.
+ */
+static bool nvmet_bdev_pi_device_checks(const struct nvmet_bdev_pi *pi)
+{
+	u16 all = NVME_RW_PRINFO_PRCHK_GUARD;
+
+	if (!pi->write)
+		return false;
+	if (!pi->ext)
+		return true;
+	if (pi->type == NVME_NS_DPS_PI_TYPE1)
+		all |= NVME_RW_PRINFO_PRCHK_REF;
+	return (pi->checks & all) == all;
+}
+
 /**
  * nvmet_bdev_pi_attach() - give a bio of @pi's request its part of the PI
  * @pi: the PI
@@ -352,10 +377,10 @@ int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
 	if (IS_ERR_OR_NULL(bip))
 		return -ENOMEM;
 	bip_set_seed(bip, nvmet_bdev_pi_ref(pi, first));
-	if (pi->verify)
-		nvmet_bip_set_nocheck(bip);
-	else
+	if (nvmet_bdev_pi_device_checks(pi))
 		nvmet_bip_set_checks(bip, pi->type == NVME_NS_DPS_PI_TYPE1);
+	else
+		nvmet_bip_set_nocheck(bip);
 	while (len) {
 		unsigned int off = offset_in_page(p);
 		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
@@ -402,9 +427,10 @@ static void nvmet_bdev_pi_read_work(struct work_struct *work)
 
 /*
  * end_io of the last bio: any context.  A read's checks run in a work
- * item, not here: they read every byte.  The device's own checks end as
- * BLK_STS_PROTECTION, which does not say which tag failed: the guard,
- * the first it checks.
+ * item, not here: they read every byte.  A write's failed device check,
+ * or a device error of that kind on a read (which asks for no check),
+ * ends as BLK_STS_PROTECTION, which does not say which tag failed: the
+ * guard, the first one checked.
  */
 static void nvmet_bdev_pi_done(struct bio *bio)
 {

@@ -16,11 +16,11 @@
  * another application tag or (type 3) reference tag fails with its
  * status.  Then writes that must fail and leave the blocks as they were:
  * a wrong guard (282h), a wrong reference tag (284h), a wrong
- * application tag under LBATM (283h), a wrong guard with PRCHK guard
- * clear (the device's own check: 282h), and a transfer of the blocks
+ * application tag under LBATM (283h), and a transfer of the blocks
  * without their PI (SGL Data Block Length Invalid, 00Fh).  The error
- * log's newest entry must name the failing block's LBA (the device's
- * check: the first), which tells the target's check from the device's.
+ * log's newest entry must name the failing block's LBA.  A wrong guard
+ * with PRCHK guard clear is written as sent: a read checking the guard
+ * is then 282h naming that block, one without the check returns it.
  * Compare with PRACT 0 (extended LBAs) on the written blocks: the same
  * blocks with every check succeed, also with another block's PI in one
  * block (PI is checked on the stored blocks, not compared); one block's
@@ -281,6 +281,40 @@ static void refused(struct conn *a, struct conn *c, const uint8_t *bad,
 }
 
 /*
+ * @bad, block 0's guard wrong, written with PRCHK's guard check clear, is
+ * stored as sent (the device is not asked to check it either); a read
+ * with the check fails with 282h naming block 0, one without it returns
+ * @bad.  @good is written back.
+ */
+static void stored_as_sent(struct conn *a, struct conn *c,
+			   const uint8_t *bad, const uint8_t *good)
+{
+	static uint8_t buf[NLB * EBS];
+	struct sqe s;
+	uint16_t got;
+	char msg[160];
+
+	got = write_ext(c, bad, NLB * EBS, PRCHK_APP | PRCHK_REF);
+	snprintf(msg, sizeof(msg),
+		 "wrong guard, PRCHK guard clear: written (got %#x)", got);
+	check(!got, msg);
+	got = read_ext(c, buf, ilbrt(), APP);
+	snprintf(msg, sizeof(msg),
+		 "wrong guard stored: a checked read is %#x (got %#x)",
+		 ST_GUARD, got);
+	check(got == ST_GUARD, msg);
+	check(error_lba(a) == LBA,
+	      "wrong guard stored: the error log names block 0");
+	rw_sqe(&s, OPC_READ, PRCHK_APP | PRCHK_REF, ilbrt(), APP, 0xffff);
+	memset(buf, 0, sizeof(buf));
+	got = status_of(c, setup_command_in(c, &s, buf, sizeof(buf)));
+	check(!got && !memcmp(buf, bad, sizeof(buf)),
+	      "wrong guard stored: read without the guard check as written");
+	got = write_ext(c, good, NLB * EBS, PRCHK_ALL);
+	check(!got && holds(c, good), "the good blocks written back");
+}
+
+/*
  * A Verify of the range must end with @want (0: success), the error log
  * naming @lba unless NO_LBA.
  */
@@ -423,8 +457,7 @@ static void run(struct conn *a, struct conn *c)
 
 	memcpy(bad, next, sizeof(bad));
 	bad[0 * EBS + 17] ^= 0x80;		/* block 0's data */
-	refused(a, c, bad, PRCHK_APP | PRCHK_REF, sizeof(bad), ST_GUARD, LBA,
-		good, "wrong guard, PRCHK guard clear: the device's check");
+	stored_as_sent(a, c, bad, good);
 
 	refused(a, c, next, PRCHK_ALL, NLB * BS, ST_SGL_LEN, NO_LBA, good,
 		"the blocks without their PI");

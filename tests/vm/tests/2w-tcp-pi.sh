@@ -27,12 +27,17 @@
 #   written to the disk directly with the block layer's PI generation off
 #   (integrity/write_generate 0: the disk keeps the old PI, the new data
 #   reads back through it with read_verify 0); a read through the target,
-#   PRACT 1 or 0, any PRCHK, and a Compare: 0x4282, the disk's check;
+#   PRACT 1 or 0, and a Compare with PRCHK guard: 0x4282; without the
+#   guard check the disk's data reads back (no read has the disk check
+#   its PI: the target checks what PRCHK asks);
 # - PRACT 0 through pass-through (extended LBAs, 520 bytes a block): a
 #   PRACT 1 write reads back as its data with guard, LBAT 0xbeef and the
 #   LBA in each block's PI; written back with PRACT 0 and every check it
 #   succeeds; with one block's data from another block 0x4282, with a
 #   whole block (data and PI) from another 0x4284, the data unchanged;
+#   that block written with PRCHK's reference check off is stored as
+#   sent: a read with the check, PRACT 1 or 0, and a Verify are 0x4284
+#   (the error log names the block), a read without it returns that PI;
 #   a PRACT 0 Compare of the blocks read succeeds, of the ones with a
 #   block's data from another 0x4285 (Compare Failure), expecting another
 #   application tag 0x4283;
@@ -237,7 +242,31 @@ ext_round_trip() {
 	ptx $1 0x02 $2 7 $2 0xbeef 0xffff --raw-binary > $OUT 2>/dev/null ||
 		fail "$1: PRACT 0 read at $2 after the failed writes"
 	cmp -s $OUT $EXT || fail "$1: a failed PRACT 0 write changed $2"
+	stored_ref $1 $2
 	echo "$1: PRACT 0 read and write at $2, data, tags and errors"
+}
+
+# stored_ref DEV SLBA: $BAD (block 3 with block 4's PI) written with
+# PRACT 0 and PRCHK's reference check off is stored as sent; reads and a
+# Verify checking the reference tag are 0x4284, the error log naming
+# block 3; without that check the PI reads back as written
+stored_ref() {
+	ptx $1 0x01 $2 6 $2 0xbeef 0xffff --input-file=$BAD > $OUT 2>&1 ||
+		fail "$1: PRACT 0 write at $2, no reference check: $(cat $OUT)"
+	status "$1: stored reference tag wrong, PRACT 1 read" 0x4284 \
+		pt $1 0x02 $2 15 $2 0xbeef 0xffff
+	lba=$(nvme error-log $1 -e 1 | sed -n 's/^lba[^:]*: *//p' | head -n 1)
+	expect_eq "$1: error log LBA" $(($2 + 3)) $((lba))
+	status "$1: stored reference tag wrong, PRACT 0 read" 0x4284 \
+		ptx $1 0x02 $2 7 $2 0xbeef 0xffff
+	status "$1: stored reference tag wrong, Verify" 0x4284 \
+		vf $1 $2 1 $2 0 0
+	ptx $1 0x02 $2 6 $2 0xbeef 0xffff --raw-binary > $OUT 2>/dev/null ||
+		fail "$1: PRACT 0 read at $2, no reference check"
+	cmp -s $OUT $BAD || fail "$1: the PI at $2 is not the one written"
+	ptx $1 0x01 $2 7 $2 0xbeef 0xffff --input-file=$EXT > $OUT 2>&1 ||
+		fail "$1: PRACT 0 write back at $2: $(cat $OUT)"
+	echo "$1: a wrong stored reference tag at $2: 0x4284 where checked"
 }
 
 # stale_pi DEV SLBA: the disk's stored PI of 8 blocks no longer matches
@@ -258,12 +287,19 @@ stale_pi() {
 	cmp -s $OUT $BAD || fail "stale PI: the disk did not take the new data"
 	status "stale PI: PRACT 1 read, every check" 0x4282 \
 		pt $1 0x02 $2 15 $2 0xbeef 0xffff
-	status "stale PI: PRACT 1 read, no check" 0x4282 pt $1 0x02 $2 8 $2 0 0
+	status "stale PI: PRACT 1 read, PRCHK guard" 0x4282 \
+		pt $1 0x02 $2 12 $2 0 0
+	pt_read $1 0x02 $2 11 $2 0xbeef 0xffff ||
+		fail "stale PI: PRACT 1 read without the guard check: $(cat $OUT)"
+	cmp -s $OUT $BAD || fail "stale PI: PRACT 1 read differs from the disk"
 	status "stale PI: PRACT 0 read, every check" 0x4282 \
 		ptx $1 0x02 $2 7 $2 0xbeef 0xffff
-	status "stale PI: PRACT 0 read, no check" 0x4282 ptx $1 0x02 $2 0 $2 0 0
-	status "stale PI: PRACT 0 compare" 0x4282 \
-		ptx $1 0x05 $2 0 $2 0 0 --input-file=$EXT
+	ptx $1 0x02 $2 0 $2 0 0 --raw-binary > $GOT 2>/dev/null ||
+		fail "stale PI: PRACT 0 read, no check"
+	[ "$(head -c 512 $GOT | md5sum)" = "$(head -c 512 $BAD | md5sum)" ] ||
+		fail "stale PI: PRACT 0 read differs from the disk"
+	status "stale PI: PRACT 0 compare, PRCHK guard" 0x4282 \
+		ptx $1 0x05 $2 4 $2 0 0 --input-file=$GOT
 	status "stale PI: Verify, PRCHK guard" 0x4282 vf $1 $2 4 $2 0 0
 	status "stale PI: Verify, PRACT 1, PRCHK guard" 0x4282 \
 		vf $1 $2 12 $2 0 0
@@ -277,7 +313,7 @@ stale_pi() {
 		fail "stale PI: checked read after the rewrite"
 	vf $1 $2 7 $2 0xbeef 0xffff ||
 		fail "stale PI: Verify after the rewrite: $(cat $OUT)"
-	echo "$1: stale PI at $2: 0x4282 on every read, Verify per PRCHK"
+	echo "$1: stale PI at $2: 0x4282 on reads with PRCHK guard, Verify per PRCHK"
 }
 
 # wz DEV SLBA PRINFO REFTAG LBAT: Write Zeroes of 8 blocks
