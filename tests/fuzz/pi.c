@@ -6,6 +6,12 @@
  * code (conn.c, setup.c).
  *
  *   nvme-tcp-pi [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN
+ *   nvme-tcp-pi -g < EXTENDED_LBAS
+ *
+ * -g connects to nothing: it reads 520-byte extended LBAs on standard
+ * input (what `nvme io-passthru` returns for a PRACT 0 Read, any fabric)
+ * and prints the guard each block's 512 bytes of data should have, in
+ * hex, one a line, for the VM tests to compare with the PI read.
  *
  * Connects an admin and an I/O queue; namespace NSID must have LBA format
  * 0 in use with 8 bytes of metadata in extended LBAs (FLBAS 10h) and PI
@@ -95,6 +101,20 @@ static uint16_t crc_t10dif(const uint8_t *p, size_t len)
 			crc = crc & 0x8000 ? (crc << 1) ^ 0x8bb7 : crc << 1;
 	}
 	return crc;
+}
+
+/*
+ * -g: the guard of each extended LBA's data on stdin, one a line; exit
+ * code 1 on a read error or a partial block at the end.
+ */
+static int print_guards(void)
+{
+	static uint8_t b[EBS];
+	size_t n;
+
+	while ((n = fread(b, 1, EBS, stdin)) == EBS)
+		printf("%04x\n", crc_t10dif(b, BS));
+	return n || ferror(stdin) ? 1 : 0;
 }
 
 /* The reference tag of block @i of the range, as the namespace stores it. */
@@ -477,9 +497,11 @@ int main(int argc, char **argv)
 	uint32_t bs;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "a:p:n:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:p:n:vg")) != -1) {
 		if (ini_common_opt(ch, optarg))
 			continue;
+		if (ch == 'g' && optind == argc)
+			return print_guards();
 		if (ch != 'n')
 			goto usage;
 		nsid = strtoul(optarg, NULL, 0);
@@ -496,6 +518,7 @@ int main(int argc, char **argv)
 	}
 	return ini_finish("pi", &a, &io);
 usage:
-	fprintf(stderr, "usage: nvme-tcp-pi [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN\n");
+	fprintf(stderr, "usage: nvme-tcp-pi [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN\n"
+		"       nvme-tcp-pi -g < EXTENDED_LBAS\n");
 	return 2;
 }

@@ -15,50 +15,17 @@
 # rmdir of an enabled subsystem releases the device.
 . /vm/guest/lib.sh
 . /vm/guest/nvme.sh
+. /vm/guest/passthru.sh
 e2e_begin
 [ "$TARGET" = intree ] && skip "in-tree nvmet: its passthru is not ours to test"
 tgt_load
 N=$NQN_BASE:passthru
 N2=$NQN_BASE:passthru2
 PT=$CFS/subsystems/$N/passthru
-# Not host_disconnect_all: it would delete the PCIe controller too.
-disconnect() {
-	nvme disconnect -n $N > /dev/null 2>&1 || fail "disconnect"
-	wait_ctrl_gone $N
-}
-E2E_CLEANUP="nvme disconnect -n $N > /dev/null 2>&1
-	for s in $N $N2; do echo 0 > $CFS/subsystems/\$s/passthru/enable; done 2>/dev/null
-	grep -q '^nvme ' /proc/modules && rmmod nvme
+E2E_CLEANUP="passthru_cleanup $N $N2
 	tgt_teardown
 	grep -q '^nvme_loop ' /proc/modules && rmmod nvme_loop"
-modprobe nvme || fail "modprobe nvme"
-
-# The PCIe controller: QEMU's, by its transport and serial (the fabric
-# controllers of other tests are nvmeN too).
-pci=
-end=$(( $(date +%s) + 20 ))
-while [ -z "$pci" ]; do
-	for c in /sys/class/nvme/nvme*; do
-		[ "$(cat $c/transport 2>/dev/null)" = pcie ] || continue
-		[ "$(sed 's/ *$//' $c/serial)" = nvmetngpt01 ] && pci=${c##*/}
-	done
-	[ -n "$pci" ] && break
-	[ "$(date +%s)" -lt $end ] || skip "no emulated NVMe controller (run.sh adds one in check mode)"
-	sleep 0.2
-done
-PNS=
-while [ -z "$PNS" ]; do
-	for b in /sys/class/nvme/$pci/nvme*n1 /sys/class/nvme/$pci/ng*n1; do
-		[ -e "$b" ] || continue
-		case ${b##*/} in nvme*) PNS=/dev/${b##*/} ;; esac
-	done
-	[ -n "$PNS" ] && [ -b "$PNS" ] && break
-	PNS=
-	[ "$(date +%s)" -lt $end ] || fail "no namespace on $pci"
-	sleep 0.2
-done
-model=$(id_ctrl_field /dev/$pci mn)
-echo "PCIe controller $pci ($model), namespace $PNS"
+passthru_pcie
 
 tgt_subsys $N 1
 tgt_subsys $N2 1
@@ -105,25 +72,10 @@ expect_file $CFS/subsystems/$N2/passthru/enable 0
 tgt_port 1 127.0.0.1 4420
 tgt_link 1 $N
 host_connect $N || fail "nvme connect"
-D=$(wait_for_dev $N 1) || fail "no namespace through the fabric"
-F=$(ctrl_of $N)
-fmodel=$(id_ctrl_field /dev/$F mn)
-[ "$fmodel" = "$model" ] || fail "fabric model '$fmodel', not '$model'"
-fsn=$(id_ctrl_field /dev/$F sn)
-[ "$fsn" = nvmetngpt01 ] || fail "fabric serial '$fsn', not nvmetngpt01"
-fnqn=$(id_ctrl_field /dev/$F subnqn)
-[ "$fnqn" = "$N" ] || fail "fabric subsystem NQN '$fnqn', not $N"
-nvme list 2>/dev/null | grep -q "^$D .*nvmetngpt01" || fail "nvme list does not show $D"
-[ "$(ns_bytes $D)" = "$(ns_bytes $PNS)" ] || fail "sizes differ: $D, $PNS"
-echo "$F ($D): model, serial, NQN and size of $pci"
+passthru_fabric_is_pcie
+passthru_both_ways
 
-PAT=/tmp/e2e-pt.pat
-OUT=/tmp/e2e-pt.out
-mib_check $D $PNS 3 "fabric to device"
-mib_check $PNS $D 7 "device to fabric"
-echo "data crosses both ways"
-
-disconnect
+passthru_disconnect
 write_attr $PT/enable 0
 expect_file $PT/enable 0
 write_attr $CFS/subsystems/$N2/passthru/enable 1
@@ -134,7 +86,7 @@ D=$(wait_for_dev $N 1) || fail "no namespace after re-enable"
 dd if=$D of=$OUT bs=1M skip=7 count=1 iflag=direct 2>/dev/null ||
 	fail "read after re-enable"
 cmp -s $PAT $OUT || fail "data differs after re-enable"
-disconnect
+passthru_disconnect
 echo "disable, the other subsystem, enable again: data still there"
 
 # Over loop: the loop controller sets clear_ids (as in-tree), so that the
@@ -155,7 +107,7 @@ cmp -s $PAT $OUT || fail "data differs over loop"
 nguid=$(id_ns_field $D nguid)
 [ "$nguid" = 00000000000000000000000000000000 ] ||
 	fail "NGUID over loop with clear_ids: $nguid"
-disconnect
+passthru_disconnect
 rm $CFS/ports/2/subsystems/$N || fail "unlink loop port"
 rmdir $CFS/ports/2 || fail "rmdir loop port"
 write_attr $PT/clear_ids 0
