@@ -280,4 +280,15 @@ void nvmet_backend_fused_done(struct nvmet_req *first, u16 status,
 			      u16 wstatus);
 const uuid_t *nvmet_req_hostid(const struct nvmet_req *req);
 
+/*
+ * Reservation Notification log page types (LID 80h, NVMe Base 2.1,
+ * 5.1.12.1.x) a backend whose storage keeps the reservations (@resv_cap)
+ * reports with nvmet_backend_resv_notify(): what another user of the
+ * storage did to a host's registration or reservation.
+ */
+#define NVMET_RESV_NOTIFY_REG_PREEMPTED		1
+#define NVMET_RESV_NOTIFY_RESV_RELEASED		2
+#define NVMET_RESV_NOTIFY_RESV_PREEMPTED	3
+void nvmet_backend_resv_notify(struct nvmet_req *req, u8 type);
+
 #endif /* _NVMET_BACKEND_H */

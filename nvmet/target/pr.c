@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/backend.h>
 #include <nvmet/compat-lib.h>
 
 #include "../core/core.h"
@@ -361,6 +362,46 @@ static void nvmet_pr_notify_regs(struct nvmet_ns *ns, u8 type,
 	nvmet_pr_notify(ns, type, s->regs, sizeof(s->regs[0]), s->nr_regs,
 			skip);
 }
+
+static_assert(NVMET_RESV_NOTIFY_REG_PREEMPTED == NVMET_PR_LOG_REG_PREEMPTED);
+static_assert(NVMET_RESV_NOTIFY_RESV_RELEASED == NVMET_PR_LOG_RESV_RELEASED);
+static_assert(NVMET_RESV_NOTIFY_RESV_PREEMPTED == NVMET_PR_LOG_RESV_PREEMPTED);
+
+/**
+ * nvmet_backend_resv_notify() - a backend's reservation notification for
+ *				 a host
+ * @req: a command of the host on the namespace (req->ns set), on which
+ *	 the backend learnt of the change
+ * @type: NVMET_RESV_NOTIFY_*
+ *
+ * For a backend whose storage keeps the reservations (struct
+ * nvmet_backend_ops, @resv_cap), when the storage tells it that another
+ * user of the storage preempted the registration of @req's host, or
+ * released or preempted a reservation the host is registered for (a LIO
+ * backstore's UNIT ATTENTION on the host's I_T nexus).  Adds a log entry
+ * of @type for req->ns to every controller of that host that sees the
+ * namespace and raises Reservation Log Page Available as the core's own
+ * reservations do.  Such a namespace has no struct nvmet_pr, so no
+ * Reservation Notification Mask (Set Features 82h on it fails with
+ * Invalid Field): nothing masks the entry.
+ *
+ * Context: Process context, with no controller's lock held: takes each
+ * controller's ctrl->lock in turn (the log and its event), never two at
+ * once.
+ */
+void nvmet_backend_resv_notify(struct nvmet_req *req, u8 type)
+{
+	struct nvmet_pr_event ev = {
+		.ns = req->ns, .type = type, .hosts = nvmet_req_hostid(req),
+		.stride = sizeof(uuid_t), .nr = 1,
+	};
+
+	might_sleep();
+	if (WARN_ON_ONCE(!type || type > NVMET_RESV_NOTIFY_RESV_PREEMPTED))
+		return;
+	nvmet_subsys_walk_ctrls(req->ns->subsys, nvmet_pr_ctrl_event, &ev);
+}
+EXPORT_SYMBOL_GPL(nvmet_backend_resv_notify);
 
 static u32 nvmet_pr_cdw10(struct nvmet_req *req)
 {
