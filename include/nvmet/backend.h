@@ -214,7 +214,9 @@ typedef int (*nvmet_report_zones_cb)(struct blk_zone *zone, unsigned int idx,
  *	      conflicts, and the backend's I/O completes with Reservation
  *	      Conflict.  Called at each reservation command and Identify, with
  *	      an I/O reference held and no lock, and at enable, after @open,
- *	      with ns->lock held; must not sleep.  Optional.
+ *	      with ns->lock held; must not sleep.  What another user of the
+ *	      storage did to a host's registration or reservation the backend
+ *	      reports with nvmet_backend_resv_notify().  Optional.
  * @resv: run a Reservation Register, Acquire, Release or Report (req's
  *	  opcode) on a namespace whose @resv_cap is not 0; the core has set
  *	  req->data_len and checked the transfer length.  Process context;

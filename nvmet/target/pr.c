@@ -381,9 +381,9 @@ static_assert(NVMET_RESV_NOTIFY_RESV_PREEMPTED == NVMET_PR_LOG_RESV_PREEMPTED);
  * backstore's UNIT ATTENTION on the host's I_T nexus).  Adds a log entry
  * of @type for req->ns to every controller of that host that sees the
  * namespace and raises Reservation Log Page Available as the core's own
- * reservations do.  Such a namespace has no struct nvmet_pr, so no
- * Reservation Notification Mask (Set Features 82h on it fails with
- * Invalid Field): nothing masks the entry.
+ * reservations do, unless the namespace's Reservation Notification Mask
+ * (Set Features 82h; ns->resv_notify_mask, such a namespace has no
+ * struct nvmet_pr) masks @type.
  *
  * Context: Process context, with no controller's lock held: takes each
  * controller's ctrl->lock in turn (the log and its event), never two at
@@ -398,6 +398,8 @@ void nvmet_backend_resv_notify(struct nvmet_req *req, u8 type)
 
 	might_sleep();
 	if (WARN_ON_ONCE(!type || type > NVMET_RESV_NOTIFY_RESV_PREEMPTED))
+		return;
+	if (READ_ONCE(req->ns->resv_notify_mask) & BIT(type))
 		return;
 	nvmet_subsys_walk_ctrls(req->ns->subsys, nvmet_pr_ctrl_event, &ev);
 }
@@ -1009,14 +1011,30 @@ void nvmet_pr_execute_log(struct nvmet_req *req)
 	nvmet_req_complete(req, nvmet_copy_log(req, &page, sizeof(page)));
 }
 
-/* The namespace of a namespace-scope feature, with reservations on. */
-static struct nvmet_ns *nvmet_pr_feat_ns(struct nvmet_req *req, u16 *status)
+/*
+ * The Reservation Notification Mask of @ns: pr.c's, or, where the
+ * backend's storage keeps the reservations, the namespace's own; NULL
+ * where it has no reservations.
+ */
+static u32 *nvmet_pr_mask(struct nvmet_ns *ns)
+{
+	if (ns->pr)
+		return &ns->pr->notify_mask;
+	return nvmet_ns_backend_resv_cap(ns) ? &ns->resv_notify_mask : NULL;
+}
+
+/*
+ * The namespace of a namespace-scope feature, with reservations on: the
+ * core's, or, for the mask (@mask), the backend's too.
+ */
+static struct nvmet_ns *nvmet_pr_feat_ns(struct nvmet_req *req, bool mask,
+					 u16 *status)
 {
 	u32 nsid = le32_to_cpu(req->cmd->common.nsid);
 	struct nvmet_ns *ns;
 
 	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
-	if (ns && !ns->pr) {
+	if (ns && !(mask ? !!nvmet_pr_mask(ns) : !!ns->pr)) {
 		nvmet_ns_io_put(ns);
 		ns = NULL;
 	}
@@ -1035,16 +1053,17 @@ static u16 nvmet_pr_set_notify_mask(struct nvmet_req *req)
 	unsigned long idx = 0;
 	struct nvmet_ns *ns;
 	u16 status = 0;
+	u32 *m;
 
 	if (mask & ~NVMET_PR_NOTIFY_MASK_ALL) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw11);
 		return NVMET_PR_INVALID;
 	}
 	if (le32_to_cpu(req->cmd->common.nsid) != NVME_NSID_ALL) {
-		ns = nvmet_pr_feat_ns(req, &status);
+		ns = nvmet_pr_feat_ns(req, true, &status);
 		if (!ns)
 			return status;
-		WRITE_ONCE(ns->pr->notify_mask, mask);
+		WRITE_ONCE(*nvmet_pr_mask(ns), mask);
 		nvmet_ns_io_put(ns);
 		goto out;
 	}
@@ -1058,8 +1077,9 @@ static u16 nvmet_pr_set_notify_mask(struct nvmet_req *req)
 		ns = nvmet_ctrl_ns_io_get(ctrl, idx++);
 		if (!ns)
 			continue;
-		if (ns->pr)
-			WRITE_ONCE(ns->pr->notify_mask, mask);
+		m = nvmet_pr_mask(ns);
+		if (m)
+			WRITE_ONCE(*m, mask);
 		nvmet_ns_io_put(ns);
 	}
 out:
@@ -1109,7 +1129,7 @@ void nvmet_pr_execute_set_features(struct nvmet_req *req)
 		nvmet_req_complete(req, nvmet_pr_set_notify_mask(req));
 		return;
 	}
-	req->ns = nvmet_pr_feat_ns(req, &status);
+	req->ns = nvmet_pr_feat_ns(req, false, &status);
 	if (!req->ns) {
 		nvmet_req_complete(req, status);
 		return;
@@ -1132,11 +1152,11 @@ u16 nvmet_pr_get_features(struct nvmet_req *req)
 	u16 status = 0;
 	u32 val;
 
-	ns = nvmet_pr_feat_ns(req, &status);
+	ns = nvmet_pr_feat_ns(req, fid == NVME_FEAT_RESV_MASK, &status);
 	if (!ns)
 		return status;
 	if (fid == NVME_FEAT_RESV_MASK) {
-		val = READ_ONCE(ns->pr->notify_mask);
+		val = READ_ONCE(*nvmet_pr_mask(ns));
 	} else {
 		rcu_read_lock();
 		val = rcu_dereference(ns->pr->state)->ptpl;

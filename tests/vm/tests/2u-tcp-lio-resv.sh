@@ -25,7 +25,8 @@
 #   reports its UNIT ATTENTION: SCSI's preempt of A's registration gives
 #   Registration Preempted (1h, with its AEN), SCSI's release of a
 #   Registrants Only reservation Reservation Released (2h), SCSI's clear
-#   Reservation Preempted (3h); host B, not registered, gets none.
+#   Reservation Preempted (3h); host B, not registered, gets none; with
+#   Reservation Released masked (Set Features 82h) the release gives none.
 # - Host A's registration outlives its controller (disconnect, connect).
 # - CPTPL 3 sets APTPL: the report's PTPLS and REPORT CAPABILITIES' PTPL_A.
 . /vm/guest/lib.sh
@@ -239,14 +240,24 @@ echo "clear: from NVMe and from SCSI, the other side freed and told (3h)"
 # ---- SCSI releases a Registrants Only reservation: A is told ----
 expect_st "A registers" 0x0 reg A 0 0 $KEY_A
 sout --register --param-sark=$KEY_S
-sout --reserve --param-rk=$KEY_S --prout-type=5
 drain A
+want "A masks Reservation Released" 0x0 \
+	nvme set-feature $DEV_A -f 0x82 -n 1 -v 4
+out=$(nvme get-feature $DEV_A -f 0x82 -n 1 2>&1) || fail "get-feature 0x82: $out"
+v=$(echo "$out" | sed -n 's/.*Current value: *\(0x[0-9a-fA-F]*\).*/\1/p')
+[ -n "$v" ] && [ $((v)) -eq 4 ] || fail "get-feature 0x82 after setting 4: $out"
+sout --reserve --param-rk=$KEY_S --prout-type=5
+sout --release --param-rk=$KEY_S --prout-type=5
+expect_st "A writes after SCSI's release, masked" 0x0 io A write 4
+expect_notif "SCSI released, Reservation Released masked" A 0
+want "A unmasks" 0x0 nvme set-feature $DEV_A -f 0x82 -n 1 -v 0
+sout --reserve --param-rk=$KEY_S --prout-type=5
 sout --release --param-rk=$KEY_S --prout-type=5
 expect_st "A writes after SCSI's release" 0x0 io A write 4
 expect_notif "SCSI released Write Exclusive, Registrants Only" A 2
 expect_notif "SCSI released, no more" A 0
 sout --register --param-rk=$KEY_S --param-sark=0
-echo "release: A's log has Reservation Released (2h)"
+echo "release: A's log has Reservation Released (2h), not while masked"
 
 # ---- a registration outlives the host's controller ----
 expect_st "A registers" 0x0 reg A 0 0 $KEY_A
