@@ -214,7 +214,9 @@ typedef int (*nvmet_report_zones_cb)(struct blk_zone *zone, unsigned int idx,
  *	      conflicts, and the backend's I/O completes with Reservation
  *	      Conflict.  Called at each reservation command and Identify, with
  *	      an I/O reference held and no lock, and at enable, after @open,
- *	      with ns->lock held; must not sleep.  Optional.
+ *	      with ns->lock held; must not sleep.  What another user of the
+ *	      storage did to a host's registration or reservation the backend
+ *	      reports with nvmet_backend_resv_notify().  Optional.
  * @resv: run a Reservation Register, Acquire, Release or Report (req's
  *	  opcode) on a namespace whose @resv_cap is not 0; the core has set
  *	  req->data_len and checked the transfer length.  Process context;
@@ -279,5 +281,16 @@ u16 nvmet_backend_get_dsm_ranges(struct nvmet_req *req,
 void nvmet_backend_fused_done(struct nvmet_req *first, u16 status,
 			      u16 wstatus);
 const uuid_t *nvmet_req_hostid(const struct nvmet_req *req);
+
+/*
+ * Reservation Notification log page types (LID 80h, NVMe Base 2.1,
+ * 5.1.12.1.x) a backend whose storage keeps the reservations (@resv_cap)
+ * reports with nvmet_backend_resv_notify(): what another user of the
+ * storage did to a host's registration or reservation.
+ */
+#define NVMET_RESV_NOTIFY_REG_PREEMPTED		1
+#define NVMET_RESV_NOTIFY_RESV_RELEASED		2
+#define NVMET_RESV_NOTIFY_RESV_PREEMPTED	3
+void nvmet_backend_resv_notify(struct nvmet_req *req, u8 type);
 
 #endif /* _NVMET_BACKEND_H */

@@ -116,6 +116,11 @@ struct nvmet_ns_ranges {
  *	@resv_enable, else NULL (N write at enable and after the drain of a
  *	disable; the I/O path and the command handlers read it without a
  *	lock while they hold an I/O reference)
+ * @resv_notify_mask: the Reservation Notification Mask (Set Features
+ *		      82h) of a namespace whose backend's storage keeps the
+ *		      reservations (no @pr): the NVMET_RESV_NOTIFY_* bits no
+ *		      controller is told of; 0 at enable (N write then, A
+ *		      otherwise)
  * @slot: while enabled, the namespace's index in subsys->ns_slots, the
  *	  lowest free one at enable (S write before the namespace is
  *	  published, A read; kept after disable, so that the events of the
@@ -161,6 +166,7 @@ struct nvmet_ns {
 	unsigned int nr_vis_hosts;
 	bool resv_enable;
 	struct nvmet_pr *pr;
+	u32 resv_notify_mask;
 	u32 slot;
 	struct nvmet_ns_ranges ranges;
 };

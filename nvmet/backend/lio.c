@@ -274,6 +274,16 @@ static u8 nvmet_lio_sense_key(struct nvmet_lio_cmd *cmd, u8 *asc)
 	return s[2] & 0xf;
 }
 
+/* The ASCQ, fixed or descriptor format. */
+static u8 nvmet_lio_sense_ascq(struct nvmet_lio_cmd *cmd)
+{
+	const unsigned char *s = cmd->sense;
+
+	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73)
+		return s[3];
+	return s[13];
+}
+
 static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 {
 	bool write = cmd->cdb[0] != READ_16;
@@ -415,6 +425,38 @@ static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
 }
 
 /*
+ * @cmd failed with a UNIT ATTENTION of ASC @asc: if it is one of the
+ * reservations' (ASC 2Ah), another I_T nexus (a SCSI initiator's, another
+ * NVMe host's) preempted this host's registration (ASCQ 05h), released a
+ * reservation it is registered for (04h) or preempted or cleared one
+ * (03h), and target-core tells the host's nexus now, at its first command
+ * on the LUN since.  The host's controllers get the matching Reservation
+ * Notification log entry for the namespace.  Process context, no lock of
+ * ours held: the core takes each controller's lock.
+ */
+static void nvmet_lio_ua_notify(struct nvmet_lio_cmd *cmd, u8 asc)
+{
+	u8 type;
+
+	if (asc != 0x2a)
+		return;
+	switch (nvmet_lio_sense_ascq(cmd)) {
+	case 0x03:	/* RESERVATIONS PREEMPTED */
+		type = NVMET_RESV_NOTIFY_RESV_PREEMPTED;
+		break;
+	case 0x04:	/* RESERVATIONS RELEASED */
+		type = NVMET_RESV_NOTIFY_RESV_RELEASED;
+		break;
+	case 0x05:	/* REGISTRATIONS PREEMPTED */
+		type = NVMET_RESV_NOTIFY_REG_PREEMPTED;
+		break;
+	default:
+		return;
+	}
+	nvmet_backend_resv_notify(cmd->req, type);
+}
+
+/*
  * A command target-core ran on another LUN than the namespace's, or on
  * none, found its LUN unlinked: target-core then runs commands for LUN 0
  * on its virtual LUN 0, read-only and empty, whose data must not reach
@@ -432,9 +474,11 @@ static void nvmet_lio_complete(struct se_cmd *se_cmd)
 		return;
 	}
 	if (se_cmd->scsi_status == SAM_STAT_CHECK_CONDITION &&
-	    nvmet_lio_sense_key(cmd, &asc) == UNIT_ATTENTION &&
-	    nvmet_lio_resubmit(cmd))
-		return;
+	    nvmet_lio_sense_key(cmd, &asc) == UNIT_ATTENTION) {
+		nvmet_lio_ua_notify(cmd, asc);
+		if (nvmet_lio_resubmit(cmd))
+			return;
+	}
 	nvmet_lio_cmd_done(cmd, nvmet_lio_status(cmd));
 }
 

@@ -21,6 +21,10 @@
  * host's session that the work waits for (nvmet_lio_run()); target-core
  * checks every other command of the session against the reservation and
  * answers RESERVATION CONFLICT, which lio.c maps to Reservation Conflict.
+ * What another nexus did to the host's registration or reservation
+ * target-core tells the host's session as a UNIT ATTENTION on its next
+ * command on the LUN, these commands too: lio.c makes it a Reservation
+ * Notification log entry of the host's controllers (nvmet_lio_ua_notify()).
  *
  * Conventions:
  * @hosts: the sessions of an enabled lio namespace

@@ -345,6 +345,8 @@ int nvmet_ns_enable(struct nvmet_ns *ns)
 	ret = nvmet_ns_open_backend(ns);
 	if (ret)
 		goto out_unlock;
+	/* the mask of a backend's reservations starts clear, as pr.c's */
+	ns->resv_notify_mask = 0;
 	/* A backend that keeps reservations keeps them instead of pr.c. */
 	if (ns->resv_enable && !nvmet_ns_backend_resv_cap(ns)) {
 		ret = nvmet_pr_ns_open(ns);

@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <nvmet/backend.h>
 #include <nvmet/compat-lib.h>
 
 #include "../core/core.h"
@@ -361,6 +362,48 @@ static void nvmet_pr_notify_regs(struct nvmet_ns *ns, u8 type,
 	nvmet_pr_notify(ns, type, s->regs, sizeof(s->regs[0]), s->nr_regs,
 			skip);
 }
+
+static_assert(NVMET_RESV_NOTIFY_REG_PREEMPTED == NVMET_PR_LOG_REG_PREEMPTED);
+static_assert(NVMET_RESV_NOTIFY_RESV_RELEASED == NVMET_PR_LOG_RESV_RELEASED);
+static_assert(NVMET_RESV_NOTIFY_RESV_PREEMPTED == NVMET_PR_LOG_RESV_PREEMPTED);
+
+/**
+ * nvmet_backend_resv_notify() - a backend's reservation notification for
+ *				 a host
+ * @req: a command of the host on the namespace (req->ns set), on which
+ *	 the backend learnt of the change
+ * @type: NVMET_RESV_NOTIFY_*
+ *
+ * For a backend whose storage keeps the reservations (struct
+ * nvmet_backend_ops, @resv_cap), when the storage tells it that another
+ * user of the storage preempted the registration of @req's host, or
+ * released or preempted a reservation the host is registered for (a LIO
+ * backstore's UNIT ATTENTION on the host's I_T nexus).  Adds a log entry
+ * of @type for req->ns to every controller of that host that sees the
+ * namespace and raises Reservation Log Page Available as the core's own
+ * reservations do, unless the namespace's Reservation Notification Mask
+ * (Set Features 82h; ns->resv_notify_mask, such a namespace has no
+ * struct nvmet_pr) masks @type.
+ *
+ * Context: Process context, with no controller's lock held: takes each
+ * controller's ctrl->lock in turn (the log and its event), never two at
+ * once.
+ */
+void nvmet_backend_resv_notify(struct nvmet_req *req, u8 type)
+{
+	struct nvmet_pr_event ev = {
+		.ns = req->ns, .type = type, .hosts = nvmet_req_hostid(req),
+		.stride = sizeof(uuid_t), .nr = 1,
+	};
+
+	might_sleep();
+	if (WARN_ON_ONCE(!type || type > NVMET_RESV_NOTIFY_RESV_PREEMPTED))
+		return;
+	if (READ_ONCE(req->ns->resv_notify_mask) & BIT(type))
+		return;
+	nvmet_subsys_walk_ctrls(req->ns->subsys, nvmet_pr_ctrl_event, &ev);
+}
+EXPORT_SYMBOL_GPL(nvmet_backend_resv_notify);
 
 static u32 nvmet_pr_cdw10(struct nvmet_req *req)
 {
@@ -968,14 +1011,30 @@ void nvmet_pr_execute_log(struct nvmet_req *req)
 	nvmet_req_complete(req, nvmet_copy_log(req, &page, sizeof(page)));
 }
 
-/* The namespace of a namespace-scope feature, with reservations on. */
-static struct nvmet_ns *nvmet_pr_feat_ns(struct nvmet_req *req, u16 *status)
+/*
+ * The Reservation Notification Mask of @ns: pr.c's, or, where the
+ * backend's storage keeps the reservations, the namespace's own; NULL
+ * where it has no reservations.
+ */
+static u32 *nvmet_pr_mask(struct nvmet_ns *ns)
+{
+	if (ns->pr)
+		return &ns->pr->notify_mask;
+	return nvmet_ns_backend_resv_cap(ns) ? &ns->resv_notify_mask : NULL;
+}
+
+/*
+ * The namespace of a namespace-scope feature, with reservations on: the
+ * core's, or, for the mask (@mask), the backend's too.
+ */
+static struct nvmet_ns *nvmet_pr_feat_ns(struct nvmet_req *req, bool mask,
+					 u16 *status)
 {
 	u32 nsid = le32_to_cpu(req->cmd->common.nsid);
 	struct nvmet_ns *ns;
 
 	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
-	if (ns && !ns->pr) {
+	if (ns && !(mask ? !!nvmet_pr_mask(ns) : !!ns->pr)) {
 		nvmet_ns_io_put(ns);
 		ns = NULL;
 	}
@@ -994,16 +1053,17 @@ static u16 nvmet_pr_set_notify_mask(struct nvmet_req *req)
 	unsigned long idx = 0;
 	struct nvmet_ns *ns;
 	u16 status = 0;
+	u32 *m;
 
 	if (mask & ~NVMET_PR_NOTIFY_MASK_ALL) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw11);
 		return NVMET_PR_INVALID;
 	}
 	if (le32_to_cpu(req->cmd->common.nsid) != NVME_NSID_ALL) {
-		ns = nvmet_pr_feat_ns(req, &status);
+		ns = nvmet_pr_feat_ns(req, true, &status);
 		if (!ns)
 			return status;
-		WRITE_ONCE(ns->pr->notify_mask, mask);
+		WRITE_ONCE(*nvmet_pr_mask(ns), mask);
 		nvmet_ns_io_put(ns);
 		goto out;
 	}
@@ -1017,8 +1077,9 @@ static u16 nvmet_pr_set_notify_mask(struct nvmet_req *req)
 		ns = nvmet_ctrl_ns_io_get(ctrl, idx++);
 		if (!ns)
 			continue;
-		if (ns->pr)
-			WRITE_ONCE(ns->pr->notify_mask, mask);
+		m = nvmet_pr_mask(ns);
+		if (m)
+			WRITE_ONCE(*m, mask);
 		nvmet_ns_io_put(ns);
 	}
 out:
@@ -1068,7 +1129,7 @@ void nvmet_pr_execute_set_features(struct nvmet_req *req)
 		nvmet_req_complete(req, nvmet_pr_set_notify_mask(req));
 		return;
 	}
-	req->ns = nvmet_pr_feat_ns(req, &status);
+	req->ns = nvmet_pr_feat_ns(req, false, &status);
 	if (!req->ns) {
 		nvmet_req_complete(req, status);
 		return;
@@ -1091,11 +1152,11 @@ u16 nvmet_pr_get_features(struct nvmet_req *req)
 	u16 status = 0;
 	u32 val;
 
-	ns = nvmet_pr_feat_ns(req, &status);
+	ns = nvmet_pr_feat_ns(req, fid == NVME_FEAT_RESV_MASK, &status);
 	if (!ns)
 		return status;
 	if (fid == NVME_FEAT_RESV_MASK) {
-		val = READ_ONCE(ns->pr->notify_mask);
+		val = READ_ONCE(*nvmet_pr_mask(ns));
 	} else {
 		rcu_read_lock();
 		val = rcu_dereference(ns->pr->state)->ptpl;

@@ -20,6 +20,13 @@
 # - Preempt across protocols both ways, Clear from either side, Register
 #   with the same key again, a report without the extended data
 #   structure (Host Identifier Inconsistent Format).
+# - What SCSI does to host A reaches A's Reservation Notification log
+#   (LID 80h) at A's next command on the namespace, when target-core
+#   reports its UNIT ATTENTION: SCSI's preempt of A's registration gives
+#   Registration Preempted (1h, with its AEN), SCSI's release of a
+#   Registrants Only reservation Reservation Released (2h), SCSI's clear
+#   Reservation Preempted (3h); host B, not registered, gets none; with
+#   Reservation Released masked (Set Features 82h) the release gives none.
 # - Host A's registration outlives its controller (disconnect, connect).
 # - CPTPL 3 sets APTPL: the report's PTPLS and REPORT CAPABILITIES' PTPL_A.
 . /vm/guest/lib.sh
@@ -188,9 +195,22 @@ expect_st "B reads" 0x0 io B read 1
 echo "NVMe Write Exclusive: SCSI WRITE(16) refused, reads pass; B is another nexus"
 
 # ---- preempt across protocols ----
+drain_all A B
+aen=0
+resv_trace_on && aen=1
 sout --preempt --param-rk=$KEY_S --param-sark=$KEY_A --prout-type=3
-expect_resv "SCSI preempted A, Exclusive Access" 2 "$(sentry 1)"
+expect_notif "SCSI preempted A, before A's next command" A 0
 expect_st "A reads under SCSI's Exclusive Access" $SC_CONFLICT io A read 0
+expect_notif "SCSI preempted A's registration" A 1
+expect_notif "SCSI preempted A, no more" A 0
+expect_notif "SCSI preempted A, B not registered" B 0
+if [ $aen = 1 ]; then
+	sleep 1
+	n=$(resv_aens $(ctrl A))
+	[ "$n" -ge 1 ] || fail "no reservation log AEN for A: $(grep NVME_AEN $TRACE/trace)"
+	echo "AEN 0x800006 for A: $n"
+fi
+expect_resv "SCSI preempted A, Exclusive Access" 2 "$(sentry 1)"
 expect_st "A registers after the preempt" 0x0 reg A 0 0 $KEY_A
 expect_st "A preempts SCSI, Write Exclusive" 0x0 acq A 1 $KEY_A $KEY_S 1
 expect_resv "A preempted SCSI" 1 "$(reg_entry $HOSTID_A $KEY_A 1)"
@@ -208,10 +228,36 @@ expect_st "A registers" 0x0 reg A 0 0 $KEY_A
 expect_st "A acquires Exclusive Access" 0x0 acq A 0 $KEY_A 0 2
 expect_st "B reads under A's Exclusive Access" $SC_CONFLICT io B read 0
 sout --register --param-sark=$KEY_S
+drain A
 sout --clear --param-rk=$KEY_S
 expect_resv "SCSI cleared" 0 ""
+expect_notif "SCSI cleared A's reservation (A's report)" A 3
+expect_notif "SCSI cleared, no more" A 0
 expect_st "B writes after SCSI's clear" 0x0 io B write 3
-echo "clear: from NVMe and from SCSI, the other side freed"
+expect_notif "SCSI cleared, B not registered" B 0
+echo "clear: from NVMe and from SCSI, the other side freed and told (3h)"
+
+# ---- SCSI releases a Registrants Only reservation: A is told ----
+expect_st "A registers" 0x0 reg A 0 0 $KEY_A
+sout --register --param-sark=$KEY_S
+drain A
+want "A masks Reservation Released" 0x0 \
+	nvme set-feature $DEV_A -f 0x82 -n 1 -v 4
+out=$(nvme get-feature $DEV_A -f 0x82 -n 1 2>&1) || fail "get-feature 0x82: $out"
+v=$(echo "$out" | sed -n 's/.*Current value: *\(0x[0-9a-fA-F]*\).*/\1/p')
+[ -n "$v" ] && [ $((v)) -eq 4 ] || fail "get-feature 0x82 after setting 4: $out"
+sout --reserve --param-rk=$KEY_S --prout-type=5
+sout --release --param-rk=$KEY_S --prout-type=5
+expect_st "A writes after SCSI's release, masked" 0x0 io A write 4
+expect_notif "SCSI released, Reservation Released masked" A 0
+want "A unmasks" 0x0 nvme set-feature $DEV_A -f 0x82 -n 1 -v 0
+sout --reserve --param-rk=$KEY_S --prout-type=5
+sout --release --param-rk=$KEY_S --prout-type=5
+expect_st "A writes after SCSI's release" 0x0 io A write 4
+expect_notif "SCSI released Write Exclusive, Registrants Only" A 2
+expect_notif "SCSI released, no more" A 0
+sout --register --param-rk=$KEY_S --param-sark=0
+echo "release: A's log has Reservation Released (2h), not while masked"
 
 # ---- a registration outlives the host's controller ----
 expect_st "A registers" 0x0 reg A 0 0 $KEY_A
