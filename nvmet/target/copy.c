@@ -508,6 +508,14 @@ static u16 nvmet_copy_pi_parse(struct nvmet_req *req, struct nvmet_copy *cp)
 	cp->pi = READ_ONCE(req->ns->features) & NVMET_BF_PI;
 	if (!cp->pi)
 		return 0;
+	/*
+	 * Not yet with the 64-bit guard: the descriptors' 48-bit reference
+	 * tags and the stages' retagging know the 16-bit guard's PI only.
+	 */
+	if (nvmet_ns_pi64(req->ns)) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw12);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
 	/* PRINFO's 4 bits where a Read has them, PRCHK ref the lowest */
 	cp->prinfor = ((cdw12 >> NVMET_COPY_PRINFOR_SHIFT) &
 		       NVMET_COPY_PRINFO_MASK) * NVME_RW_PRINFO_PRCHK_REF;
