@@ -149,6 +149,34 @@ static inline unsigned int nvmet_bi_metadata_size(struct blk_integrity *bi)
 #endif
 }
 
+/*
+ * The NVMe 64-bit guard's CRC (NVM Command Set, CRC-64/NVME, with its
+ * inversions) of @len bytes at @p, continuing @crc (0 to start):
+ * crc64_nvme() on 7.x, crc64_rocksoft_update() before, the same CRC.
+ * A kernel without it (a KUnit graft without BLK_DEV_INTEGRITY, which
+ * selects it) has NVMET_CRC64_PI 0, and nvmet_bdev_pi_type() then takes
+ * no 64-bit guard profile: this is never called there.
+ */
+#if defined(HAVE_CRC64_NVME) && IS_REACHABLE(CONFIG_CRC64)
+#define NVMET_CRC64_PI	1
+static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
+{
+	return crc64_nvme(crc, p, len);
+}
+#elif !defined(HAVE_CRC64_NVME) && IS_REACHABLE(CONFIG_CRC64_ROCKSOFT)
+#define NVMET_CRC64_PI	1
+static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
+{
+	return crc64_rocksoft_update(crc, p, len);
+}
+#else
+#define NVMET_CRC64_PI	0
+static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
+{
+	return 0;
+}
+#endif
+
 /**
  * nvmet_bdev_pi_type() - the T10 PI type of a block device's integrity
  *			  profile, as an NVMe namespace can report it
@@ -179,6 +207,8 @@ static inline u8 nvmet_bdev_pi_type(struct block_device *bdev, u8 *size)
 			      bi->csum_type != BLK_INTEGRITY_CSUM_CRC64))
 		return 0;
 	crc64 = bi->csum_type == BLK_INTEGRITY_CSUM_CRC64;
+	if (crc64 && !NVMET_CRC64_PI)
+		return 0;
 	*size = crc64 ? sizeof(struct crc64_pi_tuple) :
 			sizeof(struct t10_pi_tuple);
 	if (nvmet_bi_metadata_size(bi) != *size)
@@ -190,6 +220,8 @@ static inline u8 nvmet_bdev_pi_type(struct block_device *bdev, u8 *size)
 		return 0;
 	crc64 = !strcmp(bi->profile->name, "EXT-DIF-TYPE1-CRC64") ||
 		!strcmp(bi->profile->name, "EXT-DIF-TYPE3-CRC64");
+	if (crc64 && !NVMET_CRC64_PI)
+		return 0;
 	*size = crc64 ? sizeof(struct crc64_pi_tuple) :
 			sizeof(struct t10_pi_tuple);
 	if (nvmet_bi_metadata_size(bi) != *size)
@@ -201,20 +233,6 @@ static inline u8 nvmet_bdev_pi_type(struct block_device *bdev, u8 *size)
 	    !strcmp(bi->profile->name, "EXT-DIF-TYPE3-CRC64"))
 		return NVME_NS_DPS_PI_TYPE3;
 	return 0;
-#endif
-}
-
-/*
- * The NVMe 64-bit guard's CRC (NVM Command Set, CRC-64/NVME, with its
- * inversions) of @len bytes at @p, continuing @crc (0 to start):
- * crc64_nvme() on 7.x, crc64_rocksoft_update() before, the same CRC.
- */
-static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
-{
-#ifdef HAVE_CRC64_NVME
-	return crc64_nvme(crc, p, len);
-#else
-	return crc64_rocksoft_update(crc, p, len);
 #endif
 }
 
