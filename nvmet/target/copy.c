@@ -222,8 +222,9 @@ static bool nvmet_copy_in_ns(struct nvmet_ns *ns, u64 slba, u64 nlb)
 /*
  * The namespace of a format 2h or 3h descriptor's Source NSID, held, or
  * NULL with *status set: a namespace the host does not see is Invalid
- * Namespace or Format, one of another block size Incompatible Namespace
- * or Format; then ANA and the reservation's read rules.
+ * Namespace or Format, one of another block size or PI (the bit, type or
+ * format: ns->pi_size) Incompatible Namespace or Format; then ANA and the
+ * reservation's read rules.
  */
 static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 					  u16 *status)
@@ -239,7 +240,8 @@ static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 	}
 	if (ns->blksize_shift != req->ns->blksize_shift ||
 	    ((READ_ONCE(ns->features) ^ READ_ONCE(req->ns->features)) &
-	     NVMET_BF_PI) || ns->pi_type != req->ns->pi_type)
+	     NVMET_BF_PI) || ns->pi_type != req->ns->pi_type ||
+	    ns->pi_size != req->ns->pi_size)
 		*status = NVMET_SC_INCOMPAT_NS | NVME_STATUS_DNR;
 	else
 		*status = nvmet_ns_ana_status(req, ns);
