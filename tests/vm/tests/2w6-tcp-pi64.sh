@@ -6,8 +6,9 @@
 # namespace of run.sh (serial nvmetngpi64: 512-byte blocks, PI type 1
 # with the 64-bit guard), which the guest's host driver gives the
 # EXT-DIF-TYPE1-CRC64 integrity profile:
-# - the namespace's pi bit is available and off; on, Identify Namespace
-#   has LBA format 0 with 16 bytes of metadata (ms:16), FLBAS 0x10, MC
+# - the namespace's pi bit is off, and stays on once switched on (it is
+#   available: the profile is taken); on, Identify Namespace has LBA
+#   format 0 with 16 bytes of metadata (ms:16), FLBAS 0x10, MC
 #   0x1, DPC 0x9, DPS 0x9; the NVM command set's (CNS 05h) ELBAF[0] has
 #   PIF 2 (64-bit guard) and Identify Controller CTRATT.ELBAS (bit 15), so
 #   a host reads it; the Linux TCP host's disk is 0 bytes (6.12), as for
@@ -81,7 +82,7 @@ tgt_subsys $N 1
 mkdir $NS || fail "mkdir namespace"
 write_attr $NS/device_path $DEV
 write_attr $NS/enable 1
-grep -q " pi=0" $F || fail "pi not available and off: $(cat $F)"
+grep -q " pi=0" $F || fail "pi not off on a new namespace: $(cat $F)"
 write_attr $F pi=1
 grep -q " pi=1" $F || fail "pi=1 did not stick: $(cat $F)"
 tgt_port 1 127.0.0.1 4420
