@@ -7,6 +7,7 @@
 
 #include <linux/blk-integrity.h>
 #include <linux/blk-mq.h>
+#include <linux/crc64.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
 #include <linux/file.h>
@@ -148,38 +149,88 @@ static inline unsigned int nvmet_bi_metadata_size(struct blk_integrity *bi)
 #endif
 }
 
+/*
+ * The NVMe 64-bit guard's CRC (NVM Command Set, CRC-64/NVME, with its
+ * inversions) of @len bytes at @p, continuing @crc (0 to start):
+ * crc64_nvme() on 7.x, crc64_rocksoft_update() before, the same CRC.
+ * A kernel without it (a KUnit graft without BLK_DEV_INTEGRITY, which
+ * selects it) has NVMET_CRC64_PI 0, and nvmet_bdev_pi_type() then takes
+ * no 64-bit guard profile: this is never called there.
+ */
+#if defined(HAVE_CRC64_NVME) && IS_REACHABLE(CONFIG_CRC64)
+#define NVMET_CRC64_PI	1
+static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
+{
+	return crc64_nvme(crc, p, len);
+}
+#elif !defined(HAVE_CRC64_NVME) && IS_REACHABLE(CONFIG_CRC64_ROCKSOFT)
+#define NVMET_CRC64_PI	1
+static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
+{
+	return crc64_rocksoft_update(crc, p, len);
+}
+#else
+#define NVMET_CRC64_PI	0
+static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
+{
+	return 0;
+}
+#endif
+
 /**
  * nvmet_bdev_pi_type() - the T10 PI type of a block device's integrity
  *			  profile, as an NVMe namespace can report it
  * @bdev: the device
+ * @size: set to the bytes of PI per logical block: 8 (16-bit CRC guard,
+ *	  32-bit reference tag) or 16 (NVMe's 64-bit CRC guard, 48-bit
+ *	  reference tag)
  *
- * Only 8 bytes of metadata per logical block, all of them PI with a
- * 16-bit CRC guard: 6.12 and later say so in csum_type and pi_offset, 6.1
- * by the profile's name.  SCSI DIF types 1 and 2 look alike to the block
- * layer (reference tags, remapped to the LBA), so both are type 1.
+ * Only metadata that is all PI, one tuple per logical block: 6.12 and
+ * later say so in csum_type and pi_offset, 6.1 by the profile's name.
+ * SCSI DIF types 1 and 2 look alike to the block layer (reference tags,
+ * remapped to the LBA), so both are type 1.
  *
  * Context: Process context.
  * Return: NVME_NS_DPS_PI_TYPE1 for a profile with reference tags,
  * NVME_NS_DPS_PI_TYPE3 for one without, 0 for none or another kind.
  */
-static inline u8 nvmet_bdev_pi_type(struct block_device *bdev)
+static inline u8 nvmet_bdev_pi_type(struct block_device *bdev, u8 *size)
 {
 	struct blk_integrity *bi = bdev_get_integrity(bdev);
+	bool crc64;
 
-	if (!bi || nvmet_bi_metadata_size(bi) != sizeof(struct t10_pi_tuple) ||
+	if (!bi ||
 	    bi->interval_exp != blksize_bits(bdev_logical_block_size(bdev)))
 		return 0;
 #ifdef HAVE_BLK_INTEGRITY_CSUM_TYPE
-	if (bi->csum_type != BLK_INTEGRITY_CSUM_CRC || bi->pi_offset)
+	if (bi->pi_offset || (bi->csum_type != BLK_INTEGRITY_CSUM_CRC &&
+			      bi->csum_type != BLK_INTEGRITY_CSUM_CRC64))
+		return 0;
+	crc64 = bi->csum_type == BLK_INTEGRITY_CSUM_CRC64;
+	if (crc64 && !NVMET_CRC64_PI)
+		return 0;
+	*size = crc64 ? sizeof(struct crc64_pi_tuple) :
+			sizeof(struct t10_pi_tuple);
+	if (nvmet_bi_metadata_size(bi) != *size)
 		return 0;
 	return bi->flags & BLK_INTEGRITY_REF_TAG ? NVME_NS_DPS_PI_TYPE1 :
 						   NVME_NS_DPS_PI_TYPE3;
 #else
 	if (!bi->profile || !bi->profile->name)
 		return 0;
-	if (!strcmp(bi->profile->name, "T10-DIF-TYPE1-CRC"))
+	crc64 = !strcmp(bi->profile->name, "EXT-DIF-TYPE1-CRC64") ||
+		!strcmp(bi->profile->name, "EXT-DIF-TYPE3-CRC64");
+	if (crc64 && !NVMET_CRC64_PI)
+		return 0;
+	*size = crc64 ? sizeof(struct crc64_pi_tuple) :
+			sizeof(struct t10_pi_tuple);
+	if (nvmet_bi_metadata_size(bi) != *size)
+		return 0;
+	if (!strcmp(bi->profile->name, "T10-DIF-TYPE1-CRC") ||
+	    !strcmp(bi->profile->name, "EXT-DIF-TYPE1-CRC64"))
 		return NVME_NS_DPS_PI_TYPE1;
-	if (!strcmp(bi->profile->name, "T10-DIF-TYPE3-CRC"))
+	if (!strcmp(bi->profile->name, "T10-DIF-TYPE3-CRC") ||
+	    !strcmp(bi->profile->name, "EXT-DIF-TYPE3-CRC64"))
 		return NVME_NS_DPS_PI_TYPE3;
 	return 0;
 #endif

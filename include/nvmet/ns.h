@@ -11,6 +11,7 @@
 #define _NVMET_NS_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -86,8 +87,11 @@ struct nvmet_ns_ranges {
  * @zoned: the zone geometry while @csi is NVME_CSI_ZNS (N write at open)
  * @pi_type: the protection information type of the storage while
  *	     NVMET_BF_PI is available: NVME_NS_DPS_PI_TYPE1 or
- *	     NVME_NS_DPS_PI_TYPE3, 8 bytes of PI with a 16-bit guard per
- *	     logical block (N write at open)
+ *	     NVME_NS_DPS_PI_TYPE3 (N write at open)
+ * @pi_size: its format, by the bytes of PI per logical block: 8 (16-bit
+ *	     CRC T10-DIF guard, 32-bit reference tag) or 16 (NVMe's 64-bit
+ *	     CRC guard, 48-bit reference tag; nvmet_ns_pi64()) (N write at
+ *	     open)
  * @features_avail: NVMET_BF_* bits the backend offers on this device,
  *		    set at enable (N)
  * @features: NVMET_BF_* bits on while enabled (N write, A read)
@@ -151,6 +155,7 @@ struct nvmet_ns {
 	u8 csi;
 	struct nvmet_ns_zoned zoned;
 	u8 pi_type;
+	u8 pi_size;
 	u32 features_avail;
 	u32 features;
 	u32 features_off;
@@ -229,5 +234,17 @@ static inline u8 nvmet_ns_backend_resv_cap(struct nvmet_ns *ns)
 }
 
 void nvmet_pr_ns_close(struct nvmet_ns *ns);
+
+/* 16 bytes of PI, the 64-bit guard (struct crc64_pi_tuple)? */
+static inline bool nvmet_ns_pi64(const struct nvmet_ns *ns)
+{
+	return ns->pi_size == 16;
+}
+
+/* The bits of a reference tag of @ns's PI format: 48 or 32. */
+static inline u64 nvmet_ns_pi_ref_mask(const struct nvmet_ns *ns)
+{
+	return nvmet_ns_pi64(ns) ? GENMASK_ULL(47, 0) : GENMASK_ULL(31, 0);
+}
 
 #endif /* _NVMET_NS_H */

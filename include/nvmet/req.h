@@ -263,17 +263,41 @@ void nvmet_ctrl_fatal_error(struct nvmet_ctrl *ctrl);
  * @ref: its (expected) initial logical block reference tag
  *
  * Type 1 with PRCHK ref needs the reference tag of the first block to be
- * its LBA's low 32 bits (NVM Command Set, "Protection Information"); a
- * command that names another fails with Invalid Protection Information.
+ * its LBA's low 32 bits (48 with the 64-bit guard: NVM Command Set,
+ * "Protection Information"); a command that names another fails with
+ * Invalid Protection Information.
  *
  * Context: Any context.
  * Return: true where @ref is not the one @lba needs.
  */
 static inline bool nvmet_ns_pi_ref_invalid(const struct nvmet_ns *ns,
-					   u16 prinfo, u64 lba, u32 ref)
+					   u16 prinfo, u64 lba, u64 ref)
 {
 	return ns->pi_type == NVME_NS_DPS_PI_TYPE1 &&
-	       (prinfo & NVME_RW_PRINFO_PRCHK_REF) && ref != lower_32_bits(lba);
+	       (prinfo & NVME_RW_PRINFO_PRCHK_REF) &&
+	       ref != (lba & nvmet_ns_pi_ref_mask(ns));
+}
+
+/**
+ * nvmet_pi_cmd_ref() - the (expected) initial logical block reference tag
+ *			of a read, write, compare, verify or write zeroes
+ * @ns: its namespace, with protection information
+ * @cmd: the command
+ *
+ * ILBRT or EILBRT: CDW14, and with the 64-bit guard (48-bit reference
+ * tags, no storage tag) its upper 16 bits in CDW3 bits 15:0, as a Linux
+ * host's nvme_set_ref_tag() sends them.
+ *
+ * Return: the tag.
+ */
+static inline u64 nvmet_pi_cmd_ref(const struct nvmet_ns *ns,
+				   const struct nvme_command *cmd)
+{
+	u64 ref = le32_to_cpu(cmd->common.cdw14);
+
+	if (nvmet_ns_pi64(ns))
+		ref |= (u64)(le32_to_cpu(cmd->rw.cdw3) & 0xffff) << 32;
+	return ref;
 }
 
 #endif /* _NVMET_REQ_H */

@@ -2,15 +2,17 @@
 /*
  * Protection information on the bdev backend.  A block device whose
  * integrity profile is T10 PI with a 16-bit guard, 8 bytes per logical
- * block, is a namespace with that PI while NVMET_BF_PI is on; each read
- * and write then carries an integrity payload built here:
+ * block, or NVMe's 64-bit guard PI, 16 bytes (CRC-64/NVME guard, 48-bit
+ * reference tag), is a namespace with that PI while NVMET_BF_PI is on
+ * (ns->pi_size says which); each read and write then carries an integrity
+ * payload built here:
  *
  * - PRACT 1: a write's PI is generated from its data, the command's ILBRT
  *   and LBAT (the host sends none), so the device checks every write; a
  *   read's PI is checked per the command's PRCHK bits against EILBRT,
  *   ELBAT and ELBATM, then dropped;
  * - PRACT 0 (extended LBAs: each block of the host's data is followed by
- *   its 8 bytes of PI): a write's data and PI are split apart, the PI
+ *   its 8 or 16 bytes of PI): a write's data and PI are split apart, the PI
  *   checked per PRCHK against ILBRT, LBAT and LBATM, and it goes to the
  *   device as the payload, which the device checks again if PRCHK asked
  *   for all it checks (else the PI is stored as sent); a read's PI is
@@ -50,6 +52,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/crc-t10dif.h>
+#include <linux/crc64.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -58,6 +61,7 @@
 #include <linux/workqueue.h>
 
 #include <nvmet/compat-blk.h>
+#include <nvmet/compat-lib.h>
 #include <nvmet/ns.h>
 #include <nvmet/req.h>
 #include "backends.h"
@@ -75,13 +79,17 @@
  * @ext: PRACT 0, the host's PI in extended LBAs in req->sg
  * @verify: a Verify's read: tags checked as stored (type 1: from the LBA)
  * @type: NVME_NS_DPS_PI_TYPE1 or NVME_NS_DPS_PI_TYPE3
+ * @size: bytes of a tuple: 8 (struct t10_pi_tuple) or 16 (struct
+ *	  crc64_pi_tuple, the 64-bit guard)
  * @checks: NVME_RW_PRINFO_PRCHK_* bits to check
  * @slba: the first block
  * @nlb: blocks
- * @ref: the reference tag of the first block (ILBRT, EILBRT)
+ * @ref: the reference tag of the first block (ILBRT, EILBRT; 32 or 48
+ *	 bits)
  * @app: the application tag (LBAT, ELBAT)
  * @app_mask: its bits to check (ELBATM)
- * @tuples: one per block, what the payload carries; 8-byte aligned, so
+ * @tuples: one per block of @size bytes, what the payload carries
+ *	    (nvmet_bdev_pi_get(), nvmet_bdev_pi_set()); 8-byte aligned, so
  *	    that no tuple straddles a page: the block layer's reference
  *	    tag remapping and a SCSI HBA (scsi_debug) walk the payload a page
  *	    at a time, a tuple from each page's start (a payload of more than
@@ -98,14 +106,69 @@ struct nvmet_bdev_pi {
 	bool			ext;
 	bool			verify;
 	u8			type;
+	u8			size;
 	u16			checks;
 	u64			slba;
 	u32			nlb;
-	u32			ref;
+	u64			ref;
 	u16			app;
 	u16			app_mask;
-	struct t10_pi_tuple	tuples[] __aligned(8);
+	u8			tuples[] __aligned(8);
 };
+
+/* One tuple's tags, whatever the format; @ref is 32 or 48 bits. */
+struct nvmet_bdev_pi_tags {
+	u64	guard;
+	u16	app;
+	u64	ref;
+};
+
+static bool nvmet_bdev_pi64(const struct nvmet_bdev_pi *pi)
+{
+	return pi->size == sizeof(struct crc64_pi_tuple);
+}
+
+/* The tags of block @i's tuple. */
+static void nvmet_bdev_pi_get(const struct nvmet_bdev_pi *pi, u32 i,
+			      struct nvmet_bdev_pi_tags *t)
+{
+	const void *p = pi->tuples + (size_t)i * pi->size;
+
+	if (nvmet_bdev_pi64(pi)) {
+		const struct crc64_pi_tuple *e = p;
+
+		t->guard = be64_to_cpu(e->guard_tag);
+		t->app = be16_to_cpu(e->app_tag);
+		t->ref = get_unaligned_be48(e->ref_tag);
+	} else {
+		const struct t10_pi_tuple *e = p;
+
+		t->guard = be16_to_cpu(e->guard_tag);
+		t->app = be16_to_cpu(e->app_tag);
+		t->ref = be32_to_cpu(e->ref_tag);
+	}
+}
+
+/* Set block @i's tuple to @guard, @app and @ref. */
+static void nvmet_bdev_pi_set(struct nvmet_bdev_pi *pi, u32 i, u64 guard,
+			      u16 app, u64 ref)
+{
+	void *p = pi->tuples + (size_t)i * pi->size;
+
+	if (nvmet_bdev_pi64(pi)) {
+		struct crc64_pi_tuple *e = p;
+
+		e->guard_tag = cpu_to_be64(guard);
+		e->app_tag = cpu_to_be16(app);
+		put_unaligned_be48(ref, e->ref_tag);
+	} else {
+		struct t10_pi_tuple *e = p;
+
+		e->guard_tag = cpu_to_be16(guard);
+		e->app_tag = cpu_to_be16(app);
+		e->ref_tag = cpu_to_be32(ref);
+	}
+}
 
 /**
  * nvmet_bdev_pi_open() - does the device have PI a namespace can report?
@@ -117,27 +180,31 @@ struct nvmet_bdev_pi {
 void nvmet_bdev_pi_open(struct nvmet_ns *ns, struct block_device *bdev)
 {
 	lockdep_assert_held(&ns->lock);
-	ns->pi_type = nvmet_bdev_pi_type(bdev);
-	if (!ns->pi_type)
+	ns->pi_type = nvmet_bdev_pi_type(bdev, &ns->pi_size);
+	if (!ns->pi_type) {
+		ns->pi_size = 0;
 		ns->features &= ~NVMET_BF_PI;
+	}
 }
 
-/* The reference tag of block @i. */
-static u32 nvmet_bdev_pi_ref(const struct nvmet_bdev_pi *pi, u32 i)
+/* The reference tag of block @i: type 1's wraps at 32 (48) bits. */
+static u64 nvmet_bdev_pi_ref(const struct nvmet_bdev_pi *pi, u32 i)
 {
-	return pi->type == NVME_NS_DPS_PI_TYPE1 ? pi->ref + i : pi->ref;
+	return pi->type == NVME_NS_DPS_PI_TYPE1 ?
+	       (pi->ref + i) & nvmet_ns_pi_ref_mask(pi->req->ns) : pi->ref;
 }
 
 /*
  * Does @req carry the host's PI in extended LBAs (PRACT 0)?  The parser
- * made its transfer @nlb blocks with 8 bytes each more (io.c); the core's
+ * made its transfer @nlb blocks with their PI each (io.c); the core's
  * own reads and writes, also without PRACT, carry their blocks only.
  */
 static bool nvmet_bdev_pi_is_ext(const struct nvmet_req *req, u32 nlb)
 {
 	return !(req->cmd->rw.control & cpu_to_le16(NVME_RW_PRINFO_PRACT)) &&
+	       req->ns->pi_size &&
 	       req->data_len == (u64)nlb * ((1U << req->ns->blksize_shift) +
-					    sizeof(struct t10_pi_tuple));
+					    req->ns->pi_size);
 }
 
 /* The blocks a read or write names. */
@@ -178,6 +245,7 @@ static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 
 	pi->req = req;
 	pi->type = req->ns->pi_type;
+	pi->size = req->ns->pi_size;
 	pi->slba = le64_to_cpu(cmd->rw.slba);
 	pi->nlb = nlb;
 	pi->bounced = false;
@@ -186,16 +254,16 @@ static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 	pi->ext = nvmet_bdev_pi_is_ext(req, nlb);
 	pi->verify = cmd->common.opcode == nvme_cmd_verify;
 	if ((control & NVME_RW_PRINFO_PRACT) || pi->ext || pi->verify) {
-		pi->ref = le32_to_cpu(cmd->common.cdw14);
+		pi->ref = nvmet_pi_cmd_ref(req->ns, cmd);
 		/* type 1, the stored tags: seeded with the LBA */
 		if ((pi->ext || pi->verify) &&
 		    pi->type == NVME_NS_DPS_PI_TYPE1)
-			pi->ref = lower_32_bits(pi->slba);
+			pi->ref = pi->slba & nvmet_ns_pi_ref_mask(req->ns);
 		pi->app = cdw15 & 0xffff;
 		pi->app_mask = cdw15 >> 16;
 		pi->checks = control & NVMET_PRCHK_ALL;
 	} else {
-		pi->ref = lower_32_bits(pi->slba);
+		pi->ref = pi->slba & nvmet_ns_pi_ref_mask(req->ns);
 		pi->app = 0;
 		pi->app_mask = 0;
 		pi->checks = NVME_RW_PRINFO_PRCHK_GUARD;
@@ -205,16 +273,19 @@ static void nvmet_bdev_pi_init(struct nvmet_bdev_pi *pi,
 }
 
 /*
- * Call @fn with the guard (CRC) of each block of @pi's data, in order,
- * until it returns a status.  Blocks may span entries of the list.
+ * Call @fn with the guard (CRC T10-DIF, or CRC-64/NVME for the 64-bit
+ * guard) of each block of @pi's data, in order, until it returns a
+ * status.  Blocks may span entries of the list.
  */
 static u16 nvmet_bdev_pi_walk(struct nvmet_bdev_pi *pi,
 			      u16 (*fn)(struct nvmet_bdev_pi *pi, u32 i,
-					__be16 guard))
+					u64 guard))
 {
 	u32 bs = 1U << pi->req->ns->blksize_shift, left = bs, i = 0;
+	bool pi64 = nvmet_bdev_pi64(pi);
 	struct sg_mapping_iter m;
-	u16 crc = 0, status = 0;
+	u16 status = 0;
+	u64 crc = 0;
 
 	sg_miter_start(&m, pi->sg, pi->nents, SG_MITER_FROM_SG);
 	while (!status && i < pi->nlb && sg_miter_next(&m)) {
@@ -223,12 +294,15 @@ static u16 nvmet_bdev_pi_walk(struct nvmet_bdev_pi *pi,
 		while (!status && off < m.length && i < pi->nlb) {
 			size_t n = min_t(size_t, m.length - off, left);
 
-			crc = crc_t10dif_update(crc, m.addr + off, n);
+			if (pi64)
+				crc = nvmet_crc64_pi(crc, m.addr + off, n);
+			else
+				crc = crc_t10dif_update(crc, m.addr + off, n);
 			off += n;
 			left -= n;
 			if (left)
 				continue;
-			status = fn(pi, i++, cpu_to_be16(crc));
+			status = fn(pi, i++, crc);
 			crc = 0;
 			left = bs;
 		}
@@ -246,7 +320,7 @@ static void nvmet_bdev_pi_xfer(struct nvmet_bdev_pi *pi, bool to_host)
 {
 	struct nvmet_req *req = pi->req;
 	u32 bs = 1U << req->ns->blksize_shift;
-	u32 ebs = bs + sizeof(*pi->tuples), in = 0, i = 0;
+	u32 ebs = bs + pi->size, in = 0, i = 0;
 	struct sg_mapping_iter h, d;
 	size_t hoff = 0, doff = 0;
 
@@ -276,7 +350,7 @@ static void nvmet_bdev_pi_xfer(struct nvmet_bdev_pi *pi, bool to_host)
 			doff += n;
 		} else {
 			n = min_t(size_t, h.length - hoff, ebs - in);
-			dp = (u8 *)&pi->tuples[i] + in - bs;
+			dp = pi->tuples + (size_t)i * pi->size + in - bs;
 		}
 		if (to_host)
 			memcpy(hp, dp, n);
@@ -294,37 +368,35 @@ static void nvmet_bdev_pi_xfer(struct nvmet_bdev_pi *pi, bool to_host)
 }
 
 /* A write's PI for block @i (PRACT 1: inserted by the controller). */
-static u16 nvmet_bdev_pi_fill(struct nvmet_bdev_pi *pi, u32 i, __be16 guard)
+static u16 nvmet_bdev_pi_fill(struct nvmet_bdev_pi *pi, u32 i, u64 guard)
 {
-	struct t10_pi_tuple *t = &pi->tuples[i];
-
-	t->guard_tag = guard;
-	t->app_tag = cpu_to_be16(pi->app);
-	t->ref_tag = cpu_to_be32(nvmet_bdev_pi_ref(pi, i));
+	nvmet_bdev_pi_set(pi, i, guard, pi->app, nvmet_bdev_pi_ref(pi, i));
 	return 0;
 }
 
 /*
  * A read's PI for block @i against what the command expects, per PRCHK.
- * An application tag of FFFFh (and, type 3, a reference tag of FFFFFFFFh)
- * turns the checks of the block off, as the specification has it.
+ * An application tag of FFFFh (and, type 3, a reference tag of all ones:
+ * FFFFFFFFh, FFFFFFFFFFFFh with the 64-bit guard) turns the checks of the
+ * block off, as the specification has it.
  */
-static u16 nvmet_bdev_pi_check(struct nvmet_bdev_pi *pi, u32 i, __be16 guard)
+static u16 nvmet_bdev_pi_check(struct nvmet_bdev_pi *pi, u32 i, u64 guard)
 {
-	const struct t10_pi_tuple *t = &pi->tuples[i];
+	struct nvmet_bdev_pi_tags t;
 	u16 status;
 
-	if (t->app_tag == cpu_to_be16(0xffff) &&
+	nvmet_bdev_pi_get(pi, i, &t);
+	if (t.app == 0xffff &&
 	    (pi->type == NVME_NS_DPS_PI_TYPE1 ||
-	     t->ref_tag == cpu_to_be32(0xffffffff)))
+	     t.ref == nvmet_ns_pi_ref_mask(pi->req->ns)))
 		return 0;
-	if ((pi->checks & NVME_RW_PRINFO_PRCHK_GUARD) && t->guard_tag != guard)
+	if ((pi->checks & NVME_RW_PRINFO_PRCHK_GUARD) && t.guard != guard)
 		status = NVME_SC_GUARD_CHECK;
 	else if ((pi->checks & NVME_RW_PRINFO_PRCHK_APP) &&
-		 ((be16_to_cpu(t->app_tag) ^ pi->app) & pi->app_mask))
+		 ((t.app ^ pi->app) & pi->app_mask))
 		status = NVME_SC_APPTAG_CHECK;
 	else if ((pi->checks & NVME_RW_PRINFO_PRCHK_REF) &&
-		 be32_to_cpu(t->ref_tag) != nvmet_bdev_pi_ref(pi, i))
+		 t.ref != nvmet_bdev_pi_ref(pi, i))
 		status = NVME_SC_REFTAG_CHECK;
 	else
 		return 0;
@@ -366,8 +438,8 @@ int nvmet_bdev_pi_attach(struct nvmet_bdev_pi *pi, struct bio *bio)
 {
 	unsigned int shift = pi->req->ns->blksize_shift - SECTOR_SHIFT;
 	u32 first = (bio->bi_iter.bi_sector >> shift) - pi->slba;
-	u8 *p = (u8 *)&pi->tuples[first];
-	u32 size = (bio_sectors(bio) >> shift) * sizeof(*pi->tuples);
+	u8 *p = pi->tuples + (size_t)first * pi->size;
+	u32 size = (bio_sectors(bio) >> shift) * pi->size;
 	struct bio_integrity_payload *bip;
 	u32 len = size;
 
@@ -468,7 +540,8 @@ void nvmet_bdev_pi_rw(struct nvmet_req *req, bool bounce)
 	struct nvmet_bdev_pi *pi;
 	u16 status;
 
-	pi = kmalloc(struct_size(pi, tuples, nlb), GFP_KERNEL | __GFP_NOWARN);
+	pi = kmalloc(struct_size(pi, tuples, (size_t)nlb * req->ns->pi_size),
+		     GFP_KERNEL | __GFP_NOWARN);
 	if (!pi)
 		goto nomem;
 	nvmet_bdev_pi_init(pi, req, nlb);
@@ -530,7 +603,9 @@ static struct scatterlist *nvmet_bdev_pi_zero_sg(u32 len, unsigned int *nents)
  *
  * Writes zeroes with PI: PRACT 1 the guard of zeroes, LBAT and ILBRT;
  * PRACT 0 all zeroes, the reference tag of type 1 the LBA.  The guard is
- * 0 either way: the CRC T10-DIF of zeroes, with its initial value of 0.
+ * that of zeroes: 0 for the CRC T10-DIF (its initial value 0), also with
+ * PRACT 0; for the 64-bit guard the CRC of a block of zeroes, not 0 (its
+ * inversions), with PRACT 0 too, as the device checks it.
  *
  * Context: Process context (the backend's deferred work).
  */
@@ -538,17 +613,20 @@ void nvmet_bdev_pi_write_zeroes(struct nvmet_req *req)
 {
 	u32 nlb = nvmet_bdev_pi_nlb(req);
 	u32 len = nlb << req->ns->blksize_shift;
+	u32 bs = 1U << req->ns->blksize_shift;
 	struct nvmet_bdev_pi *pi;
+	u64 guard = 0;
 	u32 i;
 
-	pi = kvmalloc(struct_size(pi, tuples, nlb), GFP_KERNEL);
+	pi = kvmalloc(struct_size(pi, tuples, (size_t)nlb * req->ns->pi_size),
+		      GFP_KERNEL);
 	if (!pi)
 		goto nomem;
 	nvmet_bdev_pi_init(pi, req, nlb);
 	pi->write = true;
 	if (!(req->cmd->rw.control & cpu_to_le16(NVME_RW_PRINFO_PRACT))) {
 		pi->ref = pi->type == NVME_NS_DPS_PI_TYPE1 ?
-			  lower_32_bits(pi->slba) : 0;
+			  pi->slba & nvmet_ns_pi_ref_mask(req->ns) : 0;
 		pi->app = 0;
 	}
 	pi->sg = nvmet_bdev_pi_zero_sg(len, &pi->nents);
@@ -557,8 +635,12 @@ void nvmet_bdev_pi_write_zeroes(struct nvmet_req *req)
 		goto nomem;
 	}
 	pi->zeroes = true;
+	/* PRACT 0 too: a device checking the 64-bit guard refuses 0 */
+	for (i = 0; nvmet_bdev_pi64(pi) && i < bs; i += PAGE_SIZE)
+		guard = nvmet_crc64_pi(guard, page_address(ZERO_PAGE(0)),
+				       min_t(u32, PAGE_SIZE, bs - i));
 	for (i = 0; i < nlb; i++)
-		nvmet_bdev_pi_fill(pi, i, 0);
+		nvmet_bdev_pi_fill(pi, i, guard);
 	nvmet_bdev_submit_sg(req, pi->sg, pi->nents, len, nvmet_bdev_pi_done,
 			     pi, pi);
 	return;

@@ -601,8 +601,9 @@ void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id)
 	id->cntlid = cpu_to_le16(ctrl->cntlid);
 	id->rab = 6;
 	id->mdts = nvmet_mdts(port, ctrl->ops, ctrl);
+	/* ELBAS: a host reads CNS 05h for a namespace's guard (64-bit) */
 	id->ctratt = cpu_to_le32(NVME_CTRL_ATTR_HID_128_BIT |
-				 NVME_CTRL_ATTR_TBKAS);
+				 NVME_CTRL_ATTR_TBKAS | NVME_CTRL_ATTR_ELBAS);
 	id->acl = 3;
 	id->aerl = NVMET_ASYNC_EVENTS - 1;
 	id->elpe = NVMET_ERROR_LOG_SLOTS - 1;
@@ -648,23 +649,28 @@ void nvmet_send_identify(struct nvmet_req *req,
 }
 
 /**
- * nvmet_identify_nsid_check() - the NSID of an Identify of one namespace
+ * nvmet_identify_ns_get() - the namespace an Identify of one namespace
+ *			     names
  * @req: an Identify of CNS 00h, or 05h for a command set
+ * @status: set to 0, or to Invalid Namespace or Format for NSID 0 and
+ *	    FFFFFFFFh, which name no namespace (the error log pointing at
+ *	    the NSID)
  *
- * 0 and FFFFFFFFh name no namespace: Invalid Namespace or Format, with
- * the error log pointing at the NSID.
- *
- * Return: 0 or that status.
+ * Return: the namespace with an I/O reference (nvmet_ns_io_put()), or
+ * NULL: @status, or 0 for an inactive NSID, which reads as zeroes (NVMe
+ * 1.4, 5.15.2.1).
  */
-u16 nvmet_identify_nsid_check(struct nvmet_req *req)
+struct nvmet_ns *nvmet_identify_ns_get(struct nvmet_req *req, u16 *status)
 {
 	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 
+	*status = 0;
 	if (nsid == 0 || nsid == NVME_NSID_ALL) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
-		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		*status = NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		return NULL;
 	}
-	return 0;
+	return nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
 }
 
 /*
@@ -845,14 +851,15 @@ static void nvmet_id_ns_limits(struct nvmet_ns *ns, struct nvme_id_ns *id)
 
 /*
  * Protection information while NVMET_BF_PI is on: LBA format 0 has 8
- * bytes of metadata, all PI (first and last 8 bytes alike), in extended
- * LBAs, the only way fabrics carry metadata; the type the device has.
+ * (16-bit guard) or 16 (64-bit guard) bytes of metadata, all PI (first
+ * and last bytes alike), in extended LBAs, the only way fabrics carry
+ * metadata; the type the device has.  The guard is in CNS 05h's ELBAF[0].
  */
 static void nvmet_id_ns_pi(struct nvmet_ns *ns, struct nvme_id_ns *id)
 {
 	if (!(READ_ONCE(ns->features) & NVMET_BF_PI))
 		return;
-	id->lbaf[0].ms = cpu_to_le16(sizeof(struct t10_pi_tuple));
+	id->lbaf[0].ms = cpu_to_le16(ns->pi_size);
 	id->flbas = NVME_NS_FLBAS_META_EXT;
 	id->mc = NVME_MC_EXTENDED_LBA;
 	id->dpc = NVME_NS_DPC_PI_FIRST |
@@ -863,19 +870,14 @@ static void nvmet_id_ns_pi(struct nvmet_ns *ns, struct nvme_id_ns *id)
 
 static u16 nvmet_fill_id_ns(struct nvmet_req *req, void *buf)
 {
-	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvme_id_ns *id = buf;
 	struct nvmet_ns *ns;
 	u16 status;
 	u8 state;
 
-	status = nvmet_identify_nsid_check(req);
-	if (status)
-		return status;
-	/* An inactive NSID reads as zeroes (NVMe 1.4, 5.15.2.1). */
-	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
+	ns = nvmet_identify_ns_get(req, &status);
 	if (!ns)
-		return 0;
+		return status;
 	/* The storage may have grown: a host's rescan sees it, as in-tree. */
 	nvmet_ns_revalidate_io(ns);
 	id->nsze = cpu_to_le64(READ_ONCE(ns->size) >> ns->blksize_shift);
@@ -996,15 +998,27 @@ static u16 nvmet_fill_id_cs_indep(struct nvmet_req *req, void *buf)
 
 /*
  * I/O Command Set specific Identify Namespace, NVM (CNS 05h): no storage
- * tags (LBSTM 0), no 16-bit guard PI with a storage tag mask nor 32- or
- * 64-bit guards (PIC 0), and the extended LBA format 0 has a 16-bit guard
- * (the only PI a namespace of ours has, NVMET_BF_PI) and no storage tag
- * (ELBAF[0] 0): all zeroes for an active namespace, as for an inactive
- * one.  NSIDs 0 and FFFFFFFFh are invalid, as for CNS 00h.
+ * tags (LBSTM 0), no 16-bit guard PI with a storage tag mask nor
+ * qualified formats (PIC 0), and the extended LBA format 0 has no storage
+ * tag and the guard of the namespace's PI (ELBAF[0] bits 8:7, PIF): 16-bit
+ * (0) unless the namespace has the 64-bit guard with NVMET_BF_PI on (2).
+ * So all zeroes for other namespaces, active or not.  NSIDs 0 and
+ * FFFFFFFFh are invalid, as for CNS 00h.
  */
 static u16 nvmet_fill_id_ns_nvm(struct nvmet_req *req, void *buf)
 {
-	return nvmet_identify_nsid_check(req);
+	struct nvme_id_ns_nvm *id = buf;
+	struct nvmet_ns *ns;
+	u16 status;
+
+	ns = nvmet_identify_ns_get(req, &status);
+	if (!ns)
+		return status;
+	if ((READ_ONCE(ns->features) & NVMET_BF_PI) && nvmet_ns_pi64(ns))
+		id->elbaf[0] = cpu_to_le32(NVME_NVM_NS_64B_GUARD <<
+					   NVME_ID_NS_NVM_GUARD_SHIFT);
+	nvmet_ns_io_put(ns);
+	return 0;
 }
 
 /*

@@ -211,14 +211,15 @@ u16 nvmet_cmpver_start(struct nvmet_req *req,
 		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
 	}
 	/* the parser made it the extended length, or the blocks' */
-	ext = req->data_len == nlb * (bs + sizeof(struct t10_pi_tuple));
+	ext = req->ns->pi_size &&
+	      req->data_len == nlb * (bs + req->ns->pi_size);
 	cv = kzalloc(sizeof(*cv), GFP_KERNEL);
 	if (!cv)
 		return NVME_SC_INTERNAL;
 	cv->ext = ext;
 	cv->verify_pi = req->cmd->common.opcode == nvme_cmd_verify &&
 			(READ_ONCE(req->ns->features) & NVMET_BF_PI);
-	cv->ebs = ext ? bs + sizeof(struct t10_pi_tuple) : bs;
+	cv->ebs = ext ? bs + req->ns->pi_size : bs;
 	if (nvmet_stage_init(&cv->st, req, nlb * cv->ebs,
 			     nvmet_cmpver_work)) {
 		kfree(cv);

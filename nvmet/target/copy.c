@@ -222,8 +222,9 @@ static bool nvmet_copy_in_ns(struct nvmet_ns *ns, u64 slba, u64 nlb)
 /*
  * The namespace of a format 2h or 3h descriptor's Source NSID, held, or
  * NULL with *status set: a namespace the host does not see is Invalid
- * Namespace or Format, one of another block size Incompatible Namespace
- * or Format; then ANA and the reservation's read rules.
+ * Namespace or Format, one of another block size or PI (the bit, type or
+ * format: ns->pi_size) Incompatible Namespace or Format; then ANA and the
+ * reservation's read rules.
  */
 static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 					  u16 *status)
@@ -239,7 +240,8 @@ static struct nvmet_ns *nvmet_copy_source(struct nvmet_req *req, u32 snsid,
 	}
 	if (ns->blksize_shift != req->ns->blksize_shift ||
 	    ((READ_ONCE(ns->features) ^ READ_ONCE(req->ns->features)) &
-	     NVMET_BF_PI) || ns->pi_type != req->ns->pi_type)
+	     NVMET_BF_PI) || ns->pi_type != req->ns->pi_type ||
+	    ns->pi_size != req->ns->pi_size)
 		*status = NVMET_SC_INCOMPAT_NS | NVME_STATUS_DNR;
 	else
 		*status = nvmet_ns_ana_status(req, ns);
@@ -508,6 +510,14 @@ static u16 nvmet_copy_pi_parse(struct nvmet_req *req, struct nvmet_copy *cp)
 	cp->pi = READ_ONCE(req->ns->features) & NVMET_BF_PI;
 	if (!cp->pi)
 		return 0;
+	/*
+	 * Not yet with the 64-bit guard: the descriptors' 48-bit reference
+	 * tags and the stages' retagging know the 16-bit guard's PI only.
+	 */
+	if (nvmet_ns_pi64(req->ns)) {
+		req->error_loc = offsetof(struct nvme_common_command, cdw12);
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
 	/* PRINFO's 4 bits where a Read has them, PRCHK ref the lowest */
 	cp->prinfor = ((cdw12 >> NVMET_COPY_PRINFOR_SHIFT) &
 		       NVMET_COPY_PRINFO_MASK) * NVME_RW_PRINFO_PRCHK_REF;

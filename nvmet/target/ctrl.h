@@ -262,7 +262,7 @@ void nvmet_get_feat_async_event(struct nvmet_req *req);
 void nvmet_id_ctrl_common(struct nvmet_req *req, struct nvme_id_ctrl *id);
 void nvmet_send_identify(struct nvmet_req *req,
 			 u16 (*fill)(struct nvmet_req *req, void *buf));
-u16 nvmet_identify_nsid_check(struct nvmet_req *req);
+struct nvmet_ns *nvmet_identify_ns_get(struct nvmet_req *req, u16 *status);
 
 /* notify.c */
 u64 nvmet_ana_chgcnt(void);

@@ -198,14 +198,15 @@ static u16 nvmet_cmpver_allowed(struct nvmet_req *req)
 
 /*
  * PRINFO of a read, write or compare on a namespace with protection
- * information (NVMET_BF_PI), 8 bytes of metadata, all PI.  PRACT 1: no
+ * information (NVMET_BF_PI), 8 or 16 bytes of metadata (ns->pi_size), all
+ * PI.  PRACT 1: no
  * metadata travels, the backend inserts and strips it.  PRACT 0: the
- * host's PI travels in extended LBAs, each block followed by its 8 bytes
+ * host's PI travels in extended LBAs, each block followed by its PI
  * (*@ext set); a Compare's is not compared, the stored PI is checked per
  * PRCHK instead (compare.c).  A Verify carries nothing whatever PRACT
  * says (*@ext is not its transfer); its stored PI is checked per PRCHK.
  * Type 1 with a reference tag check needs ILBRT to be the SLBA's low 32
- * bits (NVM Command Set, "Protection Information"): else Invalid
+ * (48) bits (NVM Command Set, "Protection Information"): else Invalid
  * Protection Information.
  */
 static u16 nvmet_pi_parse(struct nvmet_req *req, bool *ext)
@@ -220,7 +221,7 @@ static u16 nvmet_pi_parse(struct nvmet_req *req, bool *ext)
 		*ext = true;
 	if (nvmet_ns_pi_ref_invalid(req->ns, control,
 				    le64_to_cpu(cmd->rw.slba),
-				    le32_to_cpu(cmd->common.cdw14))) {
+				    nvmet_pi_cmd_ref(req->ns, cmd))) {
 		req->error_loc = offsetof(struct nvme_common_command, cdw14);
 		return NVME_SC_INVALID_PI | NVME_STATUS_DNR;
 	}
@@ -246,7 +247,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 		req->data_len = nlb << ns->blksize_shift;
 		/* the transfer: every block with its PI (bdev_pi.c) */
 		if (ext)
-			req->data_len += nlb * sizeof(struct t10_pi_tuple);
+			req->data_len += nlb * ns->pi_size;
 		req->execute = nvmet_execute_rw;
 		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
 	case nvme_cmd_compare:
@@ -262,7 +263,7 @@ static u16 nvmet_parse_nvm_cmd(struct nvmet_req *req)
 			req->data_len = nlb << ns->blksize_shift;
 		/* PRACT 0: extended LBAs, as for a Write */
 		if (cmd->common.opcode == nvme_cmd_compare && ext)
-			req->data_len += nlb * sizeof(struct t10_pi_tuple);
+			req->data_len += nlb * ns->pi_size;
 		req->execute = nvmet_execute_cmpver;
 		return nvmet_check_range(req, le64_to_cpu(cmd->rw.slba), nlb);
 	case nvme_cmd_flush:

@@ -145,11 +145,12 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
  * @slba: the first block, inside @ns
  * @nlb: blocks, at most the bounce buffer's worth
  * @control: the command's CDW12 bits 31:16: PRINFO (PRACT, PRCHK), FUA
- * @ref: its CDW14, the (expected) initial logical block reference tag
+ * @ref: the (expected) initial logical block reference tag: its CDW14,
+ *	 with the 64-bit guard (48 bits) the upper 16 bits in CDW3
  * @tags: its CDW15, the (expected) application tag and its mask
  *
  * With PRACT clear the transfer is extended LBAs, each block followed by
- * its 8 bytes of PI in the bounce buffer, which a backend with PI
+ * its PI (8 or 16 bytes, ns->pi_size) in the bounce buffer, which a backend with PI
  * (bdev_pi.c) serves as a host's PRACT 0 Read or Write: the PI checked per
  * the PRCHK bits, read back or written.  With PRACT set it is the blocks
  * alone: the PI checked and stripped, or generated.
@@ -157,14 +158,16 @@ void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
  * Context: Process context (the backend's rw() may sleep briefly).
  */
 void nvmet_stage_submit_pi(struct nvmet_stage *st, struct nvmet_ns *ns,
-			   u8 opcode, u64 slba, u32 nlb, u16 control, u32 ref,
+			   u8 opcode, u64 slba, u32 nlb, u16 control, u64 ref,
 			   u32 tags)
 {
 	nvmet_stage_prep(st, ns, opcode, slba, nlb, control);
-	st->cmd.common.cdw14 = cpu_to_le32(ref);
+	st->cmd.common.cdw14 = cpu_to_le32(lower_32_bits(ref));
+	if (nvmet_ns_pi64(ns))
+		st->cmd.rw.cdw3 = cpu_to_le32(upper_32_bits(ref) & 0xffff);
 	st->cmd.common.cdw15 = cpu_to_le32(tags);
 	if (!(control & NVME_RW_PRINFO_PRACT))
-		st->req->data_len += nlb * sizeof(struct t10_pi_tuple);
+		st->req->data_len += nlb * ns->pi_size;
 	ns->backend->rw(st->req);
 }
 
@@ -173,7 +176,7 @@ void nvmet_stage_submit_pi(struct nvmet_stage *st, struct nvmet_ns *ns,
  *			    protection information, in extended LBAs
  * @st: the stage state, with no stage in flight
  * @slba: the first block
- * @nlb: blocks; each takes its size and 8 bytes of the bounce buffer
+ * @nlb: blocks; each takes its size and its PI of the bounce buffer
  * @prchk: the NVME_RW_PRINFO_PRCHK_* bits the backend checks the stored
  *	   PI with
  *
@@ -186,7 +189,7 @@ void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
 			  u16 prchk)
 {
 	nvmet_stage_submit_pi(st, st->host_ns, nvme_cmd_read, slba, nlb, prchk,
-			      le32_to_cpu(st->host_cmd->common.cdw14),
+			      nvmet_pi_cmd_ref(st->host_ns, st->host_cmd),
 			      le32_to_cpu(st->host_cmd->common.cdw15));
 }
 
@@ -211,6 +214,7 @@ void nvmet_stage_verify(struct nvmet_stage *st, u64 slba, u32 nlb, u16 prchk)
 {
 	nvmet_stage_prep(st, st->host_ns, nvme_cmd_verify, slba, nlb, prchk);
 	st->cmd.common.cdw14 = st->host_cmd->common.cdw14;
+	st->cmd.rw.cdw3 = st->host_cmd->rw.cdw3;
 	st->cmd.common.cdw15 = st->host_cmd->common.cdw15;
 	st->host_ns->backend->rw(st->req);
 }

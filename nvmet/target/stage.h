@@ -63,7 +63,7 @@ void nvmet_stage_destroy(struct nvmet_stage *st);
 void nvmet_stage_submit(struct nvmet_stage *st, struct nvmet_ns *ns,
 			u8 opcode, u64 slba, u32 nlb, u16 control);
 void nvmet_stage_submit_pi(struct nvmet_stage *st, struct nvmet_ns *ns,
-			   u8 opcode, u64 slba, u32 nlb, u16 control, u32 ref,
+			   u8 opcode, u64 slba, u32 nlb, u16 control, u64 ref,
 			   u32 tags);
 void nvmet_stage_read_ext(struct nvmet_stage *st, u64 slba, u32 nlb,
 			  u16 prchk);

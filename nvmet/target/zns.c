@@ -133,17 +133,13 @@ static __le32 nvmet_zns_limit0(u32 n)
  */
 u16 nvmet_zns_fill_id_ns(struct nvmet_req *req, void *buf)
 {
-	u32 nsid = le32_to_cpu(req->cmd->identify.nsid);
 	struct nvme_id_ns_zns *id = buf;
 	struct nvmet_ns *ns;
 	u16 status;
 
-	status = nvmet_identify_nsid_check(req);
-	if (status)
-		return status;
-	ns = nvmet_ctrl_ns_io_get(req->sq->ctrl, nsid);
+	ns = nvmet_identify_ns_get(req, &status);
 	if (!ns)
-		return 0;
+		return status;
 	if (ns->csi != NVME_CSI_ZNS) {
 		req->error_loc = offsetof(struct nvme_identify, nsid);
 		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;

@@ -7,11 +7,14 @@
  *
  *   nvme-tcp-pi [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN
  *   nvme-tcp-pi -g < EXTENDED_LBAS
+ *   nvme-tcp-pi -G < EXTENDED_LBAS
  *
  * -g connects to nothing: it reads 520-byte extended LBAs on standard
  * input (what `nvme io-passthru` returns for a PRACT 0 Read, any fabric)
  * and prints the guard each block's 512 bytes of data should have, in
- * hex, one a line, for the VM tests to compare with the PI read.
+ * hex, one a line, for the VM tests to compare with the PI read.  -G
+ * does the same for the 64-bit guard: 528-byte extended LBAs (16 bytes
+ * of PI), the CRC-64/NVME of each block's data in 16 hex digits.
  *
  * Connects an admin and an I/O queue; namespace NSID must have LBA format
  * 0 in use with 8 bytes of metadata in extended LBAs (FLBAS 10h) and PI
@@ -104,16 +107,39 @@ static uint16_t crc_t10dif(const uint8_t *p, size_t len)
 }
 
 /*
- * -g: the guard of each extended LBA's data on stdin, one a line; exit
- * code 1 on a read error or a partial block at the end.
+ * CRC-64/NVME (the NVM Command Set's 64-bit guard): polynomial
+ * AD93D23594C93659h reflected, initial value and final XOR all ones.
  */
-static int print_guards(void)
+static uint64_t crc64_nvme(const uint8_t *p, size_t len)
 {
-	static uint8_t b[EBS];
-	size_t n;
+	uint64_t crc = ~0ULL;
+	int b;
 
-	while ((n = fread(b, 1, EBS, stdin)) == EBS)
-		printf("%04x\n", crc_t10dif(b, BS));
+	while (len--) {
+		crc ^= *p++;
+		for (b = 0; b < 8; b++)
+			crc = crc & 1 ? (crc >> 1) ^ 0x9a6c9329ac4bc9b5ULL :
+					crc >> 1;
+	}
+	return ~crc;
+}
+
+/*
+ * -g (-G: @wide, the 64-bit guard, 16 bytes of PI): the guard of each
+ * extended LBA's data on stdin, one a line; exit code 1 on a read error
+ * or a partial block at the end.
+ */
+static int print_guards(int wide)
+{
+	static uint8_t b[BS + 16];
+	size_t ebs = wide ? BS + 16 : EBS, n;
+
+	while ((n = fread(b, 1, ebs, stdin)) == ebs) {
+		if (wide)
+			printf("%016llx\n", (unsigned long long)crc64_nvme(b, BS));
+		else
+			printf("%04x\n", crc_t10dif(b, BS));
+	}
 	return n || ferror(stdin) ? 1 : 0;
 }
 
@@ -497,11 +523,11 @@ int main(int argc, char **argv)
 	uint32_t bs;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "a:p:n:vg")) != -1) {
+	while ((ch = getopt(argc, argv, "a:p:n:vgG")) != -1) {
 		if (ini_common_opt(ch, optarg))
 			continue;
-		if (ch == 'g' && optind == argc)
-			return print_guards();
+		if ((ch == 'g' || ch == 'G') && optind == argc)
+			return print_guards(ch == 'G');
 		if (ch != 'n')
 			goto usage;
 		nsid = strtoul(optarg, NULL, 0);
@@ -519,6 +545,6 @@ int main(int argc, char **argv)
 	return ini_finish("pi", &a, &io);
 usage:
 	fprintf(stderr, "usage: nvme-tcp-pi [-a ADDR] [-p PORT] [-n NSID] [-v] SUBNQN\n"
-		"       nvme-tcp-pi -g < EXTENDED_LBAS\n");
+		"       nvme-tcp-pi -g|-G < EXTENDED_LBAS\n");
 	return 2;
 }

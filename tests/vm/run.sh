@@ -186,6 +186,16 @@ if [ "$MODE" = check ]; then
 	truncate -s 64M "$PTIMG"
 	disk+=(-drive "file=$PTIMG,format=raw,if=none,id=ptdisk"
 	       -device "nvme,serial=nvmetngpt01,drive=ptdisk")
+	# A second one, serial nvmetngpi64: 131072 blocks of 512 bytes, each with 16
+	# bytes of metadata (QEMU keeps it after the data), all PI type 1 with the
+	# 64-bit guard (pif=2): the guest's host driver gives it the NVMe
+	# CRC64 integrity profile, for the 64-bit guard PI test (2w6).
+	PI64IMG=$NVMET_NG_SCRATCH/vm/pi64.img
+	rm -f "$PI64IMG"
+	truncate -s 69206016 "$PI64IMG"
+	disk+=(-drive "file=$PI64IMG,format=raw,if=none,id=pi64disk"
+	       -device "nvme,id=pi64ctrl,serial=nvmetngpi64"
+	       -device "nvme-ns,bus=pi64ctrl,drive=pi64disk,nsid=1,ms=16,pi=1,pif=2")
 fi
 
 # boot [APPEND [TEE_OPTION]]: one run of the guest, with APPEND added to
