@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Copy (19h) against the host copying through itself, over NVMe/TCP on
 # 127.0.0.1, ours only (in-tree has no Copy): BENCH_COPY_MB (default 256;
-# 1024 wants VM_MEM=4G) copied once by the target and once with dd
+# 1024 wants VM_MEM=6G: the file cases put 2 GiB in the guest's /tmp, a
+# tmpfs of half its memory) copied once by the target and once with dd
 # reading and writing it through the host (1 MiB direct I/O), each copy
 # checked by reading the destination back (md5).
 #
