@@ -115,12 +115,13 @@ BENCH_PORTS	?= 64
 # (BENCH_FIO_SECONDS; the fio matrix's BENCH_MATRIX_FABRICS, _JOBS and
 # _SAMPLES, comma lists, the last two also 28-lio-fio's, and
 # BENCH_MATRIX_PROFILE=1, its profile round; 28-lio-fio's
-# BENCH_LIO_FABRICS; the scale bench's BENCH_SCALE_N and _REPS), each as
-# the benchmark's own default otherwise.
+# BENCH_LIO_FABRICS; the scale bench's BENCH_SCALE_N and _REPS;
+# 26-tcp-copy's BENCH_COPY_MB), each as the benchmark's own default
+# otherwise.
 BENCH_GUEST_VARS := BENCH_FIO_SECONDS BENCH_MATRIX_FABRICS BENCH_MATRIX_JOBS \
 		    BENCH_MATRIX_SAMPLES BENCH_MATRIX_PROFILE BENCH_LIO_FABRICS \
 		    BENCH_SCALE_N \
-		    BENCH_SCALE_REPS
+		    BENCH_SCALE_REPS BENCH_COPY_MB
 
 bench: DEPS_EXTRA := bench
 bench: deps

@@ -7,6 +7,7 @@
  * and formats 2h and 3h stay off until the host sets CDFE there.
  *
  *   nvme-tcp-xcopy [-a ADDR] [-p PORT] [-i NSID] [-v] SUBNQN DNSID SNSID
+ *   nvme-tcp-xcopy [-a ADDR] [-p PORT] [-v] -b MIB SUBNQN DNSID SNSID
  *
  * Connects an admin and an I/O queue and checks: Identify Controller OCFS
  * bits 0 to 3; a format 2h Copy before Host Behavior Support enables it
@@ -19,6 +20,13 @@
  * with -i, a Source NSID of another block size is Incompatible Namespace
  * or Format.  Prints "ok N - ..." or "not ok N - ..." per check and
  * "xcopy: N passed, N failed"; exits 1 if a check failed.
+ *
+ * With -b (the bench 26-tcp-copy), instead: CDFE 0x4 (format 2h) set,
+ * then MIB MiB of SNSID from LBA 0 copied to DNSID from LBA 0 in format
+ * 2h Copy commands one after the other, each of one range of as many
+ * blocks as the destination's MSSRL and MCL allow (Identify Namespace),
+ * and "xcopy ms=N" printed: the time from the first command sent to the
+ * last one's answer.  Nothing is read back here: the bench does that.
  */
 #include <endian.h>
 #include <stdio.h>
@@ -32,10 +40,18 @@
 #define OPC_COPY		0x19
 #define OPC_SET_FEATURES	0x09
 #define OPC_GET_FEATURES	0x0a
+#define OPC_IDENTIFY		0x06
 #define FID_HOST_BEHAVIOR	0x16
 #define HBS_SIZE		512
 #define MAX_BS			INI_MAX_BS
 #define NR_BLOCKS		4
+#define CDFE_FMT2		0x4
+#define BENCH_ANSWER_MS		60000	/* one Copy of MCL blocks, staged */
+
+/* Identify Namespace: MSSRL (bytes 75:74), MCL (79:76), MSRC (80) */
+#define ID_NS_MSSRL		74
+#define ID_NS_MCL		76
+#define ID_NS_MSRC		80
 
 /* status fields less DNR and More: SCT << 8 | SC */
 #define ST_INVALID_FIELD	0x002
@@ -50,7 +66,7 @@ struct opts opt = {
 };
 struct stats st;
 
-static uint32_t dnsid, snsid, incompat_nsid, bs;
+static uint32_t dnsid, snsid, incompat_nsid, bs, bench_mib;
 
 #define check ini_check
 
@@ -203,6 +219,58 @@ static void run(struct conn *a, struct conn *io)
 	}
 }
 
+/*
+ * Blocks one bench Copy takes: a single range, so MSSRL's, within MCL
+ * and the 16 bits of NLB; 0 if DNSID has no Copy or cannot be read.
+ */
+static uint32_t bench_step(struct conn *a)
+{
+	static uint8_t idns[4096];
+	struct sqe s = { .opcode = OPC_IDENTIFY, .nsid = htole32(dnsid) };
+	uint32_t mssrl, mcl;
+
+	if (setup_command_in(a, &s, idns, sizeof(idns)))
+		return 0;
+	mssrl = idns[ID_NS_MSSRL] | idns[ID_NS_MSSRL + 1] << 8;
+	memcpy(&mcl, idns + ID_NS_MCL, 4);
+	mcl = le32toh(mcl);
+	printf("namespace %u: MSSRL %u MCL %u MSRC %u (0's based)\n", dnsid,
+	       mssrl, mcl, idns[ID_NS_MSRC]);
+	if (mcl < mssrl)
+		mssrl = mcl;
+	return mssrl < UINT16_MAX ? mssrl : UINT16_MAX;
+}
+
+/* -b: bench_mib MiB of snsid to dnsid in format 2h, timed. */
+static void bench(struct conn *a, struct conn *io)
+{
+	uint64_t total = ((uint64_t)bench_mib << 20) / bs, at = 0, t0, lba;
+	uint32_t step = bench_step(a), cmds = 0, n;
+	uint16_t status = 0;
+
+	check(step, "Identify Namespace: MSSRL and MCL");
+	check(set_hbs(a, 0, CDFE_FMT2) == 0, "Set Features 16h, CDFE 0x4");
+	if (!step || ini_failed)
+		return;
+	opt.answer_ms = BENCH_ANSWER_MS;
+	t0 = now_ms();
+	while (at < total && !status) {
+		n = total - at < step ? total - at : step;
+		lba = at;
+		status = copy(io, 2, at, 1, &snsid, &lba, n);
+		at += n;
+		cmds++;
+	}
+	if (status)
+		printf("Copy at LBA %llu: status %#x\n",
+		       (unsigned long long)(at - n), status);
+	check(!status, "format 2h: the whole length copied");
+	if (!status)
+		printf("xcopy ms=%llu (%u MiB, %u commands of at most %u blocks)\n",
+		       (unsigned long long)(now_ms() - t0), bench_mib, cmds,
+		       step);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctrl_id id = {
@@ -212,14 +280,17 @@ int main(int argc, char **argv)
 	struct conn a = { .fd = -1 }, io = { .fd = -1 };
 	int ch;
 
-	while ((ch = getopt(argc, argv, "a:p:i:v")) != -1) {
+	while ((ch = getopt(argc, argv, "a:p:i:b:v")) != -1) {
 		if (ini_common_opt(ch, optarg))
 			continue;
-		if (ch != 'i')
+		if (ch == 'i')
+			incompat_nsid = strtoul(optarg, NULL, 0);
+		else if (ch == 'b')
+			bench_mib = strtoul(optarg, NULL, 0);
+		else
 			goto usage;
-		incompat_nsid = strtoul(optarg, NULL, 0);
 	}
-	if (optind + 3 != argc)
+	if (optind + 3 != argc || (bench_mib && incompat_nsid))
 		goto usage;
 	id.subnqn = argv[optind];
 	dnsid = strtoul(argv[optind + 1], NULL, 0);
@@ -228,11 +299,14 @@ int main(int argc, char **argv)
 	if (up(&a, &io, &id)) {
 		fprintf(stderr, "nvme-tcp-xcopy: cannot set up the queues\n");
 		ini_failed++;
+	} else if (bench_mib) {
+		bench(&a, &io);
 	} else {
 		run(&a, &io);
 	}
 	return ini_finish("xcopy", &a, &io);
 usage:
 	fprintf(stderr, "usage: nvme-tcp-xcopy [-a ADDR] [-p PORT] [-i NSID] [-v] SUBNQN DNSID SNSID\n");
+	fprintf(stderr, "       nvme-tcp-xcopy [-a ADDR] [-p PORT] [-v] -b MIB SUBNQN DNSID SNSID\n");
 	return 2;
 }
