@@ -26,6 +26,16 @@ passthru_disconnect() {
 	wait_ctrl_gone $N
 }
 
+# passthru_kept WHAT: after WHAT (a reconnect), the fabric namespace of
+# $N still holds $PAT at MiB 7 (passthru_both_ways wrote it); disconnect
+passthru_kept() {
+	D=$(wait_for_dev $N 1) || fail "no namespace after $1"
+	dd if=$D of=$OUT bs=1M skip=7 count=1 iflag=direct 2>/dev/null ||
+		fail "read after $1"
+	cmp -s $PAT $OUT || fail "data differs after $1"
+	passthru_disconnect
+}
+
 # passthru_pcie: load the PCIe driver; set pci to QEMU's controller, by
 # its transport and serial (the fabric controllers of the tests are nvmeN
 # too), PNS to its namespace's block device and model to its model.

@@ -406,6 +406,16 @@ resv_trace_on() {
 # page 80h) that CTRL got since the trace was cleared
 resv_aens() { grep -c " $1: NVME_AEN=0x800006" $TRACE/trace; }
 
+# expect_aen WHO: WHO's controller got a reservation-log AEN (the trace
+# on), within a second
+expect_aen() {
+	sleep 1
+	n=$(resv_aens $(ctrl $1))
+	[ "$n" -ge 1 ] ||
+		fail "no reservation log AEN for $1: $(grep NVME_AEN $TRACE/trace)"
+	echo "AEN 0x800006 for $1: $n"
+}
+
 # ============================================================= checks ==
 
 # resv_check_register: register, re-register, replace (with and without
@@ -641,11 +651,8 @@ resv_check_notify() {
 	expect_notif "WERO released, no more" B 0
 	expect_notif "WERO released, the releaser" A 0
 	if [ $aen = 1 ]; then
-		sleep 1
-		n=$(resv_aens $(ctrl B))
-		[ "$n" -ge 1 ] || fail "no reservation log AEN for B: $(cat $TRACE/trace | grep NVME_AEN)"
+		expect_aen B
 		expect_eq "AENs for A (the releaser)" 0 $(resv_aens $(ctrl A))
-		echo "AEN 0x800006 for B: $n"
 	fi
 	want "B masks Reservation Released" $SC_OK \
 		nvme set-feature $(dev B) -f 0x82 -n 1 -v 4
