@@ -123,18 +123,13 @@ struct nvmet_bdev_pi_tags {
 	u64	ref;
 };
 
-static bool nvmet_bdev_pi64(const struct nvmet_bdev_pi *pi)
-{
-	return pi->size == sizeof(struct crc64_pi_tuple);
-}
-
 /* The tags of block @i's tuple. */
 static void nvmet_bdev_pi_get(const struct nvmet_bdev_pi *pi, u32 i,
 			      struct nvmet_bdev_pi_tags *t)
 {
 	const void *p = pi->tuples + (size_t)i * pi->size;
 
-	if (nvmet_bdev_pi64(pi)) {
+	if (nvmet_ns_pi64(pi->req->ns)) {
 		const struct crc64_pi_tuple *e = p;
 
 		t->guard = be64_to_cpu(e->guard_tag);
@@ -155,7 +150,7 @@ static void nvmet_bdev_pi_set(struct nvmet_bdev_pi *pi, u32 i, u64 guard,
 {
 	void *p = pi->tuples + (size_t)i * pi->size;
 
-	if (nvmet_bdev_pi64(pi)) {
+	if (nvmet_ns_pi64(pi->req->ns)) {
 		struct crc64_pi_tuple *e = p;
 
 		e->guard_tag = cpu_to_be64(guard);
@@ -282,7 +277,7 @@ static u16 nvmet_bdev_pi_walk(struct nvmet_bdev_pi *pi,
 					u64 guard))
 {
 	u32 bs = 1U << pi->req->ns->blksize_shift, left = bs, i = 0;
-	bool pi64 = nvmet_bdev_pi64(pi);
+	bool pi64 = nvmet_ns_pi64(pi->req->ns);
 	struct sg_mapping_iter m;
 	u16 status = 0;
 	u64 crc = 0;
@@ -636,7 +631,7 @@ void nvmet_bdev_pi_write_zeroes(struct nvmet_req *req)
 	}
 	pi->zeroes = true;
 	/* PRACT 0 too: a device checking the 64-bit guard refuses 0 */
-	for (i = 0; nvmet_bdev_pi64(pi) && i < bs; i += PAGE_SIZE)
+	for (i = 0; nvmet_ns_pi64(pi->req->ns) && i < bs; i += PAGE_SIZE)
 		guard = nvmet_crc64_pi(guard, page_address(ZERO_PAGE(0)),
 				       min_t(u32, PAGE_SIZE, bs - i));
 	for (i = 0; i < nlb; i++)
