@@ -261,33 +261,28 @@ static struct nvmet_lio_cmd *nvmet_lio_cmd_of(struct se_cmd *se_cmd)
 
 /* ---- NVMe status from SCSI status and sense data ---- */
 
-/* The sense key, and the ASC into @asc, fixed or descriptor format. */
-static u8 nvmet_lio_sense_key(struct nvmet_lio_cmd *cmd, u8 *asc)
+/*
+ * The sense key, and the ASC and ASCQ into @asc and @ascq, fixed or
+ * descriptor format.
+ */
+static u8 nvmet_lio_sense_key(struct nvmet_lio_cmd *cmd, u8 *asc, u8 *ascq)
 {
 	const unsigned char *s = cmd->sense;
 
 	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73) {
 		*asc = s[2];
+		*ascq = s[3];
 		return s[1] & 0xf;
 	}
 	*asc = s[12];
+	*ascq = s[13];
 	return s[2] & 0xf;
-}
-
-/* The ASCQ, fixed or descriptor format. */
-static u8 nvmet_lio_sense_ascq(struct nvmet_lio_cmd *cmd)
-{
-	const unsigned char *s = cmd->sense;
-
-	if ((s[0] & 0x7f) == 0x72 || (s[0] & 0x7f) == 0x73)
-		return s[3];
-	return s[13];
 }
 
 static u16 nvmet_lio_sense_status(struct nvmet_lio_cmd *cmd)
 {
 	bool write = cmd->cdb[0] != READ_16;
-	u8 asc, key = nvmet_lio_sense_key(cmd, &asc);
+	u8 asc, ascq, key = nvmet_lio_sense_key(cmd, &asc, &ascq);
 
 	switch (key) {
 	case MEDIUM_ERROR:
@@ -425,7 +420,7 @@ static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
 }
 
 /*
- * @cmd failed with a UNIT ATTENTION of ASC @asc: if it is one of the
+ * @cmd failed with a UNIT ATTENTION of @asc and @ascq: if it is one of the
  * reservations' (ASC 2Ah), another I_T nexus (a SCSI initiator's, another
  * NVMe host's) preempted this host's registration (ASCQ 05h), released a
  * reservation it is registered for (04h) or preempted or cleared one
@@ -434,13 +429,13 @@ static bool nvmet_lio_resubmit(struct nvmet_lio_cmd *cmd)
  * Notification log entry for the namespace.  Process context, no lock of
  * ours held: the core takes each controller's lock.
  */
-static void nvmet_lio_ua_notify(struct nvmet_lio_cmd *cmd, u8 asc)
+static void nvmet_lio_ua_notify(struct nvmet_lio_cmd *cmd, u8 asc, u8 ascq)
 {
 	u8 type;
 
 	if (asc != 0x2a)
 		return;
-	switch (nvmet_lio_sense_ascq(cmd)) {
+	switch (ascq) {
 	case 0x03:	/* RESERVATIONS PREEMPTED */
 		type = NVMET_RESV_NOTIFY_RESV_PREEMPTED;
 		break;
@@ -465,7 +460,7 @@ static void nvmet_lio_ua_notify(struct nvmet_lio_cmd *cmd, u8 asc)
 static void nvmet_lio_complete(struct se_cmd *se_cmd)
 {
 	struct nvmet_lio_cmd *cmd = nvmet_lio_cmd_of(se_cmd);
-	u8 asc;
+	u8 asc, ascq;
 
 	if (test_and_set_bit(0, &cmd->completed))
 		return;
@@ -474,8 +469,8 @@ static void nvmet_lio_complete(struct se_cmd *se_cmd)
 		return;
 	}
 	if (se_cmd->scsi_status == SAM_STAT_CHECK_CONDITION &&
-	    nvmet_lio_sense_key(cmd, &asc) == UNIT_ATTENTION) {
-		nvmet_lio_ua_notify(cmd, asc);
+	    nvmet_lio_sense_key(cmd, &asc, &ascq) == UNIT_ATTENTION) {
+		nvmet_lio_ua_notify(cmd, asc, ascq);
 		if (nvmet_lio_resubmit(cmd))
 			return;
 	}
