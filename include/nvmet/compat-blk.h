@@ -197,7 +197,7 @@ static inline u64 nvmet_crc64_pi(u64 crc, const void *p, size_t len)
 static inline u8 nvmet_bdev_pi_type(struct block_device *bdev, u8 *size)
 {
 	struct blk_integrity *bi = bdev_get_integrity(bdev);
-	bool crc64;
+	bool crc64, ref;
 
 	if (!bi ||
 	    bi->interval_exp != blksize_bits(bdev_logical_block_size(bdev)))
@@ -207,33 +207,24 @@ static inline u8 nvmet_bdev_pi_type(struct block_device *bdev, u8 *size)
 			      bi->csum_type != BLK_INTEGRITY_CSUM_CRC64))
 		return 0;
 	crc64 = bi->csum_type == BLK_INTEGRITY_CSUM_CRC64;
-	if (crc64 && !NVMET_CRC64_PI)
-		return 0;
-	*size = crc64 ? sizeof(struct crc64_pi_tuple) :
-			sizeof(struct t10_pi_tuple);
-	if (nvmet_bi_metadata_size(bi) != *size)
-		return 0;
-	return bi->flags & BLK_INTEGRITY_REF_TAG ? NVME_NS_DPS_PI_TYPE1 :
-						   NVME_NS_DPS_PI_TYPE3;
+	ref = bi->flags & BLK_INTEGRITY_REF_TAG;
 #else
 	if (!bi->profile || !bi->profile->name)
 		return 0;
 	crc64 = !strcmp(bi->profile->name, "EXT-DIF-TYPE1-CRC64") ||
 		!strcmp(bi->profile->name, "EXT-DIF-TYPE3-CRC64");
+	ref = !strcmp(bi->profile->name, "T10-DIF-TYPE1-CRC") ||
+	      !strcmp(bi->profile->name, "EXT-DIF-TYPE1-CRC64");
+	if (!crc64 && !ref && strcmp(bi->profile->name, "T10-DIF-TYPE3-CRC"))
+		return 0;
+#endif
 	if (crc64 && !NVMET_CRC64_PI)
 		return 0;
 	*size = crc64 ? sizeof(struct crc64_pi_tuple) :
 			sizeof(struct t10_pi_tuple);
 	if (nvmet_bi_metadata_size(bi) != *size)
 		return 0;
-	if (!strcmp(bi->profile->name, "T10-DIF-TYPE1-CRC") ||
-	    !strcmp(bi->profile->name, "EXT-DIF-TYPE1-CRC64"))
-		return NVME_NS_DPS_PI_TYPE1;
-	if (!strcmp(bi->profile->name, "T10-DIF-TYPE3-CRC") ||
-	    !strcmp(bi->profile->name, "EXT-DIF-TYPE3-CRC64"))
-		return NVME_NS_DPS_PI_TYPE3;
-	return 0;
-#endif
+	return ref ? NVME_NS_DPS_PI_TYPE1 : NVME_NS_DPS_PI_TYPE3;
 }
 
 /*
